@@ -1,0 +1,156 @@
+// Package dialog is the conversation engine: conversations with their
+// states and transcripts, escalation into tickets, and the storage interface
+// the engine needs. Implementations of the storage live in sub-packages
+// named after what they wrap (dialog/sqlite).
+package dialog
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// State is where a conversation stands.
+type State string
+
+// Conversation states. A conversation starts with the bot, is queued when it
+// escalates, is with an agent once one takes the ticket, and is closed when
+// the ticket is resolved; the next customer message brings it back to the bot.
+const (
+	StateBot    State = "bot"
+	StateQueued State = "queued"
+	StateAgent  State = "agent"
+	StateClosed State = "closed"
+)
+
+// Valid reports whether s is a known state.
+func (s State) Valid() bool {
+	switch s {
+	case StateBot, StateQueued, StateAgent, StateClosed:
+		return true
+	}
+	return false
+}
+
+// Author is who wrote a message.
+type Author string
+
+// Message authors.
+const (
+	AuthorCustomer Author = "customer"
+	AuthorBot      Author = "bot"
+	AuthorAgent    Author = "agent"
+	AuthorSystem   Author = "system"
+)
+
+// Pending is what the bot is waiting for from the customer, if anything.
+type Pending string
+
+// Pending kinds.
+const (
+	PendingNone     Pending = ""
+	PendingRephrase Pending = "rephrase" // asked to rephrase once; next miss escalates
+	PendingClarify  Pending = "clarify"  // asked "did you mean A or B?"
+	PendingFeedback Pending = "feedback" // asked "did this help?"
+	PendingCSAT     Pending = "csat"     // asked to rate a closed ticket
+)
+
+// Conversation is one customer's chat on one channel. There is exactly one
+// per (Channel, ChatID).
+type Conversation struct {
+	ID           int64
+	Channel      string // "webchat", "telegram", ...
+	ChatID       string // the channel's id of the chat
+	CustomerName string
+	Lang         string // the language of the customer's last message
+	State        State
+	TicketID     int64 // the current ticket while queued or with an agent; 0 otherwise
+
+	// What the bot waits for, and its context: for clarify the candidate
+	// intent ids in button order, for feedback the answered intent, for
+	// csat the rated ticket's number.
+	Pending        Pending
+	PendingOptions []string
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Message is one entry of a conversation's transcript.
+type Message struct {
+	ID             int64
+	ConversationID int64
+	TicketID       int64 // the ticket open when the message was written; 0 if none
+	Author         Author
+	AuthorName     string // agent name for agent messages
+	ExternalID     string // the channel's id of an inbound message, for deduplication
+	ReplyTo        int64  // for bot and system replies: the inbound message answered
+	Text           string
+	Buttons        []string
+	Lang           string
+	Intent         string  // for bot answers: the intent answered
+	Confidence     float64 // for bot answers: the matcher's confidence
+	CreatedAt      time.Time
+}
+
+// TicketStatus is where a ticket stands.
+type TicketStatus string
+
+// Ticket statuses.
+const (
+	TicketQueued   TicketStatus = "queued"   // waiting for an agent
+	TicketAssigned TicketStatus = "assigned" // an agent has taken it
+	TicketClosed   TicketStatus = "closed"   // resolved
+)
+
+// Escalation reasons.
+const (
+	ReasonNoMatch     = "no_match"     // nothing matched confidently, even after a rephrase
+	ReasonIntent      = "intent"       // the matched intent always escalates
+	ReasonNotHelpful  = "not_helpful"  // the customer said the answer did not help
+	ReasonCustomerAsk = "customer_ask" // the customer asked for a person (/human)
+)
+
+// Candidate is an intent the matcher considered, with its confidence.
+type Candidate struct {
+	Intent     string  `json:"intent"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Ticket is an escalated conversation waiting for or handled by an agent.
+type Ticket struct {
+	ID             int64
+	Number         string // human-friendly, e.g. FL-000042
+	ConversationID int64
+	Status         TicketStatus
+	Reason         string      // why the bot escalated
+	Intent         string      // the intent that escalated, or the best guess
+	Candidates     []Candidate // the top intents the bot considered
+	Priority       string
+	Queue          string
+	Channel        string
+	CustomerName   string
+	Assignee       string
+	CSAT           int // 1..5 once the customer rated the ticket; 0 before
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	ClosedAt       time.Time // zero while open
+}
+
+// MarshalCandidates encodes candidates for storage.
+func MarshalCandidates(c []Candidate) string {
+	if len(c) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(c) // a slice of plain structs cannot fail to encode
+	return string(b)
+}
+
+// UnmarshalCandidates decodes candidates written by MarshalCandidates.
+func UnmarshalCandidates(s string) ([]Candidate, error) {
+	var c []Candidate
+	if s == "" {
+		return nil, nil
+	}
+	err := json.Unmarshal([]byte(s), &c)
+	return c, err
+}

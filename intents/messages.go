@@ -1,0 +1,97 @@
+package intents
+
+// Names of the shared messages the engine sends. Every one has a built-in
+// default in Russian and English; a `messages:` section in any intents file
+// overrides them.
+const (
+	MsgGreeting         = "greeting"          // reply to /start
+	MsgRephrase         = "rephrase"          // no confident match, first time
+	MsgClarify          = "clarify"           // two intents are close: "did you mean ...?"
+	MsgEscalated        = "escalated"         // a ticket was created
+	MsgQueued           = "queued"            // a message arrived while waiting for an agent
+	MsgAgentJoined      = "agent_joined"      // an agent took the ticket
+	MsgClosed           = "closed"            // the ticket was resolved
+	MsgFeedbackQuestion = "feedback_question" // "did this help?"
+	MsgFeedbackThanks   = "feedback_thanks"   // the customer said it helped
+	MsgStatusTicket     = "status_ticket"     // reply to /status with a ticket
+	MsgStatusNone       = "status_none"       // reply to /status without a ticket
+	MsgButtonYes        = "button_yes"        // label of the "yes" button
+	MsgButtonNo         = "button_no"         // label of the "no" button
+	MsgCSATQuestion     = "csat_question"     // asked after a ticket is closed
+	MsgCSATThanks       = "csat_thanks"       // the customer rated the support
+	MsgStatusQueued     = "status_queued"     // ticket status words used in {{.status}}
+	MsgStatusAgent      = "status_agent"
+	MsgStatusClosed     = "status_closed"
+)
+
+// DefaultMessages are the built-in shared messages.
+var DefaultMessages = map[string]Text{
+	MsgGreeting: {
+		LangRU: "Здравствуйте! Я бот поддержки. Напишите свой вопрос, а если понадобится человек, напишите /human.",
+		LangEN: "Hello! I am the support bot. Ask your question, and type /human whenever you want a person.",
+	},
+	MsgRephrase: {
+		LangRU: "Я не уверен, что понял вопрос. Переформулируйте, пожалуйста, одним-двумя предложениями.",
+		LangEN: "I am not sure I understood. Could you rephrase it in a sentence or two?",
+	},
+	MsgClarify: {
+		LangRU: "Уточните, пожалуйста, что вы имели в виду: {{.options}}?",
+		LangEN: "Did you mean {{.options}}?",
+	},
+	MsgEscalated: {
+		LangRU: "Я передал ваш вопрос специалисту, номер обращения {{.ticket}}. Вам ответит человек в этом же чате, повторять ничего не нужно.",
+		LangEN: "I have passed your question to a specialist, ticket {{.ticket}}. A person will answer in this chat; you do not need to repeat anything.",
+	},
+	MsgQueued: {
+		LangRU: "Добавил это к обращению {{.ticket}}. Специалист скоро ответит.",
+		LangEN: "Added to ticket {{.ticket}}. A specialist will answer soon.",
+	},
+	MsgAgentJoined: {
+		LangRU: "К чату подключился специалист {{.agent}}.",
+		LangEN: "{{.agent}} from our support team has joined the chat.",
+	},
+	MsgClosed: {
+		LangRU: "Обращение {{.ticket}} закрыто. Если вопрос остался, просто напишите сюда.",
+		LangEN: "Ticket {{.ticket}} is closed. If anything is left, just write here.",
+	},
+	MsgFeedbackQuestion: {
+		LangRU: "Это помогло?",
+		LangEN: "Did this help?",
+	},
+	MsgFeedbackThanks: {
+		LangRU: "Рад был помочь!",
+		LangEN: "Glad I could help!",
+	},
+	MsgStatusTicket: {
+		LangRU: "Обращение {{.ticket}}: {{.status}}.",
+		LangEN: "Ticket {{.ticket}}: {{.status}}.",
+	},
+	MsgStatusNone: {
+		LangRU: "У вас нет открытых обращений. Задайте вопрос, и я постараюсь помочь.",
+		LangEN: "You have no open tickets. Ask your question and I will try to help.",
+	},
+	MsgButtonYes:    {LangRU: "Да", LangEN: "Yes"},
+	MsgButtonNo:     {LangRU: "Нет", LangEN: "No"},
+	MsgCSATQuestion: {LangRU: "Оцените, пожалуйста, помощь специалиста от 1 до 5.", LangEN: "Please rate the help you got from 1 to 5."},
+	MsgCSATThanks:   {LangRU: "Спасибо за оценку!", LangEN: "Thank you for your rating!"},
+	MsgStatusQueued: {LangRU: "ждёт специалиста", LangEN: "waiting for a specialist"},
+	MsgStatusAgent:  {LangRU: "специалист работает над ним", LangEN: "a specialist is working on it"},
+	MsgStatusClosed: {LangRU: "закрыто", LangEN: "closed"},
+}
+
+// Messages holds the shared message templates by name and language.
+type Messages map[string]map[string]*Template
+
+// Render returns the message name in lang with vars filled in.
+func (m Messages) Render(name, lang string, vars Vars) string {
+	byLang := m[name]
+	if t := byLang[lang]; t != nil {
+		return t.Render(vars)
+	}
+	for _, l := range Languages {
+		if t := byLang[l]; t != nil {
+			return t.Render(vars)
+		}
+	}
+	return ""
+}

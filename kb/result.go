@@ -1,0 +1,57 @@
+package kb
+
+// Decision is what the matcher recommends doing with a message.
+type Decision string
+
+// Decisions.
+const (
+	DecisionAnswer  Decision = "answer"  // the top intent is confident enough to answer
+	DecisionClarify Decision = "clarify" // the top two intents are close: ask which one
+	DecisionNone    Decision = "none"    // nothing matches confidently
+)
+
+// Options are the matcher's thresholds, from configs/firstline.yaml.
+type Options struct {
+	// AnswerThreshold is the confidence at or above which the top intent is
+	// answered (unless an intent sets its own threshold).
+	AnswerThreshold float64
+	// ClarifyThreshold is the confidence both of the top two intents must
+	// reach for the bot to ask "did you mean A or B?".
+	ClarifyThreshold float64
+	// ClarifyMargin: when the top two confidences are closer than this, the
+	// bot asks instead of answering.
+	ClarifyMargin float64
+	// DefaultLanguage is used when a message's language cannot be told
+	// (digits, emoji, a single Latin word in a Russian conversation, ...).
+	DefaultLanguage string
+}
+
+// DefaultOptions are the thresholds used when the config sets none.
+var DefaultOptions = Options{
+	AnswerThreshold:  0.5,
+	ClarifyThreshold: 0.35,
+	ClarifyMargin:    0.1,
+	DefaultLanguage:  "ru",
+}
+
+// Scored is an intent with the matcher's confidence in it.
+type Scored struct {
+	Intent     string
+	Confidence float64 // in [0, 1]
+}
+
+// Result is the matcher's verdict on one message.
+type Result struct {
+	Lang       string   // the language the message was matched in
+	Candidates []Scored // best first, at most five, ties broken by intent id
+	Decision   Decision
+	Intent     string // the intent to answer when Decision is DecisionAnswer
+}
+
+// Top returns the best candidate, or a zero Scored when there is none.
+func (r Result) Top() Scored {
+	if len(r.Candidates) == 0 {
+		return Scored{}
+	}
+	return r.Candidates[0]
+}
