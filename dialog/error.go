@@ -3,6 +3,7 @@ package dialog
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Error codes. Each maps to an HTTP status in the web layer.
@@ -54,4 +55,25 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// HTTPStatus returns the HTTP status for an error code.
+func HTTPStatus(code string) int {
+	switch code {
+	case "":
+		return http.StatusOK
+	case ECONFLICT:
+		return http.StatusConflict
+	case EINVALID:
+		return http.StatusBadRequest
+	case ENOTFOUND:
+		return http.StatusNotFound
+	case ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	case EFORBIDDEN:
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
 }

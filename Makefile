@@ -1,0 +1,39 @@
+# firstline: make run starts the server on the embedded default store;
+# make test runs vet and the whole test suite with the race detector.
+
+GO ?= go
+BIN := bin/firstline
+
+.PHONY: run build test vet bench validate intent-tests clean
+
+## run: build and start the server with configs/firstline.yaml (web chat at http://localhost:8080/)
+run: build
+	./$(BIN) serve
+
+## build: compile the firstline binary into bin/
+build:
+	$(GO) build -o $(BIN) ./cmd/firstline
+
+## test: vet, then every test with the race detector
+test: vet
+	$(GO) test -race -count=1 ./...
+
+## vet: static checks
+vet:
+	$(GO) vet ./...
+
+## bench: the matcher and whole-message benchmarks (figures in README)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./kb ./dialog/...
+
+## validate: check the demo knowledge base
+validate: build
+	./$(BIN) validate
+
+## intent-tests: run the tests kept in the demo knowledge base
+intent-tests: build
+	./$(BIN) test
+
+## clean: remove the binary and the local database
+clean:
+	rm -rf bin data

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+func cmdChat(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("chat", e)
+	s, err := parseSettings(fs, args, flagIntents, e.getenv)
+	if err != nil {
+		return err
+	}
+	// The conversation lives in a throwaway database: trying intents must
+	// not leave tickets in the real one.
+	tmp, err := os.MkdirTemp("", "firstline-chat-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	s.DataDir = tmp
+	log := newLogger(env{stderr: e.stderr, getenv: func(k string) string {
+		if k == "FIRSTLINE_LOG_LEVEL" {
+			return first(e.getenv(k), "warn")
+		}
+		return e.getenv(k)
+	}})
+	a, err := openApp(ctx, s, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+
+	fmt.Fprintf(e.stdout, "Talking to the bot with %s. Type a message; /human, /status, /start work; /agent TEXT answers as an agent, /close closes the ticket; Ctrl-D ends.\n", s.IntentsDir)
+	in := bufio.NewScanner(e.stdin)
+	in.Buffer(make([]byte, 64<<10), 64<<10)
+	var lastButtons []string
+	for n := 1; ; n++ {
+		fmt.Fprint(e.stdout, "> ")
+		if !in.Scan() {
+			fmt.Fprintln(e.stdout)
+			return in.Err()
+		}
+		text := strings.TrimSpace(in.Text())
+		if text == "" {
+			continue
+		}
+		// A number picks a button, as a tap would.
+		if i, err := strconv.Atoi(text); err == nil && i >= 1 && i <= len(lastButtons) {
+			text = lastButtons[i-1]
+		}
+		if agentText, ok := strings.CutPrefix(text, "/agent "); ok {
+			err = chatAsAgent(ctx, a, agentText, e)
+		} else if text == "/close" {
+			err = chatClose(ctx, a, e)
+		} else {
+			lastButtons, err = chatAsCustomer(ctx, a, text, "terminal-"+strconv.Itoa(n), e)
+		}
+		if err != nil {
+			fmt.Fprintf(e.stdout, "! %s\n", dialog.ErrorMessage(err))
+		}
+	}
+}
+
+const chatID = "terminal"
+
+func chatAsCustomer(ctx context.Context, a *app, text, id string, e env) ([]string, error) {
+	out, err := a.engine.Handle(ctx, dialog.Inbound{Channel: "terminal", ChatID: chatID, ExternalID: id, Text: text})
+	if err != nil {
+		return nil, err
+	}
+	var buttons []string
+	for _, m := range out.Replies {
+		fmt.Fprintf(e.stdout, "bot: %s\n", m.Text)
+		if m.Intent != "" {
+			fmt.Fprintf(e.stdout, "     (intent %s, confidence %.2f)\n", m.Intent, m.Confidence)
+		}
+		buttons = m.Buttons
+	}
+	for i, b := range buttons {
+		fmt.Fprintf(e.stdout, "     [%d] %s\n", i+1, b)
+	}
+	if len(out.Replies) == 0 {
+		fmt.Fprintf(e.stdout, "     (%s: the bot stays silent; /agent TEXT to answer)\n", out.Conversation.State)
+	} else if len(out.Match.Candidates) > 0 && out.Match.Decision != "answer" {
+		fmt.Fprintf(e.stdout, "     (%s: %s)\n", out.Match.Decision, describe(out.Match))
+	}
+	return buttons, nil
+}
+
+// openTicket returns the number of the terminal conversation's ticket.
+func openTicket(ctx context.Context, a *app) (string, error) {
+	conv, err := a.store.ConversationByChat(ctx, "terminal", chatID)
+	if err != nil || conv.TicketID == 0 {
+		return "", dialog.Errorf(dialog.ENOTFOUND, "no open ticket: escalate first (/human)")
+	}
+	t, err := a.store.Ticket(ctx, conv.TicketID)
+	if err != nil {
+		return "", err
+	}
+	return t.Number, nil
+}
+
+func chatAsAgent(ctx context.Context, a *app, text string, e env) error {
+	number, err := openTicket(ctx, a)
+	if err != nil {
+		return err
+	}
+	if _, err := a.engine.Reply(ctx, number, "Agent", text); err != nil {
+		return err
+	}
+	return printSince(ctx, a, e)
+}
+
+func chatClose(ctx context.Context, a *app, e env) error {
+	number, err := openTicket(ctx, a)
+	if err != nil {
+		return err
+	}
+	if _, err := a.engine.Close(ctx, number, "Agent"); err != nil {
+		return err
+	}
+	return printSince(ctx, a, e)
+}
+
+// printSince prints the messages agents' actions sent, as the customer sees
+// them.
+func printSince(ctx context.Context, a *app, e env) error {
+	conv, err := a.store.ConversationByChat(ctx, "terminal", chatID)
+	if err != nil {
+		return err
+	}
+	msgs, err := a.store.Messages(ctx, dialog.MessageFilter{ConversationID: conv.ID})
+	if err != nil {
+		return err
+	}
+	// Print the trailing run of messages that are not the customer's.
+	start := len(msgs)
+	for start > 0 && msgs[start-1].Author != dialog.AuthorCustomer && msgs[start-1].Author != dialog.AuthorBot {
+		start--
+	}
+	for _, m := range msgs[start:] {
+		who := string(m.Author)
+		if m.AuthorName != "" {
+			who = m.AuthorName
+		}
+		fmt.Fprintf(e.stdout, "%s: %s\n", who, m.Text)
+		for i, b := range m.Buttons {
+			fmt.Fprintf(e.stdout, "     [%d] %s\n", i+1, b)
+		}
+	}
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("migrate", e)
+	s, err := parseSettings(fs, args, flagData, e.getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e)
+	store, err := openStore(ctx, s, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintf(e.stdout, "database in %s is up to date\n", s.DataDir)
+	return nil
+}

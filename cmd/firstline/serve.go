@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/firstline-support/firstline/bots"
+	"github.com/firstline-support/firstline/bots/webchat"
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/api"
+	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/intents"
+	"github.com/firstline-support/firstline/kb"
+)
+
+// shutdownTimeout is how long requests in flight get to finish on shutdown.
+const shutdownTimeout = 15 * time.Second
+
+func cmdServe(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("serve", e)
+	s, err := parseSettings(fs, args, flagAddr|flagData|flagIntents, e.getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	app, err := openApp(ctx, s, log)
+	if err != nil {
+		return err
+	}
+	defer app.close()
+
+	channels := []bots.Channel{webchat.New(app.engine, s.Title, log)}
+	router := newRouter(log, app.store)
+	for _, ch := range channels {
+		ch.Routes(router)
+	}
+	api.New(app.store, log).Routes(router)
+
+	ln, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           router,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	// Every goroutine below stops when ctx is done; wg waits for them.
+	var wg sync.WaitGroup
+	wg.Go(func() { app.watcher.Run(ctx) })
+	wg.Go(func() { reloadOnHangup(ctx, app.watcher) })
+	for _, ch := range channels {
+		wg.Go(func() {
+			if err := ch.Run(ctx); err != nil {
+				log.Error("channel stopped", "channel", ch.Name(), "err", err)
+			}
+		})
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("firstline is serving: open the web chat", "url", "http://"+ln.Addr().String()+"/",
+		"data", s.DataDir, "intents", s.IntentsDir)
+
+	select {
+	case err = <-served:
+		err = fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+		defer cancel()
+		// Shutdown lets requests in flight finish, so every message that was
+		// acknowledged has been committed before the store closes.
+		if err = srv.Shutdown(sctx); err != nil {
+			err = fmt.Errorf("shut down http: %w", err)
+		}
+	}
+	stop()
+	wg.Wait()
+	if err == nil {
+		log.Info("stopped")
+	}
+	return err
+}
+
+// app is what every command that talks to the engine opens: the knowledge
+// base with its watcher, the store and the engine.
+type app struct {
+	holder  *kb.Holder
+	watcher *intents.Watcher
+	store   dialog.Store
+	engine  *dialog.Engine
+}
+
+// openApp loads the knowledge base (failing on any problem in it), opens the
+// store in s.DataDir and builds the engine.
+func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
+	holder := kb.NewHolder(nil)
+	watcher := intents.NewWatcher(s.IntentsDir, log, func(set *intents.Set) error {
+		k, err := kb.New(set, s.Matching)
+		if err != nil {
+			return err
+		}
+		holder.Swap(k)
+		return nil
+	})
+	if err := watcher.Reload(); err != nil {
+		return nil, fmt.Errorf("load knowledge base %s:\n%w", s.IntentsDir, err)
+	}
+	store, err := openStore(ctx, s, log)
+	if err != nil {
+		holder.Close()
+		return nil, err
+	}
+	return &app{
+		holder:  holder,
+		watcher: watcher,
+		store:   store,
+		engine:  dialog.NewEngine(store, holder, s.Dialog, log),
+	}, nil
+}
+
+// openStore opens the store in s.DataDir, applying any pending migrations.
+func openStore(ctx context.Context, s *settings, log *slog.Logger) (*sqlite.DB, error) {
+	return sqlite.Open(ctx, filepath.Join(s.DataDir, "firstline.db"), log)
+}
+
+func (a *app) close() {
+	a.store.Close()
+	a.holder.Close()
+}
+
+// reloadOnHangup reloads the knowledge base on SIGHUP until ctx is done.
+func reloadOnHangup(ctx context.Context, w *intents.Watcher) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-hup:
+			w.Reload() // problems are logged; the previous knowledge base keeps serving
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// newRouter returns the HTTP router with logging, panic recovery and the
+// health check; channels and APIs add their routes.
+func newRouter(log *slog.Logger, store dialog.Store) *gin.Engine {
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	// Requests reach us directly or through a proxy we do not know yet:
+	// trust no forwarding headers.
+	if err := r.SetTrustedProxies(nil); err != nil {
+		panic(err) // nil is always accepted
+	}
+	r.Use(logRequests(log), gin.CustomRecovery(func(ctx *gin.Context, v any) {
+		log.Error("panic serving request", "path", ctx.Request.URL.Path, "panic", v)
+		ctx.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error", "code": dialog.EINTERNAL})
+	}))
+	r.NoRoute(func(ctx *gin.Context) {
+		ctx.JSON(http.StatusNotFound, gin.H{"error": "no such page", "code": dialog.ENOTFOUND})
+	})
+	r.NoMethod(func(ctx *gin.Context) {
+		ctx.JSON(http.StatusMethodNotAllowed, gin.H{"error": "method not allowed", "code": dialog.EINVALID})
+	})
+	r.GET("/healthz", func(ctx *gin.Context) {
+		pctx, cancel := context.WithTimeout(ctx.Request.Context(), 2*time.Second)
+		defer cancel()
+		if err := store.Ping(pctx); err != nil {
+			ctx.JSON(http.StatusServiceUnavailable, gin.H{"status": "store unreachable"})
+			return
+		}
+		ctx.JSON(http.StatusOK, gin.H{"status": "ok"})
+	})
+	return r
+}
+
+// logRequests logs each request: failures at warn level, the rest at debug
+// so that polling pages do not flood the log.
+func logRequests(log *slog.Logger) gin.HandlerFunc {
+	return func(ctx *gin.Context) {
+		start := time.Now()
+		ctx.Next()
+		status := ctx.Writer.Status()
+		level := slog.LevelDebug
+		if status >= 500 {
+			level = slog.LevelWarn
+		}
+		log.Log(ctx.Request.Context(), level, "http request", "method", ctx.Request.Method,
+			"path", ctx.Request.URL.Path, "status", status, "duration", time.Since(start))
+	}
+}

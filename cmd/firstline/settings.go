@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"regexp"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/intents"
+	"github.com/firstline-support/firstline/kb"
+)
+
+// defaultConfigFile is read when no --config is given; it may be missing.
+const defaultConfigFile = "configs/firstline.yaml"
+
+// settings are the values every command runs with: built-in defaults,
+// overridden by the config file, then by FIRSTLINE_* environment variables,
+// then by flags.
+type settings struct {
+	ConfigFile string
+	Addr       string
+	DataDir    string
+	IntentsDir string
+	Title      string // shown on the web chat page
+	Matching   kb.Options
+	Dialog     dialog.Config
+}
+
+// fileConfig is the layout of configs/firstline.yaml.
+type fileConfig struct {
+	Addr    string `yaml:"addr"`
+	Data    string `yaml:"data"`
+	Intents string `yaml:"intents"`
+	Webchat struct {
+		Title string `yaml:"title"`
+	} `yaml:"webchat"`
+	Matching struct {
+		AnswerThreshold  float64 `yaml:"answer_threshold"`
+		ClarifyThreshold float64 `yaml:"clarify_threshold"`
+		ClarifyMargin    float64 `yaml:"clarify_margin"`
+		DefaultLanguage  string  `yaml:"default_language"`
+	} `yaml:"matching"`
+	Dialog struct {
+		AskFeedback     bool   `yaml:"ask_feedback"`
+		DefaultQueue    string `yaml:"default_queue"`
+		DefaultPriority string `yaml:"default_priority"`
+	} `yaml:"dialog"`
+}
+
+// flags a command accepts, beyond --config which all take.
+const (
+	flagAddr    = 1 << iota // --addr
+	flagData                // --data
+	flagIntents             // --intents
+)
+
+// parseSettings defines the common flags named by which on fs (with any
+// command-specific flags already defined by the caller), parses args and
+// resolves the settings.
+func parseSettings(fs *flag.FlagSet, args []string, which int, getenv func(string) string) (*settings, error) {
+	configFile := fs.String("config", "", "config `file` (env FIRSTLINE_CONFIG; default "+defaultConfigFile+")")
+	var addr, data, intentsDir *string
+	if which&flagAddr != 0 {
+		addr = fs.String("addr", "", "listen on `host:port` (env FIRSTLINE_ADDR; default 127.0.0.1:8080)")
+	}
+	if which&flagData != 0 {
+		data = fs.String("data", "", "data `dir` for the SQLite database (env FIRSTLINE_DATA; default ./data)")
+	}
+	if which&flagIntents != 0 {
+		intentsDir = fs.String("intents", "", "intents `dir` (env FIRSTLINE_INTENTS; default configs/intents)")
+	}
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil, err
+	} else if err != nil {
+		return nil, usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+
+	path := first(*configFile, getenv("FIRSTLINE_CONFIG"))
+	explicit := path != ""
+	if !explicit {
+		path = defaultConfigFile
+	}
+	s, err := readConfig(path, explicit)
+	if err != nil {
+		return nil, err
+	}
+	s.Addr = first(deref(addr), getenv("FIRSTLINE_ADDR"), s.Addr)
+	s.DataDir = first(deref(data), getenv("FIRSTLINE_DATA"), s.DataDir)
+	s.IntentsDir = first(deref(intentsDir), getenv("FIRSTLINE_INTENTS"), s.IntentsDir)
+	return s, nil
+}
+
+// readConfig reads the config file over the built-in defaults. A missing
+// file is an error only when it was asked for by name.
+func readConfig(path string, required bool) (*settings, error) {
+	var c fileConfig
+	c.Addr = "127.0.0.1:8080"
+	c.Data = "./data"
+	c.Intents = "configs/intents"
+	c.Webchat.Title = "Support"
+	c.Matching.AnswerThreshold = kb.DefaultOptions.AnswerThreshold
+	c.Matching.ClarifyThreshold = kb.DefaultOptions.ClarifyThreshold
+	c.Matching.ClarifyMargin = kb.DefaultOptions.ClarifyMargin
+	c.Matching.DefaultLanguage = kb.DefaultOptions.DefaultLanguage
+	c.Dialog.AskFeedback = dialog.DefaultConfig.AskFeedback
+	c.Dialog.DefaultQueue = dialog.DefaultConfig.DefaultQueue
+	c.Dialog.DefaultPriority = dialog.DefaultConfig.DefaultPriority
+
+	raw, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !required:
+		path = "" // built-in defaults only
+	case err != nil:
+		return nil, fmt.Errorf("read config: %w", err)
+	default:
+		dec := yaml.NewDecoder(bytes.NewReader(raw))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := checkConfig(&c); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return &settings{
+		ConfigFile: path,
+		Addr:       c.Addr,
+		DataDir:    c.Data,
+		IntentsDir: c.Intents,
+		Title:      c.Webchat.Title,
+		Matching: kb.Options{
+			AnswerThreshold:  c.Matching.AnswerThreshold,
+			ClarifyThreshold: c.Matching.ClarifyThreshold,
+			ClarifyMargin:    c.Matching.ClarifyMargin,
+			DefaultLanguage:  c.Matching.DefaultLanguage,
+		},
+		Dialog: dialog.Config{
+			AskFeedback:     c.Dialog.AskFeedback,
+			DefaultQueue:    c.Dialog.DefaultQueue,
+			DefaultPriority: c.Dialog.DefaultPriority,
+			DefaultLanguage: c.Matching.DefaultLanguage,
+		},
+	}, nil
+}
+
+var queuePattern = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// checkConfig reports the first value out of range.
+func checkConfig(c *fileConfig) error {
+	m := c.Matching
+	switch {
+	case m.AnswerThreshold <= 0 || m.AnswerThreshold > 1:
+		return fmt.Errorf("matching.answer_threshold must be in (0, 1], got %v", m.AnswerThreshold)
+	case m.ClarifyThreshold <= 0 || m.ClarifyThreshold > m.AnswerThreshold:
+		return fmt.Errorf("matching.clarify_threshold must be in (0, answer_threshold], got %v", m.ClarifyThreshold)
+	case m.ClarifyMargin < 0 || m.ClarifyMargin >= 1:
+		return fmt.Errorf("matching.clarify_margin must be in [0, 1), got %v", m.ClarifyMargin)
+	case m.DefaultLanguage != intents.LangRU && m.DefaultLanguage != intents.LangEN:
+		return fmt.Errorf("matching.default_language must be ru or en, got %q", m.DefaultLanguage)
+	case !queuePattern.MatchString(c.Dialog.DefaultQueue):
+		return fmt.Errorf("dialog.default_queue must be lower-case letters, digits and _, got %q", c.Dialog.DefaultQueue)
+	}
+	switch c.Dialog.DefaultPriority {
+	case intents.PriorityLow, intents.PriorityNormal, intents.PriorityHigh, intents.PriorityUrgent:
+	default:
+		return fmt.Errorf("dialog.default_priority must be low, normal, high or urgent, got %q", c.Dialog.DefaultPriority)
+	}
+	return nil
+}
+
+// first returns the first non-empty value.
+func first(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

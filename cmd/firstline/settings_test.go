@@ -1,0 +1,121 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSettingsPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "firstline.yaml")
+	if err := os.WriteFile(cfg, []byte("addr: 127.0.0.1:9000\ndata: /from/config\nintents: /intents/config\nmatching:\n  answer_threshold: 0.7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	envs := map[string]string{"FIRSTLINE_CONFIG": cfg, "FIRSTLINE_DATA": "/from/env"}
+	getenv := func(k string) string { return envs[k] }
+
+	s, err := parseSettings(newFlagSet("serve", env{stderr: os.Stderr}), []string{"--intents", "/from/flag"},
+		flagAddr|flagData|flagIntents, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Addr != "127.0.0.1:9000" || s.DataDir != "/from/env" || s.IntentsDir != "/from/flag" || s.ConfigFile != cfg {
+		t.Errorf("settings = %+v: want addr from config, data from env, intents from flag", s)
+	}
+	if s.Matching.AnswerThreshold != 0.7 || s.Matching.ClarifyThreshold == 0 {
+		t.Errorf("matching = %+v: want the config's answer threshold over the defaults", s.Matching)
+	}
+}
+
+func TestSettingsDefaultsWithoutConfig(t *testing.T) {
+	t.Chdir(t.TempDir()) // no configs/firstline.yaml here
+	s, err := parseSettings(newFlagSet("serve", env{stderr: os.Stderr}), nil, flagAddr|flagData|flagIntents,
+		func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Addr != "127.0.0.1:8080" || s.DataDir != "./data" || s.IntentsDir != "configs/intents" || s.ConfigFile != "" {
+		t.Errorf("defaults = %+v", s)
+	}
+}
+
+func TestSettingsErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		name  string
+		args  []string
+		want  string
+		usage bool
+	}{
+		{"missing named config", []string{"--config", filepath.Join(dir, "nope.yaml")}, "no such file", false},
+		{"unknown key", []string{"--config", write("a.yaml", "adress: x\n")}, "field adress not found", false},
+		{"threshold out of range", []string{"--config", write("b.yaml", "matching:\n  answer_threshold: 2\n")}, "answer_threshold", false},
+		{"bad language", []string{"--config", write("c.yaml", "matching:\n  default_language: de\n")}, "default_language", false},
+		{"bad priority", []string{"--config", write("d.yaml", "dialog:\n  default_priority: asap\n")}, "default_priority", false},
+		{"unknown flag", []string{"--colour"}, "colour", true},
+		{"stray argument", []string{"extra"}, "unexpected argument", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), c.args, flagAddr, func(string) string { return "" })
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, c.want)
+			}
+			if isUsage := errors.As(err, new(usageError)); isUsage != c.usage {
+				t.Errorf("usage error = %v, want %v", isUsage, c.usage)
+			}
+		})
+	}
+}
+
+func TestCommandsExitCodes(t *testing.T) {
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, "x.yaml"), []byte("intents:\n  - id: a\n    examples: {en: [hi]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"validate", "--config", "../../configs/firstline.yaml", "--intents", "../../configs/intents"}, 0, "OK"},
+		{[]string{"validate", "--config", "../../configs/firstline.yaml", "--intents", bad}, 1, "x.yaml:2: intent \"a\" has examples in en but no answer.en"},
+		{[]string{"test", "--config", "../../configs/firstline.yaml", "--intents", "../../configs/intents"}, 0, " 0 failed"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{nil, 2, "Usage"},
+		{[]string{"validate", "--nope"}, 2, "nope"},
+	} {
+		var stdout, stderr strings.Builder
+		code := run(t.Context(), c.args, env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+			getenv: func(string) string { return "" }})
+		out := stdout.String() + stderr.String()
+		if code != c.code || !strings.Contains(out, c.out) {
+			t.Errorf("firstline %v: exit %d, want %d with %q in:\n%s", c.args, code, c.code, c.out, out)
+		}
+	}
+}
+
+func TestChat(t *testing.T) {
+	var stdout, stderr strings.Builder
+	in := strings.NewReader("забыл пароль\n1\n/human\n/agent Здравствуйте, смотрю\n/close\n5\n")
+	code := run(t.Context(), []string{"chat", "--config", "../../configs/firstline.yaml", "--intents", "../../configs/intents"},
+		env{stdin: in, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+	if code != 0 {
+		t.Fatalf("chat exit %d:\n%s%s", code, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"intent reset_password", "FL-000001", "Agent: Здравствуйте, смотрю", "[5] 5"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("chat output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package dialog
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/firstline-support/firstline/intents"
+	"github.com/firstline-support/firstline/kb"
+)
+
+// MaxTextLength is the longest message, in characters, the engine accepts
+// from a customer or an agent. It matches Telegram's limit.
+const MaxTextLength = 4096
+
+// Config is the engine's behaviour, from configs/firstline.yaml.
+type Config struct {
+	// AskFeedback asks "did this help?" after an answer, unless the intent
+	// says otherwise.
+	AskFeedback bool
+	// DefaultQueue and DefaultPriority go on tickets whose intent sets none.
+	DefaultQueue    string
+	DefaultPriority string
+	// DefaultLanguage is used until a customer writes something whose
+	// language can be told.
+	DefaultLanguage string
+}
+
+// DefaultConfig is the engine's behaviour when the config file sets none.
+var DefaultConfig = Config{
+	AskFeedback:     true,
+	DefaultQueue:    "first_line",
+	DefaultPriority: intents.PriorityNormal,
+	DefaultLanguage: intents.LangRU,
+}
+
+// Inbound is a customer message as a channel received it.
+type Inbound struct {
+	Channel      string // the channel's name, e.g. "webchat"
+	ChatID       string // the channel's id of the chat
+	ExternalID   string // the channel's id of the message, for deduplication; may be empty
+	CustomerName string // the customer's display name, when the channel knows it
+	Text         string
+}
+
+// Outcome is what handling one inbound message produced.
+type Outcome struct {
+	Conversation *Conversation
+	Message      *Message   // the stored inbound message
+	Replies      []*Message // what the bot said in reply, in order
+	Ticket       *Ticket    // the conversation's ticket, if it has one
+	Match        kb.Result  // what the matcher made of the message; zero for commands and duplicates
+	Duplicate    bool       // the message had been handled before; Replies are the earlier ones
+}
+
+// Engine runs conversations: it stores every message, answers from the
+// knowledge base, and escalates into tickets.
+type Engine struct {
+	store Store
+	kb    *kb.Holder
+	cfg   Config
+	log   *slog.Logger
+}
+
+// NewEngine returns an engine over store answering from the knowledge base
+// in holder.
+func NewEngine(store Store, holder *kb.Holder, cfg Config, log *slog.Logger) *Engine {
+	return &Engine{store: store, kb: holder, cfg: cfg, log: log}
+}
+
+// Store returns the engine's store, for the read side of the web layer.
+func (e *Engine) Store() Store { return e.store }
+
+// Handle processes one inbound customer message: it is stored, answered or
+// escalated, all in one transaction, so that a message is acknowledged
+// only once everything it caused is durable. A message whose ExternalID was
+// seen before in the same conversation is not processed again; the earlier
+// replies are returned.
+func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
+	text := strings.TrimSpace(in.Text)
+	if err := validateInbound(in, text); err != nil {
+		return nil, err
+	}
+
+	k, release := e.kb.Acquire()
+	defer release()
+
+	// Match before the transaction: it does not depend on the conversation
+	// and must not hold the store's lock while it runs.
+	cmd := parseCommand(text)
+	var match kb.Result
+	if cmd == "" {
+		match = k.Match(ctx, text, "")
+	}
+
+	var out *Outcome
+	err := e.store.Update(ctx, func(tx Tx) error {
+		conv, err := tx.EnsureConversation(ctx, in.Channel, in.ChatID)
+		if err != nil {
+			return err
+		}
+		if in.ExternalID != "" {
+			prev, err := tx.MessageByExternalID(ctx, conv.ID, in.ExternalID)
+			if err == nil {
+				out, err = replay(ctx, tx, conv, prev)
+				return err
+			} else if ErrorCode(err) != ENOTFOUND {
+				return err
+			}
+		}
+		t := &turn{e: e, ctx: ctx, tx: tx, conv: conv, set: k.Set()}
+		if err := t.receive(in, cmd, text); err != nil {
+			return err
+		}
+		if err := t.respond(cmd, text, match); err != nil {
+			return err
+		}
+		if err := tx.UpdateConversation(ctx, conv); err != nil {
+			return err
+		}
+		out = &Outcome{Conversation: conv, Message: t.in, Replies: t.replies, Ticket: t.ticket, Match: match}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("handle message from %s/%s: %w", in.Channel, in.ChatID, err)
+	}
+	return out, nil
+}
+
+// validateInbound rejects what no channel should pass on.
+func validateInbound(in Inbound, text string) error {
+	switch {
+	case in.Channel == "":
+		return Errorf(EINVALID, "channel is required")
+	case in.ChatID == "":
+		return Errorf(EINVALID, "chat id is required")
+	case !utf8.ValidString(in.Text):
+		return Errorf(EINVALID, "text is not valid UTF-8")
+	case text == "":
+		return Errorf(EINVALID, "text is empty")
+	case utf8.RuneCountInString(in.Text) > MaxTextLength:
+		return Errorf(ETOOLARGE, "text is longer than %d characters", MaxTextLength)
+	}
+	return nil
+}
+
+// replay rebuilds the outcome of an inbound message handled before.
+func replay(ctx context.Context, tx Tx, conv *Conversation, prev *Message) (*Outcome, error) {
+	replies, err := tx.Messages(ctx, MessageFilter{ConversationID: conv.ID, ReplyTo: prev.ID})
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Conversation: conv, Message: prev, Replies: replies, Duplicate: true}
+	if out.Ticket, err = currentTicket(ctx, tx, conv); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// currentTicket returns the conversation's ticket, or nil when it has none.
+func currentTicket(ctx context.Context, q Queries, conv *Conversation) (*Ticket, error) {
+	if conv.TicketID == 0 {
+		return nil, nil
+	}
+	return q.Ticket(ctx, conv.TicketID)
+}
+
+// Commands a customer can type in any channel.
+const (
+	CommandStart  = "/start"
+	CommandStatus = "/status"
+	CommandHuman  = "/human"
+)
+
+// parseCommand returns the command text starts with, or "".
+func parseCommand(text string) string {
+	if !strings.HasPrefix(text, "/") {
+		return ""
+	}
+	word := strings.ToLower(strings.Fields(text)[0])
+	word, _, _ = strings.Cut(word, "@") // Telegram appends the bot's name in groups
+	switch word {
+	case CommandStart, CommandStatus, CommandHuman:
+		return word
+	}
+	return ""
+}
+
+// TicketStatusText returns how a ticket's status is told to a customer.
+func TicketStatusText(set *intents.Set, t *Ticket, lang string) string {
+	name := intents.MsgStatusQueued
+	switch t.Status {
+	case TicketAssigned:
+		name = intents.MsgStatusAgent
+	case TicketClosed:
+		name = intents.MsgStatusClosed
+	}
+	return set.Messages.Render(name, lang, nil)
+}
+
+// now returns the current time in UTC, to the microsecond the stores keep.
+func now() time.Time {
+	return time.Now().UTC().Truncate(time.Microsecond)
+}

@@ -1,0 +1,380 @@
+package dialog
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/firstline-support/firstline/intents"
+	"github.com/firstline-support/firstline/kb"
+)
+
+// turn is the handling of one inbound message inside its transaction.
+type turn struct {
+	e    *Engine
+	ctx  context.Context
+	tx   Tx
+	conv *Conversation
+	set  *intents.Set
+
+	in      *Message   // the stored inbound message
+	rating  bool       // the message rates the ticket just closed
+	lang    string     // the language to answer in
+	replies []*Message // what the bot said
+	ticket  *Ticket    // the conversation's ticket, once loaded or created
+}
+
+// receive stores the customer's message and updates what the conversation
+// knows about the customer. The first message after a ticket was closed
+// brings the conversation back to the bot, unless it is the rating the bot
+// asked for, which stays with the closed ticket.
+func (t *turn) receive(in Inbound, cmd, text string) error {
+	t.lang = t.conv.Lang
+	if t.lang == "" {
+		t.lang = t.e.cfg.DefaultLanguage
+	}
+	if cmd == "" { // commands are Latin whatever language the customer speaks
+		t.lang = kb.DetectLanguage(text, t.lang)
+	}
+	t.conv.Lang = t.lang
+	if in.CustomerName != "" {
+		t.conv.CustomerName = in.CustomerName
+	}
+	if t.conv.State == StateClosed {
+		t.rating = t.conv.Pending == PendingCSAT && csatRating(text) > 0
+		t.conv.State = StateBot
+		t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
+		if !t.rating {
+			t.conv.TicketID = 0
+		}
+	}
+	var err error
+	if t.ticket, err = currentTicket(t.ctx, t.tx, t.conv); err != nil {
+		return err
+	}
+	t.in = &Message{
+		ConversationID: t.conv.ID,
+		TicketID:       t.conv.TicketID,
+		Author:         AuthorCustomer,
+		ExternalID:     in.ExternalID,
+		Text:           in.Text,
+		Lang:           t.lang,
+	}
+	return t.tx.AddMessage(t.ctx, t.in)
+}
+
+// respond decides what the bot does with the message.
+func (t *turn) respond(cmd, text string, match kb.Result) error {
+	if t.rating {
+		return t.rate(text)
+	}
+
+	switch cmd {
+	case CommandStatus:
+		return t.status()
+	case CommandStart:
+		if t.conv.State == StateBot {
+			t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
+			return t.say(intents.MsgGreeting, nil)
+		}
+		return t.status()
+	case CommandHuman:
+		if t.conv.State == StateBot {
+			return t.escalate(ReasonCustomerAsk, "", match)
+		}
+		return t.status()
+	}
+
+	// With a person in charge the bot stays silent: the message is already
+	// on the ticket's transcript.
+	if t.conv.State != StateBot {
+		return nil
+	}
+
+	pending, options := t.conv.Pending, t.conv.PendingOptions
+	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
+	switch pending {
+	case PendingClarify:
+		if id := t.chosenOption(text, options); id != "" {
+			return t.answer(id, 0, match)
+		}
+	case PendingFeedback:
+		switch t.yesNo(text) {
+		case "yes":
+			return t.say(intents.MsgFeedbackThanks, nil)
+		case "no":
+			intent := ""
+			if len(options) > 0 {
+				intent = options[0]
+			}
+			return t.escalate(ReasonNotHelpful, intent, match)
+		}
+	}
+
+	switch match.Decision {
+	case kb.DecisionAnswer:
+		if t.set.Intent(match.Intent) != nil {
+			return t.answer(match.Intent, match.Top().Confidence, match)
+		}
+	case kb.DecisionClarify:
+		return t.clarify(match)
+	}
+	if pending == PendingRephrase {
+		return t.escalate(ReasonNoMatch, match.Top().Intent, match)
+	}
+	t.conv.Pending = PendingRephrase
+	return t.say(intents.MsgRephrase, nil)
+}
+
+// rate stores the customer's rating of the ticket just closed.
+func (t *turn) rate(text string) error {
+	t.ticket.CSAT = csatRating(text)
+	if err := t.tx.UpdateTicket(t.ctx, t.ticket); err != nil {
+		return err
+	}
+	t.conv.TicketID = 0
+	err := t.say(intents.MsgCSATThanks, nil)
+	t.ticket = nil
+	return err
+}
+
+// csatRating reads a rating from 1 to 5, or returns 0.
+func csatRating(text string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	if err != nil || n < 1 || n > 5 {
+		return 0
+	}
+	return n
+}
+
+// answer replies with an intent's answer, or escalates if the intent says so.
+func (t *turn) answer(id string, confidence float64, match kb.Result) error {
+	in := t.set.Intent(id)
+	if len(in.Templates) > 0 {
+		if _, err := t.reply(t.render(in.Templates), in.Buttons[t.lang], id, confidence); err != nil {
+			return err
+		}
+	}
+	if in.Escalate {
+		return t.escalate(ReasonIntent, id, match)
+	}
+	ask := t.e.cfg.AskFeedback
+	if in.Feedback != nil {
+		ask = *in.Feedback
+	}
+	if !ask {
+		return nil
+	}
+	t.conv.Pending, t.conv.PendingOptions = PendingFeedback, []string{id}
+	return t.say(intents.MsgFeedbackQuestion, t.yesNoButtons())
+}
+
+// render picks the answer template for the turn's language, falling back to
+// any language the intent has.
+func (t *turn) render(templates map[string]*intents.Template) string {
+	tpl := templates[t.lang]
+	for _, l := range intents.Languages {
+		if tpl != nil {
+			break
+		}
+		tpl = templates[l]
+	}
+	if tpl == nil {
+		return ""
+	}
+	return tpl.Render(t.vars())
+}
+
+// clarify asks which of the close candidates the customer meant.
+func (t *turn) clarify(match kb.Result) error {
+	var ids, titles []string
+	for _, c := range match.Candidates {
+		in := t.set.Intent(c.Intent)
+		if in == nil || len(ids) == 3 {
+			continue
+		}
+		if len(ids) > 0 && match.Top().Confidence-c.Confidence >= clarifySpread(match) {
+			break
+		}
+		ids = append(ids, c.Intent)
+		titles = append(titles, in.TitleFor(t.lang))
+	}
+	if len(ids) < 2 {
+		t.conv.Pending = PendingRephrase
+		return t.say(intents.MsgRephrase, nil)
+	}
+	t.conv.Pending, t.conv.PendingOptions = PendingClarify, ids
+	vars := t.vars()
+	vars["options"] = joinOptions(titles, t.lang)
+	_, err := t.reply(t.set.Messages.Render(intents.MsgClarify, t.lang, vars), titles, "", 0)
+	return err
+}
+
+// clarifySpread is how far below the top candidate another candidate may be
+// and still be offered: the gap between the top two, which the matcher
+// already judged close, so that every offered option is as close as the
+// second.
+func clarifySpread(match kb.Result) float64 {
+	if len(match.Candidates) < 2 {
+		return 0
+	}
+	return match.Candidates[0].Confidence - match.Candidates[1].Confidence + 1e-9
+}
+
+// joinOptions reads a list of titles as "A or B" / "A, B или C".
+func joinOptions(titles []string, lang string) string {
+	or := " or "
+	if lang == intents.LangRU {
+		or = " или "
+	}
+	quoted := make([]string, len(titles))
+	for i, s := range titles {
+		quoted[i] = "«" + s + "»"
+		if lang != intents.LangRU {
+			quoted[i] = "\"" + s + "\""
+		}
+	}
+	if len(quoted) <= 1 {
+		return strings.Join(quoted, "")
+	}
+	return strings.Join(quoted[:len(quoted)-1], ", ") + or + quoted[len(quoted)-1]
+}
+
+// chosenOption returns the intent the customer picked from a clarify
+// question: by button title or by its number.
+func (t *turn) chosenOption(text string, options []string) string {
+	text = strings.TrimSpace(text)
+	if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(options) {
+		return options[n-1]
+	}
+	for _, id := range options {
+		in := t.set.Intent(id)
+		if in == nil {
+			continue
+		}
+		for _, l := range intents.Languages {
+			if strings.EqualFold(text, in.TitleFor(l)) {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+// yesNo reads a reply to "did this help?" as "yes", "no" or "".
+func (t *turn) yesNo(text string) string {
+	text = strings.ToLower(strings.Trim(strings.TrimSpace(text), ".!"))
+	for _, l := range intents.Languages {
+		if text == strings.ToLower(t.set.Messages.Render(intents.MsgButtonYes, l, nil)) {
+			return "yes"
+		}
+		if text == strings.ToLower(t.set.Messages.Render(intents.MsgButtonNo, l, nil)) {
+			return "no"
+		}
+	}
+	switch text {
+	case "да", "yes", "помогло", "спасибо", "ага", "ок", "ok", "thanks", "yep", "y":
+		return "yes"
+	case "нет", "no", "не помогло", "nope", "n":
+		return "no"
+	}
+	return ""
+}
+
+func (t *turn) yesNoButtons() []string {
+	return []string{
+		t.set.Messages.Render(intents.MsgButtonYes, t.lang, nil),
+		t.set.Messages.Render(intents.MsgButtonNo, t.lang, nil),
+	}
+}
+
+// status tells the customer where their ticket stands.
+func (t *turn) status() error {
+	if t.ticket == nil {
+		return t.say(intents.MsgStatusNone, nil)
+	}
+	return t.say(intents.MsgStatusTicket, nil)
+}
+
+// escalate creates a ticket for the conversation and tells the customer.
+func (t *turn) escalate(reason, intent string, match kb.Result) error {
+	ticket := &Ticket{
+		ConversationID: t.conv.ID,
+		Status:         TicketQueued,
+		Reason:         reason,
+		Intent:         intent,
+		Priority:       t.e.cfg.DefaultPriority,
+		Queue:          t.e.cfg.DefaultQueue,
+		Channel:        t.conv.Channel,
+		CustomerName:   t.conv.CustomerName,
+	}
+	for _, c := range match.Candidates {
+		ticket.Candidates = append(ticket.Candidates, Candidate{Intent: c.Intent, Confidence: c.Confidence})
+	}
+	if in := t.set.Intent(intent); in != nil {
+		if in.Priority != "" {
+			ticket.Priority = in.Priority
+		}
+		if in.Queue != "" {
+			ticket.Queue = in.Queue
+		}
+	}
+	if err := t.tx.CreateTicket(t.ctx, ticket); err != nil {
+		return err
+	}
+	t.ticket = ticket
+	t.conv.State = StateQueued
+	t.conv.TicketID = ticket.ID
+	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
+	t.e.log.Info("conversation escalated", "ticket", ticket.Number, "reason", reason,
+		"channel", t.conv.Channel, "conversation", t.conv.ID)
+	return t.say(intents.MsgEscalated, nil)
+}
+
+// vars are the template variables for this turn.
+func (t *turn) vars() intents.Vars {
+	v := intents.Vars{
+		"name":       t.conv.CustomerName,
+		"first_name": firstName(t.conv.CustomerName),
+	}
+	if t.ticket != nil {
+		v["ticket"] = t.ticket.Number
+		v["status"] = TicketStatusText(t.set, t.ticket, t.lang)
+		v["agent"] = t.ticket.Assignee
+	}
+	return v
+}
+
+// say sends a shared message.
+func (t *turn) say(name string, buttons []string) error {
+	_, err := t.reply(t.set.Messages.Render(name, t.lang, t.vars()), buttons, "", 0)
+	return err
+}
+
+// reply stores a bot message answering the inbound one.
+func (t *turn) reply(text string, buttons []string, intent string, confidence float64) (*Message, error) {
+	m := &Message{
+		ConversationID: t.conv.ID,
+		TicketID:       t.conv.TicketID,
+		Author:         AuthorBot,
+		ReplyTo:        t.in.ID,
+		Text:           text,
+		Buttons:        buttons,
+		Lang:           t.lang,
+		Intent:         intent,
+		Confidence:     confidence,
+	}
+	if err := t.tx.AddMessage(t.ctx, m); err != nil {
+		return nil, err
+	}
+	t.replies = append(t.replies, m)
+	return m, nil
+}
+
+// firstName returns the first word of a display name.
+func firstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}

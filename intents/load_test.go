@@ -1,0 +1,301 @@
+package intents
+
+import (
+	"errors"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestLoadValid(t *testing.T) {
+	s, err := Load("testdata/valid")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+
+	login := "testdata/valid/account/login.yaml"
+	billing := "testdata/valid/billing.yml"
+	messages := "testdata/valid/messages.yaml"
+	if want := []string{login, billing, messages}; !reflect.DeepEqual(s.Files, want) {
+		t.Errorf("Files = %q, want %q (hidden files and other extensions skipped)", s.Files, want)
+	}
+
+	no, yes := false, true
+	want := []*Intent{
+		{
+			ID:          "reset_password",
+			Title:       Text{LangRU: "Сброс пароля", LangEN: "Password reset"},
+			Description: "The customer cannot log in and wants a new password",
+			Examples: map[string][]string{
+				LangRU: {"забыл пароль", "как сбросить пароль от личного кабинета"},
+				LangEN: {"I forgot my password", "how do I reset my password"},
+			},
+			Answer: Text{
+				LangRU: "Чтобы сбросить пароль, нажмите «Забыли пароль?», {{.first_name}}.",
+				LangEN: "To reset your password, click \"Forgot password?\", {{.first_name}}.",
+			},
+			Buttons: map[string][]string{
+				LangRU: {"Не приходит письмо"},
+				LangEN: {"The e-mail does not arrive"},
+			},
+			Feedback:  &no,
+			Priority:  PriorityHigh,
+			Queue:     "second_line",
+			Threshold: 0.6,
+			Pos:       Pos{File: login, Line: 3},
+		},
+		{
+			ID:       "change_email",
+			Examples: map[string][]string{LangEN: {"change my e-mail", "update the email address on my account"}},
+			Answer:   Text{LangEN: "Open Settings, then Profile, and enter the new address.\n"},
+			Pos:      Pos{File: login, Line: 20},
+		},
+		{
+			ID:       "refund",
+			Title:    Text{LangRU: "Возврат денег"},
+			Examples: map[string][]string{LangRU: {"верните деньги", "хочу вернуть оплату"}},
+			Answer:   Text{},
+			Escalate: true,
+			Priority: PriorityUrgent,
+			Pos:      Pos{File: billing, Line: 2},
+		},
+		{
+			ID:       "invoice",
+			Examples: map[string][]string{LangRU: {"нужен счёт для бухгалтерии"}, LangEN: {"I need an invoice"}},
+			Answer: Text{
+				LangRU: "Счёт можно скачать в разделе «Оплата».",
+				LangEN: "You can download the invoice under Billing.",
+			},
+			Feedback: &yes,
+			Pos:      Pos{File: billing, Line: 9},
+		},
+	}
+	if len(s.Intents) != len(want) {
+		t.Fatalf("got %d intents %v, want %d", len(s.Intents), s.IDs(), len(want))
+	}
+	for i, w := range want {
+		got := *s.Intents[i]
+		if len(got.Templates) != len(got.Answer) {
+			t.Errorf("%s: %d templates for %d answers", got.ID, len(got.Templates), len(got.Answer))
+		}
+		got.Templates = nil
+		if !reflect.DeepEqual(&got, w) {
+			t.Errorf("intent %d:\n got %+v\nwant %+v", i, got, *w)
+		}
+		if s.Intent(w.ID) != s.Intents[i] {
+			t.Errorf("Intent(%q) does not return the loaded intent", w.ID)
+		}
+	}
+
+	rendered := s.Intent("reset_password").Templates[LangEN].Render(Vars{"first_name": "Ann"})
+	if want := `To reset your password, click "Forgot password?", Ann.`; rendered != want {
+		t.Errorf("answer rendered %q, want %q", rendered, want)
+	}
+
+	msgTests := []struct {
+		name, lang, want string
+	}{
+		{MsgEscalated, LangRU, "Передал вопрос специалисту, номер обращения FL-000042."},
+		{MsgEscalated, LangEN, "I passed your question to a specialist, ticket FL-000042."},
+		{MsgButtonYes, LangEN, "Yes, thanks"},
+		{MsgButtonYes, LangRU, DefaultMessages[MsgButtonYes][LangRU]}, // only en was overridden
+		{MsgGreeting, LangRU, DefaultMessages[MsgGreeting][LangRU]},
+	}
+	for _, tt := range msgTests {
+		if got := s.Messages.Render(tt.name, tt.lang, Vars{"ticket": "FL-000042"}); got != tt.want {
+			t.Errorf("message %s/%s = %q, want %q", tt.name, tt.lang, got, tt.want)
+		}
+	}
+
+	wantTests := []TestCase{
+		{Message: "Забыл пароль!", Expect: "reset_password", Pos: Pos{File: billing, Line: 19}},
+		{Message: "qwerty zxcv", Expect: ExpectEscalate, Lang: LangEN, Pos: Pos{File: billing, Line: 21}},
+		{Message: "where is my invoice", Expect: "invoice", Pos: Pos{File: messages, Line: 8}},
+	}
+	if !reflect.DeepEqual(s.Tests, wantTests) {
+		t.Errorf("Tests:\n got %+v\nwant %+v", s.Tests, wantTests)
+	}
+}
+
+// TestLoadProblems loads one directory per kind of problem and expects
+// exactly that problem, at that place.
+func TestLoadProblems(t *testing.T) {
+	tests := []struct {
+		dir  string // under testdata/problems
+		at   string // file:line within dir, or "" for the directory itself
+		want string // part of the message
+	}{
+		{"syntax", "intents.yaml:4", "YAML syntax error: found character that cannot start any token"},
+		{"syntax_first_line", "intents.yaml:1", "YAML syntax error: found character that cannot start any token"},
+		{"syntax_bad_utf8", "intents.yaml:3", "YAML syntax error: invalid leading UTF-8 octet"},
+		{"unknown_anchor", "intents.yaml:4", "unknown anchor 'greeting'"},
+		{"second_document", "intents.yaml:5", "a second YAML document"},
+		{"file_not_mapping", "intents.yaml:1", "the file must be a mapping, not a list"},
+		{"duplicate_key", "intents.yaml:6", `duplicate key "feedback" in an intent (first at line 5)`},
+
+		{"unknown_top_key", "intents.yaml:5", `unknown key "test" at the top level (want messages, intents or tests)`},
+		{"unknown_intent_key", "intents.yaml:5", `unknown key "tags" in an intent`},
+		{"unknown_lang_title", "intents.yaml:5", `unknown language "de" in title (want ru or en)`},
+		{"unknown_lang_examples", "intents.yaml:5", `unknown language "fr" in examples`},
+		{"unknown_lang_answer", "intents.yaml:6", `unknown language "es" in answer`},
+		{"unknown_lang_buttons", "intents.yaml:7", `unknown language "ua" in buttons`},
+		{"unknown_test_key", "intents.yaml:8", `unknown key "note" in a test (want message, expect or lang)`},
+		{"unknown_message", "intents.yaml:6", `unknown message "greting" in messages`},
+		{"unknown_message_lang", "intents.yaml:8", `unknown language "de" in messages.escalated`},
+
+		{"type_examples_string", "intents.yaml:4", `examples.ru must be a list of strings, not "привет"`},
+		{"type_escalate", "intents.yaml:5", `escalate must be true or false, not "maybe"`},
+		{"type_threshold", "intents.yaml:5", `threshold must be a number, not "high"`},
+		{"type_feedback", "intents.yaml:5", "feedback must be true or false, not a list"},
+		{"type_answer_list", "intents.yaml:5", "answer.ru must be text, not a list"},
+		{"type_intents_mapping", "intents.yaml:2", "intents must be a list, not a mapping"},
+		{"type_test_item", "intents.yaml:6", `each test must be a mapping, not "привет"`},
+
+		{"missing_id", "intents.yaml:5", "intent has no id"},
+		{"malformed_id", "intents.yaml:5", `malformed intent id "Good-Bye"`},
+		{"reserved_id", "intents.yaml:5", `intent id "escalate" is reserved`},
+		{"duplicate_id", "b.yaml:5", `duplicate intent id "hello" (first at testdata/problems/duplicate_id/a.yaml:2)`},
+
+		{"no_examples", "intents.yaml:5", `intent "bye" has no examples`},
+		{"empty_examples_list", "intents.yaml:5", "examples.en is empty"},
+		{"blank_example", "intents.yaml:6", "empty example in examples.ru"},
+		{"punctuation_example", "intents.yaml:6", `example "?!" in examples.ru has no words`},
+		{"missing_answer", "intents.yaml:2", `intent "hello" has examples in en but no answer.en`},
+
+		{"template_parse", "intents.yaml:5", "answer.ru: template: hello/answer.ru:1: unclosed action"},
+		{"template_unknown_var", "intents.yaml:5", `answer.ru: template: map has no entry for key "surname"`},
+		{"message_template", "intents.yaml:7", `messages.escalated.ru: template: map has no entry for key "tiket"`},
+
+		{"example_two_intents", "b.yaml:6",
+			`example "где  мой СЧЕТ" is already an example of intent "invoice" (first at testdata/problems/example_two_intents/a.yaml:3)`},
+		{"example_twice", "intents.yaml:11",
+			`example "Пока!" appears twice in intent "bye" (first at testdata/problems/example_twice/intents.yaml:10)`},
+
+		{"message_two_files", "b.yaml:3",
+			`message "escalated" is defined in two files (first at testdata/problems/message_two_files/a.yaml:6)`},
+
+		{"test_empty_message", "intents.yaml:6", "test has an empty message"},
+		{"test_unknown_intent", "intents.yaml:7", `test expects unknown intent "bye"`},
+		{"test_unknown_lang", "intents.yaml:8", `unknown lang "es" (want ru or en)`},
+		{"test_no_expect", "intents.yaml:6", "test has no expect"},
+
+		{"priority_unknown", "intents.yaml:5", `unknown priority "asap" (want low, normal, high or urgent)`},
+		{"threshold_zero", "intents.yaml:5", "threshold 0 is outside (0, 1]"},
+		{"threshold_above_one", "intents.yaml:5", "threshold 1.5 is outside (0, 1]"},
+		{"queue_malformed", "intents.yaml:5", `malformed queue "Second Line"`},
+
+		{"no_intents", "", "no intents found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			dir := filepath.Join("testdata", "problems", tt.dir)
+			s, err := Load(dir)
+			if s != nil {
+				t.Errorf("Load returned a Set along with the problems")
+			}
+			var probs Errors
+			if !errors.As(err, &probs) {
+				t.Fatalf("Load error = %v (%T), want Errors", err, err)
+			}
+			if len(probs) != 1 {
+				t.Fatalf("got %d problems, want 1:\n%v", len(probs), probs)
+			}
+			wantAt := dir
+			if tt.at != "" {
+				wantAt = filepath.Join(dir, tt.at)
+			}
+			if got := probs[0].Pos.String(); got != wantAt {
+				t.Errorf("problem at %s, want %s (%s)", got, wantAt, probs[0].Msg)
+			}
+			if !strings.Contains(probs[0].Msg, tt.want) {
+				t.Errorf("message %q does not contain %q", probs[0].Msg, tt.want)
+			}
+			if want := wantAt + ": " + probs[0].Msg; err.Error() != want {
+				t.Errorf("Error() = %q, want %q", err.Error(), want)
+			}
+		})
+	}
+}
+
+// TestLoadSeveralProblems checks that every problem of every file is
+// reported at once, sorted by file and line.
+func TestLoadSeveralProblems(t *testing.T) {
+	_, err := Load("testdata/several")
+	if err == nil {
+		t.Fatal("Load succeeded, want problems")
+	}
+	want := strings.Join([]string{
+		`testdata/several/a.yaml:2: malformed intent id "Reset-Password": use lower-case letters, digits and "_"`,
+		`testdata/several/a.yaml:4: empty example in examples.ru`,
+		`testdata/several/a.yaml:6: answer.ru: template: map has no entry for key "surname"`,
+		`testdata/several/a.yaml:7: unknown priority "asap" (want low, normal, high or urgent)`,
+		`testdata/several/a.yaml:8: unknown key "colour" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, priority, queue or threshold)`,
+		`testdata/several/a.yaml:9: intent "hello" has examples in en but no answer.en (add one, or set escalate: true)`,
+		`testdata/several/a.yaml:12: threshold 2 is outside (0, 1]`,
+		`testdata/several/b.yaml:2: messages.escalated.ru: template: escalated.ru:1: unclosed action`,
+		`testdata/several/b.yaml:4: duplicate intent id "hello" (first at testdata/several/a.yaml:9)`,
+		`testdata/several/b.yaml:5: example "Забыл пароль!" is already an example of intent "Reset-Password" (first at testdata/several/a.yaml:4)`,
+		`testdata/several/b.yaml:8: test has an empty message`,
+		`testdata/several/b.yaml:9: test expects unknown intent "goodbye" (want an intent id or "escalate")`,
+		`testdata/several/b.yaml:10: unknown lang "de" (want ru or en)`,
+	}, "\n")
+	if err.Error() != want {
+		t.Errorf("Error() =\n%s\nwant\n%s", err, want)
+	}
+}
+
+func TestLoadEmptyDir(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Load(dir)
+	want := Errors{{Pos: Pos{File: dir}, Msg: "no intents found"}}
+	if !reflect.DeepEqual(err, want) {
+		t.Errorf("Load(empty dir) error = %#v, want %#v", err, want)
+	}
+}
+
+// TestLoadIOError checks that a directory that cannot be read is a plain
+// error, not a list of problems in files.
+func TestLoadIOError(t *testing.T) {
+	for _, dir := range []string{"testdata/does-not-exist", "testdata/valid/billing.yml"} {
+		s, err := Load(dir)
+		if s != nil || err == nil {
+			t.Errorf("Load(%s) = %v, %v; want an error", dir, s, err)
+			continue
+		}
+		var probs Errors
+		if errors.As(err, &probs) {
+			t.Errorf("Load(%s) error is Errors %v, want a plain error", dir, probs)
+		}
+		if !strings.Contains(err.Error(), dir) {
+			t.Errorf("Load(%s) error %q does not name the directory", dir, err)
+		}
+	}
+}
+
+func TestNormalizeExample(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"Забыл пароль", "забыл пароль"},
+		{"  Где мой  СЧЁТ?! ", "где мой счет"},
+		{"«Ёлка»", "елка"},
+		{"hello,\tworld...", "hello, world"},
+		{"e-mail", "e-mail"}, // punctuation inside is kept
+		{"?!", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := NormalizeExample(tt.in); got != tt.want {
+			t.Errorf("NormalizeExample(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := Load("testdata/valid"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
