@@ -28,9 +28,9 @@ type Options struct {
 
 // DefaultOptions are the thresholds used when the config sets none.
 var DefaultOptions = Options{
-	AnswerThreshold:  0.5,
+	AnswerThreshold:  0.45,
 	ClarifyThreshold: 0.35,
-	ClarifyMargin:    0.1,
+	ClarifyMargin:    0.12,
 	DefaultLanguage:  "ru",
 }
 

@@ -1,0 +1,79 @@
+package sqlite
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// timeLayout is how times are stored: UTC, fixed width, to the microsecond,
+// so that text order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// now is the current time as it will read back from the database.
+func now() time.Time {
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+// formatTime encodes t for storage, dropping anything below a microsecond.
+func formatTime(t time.Time) string {
+	return t.UTC().Format(timeLayout)
+}
+
+// parseTime decodes a time written by formatTime.
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("parse time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// formatNullTime encodes t for storage, with the zero time as NULL.
+func formatNullTime(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: formatTime(t), Valid: true}
+}
+
+// parseNullTime decodes a time written by formatNullTime.
+func parseNullTime(s sql.NullString) (time.Time, error) {
+	if !s.Valid {
+		return time.Time{}, nil
+	}
+	return parseTime(s.String)
+}
+
+// nullID stores an id of 0 ("none") as NULL, which foreign keys let through.
+func nullID(id int64) sql.NullInt64 {
+	return sql.NullInt64{Int64: id, Valid: id != 0}
+}
+
+// formatList encodes a list of strings as a JSON array.
+func formatList(list []string) string {
+	if len(list) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(list) // a slice of strings cannot fail to encode
+	return string(b)
+}
+
+// parseList decodes a JSON array written by formatList. An empty list reads
+// back as nil.
+func parseList(s string) ([]string, error) {
+	var list []string
+	if err := json.Unmarshal([]byte(s), &list); err != nil {
+		return nil, fmt.Errorf("parse list %q: %w", s, err)
+	}
+	if len(list) == 0 {
+		return nil, nil
+	}
+	return list, nil
+}
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface {
+	Scan(dest ...any) error
+}

@@ -1,0 +1,146 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+// messageColumns are the columns scanMessage reads, in order.
+const messageColumns = `id, conversation_id, ticket_id, author, author_name, external_id,
+	reply_to, text, buttons, lang, intent, confidence, created_at`
+
+// MessageByExternalID returns the message a channel delivered with the
+// given id into a conversation.
+func (q queries) MessageByExternalID(ctx context.Context, conversationID int64, externalID string) (*dialog.Message, error) {
+	// An empty external id marks "none", never a message to find.
+	if externalID == "" {
+		return nil, dialog.Errorf(dialog.ENOTFOUND, "message with an empty external id not found")
+	}
+	row := q.q.QueryRowContext(ctx,
+		`SELECT `+messageColumns+` FROM messages WHERE conversation_id = ? AND external_id = ?`,
+		conversationID, externalID)
+	m, err := scanMessage(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dialog.Errorf(dialog.ENOTFOUND, "message %q of conversation %d not found", externalID, conversationID)
+	} else if err != nil {
+		return nil, storeErr(fmt.Sprintf("get message %q of conversation %d", externalID, conversationID), err)
+	}
+	return m, nil
+}
+
+// Messages returns the messages f selects, oldest first.
+func (q queries) Messages(ctx context.Context, f dialog.MessageFilter) ([]*dialog.Message, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if f.ConversationID != 0 {
+		where = append(where, "conversation_id = ?")
+		args = append(args, f.ConversationID)
+	}
+	if f.TicketID != 0 {
+		where = append(where, "ticket_id = ?")
+		args = append(args, f.TicketID)
+	}
+	if f.AfterID != 0 {
+		where = append(where, "id > ?")
+		args = append(args, f.AfterID)
+	}
+	if f.ReplyTo != 0 {
+		where = append(where, "reply_to = ?")
+		args = append(args, f.ReplyTo)
+	}
+	query := `SELECT ` + messageColumns + ` FROM messages`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	query += ` ORDER BY id`
+	if f.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+
+	op := fmt.Sprintf("list messages of conversation %d", f.ConversationID)
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, storeErr(op, err)
+	}
+	defer rows.Close()
+	var list []*dialog.Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, storeErr(op, err)
+		}
+		list = append(list, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr(op, err)
+	}
+	return list, nil
+}
+
+// scanMessage reads a row of messageColumns.
+func scanMessage(s scanner) (*dialog.Message, error) {
+	var (
+		m                 dialog.Message
+		ticketID, replyTo sql.NullInt64
+		buttons           string
+		createdAt         string
+	)
+	err := s.Scan(&m.ID, &m.ConversationID, &ticketID, &m.Author, &m.AuthorName, &m.ExternalID,
+		&replyTo, &m.Text, &buttons, &m.Lang, &m.Intent, &m.Confidence, &createdAt)
+	if err != nil {
+		return nil, err
+	}
+	m.TicketID = ticketID.Int64
+	m.ReplyTo = replyTo.Int64
+	if m.Buttons, err = parseList(buttons); err != nil {
+		return nil, err
+	}
+	if m.CreatedAt, err = parseTime(createdAt); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// AddMessage appends m to its conversation and sets m.ID, and m.CreatedAt
+// when zero. A second message with the same non-empty (ConversationID,
+// ExternalID) fails with ECONFLICT and leaves the transaction usable, so the
+// caller can look up what the first delivery produced.
+func (t *tx) AddMessage(ctx context.Context, m *dialog.Message) error {
+	created := m.CreatedAt
+	if created.IsZero() {
+		created = now()
+	}
+	// DO NOTHING rather than a failed insert: the conflict is expected
+	// (channels redeliver) and must not spoil the transaction.
+	row := t.q.QueryRowContext(ctx,
+		`INSERT INTO messages (conversation_id, ticket_id, author, author_name, external_id,
+			reply_to, text, buttons, lang, intent, confidence, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (conversation_id, external_id) WHERE external_id <> '' DO NOTHING
+		RETURNING id`,
+		m.ConversationID, nullID(m.TicketID), m.Author, m.AuthorName, m.ExternalID,
+		nullID(m.ReplyTo), m.Text, formatList(m.Buttons), m.Lang, m.Intent, m.Confidence,
+		formatTime(created))
+	var id int64
+	err := row.Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dialog.Errorf(dialog.ECONFLICT, "message %q of conversation %d already stored", m.ExternalID, m.ConversationID)
+	} else if isForeignKey(err) {
+		return dialog.Errorf(dialog.EINVALID,
+			"message refers to a conversation (%d), ticket (%d) or message (%d) that does not exist",
+			m.ConversationID, m.TicketID, m.ReplyTo)
+	} else if err != nil {
+		return storeErr(fmt.Sprintf("add message to conversation %d", m.ConversationID), err)
+	}
+	m.ID = id
+	m.CreatedAt = created
+	return nil
+}

@@ -1,0 +1,210 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// appliedMigrations returns the versions in schema_migrations with the
+// times they were applied.
+func appliedMigrations(t *testing.T, db *DB) map[int]string {
+	t.Helper()
+	rows, err := db.writer.QueryContext(t.Context(), `SELECT version, applied_at FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		t.Fatalf("read schema_migrations: %v", err)
+	}
+	defer rows.Close()
+	applied := map[int]string{}
+	for rows.Next() {
+		var (
+			version int
+			at      string
+		)
+		if err := rows.Scan(&version, &at); err != nil {
+			t.Fatalf("read schema_migrations: %v", err)
+		}
+		applied[version] = at
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("read schema_migrations: %v", err)
+	}
+	return applied
+}
+
+// tableExists reports whether the database has a table of that name.
+func tableExists(t *testing.T, db *DB, name string) bool {
+	t.Helper()
+	var n int
+	err := db.writer.QueryRowContext(t.Context(),
+		`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, name).Scan(&n)
+	if err != nil {
+		t.Fatalf("look for table %s: %v", name, err)
+	}
+	return n == 1
+}
+
+func TestMigrationsApplyOnce(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "firstline.db")
+	want, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatalf("loadMigrations: %v", err)
+	}
+
+	db, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	first := appliedMigrations(t, db)
+	if len(first) != len(want) {
+		t.Fatalf("applied %v, want versions 1..%d", first, len(want))
+	}
+	for _, m := range want {
+		at, ok := first[m.version]
+		if !ok {
+			t.Errorf("migration %s not applied", m.name)
+		} else if _, err := parseTime(at); err != nil {
+			t.Errorf("migration %s applied at %q: %v", m.name, at, err)
+		}
+	}
+	for _, table := range []string{"conversations", "messages", "tickets"} {
+		if !tableExists(t, db, table) {
+			t.Errorf("table %s missing", table)
+		}
+	}
+
+	// Migrating again, and opening again, changes nothing.
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate again: %v", err)
+	}
+	db.Close()
+	db, err = Open(ctx, path, nil)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer db.Close()
+	again := appliedMigrations(t, db)
+	if len(again) != len(first) {
+		t.Fatalf("after reopen applied %v, want %v", again, first)
+	}
+	for version, at := range first {
+		if again[version] != at {
+			t.Errorf("migration %d applied at %s, then again at %s", version, at, again[version])
+		}
+	}
+}
+
+func TestOpenNewerDatabase(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "firstline.db")
+	db, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	// A later program has applied a migration this one does not know.
+	_, err = db.writer.ExecContext(ctx,
+		`INSERT INTO schema_migrations (version, applied_at) VALUES (1000, ?)`, formatTime(time.Now()))
+	if err != nil {
+		t.Fatalf("insert version: %v", err)
+	}
+	db.Close()
+
+	db, err = Open(ctx, path, nil)
+	if err == nil {
+		db.Close()
+		t.Fatal("Open of a newer database succeeded")
+	}
+	if !strings.Contains(err.Error(), "newer") {
+		t.Errorf("Open returned %v, want it to say the database is newer", err)
+	}
+}
+
+func TestFailedMigrationRollsBack(t *testing.T) {
+	ctx := t.Context()
+	db, err := openPools(ctx, filepath.Join(t.TempDir(), "firstline.db"), nil, busyTimeout)
+	if err != nil {
+		t.Fatalf("openPools: %v", err)
+	}
+	defer db.Close()
+
+	fsys := fstest.MapFS{
+		"migrations/0001_first.sql":  {Data: []byte(`CREATE TABLE first (id INTEGER PRIMARY KEY);`)},
+		"migrations/0002_broken.sql": {Data: []byte(`CREATE TABLE second (id INTEGER PRIMARY KEY); CREATE TABLE oops (`)},
+	}
+	if err := db.migrate(ctx, fsys); err == nil {
+		t.Fatal("migrate with a broken migration succeeded")
+	} else if !strings.Contains(err.Error(), "0002_broken.sql") {
+		t.Errorf("error %v does not name the broken migration", err)
+	}
+	if !tableExists(t, db, "first") {
+		t.Error("table of the good migration missing")
+	}
+	if tableExists(t, db, "second") {
+		t.Error("table of the broken migration left behind")
+	}
+	applied := appliedMigrations(t, db)
+	if len(applied) != 1 || applied[1] == "" {
+		t.Errorf("applied %v, want only version 1", applied)
+	}
+
+	// Fixed, it applies on the next run.
+	fsys["migrations/0002_broken.sql"] = &fstest.MapFile{Data: []byte(`CREATE TABLE second (id INTEGER PRIMARY KEY);`)}
+	if err := db.migrate(ctx, fsys); err != nil {
+		t.Fatalf("migrate after the fix: %v", err)
+	}
+	if !tableExists(t, db, "second") {
+		t.Error("table of the fixed migration missing")
+	}
+}
+
+func TestLoadMigrations(t *testing.T) {
+	sql := &fstest.MapFile{Data: []byte(`SELECT 1;`)}
+	tests := []struct {
+		name    string
+		files   fstest.MapFS
+		want    []int // versions, when no error is expected
+		wantErr string
+	}{
+		{"none", fstest.MapFS{}, []int{}, ""},
+		{"in order", fstest.MapFS{"migrations/0002_b.sql": sql, "migrations/0001_a.sql": sql}, []int{1, 2}, ""},
+		{"other files ignored", fstest.MapFS{"migrations/0001_a.sql": sql, "migrations/README": sql}, []int{1}, ""},
+		{"gap", fstest.MapFS{"migrations/0001_a.sql": sql, "migrations/0003_c.sql": sql}, nil, "expected version 2"},
+		{"not from 1", fstest.MapFS{"migrations/0002_b.sql": sql}, nil, "expected version 1"},
+		{"repeat", fstest.MapFS{"migrations/0001_a.sql": sql, "migrations/0001_b.sql": sql}, nil, "expected version 2"},
+		{"no number", fstest.MapFS{"migrations/init.sql": sql}, nil, "not NNNN_name.sql"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := loadMigrations(tt.files)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("loadMigrations returned %v, want an error with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("loadMigrations: %v", err)
+			}
+			versions := []int{}
+			for _, m := range got {
+				versions = append(versions, m.version)
+			}
+			if len(versions) != len(tt.want) {
+				t.Fatalf("versions %v, want %v", versions, tt.want)
+			}
+			for i := range versions {
+				if versions[i] != tt.want[i] {
+					t.Fatalf("versions %v, want %v", versions, tt.want)
+				}
+			}
+		})
+	}
+
+	// The embedded migrations themselves pass.
+	if _, err := loadMigrations(migrationFiles); err != nil {
+		t.Errorf("embedded migrations: %v", err)
+	}
+}

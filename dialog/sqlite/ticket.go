@@ -1,0 +1,174 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+// ticketColumns are the columns scanTicket reads, in order.
+const ticketColumns = `id, number, conversation_id, status, reason, intent, candidates,
+	priority, queue, channel, customer_name, assignee, csat, created_at, updated_at, closed_at`
+
+// Ticket returns the ticket with the given id.
+func (q queries) Ticket(ctx context.Context, id int64) (*dialog.Ticket, error) {
+	row := q.q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id)
+	t, err := scanTicket(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dialog.Errorf(dialog.ENOTFOUND, "ticket %d not found", id)
+	} else if err != nil {
+		return nil, storeErr(fmt.Sprintf("get ticket %d", id), err)
+	}
+	return t, nil
+}
+
+// TicketByNumber returns the ticket with the given number, e.g. FL-000042.
+func (q queries) TicketByNumber(ctx context.Context, number string) (*dialog.Ticket, error) {
+	row := q.q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE number = ?`, number)
+	t, err := scanTicket(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dialog.Errorf(dialog.ENOTFOUND, "ticket %s not found", number)
+	} else if err != nil {
+		return nil, storeErr(fmt.Sprintf("get ticket %s", number), err)
+	}
+	return t, nil
+}
+
+// Tickets returns the tickets f selects, newest first.
+func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.Ticket, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if len(f.Statuses) > 0 {
+		marks := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			marks[i] = "?"
+			args = append(args, s)
+		}
+		where = append(where, "status IN ("+strings.Join(marks, ", ")+")")
+	}
+	if f.ConversationID != 0 {
+		where = append(where, "conversation_id = ?")
+		args = append(args, f.ConversationID)
+	}
+	query := `SELECT ` + ticketColumns + ` FROM tickets`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	// Ids grow with time and, unlike creation times, never tie.
+	query += ` ORDER BY id DESC`
+	if f.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, storeErr("list tickets", err)
+	}
+	defer rows.Close()
+	var list []*dialog.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, storeErr("list tickets", err)
+		}
+		list = append(list, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr("list tickets", err)
+	}
+	return list, nil
+}
+
+// scanTicket reads a row of ticketColumns.
+func scanTicket(s scanner) (*dialog.Ticket, error) {
+	var (
+		t                    dialog.Ticket
+		candidates           string
+		createdAt, updatedAt string
+		closedAt             sql.NullString
+	)
+	err := s.Scan(&t.ID, &t.Number, &t.ConversationID, &t.Status, &t.Reason, &t.Intent, &candidates,
+		&t.Priority, &t.Queue, &t.Channel, &t.CustomerName, &t.Assignee, &t.CSAT,
+		&createdAt, &updatedAt, &closedAt)
+	if err != nil {
+		return nil, err
+	}
+	if t.Candidates, err = dialog.UnmarshalCandidates(candidates); err != nil {
+		return nil, fmt.Errorf("parse candidates %q: %w", candidates, err)
+	}
+	if len(t.Candidates) == 0 {
+		t.Candidates = nil // like the other lists: empty reads back as nil
+	}
+	if t.CreatedAt, err = parseTime(createdAt); err != nil {
+		return nil, err
+	}
+	if t.UpdatedAt, err = parseTime(updatedAt); err != nil {
+		return nil, err
+	}
+	if t.ClosedAt, err = parseNullTime(closedAt); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// CreateTicket stores t and sets t.ID, t.Number, t.CreatedAt and
+// t.UpdatedAt.
+func (t *tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
+	created := now()
+	row := t.q.QueryRowContext(ctx,
+		`INSERT INTO tickets (conversation_id, status, reason, intent, candidates, priority,
+			queue, channel, customer_name, assignee, csat, created_at, updated_at, closed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		tk.ConversationID, tk.Status, tk.Reason, tk.Intent, dialog.MarshalCandidates(tk.Candidates),
+		tk.Priority, tk.Queue, tk.Channel, tk.CustomerName, tk.Assignee, tk.CSAT,
+		formatTime(created), formatTime(created), formatNullTime(tk.ClosedAt))
+	var id int64
+	err := row.Scan(&id)
+	if isForeignKey(err) {
+		return dialog.Errorf(dialog.EINVALID, "ticket refers to conversation %d, which does not exist", tk.ConversationID)
+	} else if err != nil {
+		return storeErr(fmt.Sprintf("create ticket for conversation %d", tk.ConversationID), err)
+	}
+
+	// The number is made from the id, which exists only after the insert.
+	number := dialog.FormatTicketNumber(id)
+	if _, err := t.q.ExecContext(ctx, `UPDATE tickets SET number = ? WHERE id = ?`, number, id); err != nil {
+		return storeErr(fmt.Sprintf("number ticket %d", id), err)
+	}
+	tk.ID = id
+	tk.Number = number
+	tk.CreatedAt = created
+	tk.UpdatedAt = created
+	return nil
+}
+
+// UpdateTicket saves t's status, assignee, priority, queue, CSAT and closed
+// time, and sets t.UpdatedAt. The other fields never change.
+func (t *tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
+	updated := now()
+	res, err := t.q.ExecContext(ctx,
+		`UPDATE tickets SET status = ?, assignee = ?, priority = ?, queue = ?, csat = ?,
+			closed_at = ?, updated_at = ?
+		WHERE id = ?`,
+		tk.Status, tk.Assignee, tk.Priority, tk.Queue, tk.CSAT,
+		formatNullTime(tk.ClosedAt), formatTime(updated),
+		tk.ID)
+	if err != nil {
+		return storeErr(fmt.Sprintf("update ticket %d", tk.ID), err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return storeErr(fmt.Sprintf("update ticket %d", tk.ID), err)
+	} else if n == 0 {
+		return dialog.Errorf(dialog.ENOTFOUND, "ticket %d not found", tk.ID)
+	}
+	tk.UpdatedAt = updated
+	return nil
+}

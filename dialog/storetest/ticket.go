@@ -1,0 +1,208 @@
+package storetest
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+func testCreateTicket(t *testing.T, s dialog.Store) {
+	ctx := t.Context()
+	c := ensure(t, s, "webchat", "chat-1")
+	want := &dialog.Ticket{
+		ConversationID: c.ID,
+		Status:         dialog.TicketQueued,
+		Reason:         dialog.ReasonNoMatch,
+		Intent:         "delivery.time",
+		Candidates: []dialog.Candidate{
+			{Intent: "delivery.time", Confidence: 0.4375},
+			{Intent: "delivery.cost", Confidence: 0.25},
+		},
+		Priority:     "high",
+		Queue:        "billing",
+		Channel:      "webchat",
+		CustomerName: "Анна",
+		Assignee:     "olga",
+		CSAT:         4,
+		ClosedAt:     time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC),
+	}
+	createTicket(t, s, want)
+	if want.ID == 0 {
+		t.Fatal("new ticket has id 0")
+	}
+	if want.Number != dialog.FormatTicketNumber(want.ID) {
+		t.Errorf("Number = %q, want %q", want.Number, dialog.FormatTicketNumber(want.ID))
+	}
+	if want.CreatedAt.IsZero() || !want.UpdatedAt.Equal(want.CreatedAt) {
+		t.Errorf("CreatedAt = %s, UpdatedAt = %s: want both set and equal", want.CreatedAt, want.UpdatedAt)
+	}
+
+	got, err := s.Ticket(ctx, want.ID)
+	if err != nil {
+		t.Fatalf("Ticket: %v", err)
+	}
+	checkTicket(t, "by id", got, want)
+	got, err = s.TicketByNumber(ctx, want.Number)
+	if err != nil {
+		t.Fatalf("TicketByNumber: %v", err)
+	}
+	checkTicket(t, "by number", got, want)
+
+	// Two tickets in one transaction get numbers of their own, and an open
+	// ticket reads back with a zero ClosedAt.
+	a := &dialog.Ticket{ConversationID: c.ID, Status: dialog.TicketQueued}
+	b := &dialog.Ticket{ConversationID: c.ID, Status: dialog.TicketQueued}
+	update(t, s, func(tx dialog.Tx) error {
+		if err := tx.CreateTicket(ctx, a); err != nil {
+			return err
+		}
+		if err := tx.CreateTicket(ctx, b); err != nil {
+			return err
+		}
+		got, err := tx.TicketByNumber(ctx, a.Number)
+		if err != nil {
+			return err
+		}
+		checkTicket(t, "in the transaction", got, a)
+		return nil
+	})
+	if a.Number == b.Number || a.Number != dialog.FormatTicketNumber(a.ID) || b.Number != dialog.FormatTicketNumber(b.ID) {
+		t.Errorf("numbers %q (id %d) and %q (id %d)", a.Number, a.ID, b.Number, b.ID)
+	}
+	got, err = s.TicketByNumber(ctx, b.Number)
+	if err != nil {
+		t.Fatalf("TicketByNumber: %v", err)
+	}
+	checkTicket(t, "open ticket", got, b)
+
+	// A ticket needs a conversation.
+	err = s.Update(ctx, func(tx dialog.Tx) error {
+		return tx.CreateTicket(ctx, &dialog.Ticket{ConversationID: 12345, Status: dialog.TicketQueued})
+	})
+	if err == nil {
+		t.Error("CreateTicket for a missing conversation succeeded")
+	}
+}
+
+func testUpdateTicket(t *testing.T, s dialog.Store) {
+	ctx := t.Context()
+	c := ensure(t, s, "webchat", "chat-1")
+	tk := createTicket(t, s, &dialog.Ticket{
+		ConversationID: c.ID,
+		Status:         dialog.TicketQueued,
+		Reason:         dialog.ReasonCustomerAsk,
+		Intent:         "refund",
+		Candidates:     []dialog.Candidate{{Intent: "refund", Confidence: 0.5}},
+		Priority:       "normal",
+		Queue:          "general",
+		Channel:        "webchat",
+		CustomerName:   "Anna",
+	})
+	saved := *tk
+
+	tests := []struct {
+		name   string
+		change func(tk *dialog.Ticket)
+	}{
+		{"assign", func(tk *dialog.Ticket) {
+			tk.Status = dialog.TicketAssigned
+			tk.Assignee = "olga"
+			tk.Priority = "high"
+			tk.Queue = "refunds"
+		}},
+		{"close", func(tk *dialog.Ticket) {
+			tk.Status = dialog.TicketClosed
+			tk.ClosedAt = time.Now()
+		}},
+		{"rate", func(tk *dialog.Ticket) {
+			tk.CSAT = 5
+		}},
+		{"reopen", func(tk *dialog.Ticket) {
+			tk.Status = dialog.TicketQueued
+			tk.Assignee = ""
+			tk.ClosedAt = time.Time{}
+			tk.CSAT = 0
+		}},
+	}
+	for _, tt := range tests {
+		tt.change(&saved)
+		changed := saved
+		// Fields UpdateTicket does not save: changes to them are dropped.
+		changed.Reason = "ignored"
+		changed.Intent = "ignored"
+		changed.Candidates = nil
+		changed.Channel = "ignored"
+		changed.CustomerName = "ignored"
+		changed.ConversationID = 12345
+		changed.Number = "FL-ignored"
+		update(t, s, func(tx dialog.Tx) error {
+			return tx.UpdateTicket(ctx, &changed)
+		})
+		if changed.UpdatedAt.Before(saved.UpdatedAt) {
+			t.Errorf("%s: UpdatedAt went back from %s to %s", tt.name, saved.UpdatedAt, changed.UpdatedAt)
+		}
+		saved.UpdatedAt = changed.UpdatedAt
+
+		got, err := s.Ticket(ctx, tk.ID)
+		if err != nil {
+			t.Fatalf("%s: Ticket: %v", tt.name, err)
+		}
+		checkTicket(t, tt.name, got, &saved)
+	}
+}
+
+func testUpdateTicketMissing(t *testing.T, s dialog.Store) {
+	err := s.Update(t.Context(), func(tx dialog.Tx) error {
+		return tx.UpdateTicket(t.Context(), &dialog.Ticket{ID: 12345, Status: dialog.TicketClosed})
+	})
+	checkCode(t, "UpdateTicket of a missing ticket", err, dialog.ENOTFOUND)
+}
+
+func testTicketFilter(t *testing.T, s dialog.Store) {
+	c1 := ensure(t, s, "webchat", "chat-1")
+	c2 := ensure(t, s, "webchat", "chat-2")
+	add := func(conversationID int64, status dialog.TicketStatus) int64 {
+		return createTicket(t, s, &dialog.Ticket{ConversationID: conversationID, Status: status}).ID
+	}
+	// In order of creation: oldest first.
+	t1 := add(c1.ID, dialog.TicketClosed)
+	t2 := add(c2.ID, dialog.TicketAssigned)
+	t3 := add(c1.ID, dialog.TicketQueued)
+	t4 := add(c2.ID, dialog.TicketQueued)
+	t5 := add(c2.ID, dialog.TicketClosed)
+
+	tests := []struct {
+		name   string
+		filter dialog.TicketFilter
+		want   []int64
+	}{
+		{"all", dialog.TicketFilter{}, []int64{t5, t4, t3, t2, t1}},
+		{"queued", dialog.TicketFilter{Statuses: []dialog.TicketStatus{dialog.TicketQueued}}, []int64{t4, t3}},
+		{"open", dialog.TicketFilter{Statuses: []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned}}, []int64{t4, t3, t2}},
+		{"conversation", dialog.TicketFilter{ConversationID: c1.ID}, []int64{t3, t1}},
+		{"missing conversation", dialog.TicketFilter{ConversationID: 12345}, nil},
+		{"limit", dialog.TicketFilter{Limit: 2}, []int64{t5, t4}},
+		{"closed in conversation", dialog.TicketFilter{ConversationID: c2.ID, Statuses: []dialog.TicketStatus{dialog.TicketClosed}}, []int64{t5}},
+		{"open in conversation with limit", dialog.TicketFilter{
+			ConversationID: c2.ID,
+			Statuses:       []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned},
+			Limit:          1,
+		}, []int64{t4}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			list, err := s.Tickets(t.Context(), tt.filter)
+			if err != nil {
+				t.Fatalf("Tickets: %v", err)
+			}
+			got := ticketIDs(list)
+			if len(got) != 0 || len(tt.want) != 0 {
+				if !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("Tickets(%+v) = %v, want %v", tt.filter, got, tt.want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,140 @@
+// Package kb is the knowledge base: it indexes the examples of every intent
+// with bleve and matches a customer's message to the intents it is most
+// like, with a confidence and a decision (answer, ask which one, or none).
+package kb
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/firstline-support/firstline/intents"
+)
+
+// KB is a knowledge base built from one intents.Set. It is read-only once
+// built, and Match is safe for concurrent use.
+type KB struct {
+	set        *intents.Set
+	opts       Options
+	index      bleve.Index
+	langs      map[string]*language // by language code
+	examples   []example            // by bleve document id
+	thresholds map[string]float64   // intent id → answer threshold
+}
+
+// example is one example phrase of an intent, ready for scoring.
+type example struct {
+	intent string // intent id
+	lang   string
+	text   string // normalised, as indexed
+	vec    vector // unit TF-IDF vector of its terms
+}
+
+// New builds a knowledge base from set, matching with the thresholds in
+// opts. An empty DefaultLanguage means DefaultOptions.DefaultLanguage.
+func New(set *intents.Set, opts Options) (*KB, error) {
+	if set == nil {
+		return nil, fmt.Errorf("build knowledge base: no intents")
+	}
+	opts, err := checkOptions(opts)
+	if err != nil {
+		return nil, fmt.Errorf("build knowledge base: %w", err)
+	}
+	thresholds, err := checkIntents(set, opts)
+	if err != nil {
+		return nil, fmt.Errorf("build knowledge base: %w", err)
+	}
+
+	m := newMapping()
+	k := &KB{set: set, opts: opts, langs: map[string]*language{}, thresholds: thresholds}
+	for _, lang := range intents.Languages {
+		analyzer := m.AnalyzerNamed(analyzerName(lang))
+		if analyzer == nil {
+			return nil, fmt.Errorf("build knowledge base: no analyzer for language %s", lang)
+		}
+		var docs [][]string
+		var exs []example
+		for _, in := range set.Intents {
+			for _, text := range in.Examples[lang] {
+				ex := example{intent: in.ID, lang: lang, text: Normalize(text)}
+				exs = append(exs, ex)
+				docs = append(docs, analyze(analyzer, ex.text))
+			}
+		}
+		l, vectors := buildLanguage(lang, analyzer, docs)
+		for i := range exs {
+			exs[i].vec = vectors[i]
+		}
+		k.langs[lang] = l
+		k.examples = append(k.examples, exs...)
+	}
+
+	k.index, err = buildIndex(m, k.examples)
+	if err != nil {
+		return nil, fmt.Errorf("build knowledge base: %w", err)
+	}
+	return k, nil
+}
+
+// Set returns the intents the knowledge base was built from.
+func (k *KB) Set() *intents.Set {
+	return k.set
+}
+
+// Options returns the thresholds the knowledge base matches with.
+func (k *KB) Options() Options {
+	return k.opts
+}
+
+// Close releases the index. Match after Close finds nothing.
+func (k *KB) Close() error {
+	if err := k.index.Close(); err != nil {
+		return fmt.Errorf("close knowledge base: %w", err)
+	}
+	return nil
+}
+
+// checkOptions fills in the default language and rejects values outside
+// their ranges.
+func checkOptions(opts Options) (Options, error) {
+	if opts.DefaultLanguage == "" {
+		opts.DefaultLanguage = DefaultOptions.DefaultLanguage
+	}
+	if !slices.Contains(intents.Languages, opts.DefaultLanguage) {
+		return opts, fmt.Errorf("default language %q is not one of %v", opts.DefaultLanguage, intents.Languages)
+	}
+	if opts.AnswerThreshold <= 0 || opts.AnswerThreshold > 1 {
+		return opts, fmt.Errorf("answer threshold %v is not in (0, 1]", opts.AnswerThreshold)
+	}
+	if opts.ClarifyThreshold <= 0 || opts.ClarifyThreshold > 1 {
+		return opts, fmt.Errorf("clarify threshold %v is not in (0, 1]", opts.ClarifyThreshold)
+	}
+	if opts.ClarifyMargin < 0 || opts.ClarifyMargin > 1 {
+		return opts, fmt.Errorf("clarify margin %v is not in [0, 1]", opts.ClarifyMargin)
+	}
+	return opts, nil
+}
+
+// checkIntents rejects what would make the index wrong, duplicate ids and
+// languages the matcher has no analyzer for, and returns each intent's
+// answer threshold: its own when it sets one, the global one otherwise.
+func checkIntents(set *intents.Set, opts Options) (map[string]float64, error) {
+	thresholds := make(map[string]float64, len(set.Intents))
+	for _, in := range set.Intents {
+		if _, dup := thresholds[in.ID]; dup {
+			return nil, fmt.Errorf("duplicate intent id %q", in.ID)
+		}
+		for _, lang := range slices.Sorted(maps.Keys(in.Examples)) {
+			if !slices.Contains(intents.Languages, lang) {
+				return nil, fmt.Errorf("intent %s: unsupported language %q", in.ID, lang)
+			}
+		}
+		thresholds[in.ID] = opts.AnswerThreshold
+		if in.Threshold > 0 {
+			thresholds[in.ID] = in.Threshold
+		}
+	}
+	return thresholds, nil
+}

@@ -1,0 +1,326 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/firstline-support/firstline/intents"
+)
+
+func TestMatchRussianMorphology(t *testing.T) {
+	k := newTestKB(t, smallIntents()...)
+	tests := []string{
+		"сбросить пароль",
+		"сбросил паролем",       // other forms of both words
+		"пароля нет",            // a form of the word and a stop word
+		"Как СБРОСИТЬ пароль?!", // case and punctuation
+		"забыл пороль",          // a typo
+	}
+	for _, text := range tests {
+		r := k.Match(context.Background(), text, "")
+		if r.Decision != DecisionAnswer || r.Intent != "reset_password" || r.Lang != intents.LangRU {
+			t.Errorf("Match(%q) = %+v, want answer reset_password in ru", text, r)
+		}
+	}
+}
+
+func TestMatchEnglishStemming(t *testing.T) {
+	k := newTestKB(t, smallIntents()...)
+	tests := []struct {
+		text, want string
+	}{
+		{"resetting passwords", "reset_password"},
+		{"I forgot my pasword", "reset_password"}, // a typo
+		{"checking balances", "billing"},
+		{"paying bills", "billing"},
+	}
+	for _, tt := range tests {
+		r := k.Match(context.Background(), tt.text, "")
+		if r.Decision != DecisionAnswer || r.Intent != tt.want || r.Lang != intents.LangEN {
+			t.Errorf("Match(%q) = %+v, want answer %s in en", tt.text, r, tt.want)
+		}
+	}
+}
+
+func TestMatchExactExampleIsCertain(t *testing.T) {
+	k := newTestKB(t, smallIntents()...)
+	r := k.Match(context.Background(), "забыл пароль", "")
+	if top := r.Top(); top.Intent != "reset_password" || top.Confidence < 0.999 || top.Confidence > 1 {
+		t.Errorf("top = %+v, want reset_password with confidence 1", top)
+	}
+}
+
+func TestMatchMixedIntentsClarify(t *testing.T) {
+	k := newTestKB(t, smallIntents()...)
+	tests := []string{
+		"сбросить пароль и оплатить счет",
+		"reset my password and pay the bill",
+	}
+	for _, text := range tests {
+		r := k.Match(context.Background(), text, "")
+		a, b := topTwo(r)
+		if r.Decision != DecisionClarify || r.Intent != "" {
+			t.Errorf("Match(%q) = %+v, want clarify with no intent", text, r)
+		}
+		if !(a == "billing" && b == "reset_password" || a == "reset_password" && b == "billing") {
+			t.Errorf("Match(%q): top two %q, %q, want billing and reset_password", text, a, b)
+		}
+	}
+}
+
+func TestMatchNonsense(t *testing.T) {
+	k := newTestKB(t, smallIntents()...)
+	tests := []string{"ывапролд", "qwzx plmk", "погода в Париже", "the weather in Paris"}
+	for _, text := range tests {
+		r := k.Match(context.Background(), text, "")
+		if r.Decision != DecisionNone || r.Intent != "" {
+			t.Errorf("Match(%q) = %+v, want none", text, r)
+		}
+		if c := r.Top().Confidence; c >= DefaultOptions.ClarifyThreshold {
+			t.Errorf("Match(%q): confidence %.3f, want below %.2f", text, c, DefaultOptions.ClarifyThreshold)
+		}
+	}
+}
+
+func TestMatchEmptyText(t *testing.T) {
+	k := newTestKB(t, smallIntents()...)
+	for _, text := range []string{"", "   ", "\n\t", "🙂🙂🙂", "?!...", "как"} {
+		r := k.Match(context.Background(), text, "")
+		if r.Decision != DecisionNone || r.Intent != "" || len(r.Candidates) != 0 {
+			t.Errorf("Match(%q) = %+v, want none without candidates", text, r)
+		}
+		if r.Lang != DefaultOptions.DefaultLanguage {
+			t.Errorf("Match(%q): lang %q, want the default %q", text, r.Lang, DefaultOptions.DefaultLanguage)
+		}
+	}
+}
+
+func TestMatchIntentThreshold(t *testing.T) {
+	// "пароля нет" is like "забыл пароль" but not the same; "пароль от
+	// почты" less so. Their confidences sit between the thresholds below.
+	const likely, unlikely = "пароля нет", "пароль от почты"
+	tests := []struct {
+		name      string
+		threshold float64
+		text      string
+		want      Decision
+	}{
+		{"global threshold answers", 0, likely, DecisionAnswer},
+		{"a stricter intent threshold does not", 0.9, likely, DecisionNone},
+		{"global threshold does not answer", 0, unlikely, DecisionNone},
+		{"a looser intent threshold does", 0.3, unlikely, DecisionAnswer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ins := smallIntents()
+			ins[0].threshold = tt.threshold
+			k := newTestKB(t, ins...)
+			r := k.Match(context.Background(), tt.text, "")
+			if r.Top().Intent != "reset_password" {
+				t.Fatalf("Match(%q): top %+v, want reset_password", tt.text, r.Top())
+			}
+			if r.Decision != tt.want {
+				t.Errorf("Match(%q) with threshold %v: %s at confidence %.3f, want %s",
+					tt.text, tt.threshold, r.Decision, r.Top().Confidence, tt.want)
+			}
+		})
+	}
+}
+
+func TestMatchEscalateIntentIsMatched(t *testing.T) {
+	ins := append(smallIntents(), testIntent{
+		id:       "human",
+		ru:       []string{"позовите оператора"},
+		en:       []string{"talk to a human"},
+		escalate: true,
+	})
+	k := newTestKB(t, ins...)
+	r := k.Match(context.Background(), "позовите оператора пожалуйста", "")
+	if r.Decision != DecisionAnswer || r.Intent != "human" {
+		t.Errorf("Match = %+v, want answer human", r)
+	}
+}
+
+func TestMatchOtherLanguage(t *testing.T) {
+	// The intent has English examples only; a Russian message naming the
+	// English term still finds it, and the result says it matched in English.
+	k := newTestKB(t, append(smallIntents(), testIntent{
+		id: "wifi",
+		en: []string{"wifi password", "wifi setup"},
+	})...)
+	r := k.Match(context.Background(), "мне нужен wifi", "")
+	if r.Lang != intents.LangEN || r.Top().Intent != "wifi" {
+		t.Errorf("Match = %+v, want wifi matched in en", r)
+	}
+
+	// A language given by the caller is used, not detected: "wifi" alone
+	// would be English.
+	r = k.Match(context.Background(), "забыл пароль", intents.LangEN)
+	if r.Lang != intents.LangRU || r.Intent != "reset_password" {
+		t.Errorf("Match in en = %+v, want reset_password found in ru", r)
+	}
+	r = k.Match(context.Background(), "forgot password", "xx")
+	if r.Lang != intents.LangEN || r.Intent != "reset_password" {
+		t.Errorf("Match with unknown lang = %+v, want reset_password, detected en", r)
+	}
+}
+
+func TestMatchCandidatesOrder(t *testing.T) {
+	// Seven intents equally like the message: five are listed, ties broken by
+	// intent id, and the bot asks rather than answers.
+	var ins []testIntent
+	for _, id := range []string{"g", "c", "a", "f", "e", "b", "d"} {
+		ins = append(ins, testIntent{id: id, ru: []string{"интернет " + id + "слово"}})
+	}
+	k := newTestKB(t, ins...)
+	r := k.Match(context.Background(), "интернет", "")
+	var got []string
+	for _, c := range r.Candidates {
+		got = append(got, c.Intent)
+		if c.Confidence != r.Candidates[0].Confidence {
+			t.Errorf("candidate %+v, want the same confidence as the first", c)
+		}
+	}
+	if want := []string{"a", "b", "c", "d", "e"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("candidates %v, want %v", got, want)
+	}
+	if r.Decision != DecisionClarify {
+		t.Errorf("decision %s, want clarify", r.Decision)
+	}
+}
+
+func TestMatchCancelled(t *testing.T) {
+	k := newTestKB(t, smallIntents()...)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := k.Match(ctx, "забыл пароль", "")
+	if r.Decision != DecisionNone || len(r.Candidates) != 0 {
+		t.Errorf("Match with a cancelled context = %+v, want none", r)
+	}
+}
+
+// determinismQueries mix languages, typos, ties and nonsense.
+var determinismQueries = []string{
+	"забыл пароль", "сбросил паролем", "пароля нет", "сбросить пароль и оплатить счет",
+	"resetting passwords", "pay the bill", "internet", "qwzx plmk", "", "не работает wifi",
+}
+
+func TestMatchDeterministic(t *testing.T) {
+	k1 := newTestKB(t, smallIntents()...)
+	k2 := newTestKB(t, smallIntents()...)
+	for _, text := range determinismQueries {
+		first := k1.Match(context.Background(), text, "")
+		again := k1.Match(context.Background(), text, "")
+		rebuilt := k2.Match(context.Background(), text, "")
+		if !reflect.DeepEqual(first, again) {
+			t.Errorf("Match(%q) twice: %+v then %+v", text, first, again)
+		}
+		if !reflect.DeepEqual(first, rebuilt) {
+			t.Errorf("Match(%q) on a rebuilt KB: %+v, before %+v", text, rebuilt, first)
+		}
+	}
+}
+
+func TestMatchConcurrent(t *testing.T) {
+	k := newTestKB(t, smallIntents()...)
+	want := make([]Result, len(determinismQueries))
+	for i, text := range determinismQueries {
+		want[i] = k.Match(context.Background(), text, "")
+	}
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			for round := range 20 {
+				i := (g + round) % len(determinismQueries)
+				got := k.Match(context.Background(), determinismQueries[i], "")
+				if !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("goroutine %d: Match(%q) = %+v, want %+v", g, determinismQueries[i], got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestNewErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		set  *intents.Set
+		opts func(*Options)
+	}{
+		{"nil set", nil, nil},
+		{"zero answer threshold", newTestSet(smallIntents()...), func(o *Options) { o.AnswerThreshold = 0 }},
+		{"answer threshold above 1", newTestSet(smallIntents()...), func(o *Options) { o.AnswerThreshold = 1.5 }},
+		{"zero clarify threshold", newTestSet(smallIntents()...), func(o *Options) { o.ClarifyThreshold = 0 }},
+		{"negative margin", newTestSet(smallIntents()...), func(o *Options) { o.ClarifyMargin = -0.1 }},
+		{"unknown default language", newTestSet(smallIntents()...), func(o *Options) { o.DefaultLanguage = "de" }},
+		{"duplicate intent", newTestSet(append(smallIntents(), smallIntents()[0])...), nil},
+		{"unsupported language", intents.NewSet([]*intents.Intent{{
+			ID:       "x",
+			Examples: map[string][]string{"de": {"Passwort vergessen"}},
+		}}, nil, nil), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := DefaultOptions
+			if tt.opts != nil {
+				tt.opts(&opts)
+			}
+			k, err := New(tt.set, opts)
+			if err == nil {
+				k.Close()
+				t.Fatal("New succeeded, want an error")
+			}
+		})
+	}
+}
+
+func TestNewDefaultLanguage(t *testing.T) {
+	opts := DefaultOptions
+	opts.DefaultLanguage = ""
+	set := newTestSet(smallIntents()...)
+	k := newKB(t, set, opts)
+	if got := k.Options().DefaultLanguage; got != DefaultOptions.DefaultLanguage {
+		t.Errorf("default language %q, want %q", got, DefaultOptions.DefaultLanguage)
+	}
+	if k.Set() != set {
+		t.Error("Set() is not the set the knowledge base was built from")
+	}
+}
+
+func TestNewEmptySet(t *testing.T) {
+	k := newKB(t, intents.NewSet(nil, nil, nil), DefaultOptions)
+	r := k.Match(context.Background(), "забыл пароль", "")
+	if r.Decision != DecisionNone || len(r.Candidates) != 0 {
+		t.Errorf("Match on an empty KB = %+v, want none", r)
+	}
+}
+
+// Example shows the decision for a message mixing two intents.
+func ExampleKB_Match() {
+	set := newTestSet(smallIntents()...)
+	k, err := New(set, DefaultOptions)
+	if err != nil {
+		panic(err)
+	}
+	defer k.Close()
+	r := k.Match(context.Background(), "сбросить пароль и оплатить счет", "")
+	fmt.Println(r.Decision, r.Candidates[0].Intent, r.Candidates[1].Intent)
+	// Output: clarify billing reset_password
+}
+
+func TestMatchAfterClose(t *testing.T) {
+	k, err := New(newTestSet(smallIntents()...), DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if r := k.Match(context.Background(), "забыл пароль", ""); r.Decision != DecisionNone {
+		t.Errorf("Match after Close = %+v, want none", r)
+	}
+}
