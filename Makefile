@@ -4,7 +4,7 @@
 GO ?= go
 BIN := bin/firstline
 
-.PHONY: run build test vet bench validate intent-tests clean
+.PHONY: run build test test-deps vet bench validate intent-tests clean
 
 ## run: build and start the server with configs/firstline.yaml (web chat at http://localhost:8080/)
 run: build
@@ -14,9 +14,17 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/firstline
 
-## test: vet, then every test with the race detector
-test: vet
+## test: vet, then every test with the race detector (installs Chromium for the browser tests if missing)
+test: test-deps vet
 	$(GO) test -race -count=1 ./...
+
+## test-deps: install Debian's headless Chromium, which the browser tests drive
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; \
+	}
 
 ## vet: static checks
 vet:

@@ -129,6 +129,9 @@ func TestFeedback(t *testing.T) {
 	if out.Ticket == nil || out.Ticket.Reason != dialog.ReasonNotHelpful || out.Ticket.Intent != "reset_password" {
 		t.Fatalf("ticket = %+v, want reason not_helpful for reset_password", out.Ticket)
 	}
+	if c := out.Ticket.Candidates; len(c) != 1 || c[0].Intent != "reset_password" || c[0].Confidence <= 0 {
+		t.Errorf("candidates = %+v, want the answered intent with its confidence", c)
+	}
 }
 
 func TestRephraseThenEscalate(t *testing.T) {

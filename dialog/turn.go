@@ -103,11 +103,7 @@ func (t *turn) respond(cmd, text string, match kb.Result) error {
 		case "yes":
 			return t.say(intents.MsgFeedbackThanks, nil)
 		case "no":
-			intent := ""
-			if len(options) > 0 {
-				intent = options[0]
-			}
-			return t.escalate(ReasonNotHelpful, intent, match)
+			return t.notHelpful(options)
 		}
 	}
 
@@ -124,6 +120,27 @@ func (t *turn) respond(cmd, text string, match kb.Result) error {
 	}
 	t.conv.Pending = PendingRephrase
 	return t.say(intents.MsgRephrase, nil)
+}
+
+// notHelpful escalates after the customer said an answer did not help. The
+// ticket's candidates are the intent that was answered, with the confidence
+// it was answered with, so the agent sees what the bot tried.
+func (t *turn) notHelpful(options []string) error {
+	var answered kb.Result
+	if len(options) > 0 {
+		answered.Candidates = []kb.Scored{{Intent: options[0]}}
+		msgs, err := t.tx.Messages(t.ctx, MessageFilter{ConversationID: t.conv.ID})
+		if err != nil {
+			return err
+		}
+		for i := len(msgs) - 1; i >= 0; i-- {
+			if m := msgs[i]; m.Author == AuthorBot && m.Intent == options[0] {
+				answered.Candidates[0].Confidence = m.Confidence
+				break
+			}
+		}
+	}
+	return t.escalate(ReasonNotHelpful, answered.Top().Intent, answered)
 }
 
 // rate stores the customer's rating of the ticket just closed.

@@ -390,16 +390,10 @@ func TestServeHotReload(t *testing.T) {
 	// answered polls until the bot answers text with want, or gives up.
 	n := 0
 	answered := func(text, want string) bool {
-		deadline := time.Now().Add(5 * time.Second)
-		for time.Now().Before(deadline) {
+		return eventually(func() bool {
 			n++
-			r := s.say(fmt.Sprint("reload-", n), "m", text)
-			if strings.Contains(joinReplies(r), want) {
-				return true
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		return false
+			return strings.Contains(joinReplies(s.say(fmt.Sprint("reload-", n), "m", text)), want)
+		})
 	}
 	if !answered("when are you open", "9 to 5") {
 		t.Fatal("initial knowledge base not served")
@@ -414,15 +408,38 @@ func TestServeHotReload(t *testing.T) {
 
 	// An invalid edit is logged with its line and the previous knowledge base keeps serving.
 	write(hours + "  - id: refund\n    examples: {en: []}\n")
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(s.log(), "kb.yaml:6:") && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	if !strings.Contains(s.log(), "kb.yaml:6:") {
+	if !eventually(func() bool { return strings.Contains(s.log(), "kb.yaml:6:") }) {
 		t.Fatalf("invalid edit not reported with its line:\n%s", s.log())
 	}
 	if !answered("I want a refund", "Refunds take 5 days") {
 		t.Error("the previous knowledge base stopped serving after an invalid edit")
 	}
+
+	// SIGHUP reloads at once (a reload with nothing changed still reloads).
+	reloads := func() int { return strings.Count(s.log(), "knowledge base reloaded") }
+	write(hours)
+	before := reloads()
+	if !eventually(func() bool { return reloads() > before }) {
+		t.Fatalf("fixed file not reloaded:\n%s", s.log())
+	}
+	before = reloads()
+	if err := s.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	if !eventually(func() bool { return reloads() > before }) {
+		t.Errorf("SIGHUP did not reload:\n%s", s.log())
+	}
 	s.stop()
+}
+
+// eventually reports whether cond becomes true within five seconds.
+func eventually(cond func() bool) bool {
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return true
 }
