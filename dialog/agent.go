@@ -3,25 +3,34 @@ package dialog
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/firstline-support/firstline/intents"
 )
 
-// Take assigns a ticket to an agent and tells the customer a person has
+// TicketAction names a ticket and the agent acting on it.
+type TicketAction struct {
+	Number string
+	Agent  string // the acting user's name, shown to the customer on replies
+	// Version is the ticket's UpdatedAt as the agent saw it. When set, the
+	// action fails with ECONFLICT if the ticket changed since: the agent's
+	// form is stale (someone else took, transferred or closed it).
+	Version time.Time
+}
+
+// Take assigns a ticket to the agent and tells the customer a person has
 // joined. Taking a ticket one already holds changes nothing.
-func (e *Engine) Take(ctx context.Context, number, agent string) (*Ticket, error) {
-	if agent == "" {
-		return nil, Errorf(EINVALID, "agent name is required")
-	}
+func (e *Engine) Take(ctx context.Context, a TicketAction) (*Ticket, error) {
 	var out *Ticket
-	err := e.agentTx(ctx, number, func(a *agentTurn) error {
-		out = a.ticket
-		return a.take(agent)
+	err := e.agentTx(ctx, a, false, func(at *agentTurn) error {
+		out = at.ticket
+		return at.take(a.Agent)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("take ticket %s: %w", number, err)
+		return nil, fmt.Errorf("take ticket %s: %w", a.Number, err)
 	}
 	return out, nil
 }
@@ -29,78 +38,156 @@ func (e *Engine) Take(ctx context.Context, number, agent string) (*Ticket, error
 // Reply sends an agent's message to the customer through the
 // conversation's channel and adds it to the transcript. Replying to a
 // ticket nobody holds takes it first.
-func (e *Engine) Reply(ctx context.Context, number, agent, text string) (*Message, error) {
-	text = strings.TrimSpace(text)
-	switch {
-	case agent == "":
-		return nil, Errorf(EINVALID, "agent name is required")
-	case !utf8.ValidString(text):
-		return nil, Errorf(EINVALID, "reply is not valid UTF-8")
-	case text == "":
-		return nil, Errorf(EINVALID, "reply is empty")
-	case utf8.RuneCountInString(text) > MaxTextLength:
-		return nil, Errorf(ETOOLARGE, "reply is longer than %d characters", MaxTextLength)
+func (e *Engine) Reply(ctx context.Context, a TicketAction, text string) (*Message, error) {
+	text, err := checkAgentText(text, "reply")
+	if err != nil {
+		return nil, err
 	}
 	var out *Message
-	err := e.agentTx(ctx, number, func(a *agentTurn) error {
-		if err := a.take(agent); err != nil {
+	err = e.agentTx(ctx, a, false, func(at *agentTurn) error {
+		if err := at.take(a.Agent); err != nil {
 			return err
 		}
+		if at.ticket.FirstResponseAt.IsZero() {
+			at.ticket.FirstResponseAt = now()
+			if err := at.tx.UpdateTicket(ctx, at.ticket); err != nil {
+				return err
+			}
+		}
 		var err error
-		out, err = a.send(AuthorAgent, agent, text, nil)
+		out, err = at.send(AuthorAgent, a.Agent, text, nil)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("reply to ticket %s: %w", number, err)
+		return nil, fmt.Errorf("reply to ticket %s: %w", a.Number, err)
+	}
+	return out, nil
+}
+
+// Note adds an internal note to the ticket's transcript: agents see it,
+// the customer does not. Closed tickets take notes too.
+func (e *Engine) Note(ctx context.Context, a TicketAction, text string) (*Message, error) {
+	text, err := checkAgentText(text, "note")
+	if err != nil {
+		return nil, err
+	}
+	var out *Message
+	err = e.agentTx(ctx, a, true, func(at *agentTurn) error {
+		var err error
+		out, err = at.send(AuthorNote, a.Agent, text, nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("add note to ticket %s: %w", a.Number, err)
+	}
+	return out, nil
+}
+
+// Transfer moves a ticket to another queue, unassigned, with a note saying
+// why; the customer keeps waiting in the same conversation.
+func (e *Engine) Transfer(ctx context.Context, a TicketAction, queue, note string) (*Ticket, error) {
+	if !slices.Contains(e.cfg.Queues, queue) {
+		return nil, Errorf(EINVALID, "unknown queue %q; queues: %s", queue, strings.Join(e.cfg.Queues, ", "))
+	}
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > MaxTextLength {
+		return nil, Errorf(ETOOLARGE, "note is longer than %d characters", MaxTextLength)
+	}
+	var out *Ticket
+	err := e.agentTx(ctx, a, false, func(at *agentTurn) error {
+		t := at.ticket
+		if t.Queue == queue {
+			return Errorf(ECONFLICT, "ticket %s is already in queue %s", t.Number, queue)
+		}
+		text := t.Queue + " → " + queue
+		if note != "" {
+			text += ": " + note
+		}
+		t.Queue = queue
+		t.Status = TicketQueued
+		t.Assignee = ""
+		if err := at.tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		at.conv.State = StateQueued
+		if _, err := at.send(AuthorNote, a.Agent, text, nil); err != nil {
+			return err
+		}
+		out = t
+		return at.autoAssign()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("transfer ticket %s: %w", a.Number, err)
 	}
 	return out, nil
 }
 
 // Close resolves a ticket: the customer is told and asked to rate the help,
 // and the conversation's next message goes to the bot again.
-func (e *Engine) Close(ctx context.Context, number, agent string) (*Ticket, error) {
+func (e *Engine) Close(ctx context.Context, a TicketAction) (*Ticket, error) {
 	var out *Ticket
-	err := e.agentTx(ctx, number, func(a *agentTurn) error {
-		t := a.ticket
+	err := e.agentTx(ctx, a, false, func(at *agentTurn) error {
+		t := at.ticket
 		if t.Assignee == "" {
-			t.Assignee = agent
+			t.Assignee = a.Agent
 		}
 		t.Status = TicketClosed
 		t.ClosedAt = now()
-		if err := a.tx.UpdateTicket(ctx, t); err != nil {
+		if err := at.tx.UpdateTicket(ctx, t); err != nil {
 			return err
 		}
-		a.conv.State = StateClosed
-		a.conv.Pending, a.conv.PendingOptions = PendingCSAT, nil
-		if _, err := a.send(AuthorSystem, "", a.message(intents.MsgClosed), nil); err != nil {
+		at.conv.State = StateClosed
+		at.conv.Pending, at.conv.PendingOptions = PendingCSAT, nil
+		if _, err := at.send(AuthorSystem, "", at.message(intents.MsgClosed), nil); err != nil {
 			return err
 		}
-		_, err := a.send(AuthorSystem, "", a.message(intents.MsgCSATQuestion), []string{"1", "2", "3", "4", "5"})
+		_, err := at.send(AuthorSystem, "", at.message(intents.MsgCSATQuestion), []string{"1", "2", "3", "4", "5"})
 		out = t
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("close ticket %s: %w", number, err)
+		return nil, fmt.Errorf("close ticket %s: %w", a.Number, err)
 	}
 	return out, nil
 }
 
+// checkAgentText trims an agent's text and rejects what cannot be sent.
+func checkAgentText(text, what string) (string, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case !utf8.ValidString(text):
+		return "", Errorf(EINVALID, "%s is not valid UTF-8", what)
+	case text == "":
+		return "", Errorf(EINVALID, "%s is empty", what)
+	case utf8.RuneCountInString(text) > MaxTextLength:
+		return "", Errorf(ETOOLARGE, "%s is longer than %d characters", what, MaxTextLength)
+	}
+	return text, nil
+}
+
 // agentTurn is an agent's action on one ticket inside its transaction.
 type agentTurn struct {
+	e      *Engine
 	ctx    context.Context
 	tx     Tx
 	set    *intents.Set
 	conv   *Conversation
 	ticket *Ticket
+	events []Event
 }
 
-// agentTx runs fn on an open ticket with its conversation held, then saves
-// the conversation.
-func (e *Engine) agentTx(ctx context.Context, number string, fn func(a *agentTurn) error) error {
+// agentTx runs fn on a ticket with its conversation held, saves the
+// conversation, and publishes what changed once it is committed. Closed
+// tickets are refused unless allowClosed.
+func (e *Engine) agentTx(ctx context.Context, a TicketAction, allowClosed bool, fn func(at *agentTurn) error) error {
+	if a.Agent == "" {
+		return Errorf(EINVALID, "agent name is required")
+	}
 	k, release := e.kb.Acquire()
 	defer release()
-	return e.store.Update(ctx, func(tx Tx) error {
-		t, err := tx.TicketByNumber(ctx, number)
+	var at *agentTurn
+	err := e.store.Update(ctx, func(tx Tx) error {
+		t, err := tx.TicketByNumber(ctx, a.Number)
 		if err != nil {
 			return err
 		}
@@ -116,59 +203,131 @@ func (e *Engine) agentTx(ctx context.Context, number string, fn func(a *agentTur
 		if t, err = tx.Ticket(ctx, t.ID); err != nil {
 			return err
 		}
-		if t.Status == TicketClosed {
+		if !a.Version.IsZero() && !a.Version.Equal(t.UpdatedAt) {
+			return Errorf(ECONFLICT, "ticket %s changed since you opened it; reload it and try again", t.Number)
+		}
+		if !t.Open() && !allowClosed {
 			return Errorf(ECONFLICT, "ticket %s is closed", t.Number)
 		}
-		a := &agentTurn{ctx: ctx, tx: tx, set: k.Set(), conv: conv, ticket: t}
-		if err := fn(a); err != nil {
+		at = &agentTurn{e: e, ctx: ctx, tx: tx, set: k.Set(), conv: conv, ticket: t}
+		if err := fn(at); err != nil {
 			return err
 		}
 		return tx.UpdateConversation(ctx, conv)
 	})
+	if err != nil {
+		return err
+	}
+	t := at.ticket
+	e.publish(append(at.events, Event{Kind: EventTicket, ConversationID: t.ConversationID,
+		TicketID: t.ID, TicketNumber: t.Number, Queue: t.Queue}))
+	return nil
 }
 
 // take assigns the ticket to agent unless it already is.
-func (a *agentTurn) take(agent string) error {
-	t := a.ticket
+func (at *agentTurn) take(agent string) error {
+	t := at.ticket
 	switch {
 	case t.Assignee == agent && t.Status == TicketAssigned:
 		return nil
 	case t.Status == TicketAssigned:
 		return Errorf(ECONFLICT, "ticket %s is already taken by %s", t.Number, t.Assignee)
 	}
+	return at.assign(agent)
+}
+
+// assign gives the ticket to agent and tells the customer.
+func (at *agentTurn) assign(agent string) error {
+	t := at.ticket
 	t.Assignee = agent
 	t.Status = TicketAssigned
-	if err := a.tx.UpdateTicket(a.ctx, t); err != nil {
+	if err := at.tx.UpdateTicket(at.ctx, t); err != nil {
 		return err
 	}
-	a.conv.State = StateAgent
-	_, err := a.send(AuthorSystem, "", a.message(intents.MsgAgentJoined), nil)
+	at.conv.State = StateAgent
+	_, err := at.send(AuthorSystem, "", at.message(intents.MsgAgentJoined), nil)
 	return err
 }
 
-// message renders a shared message for this ticket in the customer's language.
-func (a *agentTurn) message(name string) string {
-	lang := a.conv.Lang
-	vars := intents.Vars{
-		"name":       a.conv.CustomerName,
-		"first_name": firstName(a.conv.CustomerName),
-		"ticket":     a.ticket.Number,
-		"status":     TicketStatusText(a.set, a.ticket, lang),
-		"agent":      a.ticket.Assignee,
+// autoAssign gives the ticket to an online agent of its queue when the
+// engine is set to, leaving it queued when nobody is online.
+func (at *agentTurn) autoAssign() error {
+	if !at.e.cfg.AutoAssign {
+		return nil
 	}
-	return a.set.Messages.Render(name, lang, vars)
+	agent, err := at.e.pickAgent(at.ctx, at.tx, at.ticket.Queue)
+	if err != nil || agent == nil {
+		return err
+	}
+	return at.assign(agent.Name)
 }
 
-// send stores an outbound message of the ticket.
-func (a *agentTurn) send(author Author, name, text string, buttons []string) (*Message, error) {
+// pickAgent chooses who gets a ticket of queue: among enabled agents of the
+// queue seen within OnlineWithin, the one with the fewest assigned open
+// tickets; on a tie, the one who got a ticket automatically longest ago
+// (round robin), then by name. It records the choice on the agent.
+func (e *Engine) pickAgent(ctx context.Context, tx Tx, queue string) (*User, error) {
+	users, err := tx.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	load, err := tx.OpenTicketLoad(ctx)
+	if err != nil {
+		return nil, err
+	}
+	at := now()
+	var best *User
+	for _, u := range users {
+		if u.Disabled || u.Role != RoleAgent || !u.WorksQueue(queue) || at.Sub(u.LastSeenAt) > e.cfg.OnlineWithin {
+			continue
+		}
+		if best == nil || load[u.Name] < load[best.Name] ||
+			load[u.Name] == load[best.Name] && u.LastAssignedAt.Before(best.LastAssignedAt) {
+			best = u // Users come sorted by name, so a full tie keeps the first name
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	best.LastAssignedAt = at
+	return best, tx.UpdateUser(ctx, best)
+}
+
+// message renders a shared message for this ticket in the customer's language.
+func (at *agentTurn) message(name string) string {
+	lang := at.conv.Lang
+	return at.set.Messages.Render(name, lang, ticketVars(at.set, at.conv, at.ticket, lang))
+}
+
+// ticketVars are the template variables about a conversation and its ticket.
+func ticketVars(set *intents.Set, conv *Conversation, t *Ticket, lang string) intents.Vars {
+	v := intents.Vars{
+		"name":       conv.CustomerName,
+		"first_name": firstName(conv.CustomerName),
+	}
+	if t != nil {
+		v["ticket"] = t.Number
+		v["status"] = TicketStatusText(set, t, lang)
+		v["agent"] = t.Assignee
+	}
+	return v
+}
+
+// send stores an outbound message or note of the ticket.
+func (at *agentTurn) send(author Author, name, text string, buttons []string) (*Message, error) {
 	m := &Message{
-		ConversationID: a.conv.ID,
-		TicketID:       a.ticket.ID,
+		ConversationID: at.conv.ID,
+		TicketID:       at.ticket.ID,
 		Author:         author,
 		AuthorName:     name,
 		Text:           text,
 		Buttons:        buttons,
-		Lang:           a.conv.Lang,
+		Lang:           at.conv.Lang,
 	}
-	return m, a.tx.AddMessage(a.ctx, m)
+	if err := at.tx.AddMessage(at.ctx, m); err != nil {
+		return nil, err
+	}
+	at.events = append(at.events, Event{Kind: EventMessage, ConversationID: at.conv.ID,
+		TicketID: at.ticket.ID, TicketNumber: at.ticket.Number, Queue: at.ticket.Queue})
+	return m, nil
 }

@@ -40,6 +40,8 @@ const (
 	AuthorBot      Author = "bot"
 	AuthorAgent    Author = "agent"
 	AuthorSystem   Author = "system"
+	// AuthorNote marks an internal note: agents see it, the customer never does.
+	AuthorNote Author = "note"
 )
 
 // Pending is what the bot is waiting for from the customer, if anything.
@@ -110,6 +112,30 @@ const (
 	ReasonCustomerAsk = "customer_ask" // the customer asked for a person (/human)
 )
 
+// EventKind says what changed.
+type EventKind string
+
+// Event kinds.
+const (
+	EventTicket  EventKind = "ticket"  // a ticket was created, assigned, transferred, closed or reopened
+	EventMessage EventKind = "message" // a message was added to a conversation
+)
+
+// Event tells live views (the panel) that something changed, after the
+// change is committed. It carries ids only: views read the rest.
+type Event struct {
+	Kind           EventKind
+	ConversationID int64
+	TicketID       int64  // 0 when the conversation has no ticket
+	TicketNumber   string // "" when the conversation has no ticket
+	Queue          string
+}
+
+// Publisher delivers events to whoever listens. Publish must not block.
+type Publisher interface {
+	Publish(e Event)
+}
+
 // Candidate is an intent the matcher considered, with its confidence.
 type Candidate struct {
 	Intent     string  `json:"intent"`
@@ -131,9 +157,68 @@ type Ticket struct {
 	CustomerName   string
 	Assignee       string
 	CSAT           int // 1..5 once the customer rated the ticket; 0 before
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	ClosedAt       time.Time // zero while open
+	Reopens        int // how many times the customer came back within the reopen window
+
+	// SLA: when the first agent reply and the resolution are due, from the
+	// policy for the ticket's priority; zero when the policy sets none.
+	FirstResponseDue time.Time
+	ResolutionDue    time.Time
+	FirstResponseAt  time.Time // the first agent reply; zero before
+
+	CreatedAt time.Time
+	UpdatedAt time.Time // changes with every change of the ticket: the version a form was made from
+	ClosedAt  time.Time // zero while open
+}
+
+// Open reports whether the ticket still needs work.
+func (t *Ticket) Open() bool {
+	return t.Status != TicketClosed
+}
+
+// NextDue is the SLA deadline the ticket is working towards: the first
+// response while there is none, then the resolution. Zero when none is set
+// or the ticket is closed.
+func (t *Ticket) NextDue() time.Time {
+	switch {
+	case !t.Open():
+		return time.Time{}
+	case t.FirstResponseAt.IsZero() && !t.FirstResponseDue.IsZero():
+		return t.FirstResponseDue
+	}
+	return t.ResolutionDue
+}
+
+// Breached reports whether the ticket missed an SLA deadline by now: its
+// first response or its resolution came, or is still to come, after the
+// deadline.
+func (t *Ticket) Breached(now time.Time) bool {
+	resolved := now
+	if !t.Open() {
+		resolved = t.ClosedAt
+	}
+	// A ticket closed without any agent reply had its first response never;
+	// count it as late if it was closed after that deadline.
+	responded := t.FirstResponseAt
+	if responded.IsZero() {
+		responded = resolved
+	}
+	late := func(due, at time.Time) bool { return !due.IsZero() && at.After(due) }
+	return late(t.FirstResponseDue, responded) || late(t.ResolutionDue, resolved)
+}
+
+// PriorityRank orders priorities from most to least urgent: urgent is 0.
+func PriorityRank(p string) int {
+	switch p {
+	case "urgent":
+		return 0
+	case "high":
+		return 1
+	case "normal":
+		return 2
+	case "low":
+		return 3
+	}
+	return 4
 }
 
 // MarshalCandidates encodes candidates for storage.

@@ -27,6 +27,27 @@ type Config struct {
 	// DefaultLanguage is used until a customer writes something whose
 	// language can be told.
 	DefaultLanguage string
+	// Queues are the queues tickets can be in, first line first; a transfer
+	// must name one of them.
+	Queues []string
+	// SLA is the policy per priority; a priority missing here has no
+	// deadlines.
+	SLA map[string]SLA
+	// ReopenWindow: when a conversation escalates again within this time
+	// after its ticket was closed, the old ticket is reopened instead of a
+	// new one being created.
+	ReopenWindow time.Duration
+	// AutoAssign gives new tickets to the least-loaded online agent of the
+	// ticket's queue; agents seen in the panel within OnlineWithin count as
+	// online.
+	AutoAssign   bool
+	OnlineWithin time.Duration
+}
+
+// SLA is how soon a ticket must get its first agent reply and be resolved.
+type SLA struct {
+	FirstResponse time.Duration
+	Resolution    time.Duration
 }
 
 // DefaultConfig is the engine's behaviour when the config file sets none.
@@ -35,6 +56,15 @@ var DefaultConfig = Config{
 	DefaultQueue:    "first_line",
 	DefaultPriority: intents.PriorityNormal,
 	DefaultLanguage: intents.LangRU,
+	Queues:          []string{"first_line", "second_line", "third_line"},
+	SLA: map[string]SLA{
+		intents.PriorityUrgent: {FirstResponse: 15 * time.Minute, Resolution: 4 * time.Hour},
+		intents.PriorityHigh:   {FirstResponse: time.Hour, Resolution: 8 * time.Hour},
+		intents.PriorityNormal: {FirstResponse: 4 * time.Hour, Resolution: 24 * time.Hour},
+		intents.PriorityLow:    {FirstResponse: 24 * time.Hour, Resolution: 72 * time.Hour},
+	},
+	ReopenWindow: 7 * 24 * time.Hour,
+	OnlineWithin: 2 * time.Minute,
 }
 
 // Inbound is a customer message as a channel received it.
@@ -61,14 +91,28 @@ type Outcome struct {
 type Engine struct {
 	store Store
 	kb    *kb.Holder
+	pub   Publisher
 	cfg   Config
 	log   *slog.Logger
 }
 
 // NewEngine returns an engine over store answering from the knowledge base
-// in holder.
-func NewEngine(store Store, holder *kb.Holder, cfg Config, log *slog.Logger) *Engine {
-	return &Engine{store: store, kb: holder, cfg: cfg, log: log}
+// in holder and telling pub (which may be nil) about every change.
+func NewEngine(store Store, holder *kb.Holder, pub Publisher, cfg Config, log *slog.Logger) *Engine {
+	return &Engine{store: store, kb: holder, pub: pub, cfg: cfg, log: log}
+}
+
+// Config returns the engine's configuration.
+func (e *Engine) Config() Config { return e.cfg }
+
+// publish hands committed changes to the publisher.
+func (e *Engine) publish(events []Event) {
+	if e.pub == nil {
+		return
+	}
+	for _, ev := range events {
+		e.pub.Publish(ev)
+	}
 }
 
 // Store returns the engine's store, for the read side of the web layer.
@@ -97,7 +141,9 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 	}
 
 	var out *Outcome
+	var events []Event
 	err := e.store.Update(ctx, func(tx Tx) error {
+		events = nil // a retried transaction starts over
 		conv, err := tx.EnsureConversation(ctx, in.Channel, in.ChatID)
 		if err != nil {
 			return err
@@ -122,11 +168,13 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 			return err
 		}
 		out = &Outcome{Conversation: conv, Message: t.in, Replies: t.replies, Ticket: t.ticket, Match: match}
+		events = t.events()
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("handle message from %s/%s: %w", in.Channel, in.ChatID, err)
 	}
+	e.publish(events)
 	return out, nil
 }
 

@@ -35,7 +35,7 @@ func BenchmarkHandle(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	engine := dialog.NewEngine(store, holder, dialog.DefaultConfig, log)
+	engine := dialog.NewEngine(store, holder, nil, dialog.DefaultConfig, log)
 	questions := []string{
 		"как оплатить интернет банковской картой",
 		"I forgot my password, how do I reset it",

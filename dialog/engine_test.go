@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/broker"
 	"github.com/firstline-support/firstline/dialog/sqlite"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
@@ -22,10 +23,16 @@ type harness struct {
 	ctx    context.Context
 	engine *dialog.Engine
 	store  dialog.Store
+	events *broker.Broker
 	seq    int
 }
 
-func newHarness(t *testing.T) *harness {
+// act names a ticket and the agent acting on it.
+func act(number, agent string) dialog.TicketAction {
+	return dialog.TicketAction{Number: number, Agent: agent}
+}
+
+func newHarness(t *testing.T, opts ...func(*dialog.Config)) *harness {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -44,7 +51,13 @@ func newHarness(t *testing.T) *harness {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { store.Close() })
-	return &harness{t: t, ctx: ctx, engine: dialog.NewEngine(store, holder, dialog.DefaultConfig, log), store: store}
+	h := &harness{t: t, ctx: ctx, store: store, events: broker.New()}
+	cfg := dialog.DefaultConfig
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	h.engine = dialog.NewEngine(store, holder, h.events, cfg, log)
+	return h
 }
 
 // send sends text as the customer of chat and returns the outcome.
@@ -242,7 +255,7 @@ func TestQueuedAndAgentSilence(t *testing.T) {
 		t.Errorf("message ticket = %d, want %d", out.Message.TicketID, ticket.ID)
 	}
 
-	if _, err := h.engine.Take(h.ctx, ticket.Number, "Olga"); err != nil {
+	if _, err := h.engine.Take(h.ctx, act(ticket.Number, "Olga")); err != nil {
 		t.Fatal(err)
 	}
 	out = h.send("c", "как оплатить")
@@ -255,17 +268,17 @@ func TestAgentTakeReplyClose(t *testing.T) {
 	h := newHarness(t)
 	ticket := h.send("c", "/human").Ticket
 
-	tk, err := h.engine.Take(h.ctx, ticket.Number, "Olga")
+	tk, err := h.engine.Take(h.ctx, act(ticket.Number, "Olga"))
 	if err != nil || tk.Status != dialog.TicketAssigned || tk.Assignee != "Olga" {
 		t.Fatalf("take = %+v, %v", tk, err)
 	}
-	if _, err := h.engine.Take(h.ctx, ticket.Number, "Olga"); err != nil {
+	if _, err := h.engine.Take(h.ctx, act(ticket.Number, "Olga")); err != nil {
 		t.Errorf("taking one's own ticket again: %v", err)
 	}
-	if _, err := h.engine.Take(h.ctx, ticket.Number, "Ivan"); dialog.ErrorCode(err) != dialog.ECONFLICT {
+	if _, err := h.engine.Take(h.ctx, act(ticket.Number, "Ivan")); dialog.ErrorCode(err) != dialog.ECONFLICT {
 		t.Errorf("taking another's ticket: err %v, want conflict", err)
 	}
-	m, err := h.engine.Reply(h.ctx, ticket.Number, "Olga", "Сейчас проверю")
+	m, err := h.engine.Reply(h.ctx, act(ticket.Number, "Olga"), "Сейчас проверю")
 	if err != nil || m.Author != dialog.AuthorAgent || m.AuthorName != "Olga" || m.TicketID != ticket.ID {
 		t.Fatalf("reply = %+v, %v", m, err)
 	}
@@ -277,22 +290,22 @@ func TestAgentTakeReplyClose(t *testing.T) {
 		{strings.Repeat("я", dialog.MaxTextLength+1), dialog.ETOOLARGE},
 		{"bad \xff utf-8", dialog.EINVALID},
 	} {
-		if _, err := h.engine.Reply(h.ctx, ticket.Number, "Olga", bad.text); dialog.ErrorCode(err) != bad.code {
+		if _, err := h.engine.Reply(h.ctx, act(ticket.Number, "Olga"), bad.text); dialog.ErrorCode(err) != bad.code {
 			t.Errorf("reply %.20q: err %v, want %s", bad.text, err, bad.code)
 		}
 	}
-	if _, err := h.engine.Reply(h.ctx, "FL-999999", "Olga", "hi"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
+	if _, err := h.engine.Reply(h.ctx, act("FL-999999", "Olga"), "hi"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
 		t.Errorf("reply to unknown ticket: %v, want not found", err)
 	}
 
-	closed, err := h.engine.Close(h.ctx, ticket.Number, "Olga")
+	closed, err := h.engine.Close(h.ctx, act(ticket.Number, "Olga"))
 	if err != nil || closed.Status != dialog.TicketClosed || closed.ClosedAt.IsZero() {
 		t.Fatalf("close = %+v, %v", closed, err)
 	}
-	if _, err := h.engine.Reply(h.ctx, ticket.Number, "Olga", "ещё"); dialog.ErrorCode(err) != dialog.ECONFLICT {
+	if _, err := h.engine.Reply(h.ctx, act(ticket.Number, "Olga"), "ещё"); dialog.ErrorCode(err) != dialog.ECONFLICT {
 		t.Errorf("reply to closed ticket: %v, want conflict", err)
 	}
-	if _, err := h.engine.Close(h.ctx, ticket.Number, "Olga"); dialog.ErrorCode(err) != dialog.ECONFLICT {
+	if _, err := h.engine.Close(h.ctx, act(ticket.Number, "Olga")); dialog.ErrorCode(err) != dialog.ECONFLICT {
 		t.Errorf("closing twice: %v, want conflict", err)
 	}
 
@@ -326,7 +339,7 @@ func TestAgentTakeReplyClose(t *testing.T) {
 func TestAfterCloseBackToBot(t *testing.T) {
 	h := newHarness(t)
 	ticket := h.send("c", "/human").Ticket
-	if _, err := h.engine.Close(h.ctx, ticket.Number, "Olga"); err != nil {
+	if _, err := h.engine.Close(h.ctx, act(ticket.Number, "Olga")); err != nil {
 		t.Fatal(err)
 	}
 	out := h.send("c", "как оплатить интернет")

@@ -8,13 +8,15 @@ import (
 
 // Error codes. Each maps to an HTTP status in the web layer.
 const (
-	ECONFLICT    = "conflict"    // the request conflicts with the current state
-	EINTERNAL    = "internal"    // a bug or an unexpected failure
-	EINVALID     = "invalid"     // bad input
-	ENOTFOUND    = "not_found"   // no such thing
-	ETOOLARGE    = "too_large"   // input over a size limit
-	EUNAVAILABLE = "unavailable" // a dependency (the store) is down
-	EFORBIDDEN   = "forbidden"   // not allowed for this caller
+	ECONFLICT     = "conflict"     // the request conflicts with the current state
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
+	EINVALID      = "invalid"      // bad input
+	ENOTFOUND     = "not_found"    // no such thing
+	ETOOLARGE     = "too_large"    // input over a size limit
+	EUNAVAILABLE  = "unavailable"  // a dependency (the store) is down
+	EFORBIDDEN    = "forbidden"    // not allowed for this caller
+	EUNAUTHORIZED = "unauthorized" // the caller is not logged in, or gave a wrong name or password
+	ERATELIMIT    = "rate_limited" // too many attempts; try again later
 )
 
 // Error is an application error with a code and a message safe to show to
@@ -74,6 +76,10 @@ func HTTPStatus(code string) int {
 		return http.StatusServiceUnavailable
 	case EFORBIDDEN:
 		return http.StatusForbidden
+	case EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case ERATELIMIT:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -3,6 +3,7 @@ package dialog
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // FormatTicketNumber turns a ticket id into the number customers and agents
@@ -14,17 +15,37 @@ func FormatTicketNumber(id int64) string {
 // MessageFilter selects messages of a conversation.
 type MessageFilter struct {
 	ConversationID int64
+	Public         bool  // leave out internal notes: what the customer may see
 	TicketID       int64 // only messages written while this ticket was open; 0 for any
 	AfterID        int64 // only messages with a larger id
 	ReplyTo        int64 // only replies to this inbound message; 0 for any
 	Limit          int   // at most this many, oldest first; 0 for no limit
 }
 
-// TicketFilter selects tickets, newest first.
+// TicketOrder is how a list of tickets is sorted.
+type TicketOrder string
+
+// Ticket orders.
+const (
+	// OrderNewest lists the newest ticket first. It is the default.
+	OrderNewest TicketOrder = ""
+	// OrderQueue lists the most urgent priority first, then the soonest
+	// SLA deadline (Ticket.NextDue; tickets without one last), then the
+	// oldest: the order agents work the queue in.
+	OrderQueue TicketOrder = "queue"
+)
+
+// TicketFilter selects tickets.
 type TicketFilter struct {
 	Statuses       []TicketStatus // any of these; empty for all
 	ConversationID int64          // 0 for any
-	Limit          int            // 0 for no limit
+	Queue          string         // "" for any
+	Assignee       string         // "" for any
+	// Search matches a ticket number exactly (case-insensitive), or the
+	// customer's name anywhere in it (case-insensitive).
+	Search string
+	Order  TicketOrder
+	Limit  int // 0 for no limit
 }
 
 // Queries are the reads the engine and the web layer need, both inside and
@@ -38,6 +59,17 @@ type Queries interface {
 	Ticket(ctx context.Context, id int64) (*Ticket, error)
 	TicketByNumber(ctx context.Context, number string) (*Ticket, error)
 	Tickets(ctx context.Context, f TicketFilter) ([]*Ticket, error)
+	// OpenTicketLoad counts the assigned, open tickets of each assignee.
+	OpenTicketLoad(ctx context.Context) (map[string]int, error)
+
+	User(ctx context.Context, id int64) (*User, error)
+	UserByName(ctx context.Context, name string) (*User, error)
+	// Users lists every user, by name.
+	Users(ctx context.Context) ([]*User, error)
+	// Session returns the session with this token hash, expired or not.
+	Session(ctx context.Context, tokenHash string) (*Session, error)
+	// UserByAPIToken returns the user an API token (by hash) belongs to.
+	UserByAPIToken(ctx context.Context, tokenHash string) (*User, error)
 }
 
 // Tx is one read-write transaction. Everything written through a Tx becomes
@@ -61,9 +93,24 @@ type Tx interface {
 	// CreateTicket stores t and sets t.ID, t.Number, t.CreatedAt and
 	// t.UpdatedAt.
 	CreateTicket(ctx context.Context, t *Ticket) error
-	// UpdateTicket saves t's status, assignee, priority, queue, csat and
-	// closed time and sets t.UpdatedAt.
+	// UpdateTicket saves t's status, assignee, priority, queue, csat,
+	// reopens, SLA times and closed time, and sets t.UpdatedAt.
 	UpdateTicket(ctx context.Context, t *Ticket) error
+
+	// CreateUser stores u and sets u.ID and u.CreatedAt; a taken name
+	// fails with ECONFLICT.
+	CreateUser(ctx context.Context, u *User) error
+	// UpdateUser saves u's role, password hash, disabled flag, language,
+	// queues, last seen and last assigned times.
+	UpdateUser(ctx context.Context, u *User) error
+	CreateSession(ctx context.Context, s *Session) error
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteUserSessions ends every session of a user (on disable, on a
+	// password change).
+	DeleteUserSessions(ctx context.Context, userID int64) error
+	// DeleteExpiredSessions removes sessions that expired before now.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) error
+	CreateAPIToken(ctx context.Context, t *APIToken) error
 }
 
 // Store is durable storage of conversations, messages and tickets.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
@@ -17,11 +18,14 @@ type turn struct {
 	conv *Conversation
 	set  *intents.Set
 
-	in      *Message   // the stored inbound message
-	rating  bool       // the message rates the ticket just closed
-	lang    string     // the language to answer in
-	replies []*Message // what the bot said
-	ticket  *Ticket    // the conversation's ticket, once loaded or created
+	in     *Message // the stored inbound message
+	rating bool     // the message rates the ticket just closed
+	rated  *Ticket  // the ticket the message rated
+
+	ticketChanged bool       // a ticket was created or reopened
+	lang          string     // the language to answer in
+	replies       []*Message // what the bot said
+	ticket        *Ticket    // the conversation's ticket, once loaded or created
 }
 
 // receive stores the customer's message and updates what the conversation
@@ -151,7 +155,7 @@ func (t *turn) rate(text string) error {
 	}
 	t.conv.TicketID = 0
 	err := t.say(intents.MsgCSATThanks, nil)
-	t.ticket = nil
+	t.rated, t.ticket = t.ticket, nil
 	return err
 }
 
@@ -168,7 +172,7 @@ func csatRating(text string) int {
 func (t *turn) answer(id string, confidence float64, match kb.Result) error {
 	in := t.set.Intent(id)
 	if len(in.Templates) > 0 {
-		if _, err := t.reply(t.render(in.Templates), in.Buttons[t.lang], id, confidence); err != nil {
+		if _, err := t.reply(AuthorBot, t.render(in.Templates), in.Buttons[t.lang], id, confidence); err != nil {
 			return err
 		}
 	}
@@ -223,7 +227,7 @@ func (t *turn) clarify(match kb.Result) error {
 	t.conv.Pending, t.conv.PendingOptions = PendingClarify, ids
 	vars := t.vars()
 	vars["options"] = joinOptions(titles, t.lang)
-	_, err := t.reply(t.set.Messages.Render(intents.MsgClarify, t.lang, vars), titles, "", 0)
+	_, err := t.reply(AuthorBot, t.set.Messages.Render(intents.MsgClarify, t.lang, vars), titles, "", 0)
 	return err
 }
 
@@ -313,67 +317,150 @@ func (t *turn) status() error {
 	return t.say(intents.MsgStatusTicket, nil)
 }
 
-// escalate creates a ticket for the conversation and tells the customer.
+// escalate hands the conversation to a person: it reopens the
+// conversation's last ticket if that was closed within the reopen window,
+// and creates a ticket otherwise; then tells the customer.
 func (t *turn) escalate(reason, intent string, match kb.Result) error {
-	ticket := &Ticket{
-		ConversationID: t.conv.ID,
-		Status:         TicketQueued,
-		Reason:         reason,
-		Intent:         intent,
-		Priority:       t.e.cfg.DefaultPriority,
-		Queue:          t.e.cfg.DefaultQueue,
-		Channel:        t.conv.Channel,
-		CustomerName:   t.conv.CustomerName,
-	}
-	for _, c := range match.Candidates {
-		ticket.Candidates = append(ticket.Candidates, Candidate{Intent: c.Intent, Confidence: c.Confidence})
-	}
-	if in := t.set.Intent(intent); in != nil {
-		if in.Priority != "" {
-			ticket.Priority = in.Priority
-		}
-		if in.Queue != "" {
-			ticket.Queue = in.Queue
-		}
-	}
-	if err := t.tx.CreateTicket(t.ctx, ticket); err != nil {
+	ticket, err := t.reopenable()
+	if err != nil {
 		return err
 	}
+	at := now()
+	if ticket != nil {
+		ticket.Status = TicketQueued
+		ticket.Assignee = ""
+		ticket.Reopens++
+		ticket.ClosedAt = time.Time{}
+		ticket.FirstResponseAt = time.Time{}
+		t.e.setDeadlines(ticket, at)
+		if err := t.tx.UpdateTicket(t.ctx, ticket); err != nil {
+			return err
+		}
+		t.e.log.Info("ticket reopened", "ticket", ticket.Number, "reason", reason, "conversation", t.conv.ID)
+	} else {
+		ticket = &Ticket{
+			ConversationID: t.conv.ID,
+			Status:         TicketQueued,
+			Reason:         reason,
+			Intent:         intent,
+			Priority:       t.e.cfg.DefaultPriority,
+			Queue:          t.e.cfg.DefaultQueue,
+			Channel:        t.conv.Channel,
+			CustomerName:   t.conv.CustomerName,
+		}
+		for _, c := range match.Candidates {
+			ticket.Candidates = append(ticket.Candidates, Candidate{Intent: c.Intent, Confidence: c.Confidence})
+		}
+		if in := t.set.Intent(intent); in != nil {
+			if in.Priority != "" {
+				ticket.Priority = in.Priority
+			}
+			if in.Queue != "" {
+				ticket.Queue = in.Queue
+			}
+		}
+		t.e.setDeadlines(ticket, at)
+		if err := t.tx.CreateTicket(t.ctx, ticket); err != nil {
+			return err
+		}
+		t.e.log.Info("conversation escalated", "ticket", ticket.Number, "reason", reason,
+			"channel", t.conv.Channel, "conversation", t.conv.ID)
+	}
 	t.ticket = ticket
+	t.ticketChanged = true
 	t.conv.State = StateQueued
 	t.conv.TicketID = ticket.ID
 	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
-	t.e.log.Info("conversation escalated", "ticket", ticket.Number, "reason", reason,
-		"channel", t.conv.Channel, "conversation", t.conv.ID)
-	return t.say(intents.MsgEscalated, nil)
+	if err := t.say(intents.MsgEscalated, nil); err != nil {
+		return err
+	}
+	if !t.e.cfg.AutoAssign {
+		return nil
+	}
+	agent, err := t.e.pickAgent(t.ctx, t.tx, ticket.Queue)
+	if err != nil || agent == nil {
+		return err
+	}
+	ticket.Assignee = agent.Name
+	ticket.Status = TicketAssigned
+	if err := t.tx.UpdateTicket(t.ctx, ticket); err != nil {
+		return err
+	}
+	t.conv.State = StateAgent
+	return t.sayAs(AuthorSystem, intents.MsgAgentJoined)
+}
+
+// reopenable returns the conversation's last ticket if it was closed within
+// the reopen window, or nil.
+func (t *turn) reopenable() (*Ticket, error) {
+	if t.e.cfg.ReopenWindow <= 0 {
+		return nil, nil
+	}
+	last, err := t.tx.Tickets(t.ctx, TicketFilter{ConversationID: t.conv.ID, Limit: 1})
+	if err != nil || len(last) == 0 {
+		return nil, err
+	}
+	if tk := last[0]; !tk.Open() && now().Sub(tk.ClosedAt) <= t.e.cfg.ReopenWindow {
+		return tk, nil
+	}
+	return nil, nil
+}
+
+// setDeadlines sets a ticket's SLA deadlines from the policy for its
+// priority, counting from at.
+func (e *Engine) setDeadlines(t *Ticket, at time.Time) {
+	sla := e.cfg.SLA[t.Priority]
+	t.FirstResponseDue, t.ResolutionDue = time.Time{}, time.Time{}
+	if sla.FirstResponse > 0 {
+		t.FirstResponseDue = at.Add(sla.FirstResponse)
+	}
+	if sla.Resolution > 0 {
+		t.ResolutionDue = at.Add(sla.Resolution)
+	}
 }
 
 // vars are the template variables for this turn.
 func (t *turn) vars() intents.Vars {
-	v := intents.Vars{
-		"name":       t.conv.CustomerName,
-		"first_name": firstName(t.conv.CustomerName),
-	}
-	if t.ticket != nil {
-		v["ticket"] = t.ticket.Number
-		v["status"] = TicketStatusText(t.set, t.ticket, t.lang)
-		v["agent"] = t.ticket.Assignee
-	}
-	return v
+	return ticketVars(t.set, t.conv, t.ticket, t.lang)
 }
 
-// say sends a shared message.
+// events are what the turn changed, for live views.
+func (t *turn) events() []Event {
+	ev := Event{Kind: EventMessage, ConversationID: t.conv.ID}
+	if t.ticket != nil && t.conv.TicketID == t.ticket.ID {
+		ev.TicketID, ev.TicketNumber, ev.Queue = t.ticket.ID, t.ticket.Number, t.ticket.Queue
+	}
+	out := []Event{ev}
+	if t.ticketChanged || t.rating {
+		tk := t.ticket
+		if tk == nil {
+			tk = t.rated
+		}
+		out = append(out, Event{Kind: EventTicket, ConversationID: t.conv.ID, TicketID: tk.ID,
+			TicketNumber: tk.Number, Queue: tk.Queue})
+	}
+	return out
+}
+
+// say sends a shared message from the bot.
 func (t *turn) say(name string, buttons []string) error {
-	_, err := t.reply(t.set.Messages.Render(name, t.lang, t.vars()), buttons, "", 0)
+	_, err := t.reply(AuthorBot, t.set.Messages.Render(name, t.lang, t.vars()), buttons, "", 0)
 	return err
 }
 
-// reply stores a bot message answering the inbound one.
-func (t *turn) reply(text string, buttons []string, intent string, confidence float64) (*Message, error) {
+// sayAs sends a shared message with another author, e.g. the system
+// telling the customer an agent joined.
+func (t *turn) sayAs(author Author, name string) error {
+	_, err := t.reply(author, t.set.Messages.Render(name, t.lang, t.vars()), nil, "", 0)
+	return err
+}
+
+// reply stores a message answering the inbound one.
+func (t *turn) reply(author Author, text string, buttons []string, intent string, confidence float64) (*Message, error) {
 	m := &Message{
 		ConversationID: t.conv.ID,
 		TicketID:       t.conv.TicketID,
-		Author:         AuthorBot,
+		Author:         author,
 		ReplyTo:        t.in.ID,
 		Text:           text,
 		Buttons:        buttons,

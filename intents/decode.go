@@ -10,7 +10,7 @@ import (
 
 // Keys allowed at each level of an intents file.
 var (
-	fileKeys   = []string{"messages", "intents", "tests"}
+	fileKeys   = []string{"messages", "intents", "tests", "canned"}
 	intentKeys = []string{"id", "title", "description", "examples", "answer", "buttons",
 		"feedback", "escalate", "priority", "queue", "threshold"}
 	testKeys   = []string{"message", "expect", "lang"}
@@ -23,6 +23,7 @@ type fileContent struct {
 	intents  []*intentEntry
 	messages []messageEntry
 	tests    []testEntry
+	canned   []*cannedEntry
 }
 
 // intentEntry is one intent as read, with where its id and examples are.
@@ -64,6 +65,12 @@ func (r *nodeReader) decodeFile(root *yaml.Node) fileContent {
 			for _, item := range r.list(f.value, "tests") {
 				if e, ok := r.decodeTest(item); ok {
 					c.tests = append(c.tests, e)
+				}
+			}
+		case "canned":
+			for _, item := range r.list(f.value, "canned") {
+				if e := r.decodeCanned(item); e != nil {
+					c.canned = append(c.canned, e)
 				}
 			}
 		}

@@ -94,7 +94,8 @@ type Set struct {
 	Intents  []*Intent // in file order, files sorted by name
 	Messages Messages
 	Tests    []TestCase
-	Files    []string // files read, sorted
+	Canned   []*Canned // agents' ready-made replies, in file order
+	Files    []string  // files read, sorted
 
 	byID map[string]*Intent
 }

@@ -54,7 +54,11 @@ func buildSet(contents []fileContent, files []string) *Set {
 	var ins []*Intent
 	msgs := Messages{}
 	var tests []TestCase
+	var canned []*Canned
 	for _, c := range contents {
+		for _, e := range c.canned {
+			canned = append(canned, e.canned)
+		}
 		for _, e := range c.intents {
 			ins = append(ins, e.intent)
 		}
@@ -66,6 +70,7 @@ func buildSet(contents []fileContent, files []string) *Set {
 		}
 	}
 	s := NewSet(ins, msgs, tests)
+	s.Canned = canned
 	s.Files = files
 	return s
 }

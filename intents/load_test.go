@@ -8,6 +8,27 @@ import (
 	"testing"
 )
 
+func TestLoadCanned(t *testing.T) {
+	s, err := Load("testdata/valid")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if len(s.Canned) != 1 {
+		t.Fatalf("%d canned replies, want 1", len(s.Canned))
+	}
+	c := s.Canned[0]
+	if c.Shortcut != "hello" || c.TitleFor(LangEN) != "Greeting" || c.Pos != (Pos{File: "testdata/valid/canned.yaml", Line: 3}) {
+		t.Errorf("canned = %+v", c)
+	}
+	vars := Vars{"first_name": "Анна", "agent": "Ольга", "ticket": "FL-000007"}
+	if got, want := c.Render(LangRU, vars), "Здравствуйте, Анна! Меня зовут Ольга, обращение FL-000007."; got != want {
+		t.Errorf("ru = %q, want %q", got, want)
+	}
+	if got := c.Render("de", vars); !strings.HasPrefix(got, "Здравствуйте") {
+		t.Errorf("a language the reply lacks falls back to another: %q", got)
+	}
+}
+
 func TestLoadValid(t *testing.T) {
 	s, err := Load("testdata/valid")
 	if err != nil {
@@ -17,7 +38,8 @@ func TestLoadValid(t *testing.T) {
 	login := "testdata/valid/account/login.yaml"
 	billing := "testdata/valid/billing.yml"
 	messages := "testdata/valid/messages.yaml"
-	if want := []string{login, billing, messages}; !reflect.DeepEqual(s.Files, want) {
+	canned := "testdata/valid/canned.yaml"
+	if want := []string{login, billing, canned, messages}; !reflect.DeepEqual(s.Files, want) {
 		t.Errorf("Files = %q, want %q (hidden files and other extensions skipped)", s.Files, want)
 	}
 
@@ -134,7 +156,7 @@ func TestLoadProblems(t *testing.T) {
 		{"file_not_mapping", "intents.yaml:1", "the file must be a mapping, not a list"},
 		{"duplicate_key", "intents.yaml:6", `duplicate key "feedback" in an intent (first at line 5)`},
 
-		{"unknown_top_key", "intents.yaml:5", `unknown key "test" at the top level (want messages, intents or tests)`},
+		{"unknown_top_key", "intents.yaml:5", `unknown key "test" at the top level (want messages, intents, tests or canned)`},
 		{"unknown_intent_key", "intents.yaml:5", `unknown key "tags" in an intent`},
 		{"unknown_lang_title", "intents.yaml:5", `unknown language "de" in title (want ru or en)`},
 		{"unknown_lang_examples", "intents.yaml:5", `unknown language "fr" in examples`},
@@ -156,6 +178,10 @@ func TestLoadProblems(t *testing.T) {
 		{"malformed_id", "intents.yaml:5", `malformed intent id "Good-Bye"`},
 		{"reserved_id", "intents.yaml:5", `intent id "escalate" is reserved`},
 		{"duplicate_id", "b.yaml:5", `duplicate intent id "hello" (first at testdata/problems/duplicate_id/a.yaml:2)`},
+		{"canned_duplicate", "b.yaml:4", `duplicate canned shortcut "hi" (first at testdata/problems/canned_duplicate/a.yaml:6)`},
+		{"canned_shortcut", "intents.yaml:6", `shortcut "Hello There" must be lower-case letters, digits and _`},
+		{"canned_no_text", "intents.yaml:6", `canned reply "hi" has no text`},
+		{"canned_template", "intents.yaml:8", `text.ru: template:`},
 
 		{"no_examples", "intents.yaml:5", `intent "bye" has no examples`},
 		{"empty_examples_list", "intents.yaml:5", "examples.en is empty"},

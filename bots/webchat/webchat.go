@@ -175,7 +175,8 @@ func (c *Channel) getMessages(ctx *gin.Context) {
 		c.fail(ctx, err)
 		return
 	}
-	msgs, err := store.Messages(rctx, dialog.MessageFilter{ConversationID: conv.ID, AfterID: after, Limit: maxPage})
+	// Public: agents' internal notes never reach the customer.
+	msgs, err := store.Messages(rctx, dialog.MessageFilter{ConversationID: conv.ID, AfterID: after, Limit: maxPage, Public: true})
 	if err != nil {
 		c.fail(ctx, err)
 		return

@@ -112,7 +112,7 @@ func chatAsAgent(ctx context.Context, a *app, text string, e env) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.engine.Reply(ctx, number, "Agent", text); err != nil {
+	if _, err := a.engine.Reply(ctx, dialog.TicketAction{Number: number, Agent: "Agent"}, text); err != nil {
 		return err
 	}
 	return printSince(ctx, a, e)
@@ -123,7 +123,7 @@ func chatClose(ctx context.Context, a *app, e env) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.engine.Close(ctx, number, "Agent"); err != nil {
+	if _, err := a.engine.Close(ctx, dialog.TicketAction{Number: number, Agent: "Agent"}); err != nil {
 		return err
 	}
 	return printSince(ctx, a, e)

@@ -24,9 +24,9 @@ func cmdValidate(ctx context.Context, args []string, e env) error {
 			examples[lang] += len(ex)
 		}
 	}
-	fmt.Fprintf(e.stdout, "%s: OK: %d files, %d intents, %d examples (ru %d, en %d), %d tests\n",
+	fmt.Fprintf(e.stdout, "%s: OK: %d files, %d intents, %d examples (ru %d, en %d), %d tests, %d canned replies\n",
 		s.IntentsDir, len(set.Files), len(set.Intents), examples[intents.LangRU]+examples[intents.LangEN],
-		examples[intents.LangRU], examples[intents.LangEN], len(set.Tests))
+		examples[intents.LangRU], examples[intents.LangEN], len(set.Tests), len(set.Canned))
 	return nil
 }
 

@@ -9,6 +9,7 @@
 //	firstline validate  check the intents YAML
 //	firstline test      run the test cases kept in the intents YAML
 //	firstline migrate   apply database migrations and exit
+//	firstline user      manage the accounts of agents, admins and analysts
 package main
 
 import (
@@ -31,10 +32,14 @@ Usage:
   firstline validate  [--config FILE] [--intents DIR]
   firstline test      [--config FILE] [--intents DIR]
   firstline migrate   [--config FILE] [--data DIR]
+  firstline user      add|list|disable|enable|passwd|token  (see "firstline user help")
 
 Every flag has an environment variable: FIRSTLINE_CONFIG, FIRSTLINE_INTENTS,
 FIRSTLINE_DATA, FIRSTLINE_ADDR. Flags win over the environment, the
 environment over the config file. Run "firstline COMMAND -h" for details.
+
+When there is no enabled admin, "serve" creates the user "admin" with the
+password in FIRSTLINE_ADMIN_PASSWORD, or with a generated one it prints once.
 `
 
 // env is how commands reach the outside world, so tests can run them in
@@ -65,6 +70,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"validate": cmdValidate,
 		"test":     cmdTest,
 		"migrate":  cmdMigrate,
+		"user":     cmdUser,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

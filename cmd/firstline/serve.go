@@ -19,6 +19,8 @@ import (
 	"github.com/firstline-support/firstline/bots/webchat"
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/api"
+	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/broker"
 	"github.com/firstline-support/firstline/dialog/sqlite"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
@@ -43,9 +45,14 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer app.close()
+	users := auth.New(app.store, auth.Options{SessionTTL: s.SessionTTL, SecureCookies: s.SecureCookies}, log)
+	if err := ensureAdmin(ctx, users, e); err != nil {
+		return err
+	}
 
 	channels := []bots.Channel{webchat.New(app.engine, s.Title, log)}
 	router := newRouter(log, app.store)
+	router.Use(users.Middleware()) // identifies the caller; routes that need one add auth.Require
 	for _, ch := range channels {
 		ch.Routes(router)
 	}
@@ -107,6 +114,7 @@ type app struct {
 	holder  *kb.Holder
 	watcher *intents.Watcher
 	store   dialog.Store
+	broker  *broker.Broker
 	engine  *dialog.Engine
 }
 
@@ -130,11 +138,13 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 		holder.Close()
 		return nil, err
 	}
+	events := broker.New()
 	return &app{
 		holder:  holder,
 		watcher: watcher,
 		store:   store,
-		engine:  dialog.NewEngine(store, holder, s.Dialog, log),
+		broker:  events,
+		engine:  dialog.NewEngine(store, holder, events, s.Dialog, log),
 	}, nil
 }
 

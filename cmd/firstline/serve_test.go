@@ -48,6 +48,8 @@ type server struct {
 	mu   sync.Mutex
 	logs bytes.Buffer
 	done chan error
+	// token, when set, is sent as "Authorization: Bearer" with getJSON.
+	token string
 }
 
 var urlPattern = regexp.MustCompile(`url=(http://[0-9.:]+/)`)
@@ -167,7 +169,14 @@ func (s *server) say(session, id, text string) chatReply {
 
 func (s *server) getJSON(path string, v any) int {
 	s.t.Helper()
-	resp, err := http.Get(s.url + strings.TrimPrefix(path, "/"))
+	req, err := http.NewRequest(http.MethodGet, s.url+strings.TrimPrefix(path, "/"), nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -176,6 +185,23 @@ func (s *server) getJSON(path string, v any) int {
 		s.t.Fatalf("GET %s: %v", path, err)
 	}
 	return resp.StatusCode
+}
+
+// newAPIToken adds an agent to the database in dataDir with the binary, as
+// an admin would, and returns a new API token of the agent.
+func newAPIToken(t *testing.T, dataDir string) string {
+	t.Helper()
+	add := exec.Command(binary, "user", "add", "--name", "e2e", "--role", "agent", "--password-stdin", "--data", dataDir)
+	add.Stdin = strings.NewReader("a long enough password\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("firstline user add: %v\n%s", err, out)
+	}
+	out, err := exec.Command(binary, "user", "token", "e2e", "--data", dataDir).Output()
+	token := strings.TrimSpace(string(out))
+	if err != nil || !strings.HasPrefix(token, "flt_") {
+		t.Fatalf("firstline user token: %v: %q", err, out)
+	}
+	return token
 }
 
 func joinReplies(r chatReply) string {
@@ -189,6 +215,11 @@ func joinReplies(r chatReply) string {
 func TestServeEndToEnd(t *testing.T) {
 	data := t.TempDir()
 	s := startServer(t, data)
+
+	// The first start creates an admin and prints its password, once.
+	if !regexp.MustCompile(`created user "admin" with password [A-Za-z0-9]{16} \(shown once`).MatchString(s.log()) {
+		t.Errorf("no admin password printed on the first start:\n%s", s.log())
+	}
 
 	// A known question in Russian and one in English get their answers.
 	ru := s.say("e2e-ru", "1", "Не могу вспомнить пароль от личного кабинета, как его поменять?")
@@ -217,6 +248,13 @@ func TestServeEndToEnd(t *testing.T) {
 	if joinReplies(dup) != joinReplies(second) || dup.Replies[0].ID != second.Replies[0].ID {
 		t.Errorf("duplicate message_id answered again: %q vs %q", joinReplies(dup), joinReplies(second))
 	}
+
+	// The tickets API answers logged-in users only, here by API token.
+	var refused struct{ Code string }
+	if code := s.getJSON("/api/v1/tickets/"+number, &refused); code != http.StatusUnauthorized || refused.Code != "unauthorized" {
+		t.Errorf("anonymous GET ticket: %d %+v", code, refused)
+	}
+	s.token = newAPIToken(t, data)
 
 	// The ticket's transcript holds every earlier message, in order, once.
 	var ticket struct {
@@ -289,6 +327,10 @@ func TestServeEndToEnd(t *testing.T) {
 	// A clean shutdown, then a restart on the same data: nothing acknowledged is lost.
 	s.stop()
 	s2 := startServer(t, data)
+	s2.token = s.token
+	if strings.Contains(s2.log(), "with password") {
+		t.Errorf("a restart printed an admin password again:\n%s", s2.log())
+	}
 	if code := s2.getJSON("/api/v1/tickets/"+number, &ticket); code != http.StatusOK || len(ticket.Transcript) != 5 {
 		t.Errorf("after restart: %d, %d messages", code, len(ticket.Transcript))
 	}

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -31,6 +33,10 @@ type settings struct {
 	Title      string // shown on the web chat page
 	Matching   kb.Options
 	Dialog     dialog.Config
+	// Sessions in the panel last this long; cookies are marked Secure
+	// always when SecureCookies, otherwise only over TLS.
+	SessionTTL    time.Duration
+	SecureCookies bool
 }
 
 // fileConfig is the layout of configs/firstline.yaml.
@@ -52,6 +58,23 @@ type fileConfig struct {
 		DefaultQueue    string `yaml:"default_queue"`
 		DefaultPriority string `yaml:"default_priority"`
 	} `yaml:"dialog"`
+	Tickets struct {
+		Queues       []string             `yaml:"queues"`
+		ReopenWindow time.Duration        `yaml:"reopen_window"`
+		AutoAssign   bool                 `yaml:"auto_assign"`
+		OnlineWithin time.Duration        `yaml:"online_within"`
+		SLA          map[string]slaConfig `yaml:"sla"`
+	} `yaml:"tickets"`
+	Panel struct {
+		SessionTTL    time.Duration `yaml:"session_ttl"`
+		SecureCookies bool          `yaml:"secure_cookies"`
+	} `yaml:"panel"`
+}
+
+// slaConfig is one priority's deadlines in the config file.
+type slaConfig struct {
+	FirstResponse time.Duration `yaml:"first_response"`
+	Resolution    time.Duration `yaml:"resolution"`
 }
 
 // flags a command accepts, beyond --config which all take.
@@ -115,6 +138,10 @@ func readConfig(path string, required bool) (*settings, error) {
 	c.Dialog.AskFeedback = dialog.DefaultConfig.AskFeedback
 	c.Dialog.DefaultQueue = dialog.DefaultConfig.DefaultQueue
 	c.Dialog.DefaultPriority = dialog.DefaultConfig.DefaultPriority
+	c.Tickets.Queues = dialog.DefaultConfig.Queues
+	c.Tickets.ReopenWindow = dialog.DefaultConfig.ReopenWindow
+	c.Tickets.OnlineWithin = dialog.DefaultConfig.OnlineWithin
+	c.Panel.SessionTTL = 12 * time.Hour
 
 	raw, err := os.ReadFile(path)
 	switch {
@@ -131,6 +158,15 @@ func readConfig(path string, required bool) (*settings, error) {
 	}
 	if err := checkConfig(&c); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	// The file's policy replaces the built-in one as a whole, so that a
+	// priority left out has no deadlines.
+	sla := dialog.DefaultConfig.SLA
+	if c.Tickets.SLA != nil {
+		sla = map[string]dialog.SLA{}
+		for p, v := range c.Tickets.SLA {
+			sla[p] = dialog.SLA{FirstResponse: v.FirstResponse, Resolution: v.Resolution}
+		}
 	}
 	return &settings{
 		ConfigFile: path,
@@ -149,7 +185,14 @@ func readConfig(path string, required bool) (*settings, error) {
 			DefaultQueue:    c.Dialog.DefaultQueue,
 			DefaultPriority: c.Dialog.DefaultPriority,
 			DefaultLanguage: c.Matching.DefaultLanguage,
+			Queues:          c.Tickets.Queues,
+			SLA:             sla,
+			ReopenWindow:    c.Tickets.ReopenWindow,
+			AutoAssign:      c.Tickets.AutoAssign,
+			OnlineWithin:    c.Tickets.OnlineWithin,
 		},
+		SessionTTL:    c.Panel.SessionTTL,
+		SecureCookies: c.Panel.SecureCookies,
 	}, nil
 }
 
@@ -170,12 +213,48 @@ func checkConfig(c *fileConfig) error {
 	case !queuePattern.MatchString(c.Dialog.DefaultQueue):
 		return fmt.Errorf("dialog.default_queue must be lower-case letters, digits and _, got %q", c.Dialog.DefaultQueue)
 	}
-	switch c.Dialog.DefaultPriority {
-	case intents.PriorityLow, intents.PriorityNormal, intents.PriorityHigh, intents.PriorityUrgent:
-	default:
+	if !validPriority(c.Dialog.DefaultPriority) {
 		return fmt.Errorf("dialog.default_priority must be low, normal, high or urgent, got %q", c.Dialog.DefaultPriority)
 	}
+	t := c.Tickets
+	if len(t.Queues) == 0 {
+		return fmt.Errorf("tickets.queues must name at least one queue")
+	}
+	for _, q := range t.Queues {
+		if !queuePattern.MatchString(q) {
+			return fmt.Errorf("tickets.queues: %q must be lower-case letters, digits and _", q)
+		}
+	}
+	if !slices.Contains(t.Queues, c.Dialog.DefaultQueue) {
+		return fmt.Errorf("dialog.default_queue %q is not one of tickets.queues", c.Dialog.DefaultQueue)
+	}
+	switch {
+	case t.ReopenWindow < 0:
+		return fmt.Errorf("tickets.reopen_window must not be negative")
+	case t.OnlineWithin <= 0:
+		return fmt.Errorf("tickets.online_within must be positive")
+	case c.Panel.SessionTTL < time.Minute:
+		return fmt.Errorf("panel.session_ttl must be at least 1m")
+	}
+	for p, v := range t.SLA {
+		switch {
+		case !validPriority(p):
+			return fmt.Errorf("tickets.sla: unknown priority %q (want low, normal, high or urgent)", p)
+		case v.FirstResponse < 0 || v.Resolution < 0:
+			return fmt.Errorf("tickets.sla.%s: times must not be negative", p)
+		case v.Resolution > 0 && v.FirstResponse > v.Resolution:
+			return fmt.Errorf("tickets.sla.%s: first_response is later than resolution", p)
+		}
+	}
 	return nil
+}
+
+func validPriority(p string) bool {
+	switch p {
+	case intents.PriorityLow, intents.PriorityNormal, intents.PriorityHigh, intents.PriorityUrgent:
+		return true
+	}
+	return false
 }
 
 // first returns the first non-empty value.

@@ -4,7 +4,6 @@ package api
 
 import (
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
 )
 
 // maxList is the most tickets one list call returns.
@@ -29,23 +29,13 @@ func New(store dialog.Store, log *slog.Logger) *API {
 	return &API{store: store, log: log}
 }
 
-// Routes registers the API's endpoints. Until agents log in, the API
-// answers only requests from this machine.
+// Routes registers the API's endpoints. They answer logged-in users of any
+// role, by session cookie or API token, so the router must run
+// auth.Service.Middleware before them.
 func (a *API) Routes(r gin.IRouter) {
-	g := r.Group("/api/v1/tickets", loopbackOnly)
+	g := r.Group("/api/v1/tickets", auth.Require())
 	g.GET("", a.list)
 	g.GET("/:number", a.get)
-}
-
-// loopbackOnly refuses requests that do not come from this machine.
-func loopbackOnly(ctx *gin.Context) {
-	host, _, err := net.SplitHostPort(ctx.Request.RemoteAddr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		ctx.AbortWithStatusJSON(http.StatusForbidden, gin.H{
-			"error": "the tickets API answers only requests from this machine",
-			"code":  dialog.EFORBIDDEN,
-		})
-	}
 }
 
 // Ticket is a ticket as the API shows it.

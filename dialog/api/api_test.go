@@ -11,52 +11,77 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/api"
+	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/sqlite"
 )
 
-func newRouter(t *testing.T) (*gin.Engine, dialog.Store) {
+// newRouter returns the API behind the auth middleware, its store, and an
+// API token of an analyst (the role that may do least).
+func newRouter(t *testing.T) (*gin.Engine, dialog.Store, string) {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"), log)
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "api.db"), log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	users := auth.New(store, auth.Options{BcryptCost: bcrypt.MinCost}, log)
+	if _, err := users.CreateUser(ctx, "olga", dialog.RoleAnalyst, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	token, err := users.NewAPIToken(ctx, "olga")
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := gin.New()
+	r.Use(users.Middleware())
 	api.New(store, log).Routes(r)
-	return r, store
+	return r, store, token
 }
 
-func TestLoopbackOnly(t *testing.T) {
-	r, _ := newRouter(t)
+func TestRequiresUser(t *testing.T) {
+	r, _, token := newRouter(t)
 	for _, c := range []struct {
-		remote string
-		want   int
+		name, remote, authorization string
+		want                        int
 	}{
-		{"127.0.0.1:5000", http.StatusOK},
-		{"[::1]:5000", http.StatusOK},
-		{"10.1.2.3:5000", http.StatusForbidden},
-		{"203.0.113.9:5000", http.StatusForbidden},
-		{"garbage", http.StatusForbidden},
+		{"API token", "203.0.113.9:5000", "Bearer " + token, http.StatusOK},
+		{"API token from this machine", "127.0.0.1:5000", "Bearer " + token, http.StatusOK},
+		// Coming from this machine is no longer enough.
+		{"anonymous from this machine", "127.0.0.1:5000", "", http.StatusUnauthorized},
+		{"anonymous", "203.0.113.9:5000", "", http.StatusUnauthorized},
+		{"unknown token", "203.0.113.9:5000", "Bearer flt_unknown", http.StatusUnauthorized},
 	} {
-		req := httptest.NewRequest(http.MethodGet, "/api/v1/tickets", nil)
-		req.RemoteAddr = c.remote
-		// A forged header must not make a remote request look local.
-		req.Header.Set("X-Forwarded-For", "127.0.0.1")
-		w := httptest.NewRecorder()
-		r.ServeHTTP(w, req)
-		if w.Code != c.want {
-			t.Errorf("from %s: status %d, want %d", c.remote, w.Code, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/api/v1/tickets", nil)
+			req.RemoteAddr = c.remote
+			if c.authorization != "" {
+				req.Header.Set("Authorization", c.authorization)
+			}
+			w := httptest.NewRecorder()
+			r.ServeHTTP(w, req)
+			if w.Code != c.want {
+				t.Fatalf("status %d, want %d", w.Code, c.want)
+			}
+			var body map[string]any
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+				t.Fatalf("not JSON: %s", w.Body)
+			}
+			if c.want == http.StatusUnauthorized && body["code"] != dialog.EUNAUTHORIZED {
+				t.Errorf("body %v, want code %q", body, dialog.EUNAUTHORIZED)
+			}
+		})
 	}
 }
 
 func TestTicketAndFilters(t *testing.T) {
-	r, store := newRouter(t)
+	r, store, token := newRouter(t)
 	ctx := context.Background()
 	var number string
 	err := store.Update(ctx, func(tx dialog.Tx) error {
@@ -81,7 +106,7 @@ func TestTicketAndFilters(t *testing.T) {
 	}
 	get := func(path string) (int, map[string]any) {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
-		req.RemoteAddr = "127.0.0.1:1"
+		req.Header.Set("Authorization", "Bearer "+token)
 		w := httptest.NewRecorder()
 		r.ServeHTTP(w, req)
 		var body map[string]any

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog"
 )
@@ -44,6 +45,82 @@ func BenchmarkUpdateAddMessage(b *testing.B) {
 		})
 		if err != nil {
 			b.Fatalf("Update: %v", err)
+		}
+	}
+}
+
+// fillTickets stores n tickets in one conversation: every twentieth open,
+// spread over three queues and four priorities, with SLA deadlines.
+func fillTickets(b *testing.B, db *DB, n int) {
+	b.Helper()
+	ctx := b.Context()
+	queues := []string{"billing", "delivery", "general"}
+	priorities := []string{"urgent", "high", "normal", "low"}
+	base := time.Date(2030, 1, 2, 12, 0, 0, 0, time.UTC)
+	err := db.Update(ctx, func(tx dialog.Tx) error {
+		c, err := tx.EnsureConversation(ctx, "webchat", "chat-1")
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			tk := &dialog.Ticket{
+				ConversationID:   c.ID,
+				Status:           dialog.TicketClosed,
+				Priority:         priorities[i%len(priorities)],
+				Queue:            queues[i%len(queues)],
+				CustomerName:     fmt.Sprintf("Клиент %d", i),
+				FirstResponseDue: base.Add(time.Duration(i%97) * time.Minute),
+				ResolutionDue:    base.Add(time.Duration(i%89) * time.Hour),
+			}
+			if i%20 == 0 {
+				tk.Status = dialog.TicketQueued
+			}
+			if err := tx.CreateTicket(ctx, tk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatalf("fill: %v", err)
+	}
+}
+
+// BenchmarkTicketsQueueOrder measures the panel's queue view: the first
+// page of one queue's open tickets in queue order, among 10,000 tickets.
+func BenchmarkTicketsQueueOrder(b *testing.B) {
+	db := openTest(b)
+	fillTickets(b, db, 10_000)
+	f := dialog.TicketFilter{
+		Statuses: []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned},
+		Queue:    "billing",
+		Order:    dialog.OrderQueue,
+		Limit:    50,
+	}
+	for b.Loop() {
+		list, err := db.Tickets(b.Context(), f)
+		if err != nil {
+			b.Fatalf("Tickets: %v", err)
+		}
+		if len(list) != 50 {
+			b.Fatalf("Tickets returned %d tickets, want 50", len(list))
+		}
+	}
+}
+
+// BenchmarkTicketsSearch measures a search by customer name, which reads
+// every ticket's name, among 10,000 tickets.
+func BenchmarkTicketsSearch(b *testing.B) {
+	db := openTest(b)
+	fillTickets(b, db, 10_000)
+	f := dialog.TicketFilter{Search: "клиент 999", Limit: 50}
+	for b.Loop() {
+		list, err := db.Tickets(b.Context(), f)
+		if err != nil {
+			b.Fatalf("Tickets: %v", err)
+		}
+		if len(list) != 11 { // 999 and 9990..9999
+			b.Fatalf("Tickets returned %d tickets, want 11", len(list))
 		}
 	}
 }

@@ -43,6 +43,10 @@ func (q queries) Messages(ctx context.Context, f dialog.MessageFilter) ([]*dialo
 		where = append(where, "conversation_id = ?")
 		args = append(args, f.ConversationID)
 	}
+	if f.Public {
+		where = append(where, "author <> ?")
+		args = append(args, dialog.AuthorNote)
+	}
 	if f.TicketID != 0 {
 		where = append(where, "ticket_id = ?")
 		args = append(args, f.TicketID)

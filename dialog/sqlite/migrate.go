@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -24,16 +25,28 @@ type migration struct {
 	sql     string
 }
 
+// dataStep is the part of a migration that SQL cannot do. It runs in the
+// migration's transaction, after the migration's SQL.
+type dataStep func(ctx context.Context, tx *sql.Tx) error
+
+// dataSteps are the data steps of the embedded migrations, by version.
+func dataSteps() map[int]dataStep {
+	return map[int]dataStep{
+		2: lowerCustomerNames,
+	}
+}
+
 // Migrate brings the database schema up to date, applying each migration
 // it has not seen yet in a transaction of its own. It is safe to run again,
 // also from several processes at once, and fails on a database that a newer
 // program has migrated further than this one knows.
 func (db *DB) Migrate(ctx context.Context) error {
-	return db.migrate(ctx, migrationFiles)
+	return db.migrate(ctx, migrationFiles, dataSteps())
 }
 
-// migrate applies the migrations in fsys.
-func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
+// migrate applies the migrations in fsys, each followed by its step in
+// steps, if it has one.
+func (db *DB) migrate(ctx context.Context, fsys fs.FS, steps map[int]dataStep) error {
 	migrations, err := loadMigrations(fsys)
 	if err != nil {
 		return err
@@ -61,15 +74,16 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 		if m.version <= current {
 			continue
 		}
-		if err := db.applyMigration(ctx, m); err != nil {
+		if err := db.applyMigration(ctx, m, steps[m.version]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// applyMigration applies m and records it, all or nothing.
-func (db *DB) applyMigration(ctx context.Context, m migration) error {
+// applyMigration applies m and its data step, if not nil, and records it,
+// all or nothing.
+func (db *DB) applyMigration(ctx context.Context, m migration, step dataStep) error {
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return storeErr("migrate "+m.name, err)
@@ -89,6 +103,11 @@ func (db *DB) applyMigration(ctx context.Context, m migration) error {
 
 	if _, err := sqlTx.ExecContext(ctx, m.sql); err != nil {
 		return storeErr("migrate "+m.name, err)
+	}
+	if step != nil {
+		if err := step(ctx, sqlTx); err != nil {
+			return storeErr("migrate "+m.name, err)
+		}
 	}
 	_, err = sqlTx.ExecContext(ctx,
 		`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
@@ -129,4 +148,37 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 		migrations = append(migrations, migration{version: version, name: name, sql: string(b)})
 	}
 	return migrations, nil
+}
+
+// lowerCustomerNames fills in tickets.customer_name_lower, which migration
+// 2 adds, for the tickets stored before it.
+func lowerCustomerNames(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, customer_name FROM tickets WHERE customer_name <> ''`)
+	if err != nil {
+		return fmt.Errorf("read customer names: %w", err)
+	}
+	// Read them all before writing: the transaction has one connection.
+	names := map[int64]string{}
+	for rows.Next() {
+		var (
+			id   int64
+			name string
+		)
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return fmt.Errorf("read customer names: %w", err)
+		}
+		names[id] = name
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read customer names: %w", err)
+	}
+	for id, name := range names {
+		_, err := tx.ExecContext(ctx, `UPDATE tickets SET customer_name_lower = ? WHERE id = ?`, lowerName(name), id)
+		if err != nil {
+			return fmt.Errorf("lower customer name of ticket %d: %w", id, err)
+		}
+	}
+	return nil
 }

@@ -1,11 +1,15 @@
 package sqlite
 
 import (
+	"io/fs"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/firstline-support/firstline/dialog"
 )
 
 // appliedMigrations returns the versions in schema_migrations with the
@@ -70,7 +74,7 @@ func TestMigrationsApplyOnce(t *testing.T) {
 			t.Errorf("migration %s applied at %q: %v", m.name, at, err)
 		}
 	}
-	for _, table := range []string{"conversations", "messages", "tickets"} {
+	for _, table := range []string{"conversations", "messages", "tickets", "users", "sessions", "api_tokens"} {
 		if !tableExists(t, db, table) {
 			t.Errorf("table %s missing", table)
 		}
@@ -134,7 +138,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 		"migrations/0001_first.sql":  {Data: []byte(`CREATE TABLE first (id INTEGER PRIMARY KEY);`)},
 		"migrations/0002_broken.sql": {Data: []byte(`CREATE TABLE second (id INTEGER PRIMARY KEY); CREATE TABLE oops (`)},
 	}
-	if err := db.migrate(ctx, fsys); err == nil {
+	if err := db.migrate(ctx, fsys, nil); err == nil {
 		t.Fatal("migrate with a broken migration succeeded")
 	} else if !strings.Contains(err.Error(), "0002_broken.sql") {
 		t.Errorf("error %v does not name the broken migration", err)
@@ -152,7 +156,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 
 	// Fixed, it applies on the next run.
 	fsys["migrations/0002_broken.sql"] = &fstest.MapFile{Data: []byte(`CREATE TABLE second (id INTEGER PRIMARY KEY);`)}
-	if err := db.migrate(ctx, fsys); err != nil {
+	if err := db.migrate(ctx, fsys, nil); err != nil {
 		t.Fatalf("migrate after the fix: %v", err)
 	}
 	if !tableExists(t, db, "second") {
@@ -206,5 +210,116 @@ func TestLoadMigrations(t *testing.T) {
 	// The embedded migrations themselves pass.
 	if _, err := loadMigrations(migrationFiles); err != nil {
 		t.Errorf("embedded migrations: %v", err)
+	}
+}
+
+// TestMigrateFromVersion1 opens, with this program, a database that a
+// program knowing only the first migration wrote a ticket to.
+func TestMigrateFromVersion1(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "firstline.db")
+	first, err := fs.ReadFile(migrationFiles, "migrations/0001_init.sql")
+	if err != nil {
+		t.Fatalf("read the first migration: %v", err)
+	}
+	old, err := openPools(ctx, path, nil, busyTimeout)
+	if err != nil {
+		t.Fatalf("openPools: %v", err)
+	}
+	err = old.migrate(ctx, fstest.MapFS{"migrations/0001_init.sql": {Data: first}}, nil)
+	if err != nil {
+		t.Fatalf("migrate to version 1: %v", err)
+	}
+	// The rows as the first version of the program wrote them.
+	created := "2024-05-06T07:08:09.123456Z"
+	_, err = old.writer.ExecContext(ctx,
+		`INSERT INTO conversations (id, channel, chat_id, customer_name, state, created_at, updated_at)
+		VALUES (1, 'webchat', 'chat-1', 'АННА Иванова', 'queued', ?, ?)`, created, created)
+	if err != nil {
+		t.Fatalf("insert conversation: %v", err)
+	}
+	_, err = old.writer.ExecContext(ctx,
+		`INSERT INTO tickets (id, number, conversation_id, status, reason, intent, candidates, priority,
+			queue, channel, customer_name, assignee, csat, created_at, updated_at)
+		VALUES (7, 'FL-000007', 1, 'assigned', 'no_match', 'refund', '[{"intent":"refund","confidence":0.5}]',
+			'high', 'billing', 'webchat', 'АННА Иванова', 'olga', 0, ?, ?)`, created, created)
+	if err != nil {
+		t.Fatalf("insert ticket: %v", err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	db, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer db.Close()
+	if applied := appliedMigrations(t, db); len(applied) != 2 {
+		t.Errorf("applied %v, want versions 1 and 2", applied)
+	}
+	got, err := db.Ticket(ctx, 7)
+	if err != nil {
+		t.Fatalf("Ticket: %v", err)
+	}
+	at, _ := parseTime(created)
+	want := &dialog.Ticket{
+		ID:             7,
+		Number:         "FL-000007",
+		ConversationID: 1,
+		Status:         dialog.TicketAssigned,
+		Reason:         dialog.ReasonNoMatch,
+		Intent:         "refund",
+		Candidates:     []dialog.Candidate{{Intent: "refund", Confidence: 0.5}},
+		Priority:       "high",
+		Queue:          "billing",
+		Channel:        "webchat",
+		CustomerName:   "АННА Иванова",
+		Assignee:       "olga",
+		CreatedAt:      at,
+		UpdatedAt:      at,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("migrated ticket:\n got %+v\nwant %+v", got, want)
+	}
+
+	// The migration lowered the stored name the way new tickets are.
+	list, err := db.Tickets(ctx, dialog.TicketFilter{Search: "анна"})
+	if err != nil {
+		t.Fatalf("Tickets: %v", err)
+	}
+	if len(list) != 1 || list[0].ID != 7 {
+		t.Errorf("search for a migrated ticket found %d tickets, want ticket 7", len(list))
+	}
+	load, err := db.OpenTicketLoad(ctx)
+	if err != nil {
+		t.Fatalf("OpenTicketLoad: %v", err)
+	}
+	if len(load) != 1 || load["olga"] != 1 {
+		t.Errorf("OpenTicketLoad = %v, want olga: 1", load)
+	}
+	users, err := db.Users(ctx)
+	if err != nil {
+		t.Fatalf("Users: %v", err)
+	}
+	if len(users) != 0 {
+		t.Errorf("%d users after the migration, want none", len(users))
+	}
+
+	// The migrated ticket takes the new fields.
+	got.Reopens = 1
+	got.FirstResponseDue = at.Add(time.Hour)
+	err = db.Update(ctx, func(tx dialog.Tx) error {
+		return tx.UpdateTicket(ctx, got)
+	})
+	if err != nil {
+		t.Fatalf("UpdateTicket: %v", err)
+	}
+	again, err := db.Ticket(ctx, 7)
+	if err != nil {
+		t.Fatalf("Ticket: %v", err)
+	}
+	if again.Reopens != 1 || !again.FirstResponseDue.Equal(got.FirstResponseDue) {
+		t.Errorf("updated migrated ticket = %+v, want Reopens 1 and FirstResponseDue %s", again, got.FirstResponseDue)
 	}
 }

@@ -224,3 +224,50 @@ func TestFileURI(t *testing.T) {
 		}
 	}
 }
+
+// TestDeleteUserCascades checks that a user's sessions and API tokens go
+// with the user. The store never deletes users; an administrator with the
+// sqlite3 shell might.
+func TestDeleteUserCascades(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	var olga, ivan dialog.User
+	err := db.Update(ctx, func(tx dialog.Tx) error {
+		for _, u := range []*dialog.User{&olga, &ivan} {
+			u.Role = dialog.RoleAgent
+		}
+		olga.Name, ivan.Name = "olga", "ivan"
+		for _, u := range []*dialog.User{&olga, &ivan} {
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			s := &dialog.Session{TokenHash: "session-" + u.Name, UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
+			if err := tx.CreateSession(ctx, s); err != nil {
+				return err
+			}
+			if err := tx.CreateAPIToken(ctx, &dialog.APIToken{TokenHash: "token-" + u.Name, UserID: u.ID}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+
+	if _, err := db.writer.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, olga.ID); err != nil {
+		t.Fatalf("delete user: %v", err)
+	}
+	if _, err := db.Session(ctx, "session-olga"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
+		t.Errorf("Session of a deleted user: %v, want ENOTFOUND", err)
+	}
+	if _, err := db.UserByAPIToken(ctx, "token-olga"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
+		t.Errorf("UserByAPIToken of a deleted user: %v, want ENOTFOUND", err)
+	}
+	if _, err := db.Session(ctx, "session-ivan"); err != nil {
+		t.Errorf("Session of another user: %v", err)
+	}
+	if _, err := db.UserByAPIToken(ctx, "token-ivan"); err != nil {
+		t.Errorf("UserByAPIToken of another user: %v", err)
+	}
+}

@@ -12,7 +12,32 @@ import (
 
 // ticketColumns are the columns scanTicket reads, in order.
 const ticketColumns = `id, number, conversation_id, status, reason, intent, candidates,
-	priority, queue, channel, customer_name, assignee, csat, created_at, updated_at, closed_at`
+	priority, queue, channel, customer_name, assignee, csat, reopens,
+	first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at`
+
+// queueOrder sorts tickets the way agents work the queue: by the rank of
+// the priority (dialog.PriorityRank), then by the SLA deadline the ticket
+// works towards (dialog.Ticket.NextDue), tickets without one last, then
+// oldest first. Times are text that sorts as it compares.
+const queueOrder = `CASE priority
+		WHEN 'urgent' THEN 0
+		WHEN 'high' THEN 1
+		WHEN 'normal' THEN 2
+		WHEN 'low' THEN 3
+		ELSE 4
+	END,
+	CASE
+		WHEN status = 'closed' THEN NULL
+		WHEN first_response_at IS NULL AND first_response_due IS NOT NULL THEN first_response_due
+		ELSE resolution_due
+	END NULLS LAST,
+	id`
+
+// lowerName is a customer name as the search compares it. SQLite's own
+// lower() folds ASCII letters only, so names are lowered here, in Go.
+func lowerName(name string) string {
+	return strings.ToLower(name)
+}
 
 // Ticket returns the ticket with the given id.
 func (q queries) Ticket(ctx context.Context, id int64) (*dialog.Ticket, error) {
@@ -38,7 +63,7 @@ func (q queries) TicketByNumber(ctx context.Context, number string) (*dialog.Tic
 	return t, nil
 }
 
-// Tickets returns the tickets f selects, newest first.
+// Tickets returns the tickets f selects, in f's order.
 func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.Ticket, error) {
 	var (
 		where []string
@@ -56,12 +81,33 @@ func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.
 		where = append(where, "conversation_id = ?")
 		args = append(args, f.ConversationID)
 	}
+	if f.Queue != "" {
+		where = append(where, "queue = ?")
+		args = append(args, f.Queue)
+	}
+	if f.Assignee != "" {
+		where = append(where, "assignee = ?")
+		args = append(args, f.Assignee)
+	}
+	if f.Search != "" {
+		// instr rather than LIKE: the text is matched as it is, with no
+		// wildcards to escape. Numbers are ASCII, which NOCASE folds.
+		where = append(where, "(number = ? COLLATE NOCASE OR instr(customer_name_lower, ?) > 0)")
+		args = append(args, f.Search, lowerName(f.Search))
+	}
 	query := `SELECT ` + ticketColumns + ` FROM tickets`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	// Ids grow with time and, unlike creation times, never tie.
-	query += ` ORDER BY id DESC`
+	switch f.Order {
+	case dialog.OrderNewest:
+		// Ids grow with time and, unlike creation times, never tie.
+		query += ` ORDER BY id DESC`
+	case dialog.OrderQueue:
+		query += ` ORDER BY ` + queueOrder
+	default:
+		return nil, dialog.Errorf(dialog.EINVALID, "unknown ticket order %q", f.Order)
+	}
 	if f.Limit > 0 {
 		query += ` LIMIT ?`
 		args = append(args, f.Limit)
@@ -89,14 +135,16 @@ func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.
 // scanTicket reads a row of ticketColumns.
 func scanTicket(s scanner) (*dialog.Ticket, error) {
 	var (
-		t                    dialog.Ticket
-		candidates           string
-		createdAt, updatedAt string
-		closedAt             sql.NullString
+		t                            dialog.Ticket
+		candidates                   string
+		firstResponseDue, resolveDue sql.NullString
+		firstResponseAt              sql.NullString
+		createdAt, updatedAt         string
+		closedAt                     sql.NullString
 	)
 	err := s.Scan(&t.ID, &t.Number, &t.ConversationID, &t.Status, &t.Reason, &t.Intent, &candidates,
-		&t.Priority, &t.Queue, &t.Channel, &t.CustomerName, &t.Assignee, &t.CSAT,
-		&createdAt, &updatedAt, &closedAt)
+		&t.Priority, &t.Queue, &t.Channel, &t.CustomerName, &t.Assignee, &t.CSAT, &t.Reopens,
+		&firstResponseDue, &resolveDue, &firstResponseAt, &createdAt, &updatedAt, &closedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +153,15 @@ func scanTicket(s scanner) (*dialog.Ticket, error) {
 	}
 	if len(t.Candidates) == 0 {
 		t.Candidates = nil // like the other lists: empty reads back as nil
+	}
+	if t.FirstResponseDue, err = parseNullTime(firstResponseDue); err != nil {
+		return nil, err
+	}
+	if t.ResolutionDue, err = parseNullTime(resolveDue); err != nil {
+		return nil, err
+	}
+	if t.FirstResponseAt, err = parseNullTime(firstResponseAt); err != nil {
+		return nil, err
 	}
 	if t.CreatedAt, err = parseTime(createdAt); err != nil {
 		return nil, err
@@ -124,11 +181,13 @@ func (t *tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	created := now()
 	row := t.q.QueryRowContext(ctx,
 		`INSERT INTO tickets (conversation_id, status, reason, intent, candidates, priority,
-			queue, channel, customer_name, assignee, csat, created_at, updated_at, closed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			queue, channel, customer_name, customer_name_lower, assignee, csat, reopens,
+			first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		tk.ConversationID, tk.Status, tk.Reason, tk.Intent, dialog.MarshalCandidates(tk.Candidates),
-		tk.Priority, tk.Queue, tk.Channel, tk.CustomerName, tk.Assignee, tk.CSAT,
+		tk.Priority, tk.Queue, tk.Channel, tk.CustomerName, lowerName(tk.CustomerName), tk.Assignee, tk.CSAT, tk.Reopens,
+		formatNullTime(tk.FirstResponseDue), formatNullTime(tk.ResolutionDue), formatNullTime(tk.FirstResponseAt),
 		formatTime(created), formatTime(created), formatNullTime(tk.ClosedAt))
 	var id int64
 	err := row.Scan(&id)
@@ -150,15 +209,18 @@ func (t *tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	return nil
 }
 
-// UpdateTicket saves t's status, assignee, priority, queue, CSAT and closed
-// time, and sets t.UpdatedAt. The other fields never change.
+// UpdateTicket saves t's status, assignee, priority, queue, CSAT, reopens,
+// SLA times and closed time, and sets t.UpdatedAt. The other fields never
+// change.
 func (t *tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	updated := now()
 	res, err := t.q.ExecContext(ctx,
-		`UPDATE tickets SET status = ?, assignee = ?, priority = ?, queue = ?, csat = ?,
+		`UPDATE tickets SET status = ?, assignee = ?, priority = ?, queue = ?, csat = ?, reopens = ?,
+			first_response_due = ?, resolution_due = ?, first_response_at = ?,
 			closed_at = ?, updated_at = ?
 		WHERE id = ?`,
-		tk.Status, tk.Assignee, tk.Priority, tk.Queue, tk.CSAT,
+		tk.Status, tk.Assignee, tk.Priority, tk.Queue, tk.CSAT, tk.Reopens,
+		formatNullTime(tk.FirstResponseDue), formatNullTime(tk.ResolutionDue), formatNullTime(tk.FirstResponseAt),
 		formatNullTime(tk.ClosedAt), formatTime(updated),
 		tk.ID)
 	if err != nil {
@@ -171,4 +233,33 @@ func (t *tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	}
 	tk.UpdatedAt = updated
 	return nil
+}
+
+// OpenTicketLoad counts the tickets each agent has taken and not yet
+// closed. Agents without any are left out.
+func (q queries) OpenTicketLoad(ctx context.Context) (map[string]int, error) {
+	rows, err := q.q.QueryContext(ctx,
+		`SELECT assignee, count(*) FROM tickets
+		WHERE status = ? AND assignee <> ''
+		GROUP BY assignee`,
+		dialog.TicketAssigned)
+	if err != nil {
+		return nil, storeErr("count open tickets", err)
+	}
+	defer rows.Close()
+	load := map[string]int{}
+	for rows.Next() {
+		var (
+			assignee string
+			n        int
+		)
+		if err := rows.Scan(&assignee, &n); err != nil {
+			return nil, storeErr("count open tickets", err)
+		}
+		load[assignee] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr("count open tickets", err)
+	}
+	return load, nil
 }

@@ -235,3 +235,53 @@ func testMessageFilter(t *testing.T, s dialog.Store) {
 		})
 	}
 }
+
+func testMessagePublic(t *testing.T, s dialog.Store) {
+	c := ensure(t, s, "webchat", "chat-1")
+	tk := createTicket(t, s, &dialog.Ticket{ConversationID: c.ID, Status: dialog.TicketAssigned})
+	add := func(ticketID int64, author dialog.Author) int64 {
+		return addMessage(t, s, &dialog.Message{
+			ConversationID: c.ID,
+			TicketID:       ticketID,
+			Author:         author,
+			Text:           string(author),
+		}).ID
+	}
+	customer := add(0, dialog.AuthorCustomer)
+	bot := add(0, dialog.AuthorBot)
+	system := add(tk.ID, dialog.AuthorSystem)
+	note1 := add(tk.ID, dialog.AuthorNote)
+	agent := add(tk.ID, dialog.AuthorAgent)
+	note2 := add(tk.ID, dialog.AuthorNote)
+	again := add(tk.ID, dialog.AuthorCustomer)
+
+	tests := []struct {
+		name   string
+		filter dialog.MessageFilter
+		want   []int64
+	}{
+		{"everything", dialog.MessageFilter{ConversationID: c.ID},
+			[]int64{customer, bot, system, note1, agent, note2, again}},
+		{"public", dialog.MessageFilter{ConversationID: c.ID, Public: true},
+			[]int64{customer, bot, system, agent, again}},
+		{"public of the ticket", dialog.MessageFilter{ConversationID: c.ID, TicketID: tk.ID, Public: true},
+			[]int64{system, agent, again}},
+		{"public after", dialog.MessageFilter{ConversationID: c.ID, AfterID: system, Public: true},
+			[]int64{agent, again}},
+		// The limit counts public messages only: a page is never short
+		// because of notes.
+		{"public with limit", dialog.MessageFilter{ConversationID: c.ID, AfterID: bot, Public: true, Limit: 2},
+			[]int64{system, agent}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			list, err := s.Messages(t.Context(), tt.filter)
+			if err != nil {
+				t.Fatalf("Messages: %v", err)
+			}
+			if got := messageIDs(list); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Messages(%+v) = %v, want %v", tt.filter, got, tt.want)
+			}
+		})
+	}
+}

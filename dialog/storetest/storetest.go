@@ -44,6 +44,22 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"UpdateTicket", testUpdateTicket},
 		{"UpdateTicketMissing", testUpdateTicketMissing},
 		{"TicketFilter", testTicketFilter},
+		{"TicketFilterInvalidOrder", testTicketFilterInvalidOrder},
+		{"TicketSearch", testTicketSearch},
+		{"TicketQueueOrder", testTicketQueueOrder},
+		{"OpenTicketLoad", testOpenTicketLoad},
+		{"MessagePublic", testMessagePublic},
+		{"CreateUser", testCreateUser},
+		{"CreateUserInvalid", testCreateUserInvalid},
+		{"CreateUserConflict", testCreateUserConflict},
+		{"UpdateUser", testUpdateUser},
+		{"UpdateUserInvalid", testUpdateUserInvalid},
+		{"Users", testUsers},
+		{"Session", testSession},
+		{"CreateSessionInvalid", testCreateSessionInvalid},
+		{"DeleteExpiredSessions", testDeleteExpiredSessions},
+		{"DeleteUserSessions", testDeleteUserSessions},
+		{"APIToken", testAPIToken},
 		{"NotFound", testNotFound},
 		{"RollbackOnError", testRollbackOnError},
 		{"RollbackOnPanic", testRollbackOnPanic},
@@ -105,6 +121,24 @@ func createTicket(t *testing.T, s dialog.Store, tk *dialog.Ticket) *dialog.Ticke
 	return tk
 }
 
+// createUser stores u in its own transaction.
+func createUser(t *testing.T, s dialog.Store, u *dialog.User) *dialog.User {
+	t.Helper()
+	update(t, s, func(tx dialog.Tx) error {
+		return tx.CreateUser(t.Context(), u)
+	})
+	return u
+}
+
+// createSession stores se in its own transaction.
+func createSession(t *testing.T, s dialog.Store, se *dialog.Session) *dialog.Session {
+	t.Helper()
+	update(t, s, func(tx dialog.Tx) error {
+		return tx.CreateSession(t.Context(), se)
+	})
+	return se
+}
+
 // checkCode fails the test unless err carries code.
 func checkCode(t *testing.T, what string, err error, code string) {
 	t.Helper()
@@ -154,10 +188,15 @@ func checkMessage(t *testing.T, what string, got, want *dialog.Message) {
 // checkTicket is checkConversation for tickets.
 func checkTicket(t *testing.T, what string, got, want *dialog.Ticket) {
 	t.Helper()
+	checkTime(t, what+".FirstResponseDue", got.FirstResponseDue, want.FirstResponseDue)
+	checkTime(t, what+".ResolutionDue", got.ResolutionDue, want.ResolutionDue)
+	checkTime(t, what+".FirstResponseAt", got.FirstResponseAt, want.FirstResponseAt)
 	checkTime(t, what+".CreatedAt", got.CreatedAt, want.CreatedAt)
 	checkTime(t, what+".UpdatedAt", got.UpdatedAt, want.UpdatedAt)
 	checkTime(t, what+".ClosedAt", got.ClosedAt, want.ClosedAt)
 	g, w := *got, *want
+	g.FirstResponseDue, g.ResolutionDue, g.FirstResponseAt = time.Time{}, time.Time{}, time.Time{}
+	w.FirstResponseDue, w.ResolutionDue, w.FirstResponseAt = time.Time{}, time.Time{}, time.Time{}
 	g.CreatedAt, g.UpdatedAt, g.ClosedAt = time.Time{}, time.Time{}, time.Time{}
 	w.CreatedAt, w.UpdatedAt, w.ClosedAt = time.Time{}, time.Time{}, time.Time{}
 	if len(g.Candidates) == 0 {
@@ -168,6 +207,32 @@ func checkTicket(t *testing.T, what string, got, want *dialog.Ticket) {
 	}
 	if !reflect.DeepEqual(g, w) {
 		t.Errorf("%s:\n got %+v\nwant %+v", what, g, w)
+	}
+}
+
+// checkUser is checkConversation for users.
+func checkUser(t *testing.T, what string, got, want *dialog.User) {
+	t.Helper()
+	checkTime(t, what+".LastSeenAt", got.LastSeenAt, want.LastSeenAt)
+	checkTime(t, what+".LastAssignedAt", got.LastAssignedAt, want.LastAssignedAt)
+	checkTime(t, what+".CreatedAt", got.CreatedAt, want.CreatedAt)
+	g, w := *got, *want
+	g.LastSeenAt, g.LastAssignedAt, g.CreatedAt = time.Time{}, time.Time{}, time.Time{}
+	w.LastSeenAt, w.LastAssignedAt, w.CreatedAt = time.Time{}, time.Time{}, time.Time{}
+	g.Queues, w.Queues = nilIfEmpty(g.Queues), nilIfEmpty(w.Queues)
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("%s:\n got %+v\nwant %+v", what, g, w)
+	}
+}
+
+// checkSession is checkConversation for sessions.
+func checkSession(t *testing.T, what string, got, want *dialog.Session) {
+	t.Helper()
+	checkTime(t, what+".CreatedAt", got.CreatedAt, want.CreatedAt)
+	checkTime(t, what+".ExpiresAt", got.ExpiresAt, want.ExpiresAt)
+	if got.TokenHash != want.TokenHash || got.UserID != want.UserID {
+		t.Errorf("%s: token hash %q of user %d, want %q of user %d",
+			what, got.TokenHash, got.UserID, want.TokenHash, want.UserID)
 	}
 }
 

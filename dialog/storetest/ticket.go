@@ -10,6 +10,7 @@ import (
 
 func testCreateTicket(t *testing.T, s dialog.Store) {
 	ctx := t.Context()
+	moscow := time.FixedZone("MSK", 3*60*60)
 	c := ensure(t, s, "webchat", "chat-1")
 	want := &dialog.Ticket{
 		ConversationID: c.ID,
@@ -26,7 +27,12 @@ func testCreateTicket(t *testing.T, s dialog.Store) {
 		CustomerName: "Анна",
 		Assignee:     "olga",
 		CSAT:         4,
-		ClosedAt:     time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC),
+		Reopens:      2,
+		// SLA times in another zone read back in UTC, to the microsecond.
+		FirstResponseDue: time.Date(2024, 5, 6, 5, 0, 0, 999999999, moscow),
+		ResolutionDue:    time.Date(2024, 5, 7, 5, 0, 0, 0, moscow),
+		FirstResponseAt:  time.Date(2024, 5, 6, 4, 30, 0, 1000, moscow),
+		ClosedAt:         time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC),
 	}
 	createTicket(t, s, want)
 	if want.ID == 0 {
@@ -51,7 +57,7 @@ func testCreateTicket(t *testing.T, s dialog.Store) {
 	checkTicket(t, "by number", got, want)
 
 	// Two tickets in one transaction get numbers of their own, and an open
-	// ticket reads back with a zero ClosedAt.
+	// ticket without SLA times reads them back zero.
 	a := &dialog.Ticket{ConversationID: c.ID, Status: dialog.TicketQueued}
 	b := &dialog.Ticket{ConversationID: c.ID, Status: dialog.TicketQueued}
 	update(t, s, func(tx dialog.Tx) error {
@@ -99,6 +105,10 @@ func testUpdateTicket(t *testing.T, s dialog.Store) {
 		Queue:          "general",
 		Channel:        "webchat",
 		CustomerName:   "Anna",
+		// Due times are whatever the policy gave; what matters is that
+		// each reads back as it was saved.
+		FirstResponseDue: time.Now().Add(15 * time.Minute),
+		ResolutionDue:    time.Now().Add(4 * time.Hour),
 	})
 	saved := *tk
 
@@ -112,6 +122,9 @@ func testUpdateTicket(t *testing.T, s dialog.Store) {
 			tk.Priority = "high"
 			tk.Queue = "refunds"
 		}},
+		{"first response", func(tk *dialog.Ticket) {
+			tk.FirstResponseAt = time.Now()
+		}},
 		{"close", func(tk *dialog.Ticket) {
 			tk.Status = dialog.TicketClosed
 			tk.ClosedAt = time.Now()
@@ -124,6 +137,16 @@ func testUpdateTicket(t *testing.T, s dialog.Store) {
 			tk.Assignee = ""
 			tk.ClosedAt = time.Time{}
 			tk.CSAT = 0
+			tk.Reopens++
+			tk.ResolutionDue = time.Now().Add(8 * time.Hour)
+		}},
+		{"reopen again", func(tk *dialog.Ticket) {
+			tk.Reopens++
+		}},
+		{"drop the SLA", func(tk *dialog.Ticket) {
+			tk.FirstResponseDue = time.Time{}
+			tk.ResolutionDue = time.Time{}
+			tk.FirstResponseAt = time.Time{}
 		}},
 	}
 	for _, tt := range tests {
@@ -163,15 +186,20 @@ func testUpdateTicketMissing(t *testing.T, s dialog.Store) {
 func testTicketFilter(t *testing.T, s dialog.Store) {
 	c1 := ensure(t, s, "webchat", "chat-1")
 	c2 := ensure(t, s, "webchat", "chat-2")
-	add := func(conversationID int64, status dialog.TicketStatus) int64 {
-		return createTicket(t, s, &dialog.Ticket{ConversationID: conversationID, Status: status}).ID
+	add := func(conversationID int64, status dialog.TicketStatus, queue, assignee string) int64 {
+		return createTicket(t, s, &dialog.Ticket{
+			ConversationID: conversationID,
+			Status:         status,
+			Queue:          queue,
+			Assignee:       assignee,
+		}).ID
 	}
 	// In order of creation: oldest first.
-	t1 := add(c1.ID, dialog.TicketClosed)
-	t2 := add(c2.ID, dialog.TicketAssigned)
-	t3 := add(c1.ID, dialog.TicketQueued)
-	t4 := add(c2.ID, dialog.TicketQueued)
-	t5 := add(c2.ID, dialog.TicketClosed)
+	t1 := add(c1.ID, dialog.TicketClosed, "billing", "olga")
+	t2 := add(c2.ID, dialog.TicketAssigned, "general", "olga")
+	t3 := add(c1.ID, dialog.TicketQueued, "billing", "")
+	t4 := add(c2.ID, dialog.TicketQueued, "general", "")
+	t5 := add(c2.ID, dialog.TicketClosed, "billing", "ivan")
 
 	tests := []struct {
 		name   string
@@ -190,6 +218,19 @@ func testTicketFilter(t *testing.T, s dialog.Store) {
 			Statuses:       []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned},
 			Limit:          1,
 		}, []int64{t4}},
+		{"queue", dialog.TicketFilter{Queue: "billing"}, []int64{t5, t3, t1}},
+		{"missing queue", dialog.TicketFilter{Queue: "nobody"}, nil},
+		{"assignee", dialog.TicketFilter{Assignee: "olga"}, []int64{t2, t1}},
+		{"open of assignee", dialog.TicketFilter{
+			Assignee: "olga",
+			Statuses: []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned},
+		}, []int64{t2}},
+		{"queue and assignee", dialog.TicketFilter{Queue: "billing", Assignee: "olga"}, []int64{t1}},
+		{"queued in queue", dialog.TicketFilter{
+			Queue:    "general",
+			Statuses: []dialog.TicketStatus{dialog.TicketQueued},
+		}, []int64{t4}},
+		{"newest order by name", dialog.TicketFilter{Order: dialog.OrderNewest, Limit: 1}, []int64{t5}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,4 +246,59 @@ func testTicketFilter(t *testing.T, s dialog.Store) {
 			}
 		})
 	}
+}
+
+func testTicketFilterInvalidOrder(t *testing.T, s dialog.Store) {
+	_, err := s.Tickets(t.Context(), dialog.TicketFilter{Order: "sideways"})
+	checkCode(t, "Tickets in an unknown order", err, dialog.EINVALID)
+}
+
+func testOpenTicketLoad(t *testing.T, s dialog.Store) {
+	ctx := t.Context()
+	load, err := s.OpenTicketLoad(ctx)
+	if err != nil {
+		t.Fatalf("OpenTicketLoad: %v", err)
+	}
+	if len(load) != 0 {
+		t.Errorf("OpenTicketLoad of an empty store = %v, want none", load)
+	}
+
+	c := ensure(t, s, "webchat", "chat-1")
+	add := func(status dialog.TicketStatus, assignee string) *dialog.Ticket {
+		return createTicket(t, s, &dialog.Ticket{ConversationID: c.ID, Status: status, Assignee: assignee})
+	}
+	add(dialog.TicketAssigned, "olga")
+	add(dialog.TicketAssigned, "olga")
+	add(dialog.TicketAssigned, "ivan")
+	add(dialog.TicketClosed, "olga") // closed: no longer a load
+	add(dialog.TicketClosed, "petr")
+	add(dialog.TicketQueued, "")
+	moved := add(dialog.TicketAssigned, "petr")
+
+	want := map[string]int{"olga": 2, "ivan": 1, "petr": 1}
+	load, err = s.OpenTicketLoad(ctx)
+	if err != nil {
+		t.Fatalf("OpenTicketLoad: %v", err)
+	}
+	if !reflect.DeepEqual(load, want) {
+		t.Errorf("OpenTicketLoad = %v, want %v", load, want)
+	}
+
+	// A ticket sent back to the queue leaves its agent's load, in the
+	// transaction that does it.
+	update(t, s, func(tx dialog.Tx) error {
+		moved.Status, moved.Assignee = dialog.TicketQueued, ""
+		if err := tx.UpdateTicket(ctx, moved); err != nil {
+			return err
+		}
+		load, err := tx.OpenTicketLoad(ctx)
+		if err != nil {
+			return err
+		}
+		want := map[string]int{"olga": 2, "ivan": 1}
+		if !reflect.DeepEqual(load, want) {
+			t.Errorf("OpenTicketLoad in the transaction = %v, want %v", load, want)
+		}
+		return nil
+	})
 }

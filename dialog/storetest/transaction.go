@@ -13,6 +13,11 @@ func testNotFound(t *testing.T, s dialog.Store) {
 	c := ensure(t, s, "webchat", "chat-1")
 	addMessage(t, s, &dialog.Message{ConversationID: c.ID, Author: dialog.AuthorCustomer, ExternalID: "ext-1", Text: "hi"})
 	createTicket(t, s, &dialog.Ticket{ConversationID: c.ID, Status: dialog.TicketQueued})
+	u := createUser(t, s, &dialog.User{Name: "olga", Role: dialog.RoleAgent})
+	createSession(t, s, &dialog.Session{TokenHash: "session", UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)})
+	update(t, s, func(tx dialog.Tx) error {
+		return tx.CreateAPIToken(t.Context(), &dialog.APIToken{TokenHash: "token", UserID: u.ID})
+	})
 
 	lookups := []struct {
 		name string
@@ -50,6 +55,34 @@ func testNotFound(t *testing.T, s dialog.Store) {
 			_, err := q.TicketByNumber(ctx, dialog.FormatTicketNumber(12345))
 			return err
 		}},
+		{"User", func(ctx context.Context, q dialog.Queries) error {
+			_, err := q.User(ctx, u.ID+1000)
+			return err
+		}},
+		{"UserByName", func(ctx context.Context, q dialog.Queries) error {
+			_, err := q.UserByName(ctx, "ivan")
+			return err
+		}},
+		{"UserByName in another case", func(ctx context.Context, q dialog.Queries) error {
+			_, err := q.UserByName(ctx, "Olga")
+			return err
+		}},
+		{"Session", func(ctx context.Context, q dialog.Queries) error {
+			_, err := q.Session(ctx, "other session")
+			return err
+		}},
+		{"Session by an API token", func(ctx context.Context, q dialog.Queries) error {
+			_, err := q.Session(ctx, "token")
+			return err
+		}},
+		{"UserByAPIToken", func(ctx context.Context, q dialog.Queries) error {
+			_, err := q.UserByAPIToken(ctx, "other token")
+			return err
+		}},
+		{"UserByAPIToken by a session", func(ctx context.Context, q dialog.Queries) error {
+			_, err := q.UserByAPIToken(ctx, "session")
+			return err
+		}},
 	}
 	for _, l := range lookups {
 		checkCode(t, l.name, l.get(t.Context(), s), dialog.ENOTFOUND)
@@ -62,7 +95,7 @@ func testNotFound(t *testing.T, s dialog.Store) {
 
 // written is what writeAll stored.
 type written struct {
-	conversationID, messageID, ticketID int64
+	conversationID, messageID, ticketID, userID int64
 }
 
 // writeAll stores a conversation with a message and a ticket in tx, the
@@ -85,7 +118,18 @@ func writeAll(ctx context.Context, tx dialog.Tx) (written, error) {
 	if err := tx.UpdateConversation(ctx, c); err != nil {
 		return written{}, err
 	}
-	return written{conversationID: c.ID, messageID: m.ID, ticketID: tk.ID}, nil
+	u := &dialog.User{Name: "olga", Role: dialog.RoleAgent}
+	if err := tx.CreateUser(ctx, u); err != nil {
+		return written{}, err
+	}
+	s := &dialog.Session{TokenHash: "session", UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
+	if err := tx.CreateSession(ctx, s); err != nil {
+		return written{}, err
+	}
+	if err := tx.CreateAPIToken(ctx, &dialog.APIToken{TokenHash: "token", UserID: u.ID}); err != nil {
+		return written{}, err
+	}
+	return written{conversationID: c.ID, messageID: m.ID, ticketID: tk.ID, userID: u.ID}, nil
 }
 
 // checkRolledBack fails the test unless nothing of w is in the store, and
@@ -94,7 +138,7 @@ func writeAll(ctx context.Context, tx dialog.Tx) (written, error) {
 func checkRolledBack(t *testing.T, s dialog.Store, w written) {
 	t.Helper()
 	ctx := t.Context()
-	if w.conversationID == 0 || w.messageID == 0 || w.ticketID == 0 {
+	if w.conversationID == 0 || w.messageID == 0 || w.ticketID == 0 || w.userID == 0 {
 		t.Fatalf("the transaction did not write everything: %+v", w)
 	}
 	_, err := s.Conversation(ctx, w.conversationID)
@@ -117,6 +161,14 @@ func checkRolledBack(t *testing.T, s dialog.Store, w written) {
 	if len(messages) != 0 {
 		t.Errorf("%d messages after the rollback, want none", len(messages))
 	}
+	_, err = s.User(ctx, w.userID)
+	checkCode(t, "User after the rollback", err, dialog.ENOTFOUND)
+	_, err = s.UserByName(ctx, "olga")
+	checkCode(t, "UserByName after the rollback", err, dialog.ENOTFOUND)
+	_, err = s.Session(ctx, "session")
+	checkCode(t, "Session after the rollback", err, dialog.ENOTFOUND)
+	_, err = s.UserByAPIToken(ctx, "token")
+	checkCode(t, "UserByAPIToken after the rollback", err, dialog.ENOTFOUND)
 
 	// A bounded wait, so that a store stuck on a leaked transaction fails
 	// the test instead of hanging it.
@@ -131,6 +183,9 @@ func checkRolledBack(t *testing.T, s dialog.Store, w written) {
 	}
 	if _, err := s.ConversationByChat(ctx, "webchat", "chat-1"); err != nil {
 		t.Errorf("ConversationByChat after a later commit: %v", err)
+	}
+	if _, err := s.UserByAPIToken(ctx, "token"); err != nil {
+		t.Errorf("UserByAPIToken after a later commit: %v", err)
 	}
 }
 

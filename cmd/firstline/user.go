@@ -1,0 +1,327 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/term"
+
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
+)
+
+const userUsage = `Usage:
+  firstline user add --name NAME --role agent|admin|analyst [--queues a,b] [--password-stdin]
+  firstline user list
+  firstline user disable NAME
+  firstline user enable NAME
+  firstline user passwd NAME [--password-stdin]
+  firstline user token NAME
+
+Every subcommand also takes --config FILE and --data DIR, after NAME.
+Without --password-stdin the password is asked for twice on the terminal.
+"token" prints a new API token for the user, to send as
+"Authorization: Bearer TOKEN"; it is shown once.
+`
+
+func cmdUser(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, userUsage)
+		return usageError{errors.New("missing subcommand")}
+	}
+	subcommands := map[string]func(context.Context, []string, env) error{
+		"add":     cmdUserAdd,
+		"list":    cmdUserList,
+		"disable": cmdUserDisable,
+		"enable":  cmdUserEnable,
+		"passwd":  cmdUserPasswd,
+		"token":   cmdUserToken,
+	}
+	sub, ok := subcommands[args[0]]
+	if !ok {
+		if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+			fmt.Fprint(e.stdout, userUsage)
+			return nil
+		}
+		fmt.Fprint(e.stderr, userUsage)
+		return usageError{fmt.Errorf("unknown subcommand %q", args[0])}
+	}
+	return sub(ctx, args[1:], e)
+}
+
+func cmdUserAdd(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("user add", e)
+	name := fs.String("name", "", "login `name`: letters, digits, '.', '_' and '-'")
+	role := fs.String("role", "", "`role`: agent, admin or analyst")
+	queueList := fs.String("queues", "", "comma-separated `queues` the user works (default: every queue)")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
+	s, err := parseSettings(fs, args, flagData, e.getenv)
+	if err != nil {
+		return err
+	}
+	// Everything that can be checked is checked before asking for the
+	// password.
+	if *name == "" {
+		return usageError{errors.New("--name is required")}
+	}
+	if err := auth.CheckName(*name); err != nil {
+		return usageError{errors.New(dialog.ErrorMessage(err))}
+	}
+	if !dialog.Role(*role).Valid() {
+		return usageError{fmt.Errorf("--role must be agent, admin or analyst")}
+	}
+	queues, err := parseQueues(*queueList, s.Dialog.Queues)
+	if err != nil {
+		return usageError{err}
+	}
+	password, err := readPassword(e, *fromStdin)
+	if err != nil {
+		return err
+	}
+
+	users, store, err := openUsers(ctx, s, e)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := users.CreateUser(ctx, *name, dialog.Role(*role), password)
+	if err != nil {
+		return err
+	}
+	if len(queues) > 0 {
+		if err := users.SetQueues(ctx, u.Name, queues); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "created user %q (%s)\n", u.Name, u.Role)
+	return nil
+}
+
+// parseQueues splits a comma-separated list of queues and checks each is
+// one of the configured ones.
+func parseQueues(list string, known []string) ([]string, error) {
+	var queues []string
+	for q := range strings.SplitSeq(list, ",") {
+		q = strings.TrimSpace(q)
+		if q == "" {
+			continue
+		}
+		if !slices.Contains(known, q) {
+			return nil, fmt.Errorf("--queues: %q is not a queue; the queues are %s (tickets.queues in the config)",
+				q, strings.Join(known, ", "))
+		}
+		queues = append(queues, q)
+	}
+	return queues, nil
+}
+
+func cmdUserList(ctx context.Context, args []string, e env) error {
+	s, err := parseSettings(newFlagSet("user list", e), args, flagData, e.getenv)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, s, quietLogger(e))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	list, err := store.Users(ctx)
+	if err != nil {
+		return fmt.Errorf("list users: %w", err)
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(e.stdout, "no users")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tROLE\tQUEUES\tDISABLED\tLAST SEEN")
+	for _, u := range list {
+		queues := "all"
+		if len(u.Queues) > 0 {
+			queues = strings.Join(u.Queues, ",")
+		}
+		disabled := "no"
+		if u.Disabled {
+			disabled = "yes"
+		}
+		seen := "never"
+		if !u.LastSeenAt.IsZero() {
+			seen = u.LastSeenAt.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Name, u.Role, queues, disabled, seen)
+	}
+	return tw.Flush()
+}
+
+func cmdUserDisable(ctx context.Context, args []string, e env) error {
+	return withUser(ctx, "disable", args, e, nil, func(users *auth.Service, store dialog.Store, name string) error {
+		if err := users.Disable(ctx, name); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "disabled user %q and ended its sessions\n", name)
+		return nil
+	})
+}
+
+func cmdUserEnable(ctx context.Context, args []string, e env) error {
+	return withUser(ctx, "enable", args, e, nil, func(users *auth.Service, store dialog.Store, name string) error {
+		if err := users.Enable(ctx, name); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "enabled user %q\n", name)
+		return nil
+	})
+}
+
+func cmdUserPasswd(ctx context.Context, args []string, e env) error {
+	var fromStdin *bool
+	define := func(fs *flag.FlagSet) {
+		fromStdin = fs.Bool("password-stdin", false, "read the password from the first line of stdin")
+	}
+	return withUser(ctx, "passwd", args, e, define, func(users *auth.Service, store dialog.Store, name string) error {
+		// Fail on an unknown name before asking for a password.
+		if _, err := store.UserByName(ctx, name); dialog.ErrorCode(err) == dialog.ENOTFOUND {
+			return fmt.Errorf("no user %q", name)
+		} else if err != nil {
+			return err
+		}
+		password, err := readPassword(e, *fromStdin)
+		if err != nil {
+			return err
+		}
+		if err := users.SetPassword(ctx, name, password); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "changed the password of %q and ended its sessions\n", name)
+		return nil
+	})
+}
+
+func cmdUserToken(ctx context.Context, args []string, e env) error {
+	return withUser(ctx, "token", args, e, nil, func(users *auth.Service, store dialog.Store, name string) error {
+		token, err := users.NewAPIToken(ctx, name)
+		if err != nil {
+			return err
+		}
+		// Only the token, so that scripts can capture it.
+		fmt.Fprintln(e.stdout, token)
+		return nil
+	})
+}
+
+// withUser runs a subcommand that names one user, as in
+// "firstline user disable NAME [--data DIR]": NAME comes first because the
+// flag package stops at the first argument that is not a flag. define, when
+// not nil, adds the subcommand's own flags.
+func withUser(ctx context.Context, sub string, args []string, e env, define func(*flag.FlagSet),
+	fn func(users *auth.Service, store dialog.Store, name string) error) error {
+	fs := newFlagSet("user "+sub, e)
+	if define != nil {
+		define(fs)
+	}
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	s, err := parseSettings(fs, args, flagData, e.getenv)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return usageError{fmt.Errorf("missing the user's name: firstline user %s NAME", sub)}
+	}
+	users, store, err := openUsers(ctx, s, e)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return fn(users, store, name)
+}
+
+// openUsers opens the store in s.DataDir and the accounts service over it.
+// The caller closes the store.
+func openUsers(ctx context.Context, s *settings, e env) (*auth.Service, dialog.Store, error) {
+	log := quietLogger(e)
+	store, err := openStore(ctx, s, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Sessions are not started here, so the session settings do not matter.
+	return auth.New(store, auth.Options{}, log), store, nil
+}
+
+// quietLogger logs warnings and errors only, unless FIRSTLINE_LOG_LEVEL
+// says otherwise: the user commands print their own results.
+func quietLogger(e env) *slog.Logger {
+	return newLogger(env{stderr: e.stderr, getenv: func(k string) string {
+		if k == "FIRSTLINE_LOG_LEVEL" {
+			return first(e.getenv(k), "warn")
+		}
+		return e.getenv(k)
+	}})
+}
+
+// readPassword reads a new password: the first line of stdin with
+// --password-stdin, otherwise typed twice on the terminal without echo.
+func readPassword(e env, fromStdin bool) (string, error) {
+	if fromStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("read the password from stdin: %w", err)
+		}
+		password := strings.TrimRight(line, "\r\n")
+		if password == "" {
+			return "", errors.New("no password on the first line of stdin")
+		}
+		return password, nil
+	}
+	f, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", usageError{errors.New("stdin is not a terminal: pass the password on the first line of stdin with --password-stdin")}
+	}
+	ask := func(prompt string) (string, error) {
+		fmt.Fprint(e.stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr) // the Enter that was not echoed
+		if err != nil {
+			return "", fmt.Errorf("read the password: %w", err)
+		}
+		return string(b), nil
+	}
+	password, err := ask("Password: ")
+	if err != nil {
+		return "", err
+	}
+	again, err := ask("Repeat the password: ")
+	if err != nil {
+		return "", err
+	}
+	if password != again {
+		return "", errors.New("the passwords do not match")
+	}
+	return password, nil
+}
+
+// ensureAdmin makes sure the server starts with an enabled admin: when
+// there is none it creates "admin" with FIRSTLINE_ADMIN_PASSWORD, or with a
+// generated password printed here once.
+func ensureAdmin(ctx context.Context, users *auth.Service, e env) error {
+	created, generated, err := users.EnsureAdmin(ctx, e.getenv("FIRSTLINE_ADMIN_PASSWORD"))
+	if err != nil {
+		return err
+	}
+	if created && generated != "" {
+		fmt.Fprintf(e.stderr, "created user %q with password %s (shown once; change it with: firstline user passwd %s)\n",
+			auth.AdminName, generated, auth.AdminName)
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/sqlite"
+)
+
+// runIn runs firstline in process with stdin and FIRSTLINE_DATA=data.
+func runIn(t *testing.T, data, stdin string, envs map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut strings.Builder
+	code = run(t.Context(), args, env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut,
+		getenv: func(k string) string {
+			if k == "FIRSTLINE_DATA" {
+				return data
+			}
+			return envs[k]
+		}})
+	return code, out.String(), errOut.String()
+}
+
+// openTestStore opens the database the commands wrote, after they closed it.
+func openTestStore(t *testing.T, data string) dialog.Store {
+	t.Helper()
+	store, err := sqlite.Open(context.Background(), filepath.Join(data, "firstline.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+func TestUserCommands(t *testing.T) {
+	data := t.TempDir()
+	const pw, newPW = "a long enough password", "another long password"
+	var token string
+	for _, c := range []struct {
+		name  string
+		args  []string
+		stdin string
+		code  int
+		out   string // in stdout on success, in stderr on failure
+	}{
+		{"add an agent", []string{"user", "add", "--name", "anna", "--role", "agent", "--queues", "second_line, first_line", "--password-stdin"}, pw + "\n", 0, `created user "anna" (agent)`},
+		{"add an admin, --data as a flag", []string{"user", "add", "--name", "root", "--role", "admin", "--password-stdin", "--data", data}, pw + "\r\n", 0, `created user "root" (admin)`},
+		{"taken name", []string{"user", "add", "--name", "anna", "--role", "agent", "--password-stdin"}, pw + "\n", 1, `"anna" already exists`},
+		{"short password", []string{"user", "add", "--name", "boris", "--role", "agent", "--password-stdin"}, "short\n", 1, "at least 10 characters"},
+		{"no password on stdin", []string{"user", "add", "--name", "boris", "--role", "agent", "--password-stdin"}, "", 1, "no password"},
+		{"stdin is not a terminal", []string{"user", "add", "--name", "boris", "--role", "agent"}, pw + "\n", 2, "--password-stdin"},
+		{"no name", []string{"user", "add", "--role", "agent", "--password-stdin"}, pw + "\n", 2, "--name is required"},
+		{"bad name", []string{"user", "add", "--name", "bo ris", "--role", "agent", "--password-stdin"}, pw + "\n", 2, "letters, digits"},
+		{"bad role", []string{"user", "add", "--name", "boris", "--role", "boss", "--password-stdin"}, pw + "\n", 2, "--role must be agent, admin or analyst"},
+		{"unknown queue", []string{"user", "add", "--name", "boris", "--role", "agent", "--queues", "vip", "--password-stdin"}, pw + "\n", 2, `"vip" is not a queue`},
+		{"list", []string{"user", "list"}, "", 0, "anna  agent  first_line,second_line  no        never"},
+		{"disable", []string{"user", "disable", "anna"}, "", 0, `disabled user "anna"`},
+		{"the last admin", []string{"user", "disable", "root"}, "", 1, "last enabled admin"},
+		{"list shows disabled", []string{"user", "list"}, "", 0, "anna  agent  first_line,second_line  yes"},
+		{"enable", []string{"user", "enable", "anna"}, "", 0, `enabled user "anna"`},
+		{"enable an unknown user", []string{"user", "enable", "nobody"}, "", 1, `no user "nobody"`},
+		{"passwd", []string{"user", "passwd", "anna", "--password-stdin"}, newPW + "\n", 0, `changed the password of "anna"`},
+		{"passwd of an unknown user", []string{"user", "passwd", "nobody", "--password-stdin"}, newPW + "\n", 1, `no user "nobody"`},
+		{"token", []string{"user", "token", "anna"}, "", 0, "flt_"},
+		{"token without a name", []string{"user", "token"}, "", 2, "missing the user's name"},
+		{"name after the flags", []string{"user", "token", "--data", data, "anna"}, "", 2, "unexpected argument"},
+		{"unknown subcommand", []string{"user", "frobnicate"}, "", 2, "unknown subcommand"},
+		{"no subcommand", []string{"user"}, "", 2, "firstline user add"},
+		{"help", []string{"user", "help"}, "", 0, "firstline user token NAME"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := runIn(t, data, c.stdin, nil, c.args...)
+			got := stdout
+			if c.code != 0 {
+				got = stderr
+			}
+			if code != c.code || !strings.Contains(got, c.out) {
+				t.Fatalf("firstline %v: exit %d, want %d with %q in:\nstdout: %s\nstderr: %s", c.args, code, c.code, c.out, stdout, stderr)
+			}
+			if len(c.args) > 1 && c.args[1] == "token" && code == 0 {
+				token = stdout
+			}
+		})
+	}
+
+	// "token" prints the token alone.
+	if !regexp.MustCompile(`^flt_[A-Za-z0-9_-]{43}\n$`).MatchString(token) {
+		t.Fatalf("token output %q", token)
+	}
+	store := openTestStore(t, data)
+	ctx := context.Background()
+	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	if u, err := store.UserByAPIToken(ctx, hex.EncodeToString(sum[:])); err != nil || u.Name != "anna" {
+		t.Errorf("the printed token is not anna's: %v %v", u, err)
+	}
+	users := auth.New(store, auth.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, _, err := users.Login(ctx, "anna", newPW, ""); err != nil {
+		t.Errorf("login with the new password: %v", err)
+	}
+	if boris, err := store.UserByName(ctx, "boris"); err == nil {
+		t.Errorf("a refused add stored %+v", boris)
+	}
+}
+
+func TestEnsureAdminAtStart(t *testing.T) {
+	data := t.TempDir()
+	store := openTestStore(t, data)
+	users := auth.New(store, auth.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var stderr strings.Builder
+	e := env{stderr: &stderr, getenv: func(k string) string {
+		if k == "FIRSTLINE_ADMIN_PASSWORD" {
+			return "from the environment"
+		}
+		return ""
+	}}
+	for range 2 {
+		if err := ensureAdmin(t.Context(), users, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A password the operator chose is not printed.
+	if stderr.Len() != 0 {
+		t.Errorf("printed %q", stderr.String())
+	}
+	if _, u, err := users.Login(t.Context(), "admin", "from the environment", ""); err != nil || u.Role != dialog.RoleAdmin {
+		t.Errorf("admin login: %v %v", u, err)
+	}
+}

@@ -1,0 +1,98 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+// errWrongLogin is the same for a wrong name and a wrong password, so the
+// answer does not tell which names exist.
+var errWrongLogin = dialog.Errorf(dialog.EUNAUTHORIZED, "wrong name or password")
+
+// Login checks name and password and starts a session. It returns the
+// session token, which goes into the cookie (SetCookie) or an
+// Authorization header, and the user.
+//
+// A wrong name or password fails with EUNAUTHORIZED, a disabled account
+// with EFORBIDDEN, and too many recent failures for the name or from
+// clientIP ("" when unknown) with ERATELIMIT, without checking the
+// password.
+func (s *Service) Login(ctx context.Context, name, password, clientIP string) (string, *dialog.User, error) {
+	now := s.now()
+	nameKey, ipKey := "name:"+strings.ToLower(name), ""
+	if clientIP != "" {
+		ipKey = "ip:" + clientIP
+	}
+	if wait := s.limiter.wait(now, nameKey, ipKey); wait > 0 {
+		minutes := int(math.Ceil(wait.Minutes()))
+		unit := "minutes"
+		if minutes == 1 {
+			unit = "minute"
+		}
+		s.log.Warn("login refused: too many failed attempts", "name", name, "ip", clientIP)
+		return "", nil, dialog.Errorf(dialog.ERATELIMIT, "too many attempts; try again in %d %s", minutes, unit)
+	}
+
+	u, err := s.store.UserByName(ctx, name)
+	switch {
+	case dialog.ErrorCode(err) == dialog.ENOTFOUND:
+		bcrypt.CompareHashAndPassword(s.dummyHash(), []byte(password)) // the same time as a wrong password
+		s.limiter.fail(now, nameKey, ipKey)
+		return "", nil, errWrongLogin
+	case err != nil:
+		return "", nil, fmt.Errorf("log in %q: %w", name, err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		s.limiter.fail(now, nameKey, ipKey)
+		s.log.Info("login failed", "name", name, "ip", clientIP)
+		return "", nil, errWrongLogin
+	}
+	// Checked after the password, so only someone who knows it learns that
+	// the account exists and is disabled.
+	if u.Disabled {
+		return "", nil, dialog.Errorf(dialog.EFORBIDDEN, "this account is disabled")
+	}
+	s.limiter.reset(nameKey)
+
+	token := newToken()
+	session := &dialog.Session{
+		TokenHash: hashToken(token),
+		UserID:    u.ID,
+		CreatedAt: now,
+		ExpiresAt: now.Add(s.opts.SessionTTL),
+	}
+	err = s.store.Update(ctx, func(tx dialog.Tx) error {
+		// Logins are rare enough to clean up after: no background job is
+		// needed to keep the sessions table small.
+		if err := tx.DeleteExpiredSessions(ctx, now); err != nil {
+			return err
+		}
+		return tx.CreateSession(ctx, session)
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("start session for %q: %w", name, err)
+	}
+	s.log.Info("logged in", "user", u.Name, "ip", clientIP)
+	return token, u, nil
+}
+
+// Logout ends the session with token. An unknown token is not an error:
+// the session is over either way.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	err := s.store.Update(ctx, func(tx dialog.Tx) error {
+		return tx.DeleteSession(ctx, hashToken(token))
+	})
+	if err != nil && dialog.ErrorCode(err) != dialog.ENOTFOUND {
+		return fmt.Errorf("log out: %w", err)
+	}
+	return nil
+}
