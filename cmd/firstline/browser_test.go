@@ -57,7 +57,12 @@ func newBrowser(t *testing.T) context.Context {
 // returns its path.
 func screenshot(t *testing.T, ctx context.Context, name string) string {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	// What the window shows, from the top: a full-page capture would draw
+	// the sticky header in the middle of long pages.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`)); err != nil {
+		t.Fatalf("scroll up: %v", err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -82,17 +87,23 @@ func evalString(t *testing.T, ctx context.Context, expr string) string {
 	return v
 }
 
-// waitText waits until the element matching sel contains want.
+// waitText waits until the element matching sel contains want. It asks
+// again every 100 ms rather than polling inside the page, so a navigation
+// in between (a form post, a link) does not end the wait.
 func waitText(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
-	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	_, err := chromedp.Run(wctx, chromedp.Poll[bool](
-		`(document.querySelector(`+jsString(sel)+`)||{}).textContent?.includes(`+jsString(want)+`) || false`))
-	if err != nil {
-		got := evalString(t, ctx, `(document.querySelector(`+jsString(sel)+`)||{}).textContent || "(no element)"`)
-		t.Fatalf("%s never showed %q; it shows %q", sel, want, got)
+	expr := `(document.querySelector(` + jsString(sel) + `)||{}).textContent || ""`
+	deadline := time.Now().Add(15 * time.Second)
+	got := ""
+	for time.Now().Before(deadline) {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		if err == nil && strings.Contains(v, want) {
+			return
+		}
+		got = v
+		time.Sleep(100 * time.Millisecond)
 	}
+	t.Fatalf("%s never showed %q; it shows %q", sel, want, got)
 }
 
 // jsString quotes s as a JavaScript string literal.

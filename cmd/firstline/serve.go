@@ -21,6 +21,7 @@ import (
 	"github.com/firstline-support/firstline/dialog/api"
 	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/broker"
+	"github.com/firstline-support/firstline/dialog/panel"
 	"github.com/firstline-support/firstline/dialog/sqlite"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
@@ -57,6 +58,11 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		ch.Routes(router)
 	}
 	api.New(app.store, log).Routes(router)
+	agents, err := panel.New(app.engine, app.holder, users, app.broker, log)
+	if err != nil {
+		return err
+	}
+	agents.Routes(router)
 
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
@@ -70,6 +76,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Shutdown waits for requests in flight, and a live-update stream
+	// never ends by itself: end them first.
+	srv.RegisterOnShutdown(agents.Close)
 
 	// Every goroutine below stops when ctx is done; wg waits for them.
 	var wg sync.WaitGroup
@@ -85,7 +94,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("firstline is serving: open the web chat", "url", "http://"+ln.Addr().String()+"/",
-		"data", s.DataDir, "intents", s.IntentsDir)
+		"panel", "http://"+ln.Addr().String()+"/panel/", "data", s.DataDir, "intents", s.IntentsDir)
 
 	select {
 	case err = <-served:

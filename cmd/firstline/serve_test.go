@@ -258,10 +258,12 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// The ticket's transcript holds every earlier message, in order, once.
 	var ticket struct {
-		Number     string `json:"number"`
-		Status     string `json:"status"`
-		Reason     string `json:"reason"`
-		Transcript []struct {
+		Number string `json:"number"`
+		Status string `json:"status"`
+		Reason string `json:"reason"`
+		// The default policy for priority normal: first reply within 4h.
+		FirstResponseDue *time.Time `json:"first_response_due"`
+		Transcript       []struct {
 			ID     int64  `json:"id"`
 			Author string `json:"author"`
 			Text   string `json:"text"`
@@ -284,6 +286,9 @@ func TestServeEndToEnd(t *testing.T) {
 	want := "фыва олдж ячсм|ывлаоыврл йцукен|у меня всё сломалось"
 	if got := strings.Join(customer, "|"); got != want {
 		t.Errorf("customer messages in transcript = %q, want %q", got, want)
+	}
+	if d := ticket.FirstResponseDue; d == nil || time.Until(*d) < 3*time.Hour || time.Until(*d) > 4*time.Hour {
+		t.Errorf("first response due %v, want in about 4 hours", d)
 	}
 	if ticket.Reason != "no_match" || ticket.Status != "queued" || len(ticket.Transcript) != 5 {
 		t.Errorf("ticket reason %q status %q with %d messages", ticket.Reason, ticket.Status, len(ticket.Transcript))

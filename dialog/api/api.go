@@ -51,11 +51,17 @@ type Ticket struct {
 	CustomerName   string             `json:"customer_name"`
 	Assignee       string             `json:"assignee"`
 	CSAT           int                `json:"csat,omitempty"`
+	Reopens        int                `json:"reopens"`
 	ConversationID int64              `json:"conversation_id"`
-	CreatedAt      time.Time          `json:"created_at"`
-	UpdatedAt      time.Time          `json:"updated_at"`
-	ClosedAt       *time.Time         `json:"closed_at"`
-	Transcript     []Message          `json:"transcript,omitempty"`
+	// SLA deadlines and whether one was missed; null when not set.
+	FirstResponseDue *time.Time `json:"first_response_due"`
+	ResolutionDue    *time.Time `json:"resolution_due"`
+	FirstResponseAt  *time.Time `json:"first_response_at"`
+	Breached         bool       `json:"sla_breached"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	ClosedAt         *time.Time `json:"closed_at"`
+	Transcript       []Message  `json:"transcript,omitempty"`
 }
 
 // Message is a transcript entry as the API shows it.
@@ -140,11 +146,21 @@ func newTicket(t *dialog.Ticket) Ticket {
 	if out.Candidates == nil {
 		out.Candidates = []dialog.Candidate{}
 	}
-	if !t.ClosedAt.IsZero() {
-		closed := t.ClosedAt
-		out.ClosedAt = &closed
-	}
+	out.Reopens = t.Reopens
+	out.ClosedAt = timeOrNil(t.ClosedAt)
+	out.FirstResponseDue = timeOrNil(t.FirstResponseDue)
+	out.ResolutionDue = timeOrNil(t.ResolutionDue)
+	out.FirstResponseAt = timeOrNil(t.FirstResponseAt)
+	out.Breached = t.Breached(time.Now())
 	return out
+}
+
+// timeOrNil makes a zero time a JSON null.
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 func (a *API) fail(ctx *gin.Context, err error) {

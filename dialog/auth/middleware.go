@@ -103,20 +103,29 @@ func (s *Service) sessionUser(ctx context.Context, token string) (*dialog.User, 
 	}
 	// Only sessions count as "seen": LastSeenAt means the panel is open,
 	// and a program using an API token is not an agent at the desk.
-	if now.Sub(u.LastSeenAt) >= seenEvery {
-		s.update(ctx, "record last seen", func(tx dialog.Tx) error {
-			// Read the user again inside the transaction so that a change
-			// made since (a new role, a disable) is not overwritten.
-			fresh, err := tx.User(ctx, u.ID)
-			if err != nil {
-				return err
-			}
-			fresh.LastSeenAt = now
-			return tx.UpdateUser(ctx, fresh)
-		})
-		u.LastSeenAt = now
-	}
+	s.Seen(ctx, u)
 	return u, nil
+}
+
+// Seen records that u has the panel open, at most once every seenEvery.
+// The panel's live-update stream calls it too, so an agent who keeps a
+// page open without clicking still counts as online.
+func (s *Service) Seen(ctx context.Context, u *dialog.User) {
+	now := s.now()
+	if now.Sub(u.LastSeenAt) < seenEvery {
+		return
+	}
+	s.update(ctx, "record last seen", func(tx dialog.Tx) error {
+		// Read the user again inside the transaction so that a change
+		// made since (a new role, a disable) is not overwritten.
+		fresh, err := tx.User(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		fresh.LastSeenAt = now
+		return tx.UpdateUser(ctx, fresh)
+	})
+	u.LastSeenAt = now
 }
 
 // update runs fn in a transaction and logs a failure: the request goes on

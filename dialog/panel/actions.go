@@ -1,0 +1,80 @@
+package panel
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
+)
+
+// actionFunc performs one agent action with the form that asked for it.
+type actionFunc func(ctx context.Context, a dialog.TicketAction, form url.Values) error
+
+// act runs an agent action from a ticket page's form: on success it
+// redirects back to the ticket (so a reload does not repeat it); on
+// failure it shows the ticket again with the error, its status and what
+// the agent typed.
+func (p *Panel) act(c *gin.Context, do actionFunc) {
+	lang := pageLang(c)
+	if err := parseForm(c, lang); err != nil {
+		p.showTicket(c, dialog.HTTPStatus(dialog.ErrorCode(err)), ticketForm{}, err)
+		return
+	}
+	form := c.Request.PostForm
+	kept := ticketForm{Text: form.Get("text"), Queue: form.Get("queue"), Note: form.Get("note")}
+	number := c.Param("number")
+	// Every form carries the version it was made from: an action on a
+	// ticket that changed since must not go through unseen.
+	version, err := time.Parse(time.RFC3339Nano, form.Get("version"))
+	if err != nil {
+		err := panelError(dialog.EINVALID, lang, "error.no_version")
+		p.showTicket(c, http.StatusBadRequest, kept, err)
+		return
+	}
+	a := dialog.TicketAction{Number: number, Agent: auth.CurrentUser(c).Name, Version: version}
+	if err := do(c.Request.Context(), a, form); err != nil {
+		p.showTicket(c, dialog.HTTPStatus(dialog.ErrorCode(err)), kept, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/panel/tickets/"+url.PathEscape(number))
+}
+
+func (p *Panel) take(c *gin.Context) {
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, _ url.Values) error {
+		_, err := p.engine.Take(ctx, a)
+		return err
+	})
+}
+
+func (p *Panel) reply(c *gin.Context) {
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) error {
+		_, err := p.engine.Reply(ctx, a, form.Get("text"))
+		return err
+	})
+}
+
+func (p *Panel) note(c *gin.Context) {
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) error {
+		_, err := p.engine.Note(ctx, a, form.Get("text"))
+		return err
+	})
+}
+
+func (p *Panel) transfer(c *gin.Context) {
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) error {
+		_, err := p.engine.Transfer(ctx, a, form.Get("queue"), form.Get("note"))
+		return err
+	})
+}
+
+func (p *Panel) closeTicket(c *gin.Context) {
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, _ url.Values) error {
+		_, err := p.engine.Close(ctx, a)
+		return err
+	})
+}

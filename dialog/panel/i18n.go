@@ -1,0 +1,443 @@
+package panel
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
+)
+
+// Panel languages.
+const (
+	langEN = "en"
+	langRU = "ru"
+)
+
+// translations hold every text of the panel, per language and key. Both
+// languages have the same keys (a test checks it). Texts with %s or %d
+// take arguments, as with fmt.Sprintf.
+var translations = map[string]map[string]string{
+	langEN: {
+		"app.name":     "firstline",
+		"app.subtitle": "Support agents' panel",
+
+		"nav.queue":    "Queue",
+		"nav.users":    "Users",
+		"nav.logout":   "Log out",
+		"nav.lang":     "Panel language",
+		"lang.ru":      "RU",
+		"lang.en":      "EN",
+		"lang.ru.long": "Русский",
+		"lang.en.long": "English",
+
+		"role.agent":   "agent",
+		"role.admin":   "admin",
+		"role.analyst": "analyst",
+
+		"login.title":    "Sign in",
+		"login.name":     "Name",
+		"login.password": "Password",
+		"login.submit":   "Sign in",
+		"login.wrong":    "Wrong name or password.",
+		"login.disabled": "This account is disabled. Ask an admin to enable it.",
+		"login.empty":    "Enter your name and password.",
+
+		"queue.title":       "Queue",
+		"queue.all":         "All queues",
+		"queue.search":      "Ticket number or customer name",
+		"queue.search.go":   "Search",
+		"queue.search.hint": "Press / to search",
+		"queue.empty":       "No tickets here.",
+		"queue.truncated":   "Showing the first %d tickets; narrow the filters to see the rest.",
+		"queue.live":        "Live",
+		"queue.offline":     "Reconnecting…",
+
+		"state.waiting": "Waiting",
+		"state.mine":    "Mine",
+		"state.open":    "Open",
+		"state.closed":  "Closed",
+
+		"col.number":   "Ticket",
+		"col.customer": "Customer",
+		"col.channel":  "Channel",
+		"col.priority": "Priority",
+		"col.queue":    "Queue",
+		"col.status":   "Status",
+		"col.assignee": "Assignee",
+		"col.reason":   "Reason",
+		"col.age":      "Age",
+		"col.sla":      "SLA",
+
+		"priority.urgent": "urgent",
+		"priority.high":   "high",
+		"priority.normal": "normal",
+		"priority.low":    "low",
+
+		"status.queued":   "waiting",
+		"status.assigned": "in work",
+		"status.closed":   "closed",
+
+		"reason.no_match":     "no match",
+		"reason.intent":       "topic",
+		"reason.not_helpful":  "not helpful",
+		"reason.customer_ask": "asked for a person",
+
+		"why.no_match":     "The bot found no confident answer, even after asking the customer to rephrase.",
+		"why.intent":       "This topic always goes to a person: %s.",
+		"why.not_helpful":  "The customer said the bot's answer (%s) did not help.",
+		"why.customer_ask": "The customer asked for a person.",
+		"why.other":        "Escalated: %s.",
+
+		"sla.overdue":        "overdue %s",
+		"sla.first_response": "First response",
+		"sla.resolution":     "Resolution",
+		"sla.answered":       "answered",
+		"sla.breached":       "SLA missed",
+		"sla.none":           "no deadline",
+
+		"unit.d": "d",
+		"unit.h": "h",
+		"unit.m": "m",
+		"unit.s": "s",
+
+		"ticket.title":           "Ticket %s",
+		"ticket.customer":        "Customer",
+		"ticket.channel":         "Channel",
+		"ticket.queue":           "Queue",
+		"ticket.assignee":        "Assignee",
+		"ticket.nobody":          "nobody yet",
+		"ticket.created":         "Created",
+		"ticket.closed_at":       "Closed",
+		"ticket.csat":            "Rating",
+		"ticket.csat.value":      "%d of 5",
+		"ticket.reopens":         "Reopened",
+		"ticket.why":             "Why a person is needed",
+		"ticket.considered":      "What the bot thought it was",
+		"ticket.considered.none": "The bot had no guess.",
+		"ticket.others":          "Other tickets of this customer",
+		"ticket.transcript":      "Conversation",
+		"ticket.changed":         "This ticket has changed since you opened it.",
+		"ticket.reload":          "Reload",
+		"ticket.assigned_other":  "%s is working on this ticket: you can add a note or transfer it.",
+		"ticket.closed_hint":     "The ticket is closed: only internal notes can be added.",
+		"ticket.unnamed":         "(no name)",
+
+		"author.customer": "Customer",
+		"author.bot":      "Bot",
+		"author.agent":    "Agent",
+		"author.system":   "System",
+		"author.note":     "Internal note",
+		"author.ticket":   "ticket %s",
+
+		"action.take":              "Take",
+		"action.reply":             "Send to customer",
+		"action.note":              "Add internal note",
+		"action.transfer":          "Transfer",
+		"action.close":             "Close ticket",
+		"action.close.confirm":     "Close this ticket? The customer will be asked to rate the help.",
+		"action.transfer.to":       "To queue",
+		"action.transfer.note":     "Why (optional)",
+		"action.reply.label":       "Reply",
+		"action.reply.hint":        "Type /shortcut then Tab for a canned reply. Ctrl+Enter sends.",
+		"action.reply.placeholder": "Write to the customer…",
+		"action.note.placeholder":  "Write an internal note…",
+		"action.canned":            "Canned replies",
+
+		"error.back":           "Back to the queue",
+		"error.conflict":       "It cannot be done now",
+		"error.invalid":        "Check what you entered",
+		"error.not_found":      "Not found",
+		"error.too_large":      "Too long",
+		"error.forbidden":      "Not allowed",
+		"error.unauthorized":   "Sign in first",
+		"error.rate_limited":   "Too many attempts",
+		"error.unavailable":    "Temporarily unavailable",
+		"error.internal":       "Something went wrong",
+		"error.internal.text":  "The server could not do this. Try again; if it keeps failing, tell an admin.",
+		"error.no_ticket":      "There is no ticket %s.",
+		"error.no_version":     "The form has no ticket version; reload the page and try again.",
+		"error.form":           "The form could not be read.",
+		"error.form_too_large": "The form is too large.",
+		"error.lang":           "The language must be ru or en.",
+		"error.after":          "after must be a message id.",
+		"error.self_disable":   "You cannot disable your own account.",
+
+		"users.title":           "Users",
+		"users.name":            "Name",
+		"users.role":            "Role",
+		"users.queues":          "Queues",
+		"users.queues.all":      "all",
+		"users.state":           "State",
+		"users.active":          "active",
+		"users.disabled":        "disabled",
+		"users.last_seen":       "Last seen",
+		"users.never":           "never",
+		"users.you":             "you",
+		"users.add":             "Add a user",
+		"users.password":        "Password",
+		"users.password.hint":   "At least 10 characters.",
+		"users.create":          "Add user",
+		"users.disable":         "Disable",
+		"users.enable":          "Enable",
+		"users.disable.confirm": "Disable %s? Their sessions end at once.",
+	},
+	langRU: {
+		"app.name":     "firstline",
+		"app.subtitle": "Панель специалистов поддержки",
+
+		"nav.queue":    "Очередь",
+		"nav.users":    "Пользователи",
+		"nav.logout":   "Выйти",
+		"nav.lang":     "Язык панели",
+		"lang.ru":      "RU",
+		"lang.en":      "EN",
+		"lang.ru.long": "Русский",
+		"lang.en.long": "English",
+
+		"role.agent":   "специалист",
+		"role.admin":   "администратор",
+		"role.analyst": "аналитик",
+
+		"login.title":    "Вход",
+		"login.name":     "Имя",
+		"login.password": "Пароль",
+		"login.submit":   "Войти",
+		"login.wrong":    "Неверное имя или пароль.",
+		"login.disabled": "Учётная запись отключена. Попросите администратора включить её.",
+		"login.empty":    "Введите имя и пароль.",
+
+		"queue.title":       "Очередь",
+		"queue.all":         "Все очереди",
+		"queue.search":      "Номер обращения или имя клиента",
+		"queue.search.go":   "Найти",
+		"queue.search.hint": "Нажмите /, чтобы искать",
+		"queue.empty":       "Здесь нет обращений.",
+		"queue.truncated":   "Показаны первые %d обращений; уточните фильтры, чтобы увидеть остальные.",
+		"queue.live":        "Онлайн",
+		"queue.offline":     "Переподключение…",
+
+		"state.waiting": "Ждут",
+		"state.mine":    "Мои",
+		"state.open":    "Открытые",
+		"state.closed":  "Закрытые",
+
+		"col.number":   "Обращение",
+		"col.customer": "Клиент",
+		"col.channel":  "Канал",
+		"col.priority": "Приоритет",
+		"col.queue":    "Очередь",
+		"col.status":   "Статус",
+		"col.assignee": "Исполнитель",
+		"col.reason":   "Причина",
+		"col.age":      "Возраст",
+		"col.sla":      "SLA",
+
+		"priority.urgent": "срочный",
+		"priority.high":   "высокий",
+		"priority.normal": "обычный",
+		"priority.low":    "низкий",
+
+		"status.queued":   "ждёт",
+		"status.assigned": "в работе",
+		"status.closed":   "закрыто",
+
+		"reason.no_match":     "не понял",
+		"reason.intent":       "тема",
+		"reason.not_helpful":  "не помогло",
+		"reason.customer_ask": "просил человека",
+
+		"why.no_match":     "Бот не нашёл уверенного ответа, даже после просьбы переформулировать.",
+		"why.intent":       "Эту тему всегда решает человек: %s.",
+		"why.not_helpful":  "Клиент ответил, что ответ бота (%s) не помог.",
+		"why.customer_ask": "Клиент попросил позвать человека.",
+		"why.other":        "Передано: %s.",
+
+		"sla.overdue":        "просрочено на %s",
+		"sla.first_response": "Первый ответ",
+		"sla.resolution":     "Решение",
+		"sla.answered":       "ответ дан",
+		"sla.breached":       "SLA нарушен",
+		"sla.none":           "без срока",
+
+		"unit.d": "д",
+		"unit.h": "ч",
+		"unit.m": "м",
+		"unit.s": "с",
+
+		"ticket.title":           "Обращение %s",
+		"ticket.customer":        "Клиент",
+		"ticket.channel":         "Канал",
+		"ticket.queue":           "Очередь",
+		"ticket.assignee":        "Исполнитель",
+		"ticket.nobody":          "пока никто",
+		"ticket.created":         "Создано",
+		"ticket.closed_at":       "Закрыто",
+		"ticket.csat":            "Оценка",
+		"ticket.csat.value":      "%d из 5",
+		"ticket.reopens":         "Переоткрыто",
+		"ticket.why":             "Почему нужен человек",
+		"ticket.considered":      "Что предполагал бот",
+		"ticket.considered.none": "У бота не было вариантов.",
+		"ticket.others":          "Другие обращения клиента",
+		"ticket.transcript":      "Переписка",
+		"ticket.changed":         "Обращение изменилось с тех пор, как вы его открыли.",
+		"ticket.reload":          "Обновить",
+		"ticket.assigned_other":  "С обращением работает %s: можно добавить заметку или передать его.",
+		"ticket.closed_hint":     "Обращение закрыто: можно только добавить внутреннюю заметку.",
+		"ticket.unnamed":         "(без имени)",
+
+		"author.customer": "Клиент",
+		"author.bot":      "Бот",
+		"author.agent":    "Специалист",
+		"author.system":   "Система",
+		"author.note":     "Внутренняя заметка",
+		"author.ticket":   "обращение %s",
+
+		"action.take":              "Взять",
+		"action.reply":             "Отправить клиенту",
+		"action.note":              "Добавить заметку",
+		"action.transfer":          "Передать",
+		"action.close":             "Закрыть обращение",
+		"action.close.confirm":     "Закрыть обращение? Клиента попросят оценить помощь.",
+		"action.transfer.to":       "В очередь",
+		"action.transfer.note":     "Причина (необязательно)",
+		"action.reply.label":       "Ответ",
+		"action.reply.hint":        "Наберите /шаблон и Tab, чтобы вставить готовый ответ. Ctrl+Enter отправляет.",
+		"action.reply.placeholder": "Напишите клиенту…",
+		"action.note.placeholder":  "Напишите внутреннюю заметку…",
+		"action.canned":            "Готовые ответы",
+
+		"error.back":           "Вернуться к очереди",
+		"error.conflict":       "Сейчас это сделать нельзя",
+		"error.invalid":        "Проверьте введённое",
+		"error.not_found":      "Не найдено",
+		"error.too_large":      "Слишком длинно",
+		"error.forbidden":      "Нет доступа",
+		"error.unauthorized":   "Сначала войдите",
+		"error.rate_limited":   "Слишком много попыток",
+		"error.unavailable":    "Временно недоступно",
+		"error.internal":       "Что-то пошло не так",
+		"error.internal.text":  "Сервер не смог это выполнить. Попробуйте ещё раз; если не получится, сообщите администратору.",
+		"error.no_ticket":      "Обращения %s нет.",
+		"error.no_version":     "В форме нет версии обращения; обновите страницу и попробуйте снова.",
+		"error.form":           "Не удалось прочитать форму.",
+		"error.form_too_large": "Форма слишком большая.",
+		"error.lang":           "Язык должен быть ru или en.",
+		"error.after":          "after должен быть номером сообщения.",
+		"error.self_disable":   "Нельзя отключить собственную учётную запись.",
+
+		"users.title":           "Пользователи",
+		"users.name":            "Имя",
+		"users.role":            "Роль",
+		"users.queues":          "Очереди",
+		"users.queues.all":      "все",
+		"users.state":           "Состояние",
+		"users.active":          "активен",
+		"users.disabled":        "отключён",
+		"users.last_seen":       "Был в панели",
+		"users.never":           "никогда",
+		"users.you":             "вы",
+		"users.add":             "Добавить пользователя",
+		"users.password":        "Пароль",
+		"users.password.hint":   "Не короче 10 символов.",
+		"users.create":          "Добавить",
+		"users.disable":         "Отключить",
+		"users.enable":          "Включить",
+		"users.disable.confirm": "Отключить %s? Все его сеансы сразу завершатся.",
+	},
+}
+
+// jsKeys are the texts the panel's scripts need, handed to them as JSON.
+var jsKeys = []string{"sla.overdue", "unit.d", "unit.h", "unit.m", "unit.s", "queue.live", "queue.offline"}
+
+// tr returns the text of key in lang with args filled in. An unknown key
+// comes back as itself, which a test would notice.
+func tr(lang, key string, args ...any) string {
+	s, ok := translations[lang][key]
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// jsTexts returns the texts the scripts need, in lang.
+func jsTexts(lang string) map[string]string {
+	out := make(map[string]string, len(jsKeys))
+	for _, k := range jsKeys {
+		out[k] = tr(lang, k)
+	}
+	return out
+}
+
+// pageLang is the language to show the panel in: the user's choice, else
+// what the browser prefers.
+func pageLang(c *gin.Context) string {
+	if u := auth.CurrentUser(c); u != nil && validLang(u.Lang) {
+		return u.Lang
+	}
+	return browserLang(c.GetHeader("Accept-Language"))
+}
+
+// validLang reports whether the panel speaks lang.
+func validLang(lang string) bool {
+	return lang == langEN || lang == langRU
+}
+
+// browserLang picks ru or en from an Accept-Language header: whichever of
+// the two the browser rates higher, earlier on a tie; en when it names
+// neither.
+func browserLang(header string) string {
+	best, bestQ := langEN, 0.0
+	for _, part := range strings.Split(header, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		if !validLang(primary) {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				continue
+			}
+			q = f
+		}
+		if q > bestQ {
+			best, bestQ = primary, q
+		}
+	}
+	return best
+}
+
+// errorTitle is the headline shown above an error's message.
+func errorTitle(lang string, err error) string {
+	code := dialog.ErrorCode(err)
+	switch code {
+	case dialog.ECONFLICT, dialog.EINVALID, dialog.ENOTFOUND, dialog.ETOOLARGE, dialog.EFORBIDDEN,
+		dialog.EUNAUTHORIZED, dialog.ERATELIMIT, dialog.EUNAVAILABLE:
+		return tr(lang, "error."+code)
+	}
+	return tr(lang, "error.internal")
+}
+
+// errorText is an error's message as the panel shows it: the safe message
+// of a *dialog.Error, and a general apology for anything else.
+func errorText(lang string, err error) string {
+	if code := dialog.ErrorCode(err); code == dialog.EINTERNAL {
+		return tr(lang, "error.internal.text")
+	}
+	return dialog.ErrorMessage(err)
+}
+
+// panelError returns an error with the text of key in lang, for problems
+// the panel itself finds in a request.
+func panelError(code, lang, key string, args ...any) error {
+	return &dialog.Error{Code: code, Message: tr(lang, key, args...)}
+}

@@ -1,0 +1,114 @@
+package panel
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/intents"
+)
+
+func TestTranslationsComplete(t *testing.T) {
+	for key, en := range translations[langEN] {
+		ru, ok := translations[langRU][key]
+		switch {
+		case !ok:
+			t.Errorf("%s has no Russian text", key)
+		case en == "" || ru == "":
+			t.Errorf("%s is empty in a language", key)
+		case strings.Count(en, "%") != strings.Count(ru, "%"):
+			t.Errorf("%s takes different arguments: %q, %q", key, en, ru)
+		}
+	}
+	for key := range translations[langRU] {
+		if _, ok := translations[langEN][key]; !ok {
+			t.Errorf("%s has no English text", key)
+		}
+	}
+}
+
+// usedKey finds the keys the templates and the Go code look up literally.
+var usedKey = regexp.MustCompile(`(?:\bt [$.\w]+ |\btr\([\w.]+, |panelError\([\w.]+, [\w.()]+, )"([^"]+)"[^+]`)
+
+func TestEveryTextTranslated(t *testing.T) {
+	used := map[string]bool{}
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.go") ||
+			!strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, ".html") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		for _, m := range usedKey.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(used) < 50 {
+		t.Fatalf("found only %d keys in use: the pattern is broken", len(used))
+	}
+	// Keys looked up from values: every value the panel shows.
+	for _, k := range jsKeys {
+		used[k] = true
+	}
+	for _, s := range []string{stateWaiting, stateMine, stateOpen, stateClosed} {
+		used["state."+s] = true
+	}
+	for _, p := range []string{intents.PriorityUrgent, intents.PriorityHigh, intents.PriorityNormal, intents.PriorityLow} {
+		used["priority."+p] = true
+	}
+	for _, s := range []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned, dialog.TicketClosed} {
+		used["status."+string(s)] = true
+	}
+	for _, r := range []string{dialog.ReasonNoMatch, dialog.ReasonIntent, dialog.ReasonNotHelpful, dialog.ReasonCustomerAsk} {
+		used["reason."+r] = true
+	}
+	for _, r := range roles {
+		used["role."+string(r)] = true
+	}
+	for _, a := range []dialog.Author{dialog.AuthorCustomer, dialog.AuthorBot, dialog.AuthorAgent, dialog.AuthorSystem, dialog.AuthorNote} {
+		used["author."+string(a)] = true
+	}
+	for _, code := range []string{dialog.ECONFLICT, dialog.EINVALID, dialog.ENOTFOUND, dialog.ETOOLARGE, dialog.EFORBIDDEN,
+		dialog.EUNAUTHORIZED, dialog.ERATELIMIT, dialog.EUNAVAILABLE, dialog.EINTERNAL} {
+		used["error."+code] = true
+	}
+	for _, u := range []string{"d", "h", "m", "s"} {
+		used["unit."+u] = true
+	}
+	for key := range used {
+		if _, ok := translations[langEN][key]; !ok {
+			t.Errorf("%q is used but has no text", key)
+		}
+	}
+	for key := range translations[langEN] {
+		if !used[key] {
+			t.Errorf("%q has a text but is not used", key)
+		}
+	}
+}
+
+func TestBrowserLang(t *testing.T) {
+	for _, c := range []struct{ header, want string }{
+		{"", "en"},
+		{"ru", "ru"},
+		{"ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "ru"},
+		{"en-GB,en;q=0.9,ru;q=0.8", "en"},
+		{"de-DE,de;q=0.9,ru;q=0.5,en;q=0.3", "ru"},
+		{"en;q=0.5,ru;q=0.6", "ru"},
+		{"RU-ru", "ru"},
+		{"ru;q=0", "en"},
+		{"ru;q=bogus", "en"},
+		{"fr, de", "en"},
+	} {
+		if got := browserLang(c.header); got != c.want {
+			t.Errorf("browserLang(%q) = %q, want %q", c.header, got, c.want)
+		}
+	}
+}

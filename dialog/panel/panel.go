@@ -1,0 +1,123 @@
+// Package panel is the agents' web panel: the ticket queue, the ticket view
+// with its transcript and actions, live updates over Server-Sent Events,
+// and user administration. Pages are rendered on the server with
+// html/template; a little JavaScript only makes them live.
+package panel
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/broker"
+	"github.com/firstline-support/firstline/kb"
+)
+
+// Panel serves the agents' web panel under /panel.
+type Panel struct {
+	engine *dialog.Engine
+	store  dialog.Store
+	kb     *kb.Holder
+	auth   *auth.Service
+	events *broker.Broker
+	log    *slog.Logger
+	pages  *pages
+	static *staticFiles
+
+	// closed ends the live event streams, which would otherwise keep a
+	// server shutdown waiting for them.
+	closed    chan struct{}
+	closeOnce sync.Once
+	// heartbeat is how often an idle event stream sends a comment, so
+	// that proxies and the browser see it is alive.
+	heartbeat time.Duration
+}
+
+// New returns the panel over the engine, answering with canned replies
+// from the knowledge base in holder, identifying users with auth and
+// streaming the changes events publishes. It parses every page template,
+// so a broken template fails here rather than on a request.
+func New(engine *dialog.Engine, holder *kb.Holder, auth *auth.Service, events *broker.Broker, log *slog.Logger) (*Panel, error) {
+	static, err := loadStatic()
+	if err != nil {
+		return nil, fmt.Errorf("panel: %w", err)
+	}
+	pages, err := parsePages(static)
+	if err != nil {
+		return nil, fmt.Errorf("panel: %w", err)
+	}
+	return &Panel{
+		engine:    engine,
+		store:     engine.Store(),
+		kb:        holder,
+		auth:      auth,
+		events:    events,
+		log:       log,
+		pages:     pages,
+		static:    static,
+		closed:    make(chan struct{}),
+		heartbeat: 25 * time.Second,
+	}, nil
+}
+
+// Close ends every open live event stream and refuses new ones. Call it
+// when the server shuts down (http.Server.RegisterOnShutdown), since
+// Shutdown waits for streams that would otherwise never end.
+func (p *Panel) Close() {
+	p.closeOnce.Do(func() { close(p.closed) })
+}
+
+// Routes registers the panel's pages under /panel. Everything but the
+// login page and the static files needs a logged-in user; changes need a
+// role that may make them, and no request that changes anything is
+// accepted from another site. Like the tickets API, it needs the router to
+// run the auth service's Middleware first, which identifies the caller.
+func (p *Panel) Routes(r gin.IRouter) {
+	g := r.Group("/panel", securityHeaders)
+	g.GET("/static/*file", p.serveStatic)
+
+	site := g.Group("", p.auth.CrossOriginGuard())
+	site.GET("/login", p.loginPage)
+	site.POST("/login", p.login)
+
+	in := site.Group("", auth.Require())
+	in.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, homePath) })
+	in.POST("/logout", p.logout)
+	in.GET("/queue", p.queuePage)
+	in.GET("/queue/list", p.queueList)
+	in.GET("/tickets/:number", p.ticketPage)
+	in.GET("/tickets/:number/transcript", p.transcript)
+	in.GET("/events", p.stream)
+	in.POST("/settings/lang", p.setLang)
+
+	work := in.Group("/tickets/:number", auth.Require(dialog.RoleAgent, dialog.RoleAdmin))
+	work.POST("/take", p.take)
+	work.POST("/reply", p.reply)
+	work.POST("/note", p.note)
+	work.POST("/transfer", p.transfer)
+	work.POST("/close", p.closeTicket)
+
+	admin := in.Group("/admin", auth.Require(dialog.RoleAdmin))
+	admin.GET("/users", p.usersPage)
+	admin.POST("/users", p.addUser)
+	admin.POST("/users/:name/disable", p.disableUser)
+	admin.POST("/users/:name/enable", p.enableUser)
+}
+
+// securityHeaders keeps the panel's pages from running anything but the
+// panel's own scripts, from being framed, and from being cached.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store") // the static handler overrides this for its files
+	c.Next()
+}
