@@ -327,6 +327,9 @@ func (at *agentTurn) send(author Author, name, text string, buttons []string) (*
 	if err := at.tx.AddMessage(at.ctx, m); err != nil {
 		return nil, err
 	}
+	if err := at.e.queueDelivery(at.ctx, at.tx, at.conv, m); err != nil {
+		return nil, err
+	}
 	at.events = append(at.events, Event{Kind: EventMessage, ConversationID: at.conv.ID,
 		TicketID: at.ticket.ID, TicketNumber: at.ticket.Number, Queue: at.ticket.Queue})
 	return m, nil

@@ -92,6 +92,9 @@ type Message struct {
 	Intent         string  // for bot answers: the intent answered
 	Confidence     float64 // for bot answers: the matcher's confidence
 	CreatedAt      time.Time
+	// Attachments are the files that came with a customer's message;
+	// filled by the engine on the way in, and by readers that ask for them.
+	Attachments []*Attachment
 }
 
 // TicketStatus is where a ticket stands.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,6 +43,11 @@ type Config struct {
 	// online.
 	AutoAssign   bool
 	OnlineWithin time.Duration
+	// PushChannels are the channels whose customers get outbound messages
+	// pushed to them (Telegram, WhatsApp): every message to such a customer
+	// is queued in the outbox in the same transaction that writes it. The
+	// web chat is not one: its page fetches messages itself.
+	PushChannels []string
 }
 
 // SLA is how soon a ticket must get its first agent reply and be resolved.
@@ -73,7 +79,10 @@ type Inbound struct {
 	ChatID       string // the channel's id of the chat
 	ExternalID   string // the channel's id of the message, for deduplication; may be empty
 	CustomerName string // the customer's display name, when the channel knows it
-	Text         string
+	Text         string // may be empty when the message has attachments
+	// Attachments are files that came with the message (photos,
+	// documents, voice), with their data.
+	Attachments []*Attachment
 }
 
 // Outcome is what handling one inbound message produced.
@@ -187,7 +196,7 @@ func validateInbound(in Inbound, text string) error {
 		return Errorf(EINVALID, "chat id is required")
 	case !utf8.ValidString(in.Text):
 		return Errorf(EINVALID, "text is not valid UTF-8")
-	case text == "":
+	case text == "" && len(in.Attachments) == 0:
 		return Errorf(EINVALID, "text is empty")
 	case utf8.RuneCountInString(in.Text) > MaxTextLength:
 		return Errorf(ETOOLARGE, "text is longer than %d characters", MaxTextLength)
@@ -247,6 +256,24 @@ func TicketStatusText(set *intents.Set, t *Ticket, lang string) string {
 		name = intents.MsgStatusClosed
 	}
 	return set.Messages.Render(name, lang, nil)
+}
+
+// queueDelivery puts an outbound message in the outbox when the
+// conversation's channel pushes messages to customers. Customers' own
+// messages and internal notes are never delivered.
+func (e *Engine) queueDelivery(ctx context.Context, tx Tx, conv *Conversation, m *Message) error {
+	if m.Author == AuthorCustomer || m.Author == AuthorNote || !slices.Contains(e.cfg.PushChannels, conv.Channel) {
+		return nil
+	}
+	return tx.EnqueueOutbox(ctx, &OutboxItem{
+		MessageID:      m.ID,
+		ConversationID: conv.ID,
+		Channel:        conv.Channel,
+		ChatID:         conv.ChatID,
+		Text:           m.Text,
+		Buttons:        m.Buttons,
+		NextAttemptAt:  m.CreatedAt,
+	})
 }
 
 // now returns the current time in UTC, to the microsecond the stores keep.

@@ -70,6 +70,20 @@ type Queries interface {
 	Session(ctx context.Context, tokenHash string) (*Session, error)
 	// UserByAPIToken returns the user an API token (by hash) belongs to.
 	UserByAPIToken(ctx context.Context, tokenHash string) (*User, error)
+
+	// Message returns one message by id.
+	Message(ctx context.Context, id int64) (*Message, error)
+	// Attachments lists the attachments of the given messages, without
+	// their data, in id order.
+	Attachments(ctx context.Context, messageIDs []int64) ([]*Attachment, error)
+	// Attachment returns one attachment with its data.
+	Attachment(ctx context.Context, id int64) (*Attachment, error)
+
+	// PendingInbox lists a channel's unprocessed inbox items, oldest first
+	// (by ExternalID as a number when it is one, then as text).
+	PendingInbox(ctx context.Context, channel string, limit int) ([]*InboxItem, error)
+	// OutboxBacklog counts pending outbox items per channel.
+	OutboxBacklog(ctx context.Context) (map[string]int, error)
 }
 
 // Tx is one read-write transaction. Everything written through a Tx becomes
@@ -111,6 +125,32 @@ type Tx interface {
 	// DeleteExpiredSessions removes sessions that expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error
 	CreateAPIToken(ctx context.Context, t *APIToken) error
+
+	// AddAttachment stores a file of a message and sets a.ID and
+	// a.CreatedAt.
+	AddAttachment(ctx context.Context, a *Attachment) error
+
+	// SaveInbox stores an update unless one with the same (Channel,
+	// ExternalID) is there already; it reports whether it stored it.
+	SaveInbox(ctx context.Context, item *InboxItem) (bool, error)
+	// MarkInboxProcessed records that the update was handled.
+	MarkInboxProcessed(ctx context.Context, channel, externalID string, at time.Time) error
+
+	// EnqueueOutbox stores an outbound delivery and sets item.ID,
+	// item.CreatedAt and, when empty, item.Status (pending).
+	EnqueueOutbox(ctx context.Context, item *OutboxItem) error
+	// ClaimOutbox returns up to limit pending items of a channel that are
+	// due at now: for each chat only its oldest pending item (so a chat's
+	// messages go out in order), and only if no sender holds it. It marks
+	// them held until now+lease, so that concurrent senders never take the
+	// same item.
+	ClaimOutbox(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]*OutboxItem, error)
+	// UpdateOutbox saves an item's status, parts sent, attempts, next
+	// attempt, claim, last error and sent time.
+	UpdateOutbox(ctx context.Context, item *OutboxItem) error
+	// BlockOutboxChat marks every pending item of a chat blocked (the
+	// customer blocked the bot).
+	BlockOutboxChat(ctx context.Context, channel, chatID string) error
 }
 
 // Store is durable storage of conversations, messages and tickets.

@@ -64,7 +64,17 @@ func (t *turn) receive(in Inbound, cmd, text string) error {
 		Text:           in.Text,
 		Lang:           t.lang,
 	}
-	return t.tx.AddMessage(t.ctx, t.in)
+	if err := t.tx.AddMessage(t.ctx, t.in); err != nil {
+		return err
+	}
+	for _, a := range in.Attachments {
+		a.MessageID = t.in.ID
+		if err := t.tx.AddAttachment(t.ctx, a); err != nil {
+			return err
+		}
+		t.in.Attachments = append(t.in.Attachments, a)
+	}
+	return nil
 }
 
 // respond decides what the bot does with the message.
@@ -469,6 +479,9 @@ func (t *turn) reply(author Author, text string, buttons []string, intent string
 		Confidence:     confidence,
 	}
 	if err := t.tx.AddMessage(t.ctx, m); err != nil {
+		return nil, err
+	}
+	if err := t.e.queueDelivery(t.ctx, t.tx, t.conv, m); err != nil {
 		return nil, err
 	}
 	t.replies = append(t.replies, m)

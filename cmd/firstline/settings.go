@@ -37,6 +37,18 @@ type settings struct {
 	// always when SecureCookies, otherwise only over TLS.
 	SessionTTL    time.Duration
 	SecureCookies bool
+	// Telegram is on when it has a token; WhatsApp when enabled (and
+	// paired with `firstline whatsapp pair`).
+	Telegram telegramSettings
+	WhatsApp bool
+}
+
+// telegramSettings configure the Telegram channel.
+type telegramSettings struct {
+	Token         string // FIRSTLINE_TELEGRAM_TOKEN
+	APIURL        string // FIRSTLINE_TELEGRAM_API_URL; the Bot API server
+	WebhookURL    string // FIRSTLINE_TELEGRAM_WEBHOOK_URL; empty for long polling
+	WebhookSecret string // FIRSTLINE_TELEGRAM_WEBHOOK_SECRET
 }
 
 // fileConfig is the layout of configs/firstline.yaml.
@@ -69,6 +81,15 @@ type fileConfig struct {
 		SessionTTL    time.Duration `yaml:"session_ttl"`
 		SecureCookies bool          `yaml:"secure_cookies"`
 	} `yaml:"panel"`
+	Telegram struct {
+		Token         string `yaml:"token"`
+		APIURL        string `yaml:"api_url"`
+		WebhookURL    string `yaml:"webhook_url"`
+		WebhookSecret string `yaml:"webhook_secret"`
+	} `yaml:"telegram"`
+	WhatsApp struct {
+		Enabled bool `yaml:"enabled"`
+	} `yaml:"whatsapp"`
 }
 
 // slaConfig is one priority's deadlines in the config file.
@@ -120,6 +141,22 @@ func parseSettings(fs *flag.FlagSet, args []string, which int, getenv func(strin
 	s.Addr = first(deref(addr), getenv("FIRSTLINE_ADDR"), s.Addr)
 	s.DataDir = first(deref(data), getenv("FIRSTLINE_DATA"), s.DataDir)
 	s.IntentsDir = first(deref(intentsDir), getenv("FIRSTLINE_INTENTS"), s.IntentsDir)
+	tg := &s.Telegram
+	tg.Token = first(getenv("FIRSTLINE_TELEGRAM_TOKEN"), tg.Token)
+	tg.APIURL = first(getenv("FIRSTLINE_TELEGRAM_API_URL"), tg.APIURL)
+	tg.WebhookURL = first(getenv("FIRSTLINE_TELEGRAM_WEBHOOK_URL"), tg.WebhookURL)
+	tg.WebhookSecret = first(getenv("FIRSTLINE_TELEGRAM_WEBHOOK_SECRET"), tg.WebhookSecret)
+	if tg.WebhookURL != "" && tg.WebhookSecret == "" {
+		return nil, fmt.Errorf("telegram.webhook_url needs telegram.webhook_secret (or FIRSTLINE_TELEGRAM_WEBHOOK_SECRET)")
+	}
+	// Messages to customers of these channels go through the outbox.
+	s.Dialog.PushChannels = nil
+	if tg.Token != "" {
+		s.Dialog.PushChannels = append(s.Dialog.PushChannels, "telegram")
+	}
+	if s.WhatsApp {
+		s.Dialog.PushChannels = append(s.Dialog.PushChannels, "whatsapp")
+	}
 	return s, nil
 }
 
@@ -193,6 +230,13 @@ func readConfig(path string, required bool) (*settings, error) {
 		},
 		SessionTTL:    c.Panel.SessionTTL,
 		SecureCookies: c.Panel.SecureCookies,
+		Telegram: telegramSettings{
+			Token:         c.Telegram.Token,
+			APIURL:        c.Telegram.APIURL,
+			WebhookURL:    c.Telegram.WebhookURL,
+			WebhookSecret: c.Telegram.WebhookSecret,
+		},
+		WhatsApp: c.WhatsApp.Enabled,
 	}, nil
 }
 

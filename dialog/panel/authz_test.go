@@ -33,6 +33,7 @@ var routeAccess = map[string]access{
 	"GET /panel/tickets/:number":            {303, 200, 200, 200},
 	"GET /panel/tickets/:number/transcript": {303, 200, 200, 200},
 	"GET /panel/events":                     {303, 200, 200, 200},
+	"GET /panel/attachments/:id":            {303, 404, 404, 404},
 	"POST /panel/settings/lang":             {401, 400, 400, 400},
 
 	"POST /panel/tickets/:number/take":     {401, 400, 400, 403},
@@ -71,7 +72,7 @@ func (w cancelOnWrite) WriteString(s string) (int, error) {
 func TestAuthorization(t *testing.T) {
 	h := newHarness(t)
 	tk := h.escalate("c1", "Anna Petrova")
-	params := map[string]string{":number": tk.Number, ":name": "nobody", "*file": "/panel.css"}
+	params := map[string]string{":number": tk.Number, ":name": "nobody", "*file": "/panel.css", ":id": "999"}
 	users := map[string]string{"agent": "anna", "admin": "root", "analyst": "nina"}
 
 	// send makes one request as role ("" for nobody), with a fresh session

@@ -77,9 +77,12 @@ var translations = map[string]map[string]string{
 		"priority.normal": "normal",
 		"priority.low":    "low",
 
-		"status.queued":   "waiting",
-		"status.assigned": "in work",
-		"status.closed":   "closed",
+		"attachment.photo":    "photo",
+		"attachment.document": "document",
+		"attachment.voice":    "voice message",
+		"status.queued":       "waiting",
+		"status.assigned":     "in work",
+		"status.closed":       "closed",
 
 		"reason.no_match":     "no match",
 		"reason.intent":       "topic",
@@ -241,9 +244,12 @@ var translations = map[string]map[string]string{
 		"priority.normal": "обычный",
 		"priority.low":    "низкий",
 
-		"status.queued":   "ждёт",
-		"status.assigned": "в работе",
-		"status.closed":   "закрыто",
+		"attachment.photo":    "фото",
+		"attachment.document": "документ",
+		"attachment.voice":    "голосовое сообщение",
+		"status.queued":       "ждёт",
+		"status.assigned":     "в работе",
+		"status.closed":       "закрыто",
 
 		"reason.no_match":     "не понял",
 		"reason.intent":       "тема",

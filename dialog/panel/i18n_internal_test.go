@@ -79,6 +79,9 @@ func TestEveryTextTranslated(t *testing.T) {
 		dialog.EUNAUTHORIZED, dialog.ERATELIMIT, dialog.EUNAVAILABLE, dialog.EINTERNAL} {
 		used["error."+code] = true
 	}
+	for _, k := range []string{dialog.AttachmentPhoto, dialog.AttachmentDocument, dialog.AttachmentVoice} {
+		used["attachment."+k] = true
+	}
 	for _, u := range []string{"d", "h", "m", "s"} {
 		used["unit."+u] = true
 	}

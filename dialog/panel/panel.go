@@ -94,6 +94,7 @@ func (p *Panel) Routes(r gin.IRouter) {
 	in.GET("/tickets/:number", p.ticketPage)
 	in.GET("/tickets/:number/transcript", p.transcript)
 	in.GET("/events", p.stream)
+	in.GET("/attachments/:id", p.attachment)
 	in.POST("/settings/lang", p.setLang)
 
 	work := in.Group("/tickets/:number", auth.Require(dialog.RoleAgent, dialog.RoleAdmin))

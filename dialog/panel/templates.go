@@ -80,6 +80,8 @@ func templateFuncs(static *staticFiles) template.FuncMap {
 		"due":      dueText,
 		"dueClass": dueClass,
 		"pct":      func(f float64) int { return int(math.Round(f * 100)) },
+		"inline":   isInlineImage,
+		"size":     formatSize,
 		"bar":      barClass,
 		"jsTexts":  jsTexts,
 		"join":     strings.Join,
@@ -133,6 +135,17 @@ func dueClass(due, now time.Time) string {
 
 // formatDuration writes d in the two largest units: "2d 4h", "3h 12m",
 // "12m 30s" (with seconds) or "12m". panel.js formats the same way.
+// formatSize prints a file size for people: 812 B, 14 KB, 3.2 MB.
+func formatSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%d KB", (n+1<<9)>>10)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}
+
 func formatDuration(lang string, d time.Duration, seconds bool) string {
 	d = d.Truncate(time.Second)
 	days := int(d / (24 * time.Hour))

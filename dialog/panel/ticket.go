@@ -129,6 +129,9 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get transcript of ticket %s: %w", t.Number, err)
 	}
+	if err := p.withAttachments(ctx, msgs); err != nil {
+		return nil, err
+	}
 	all, err := p.store.Tickets(ctx, dialog.TicketFilter{ConversationID: t.ConversationID})
 	if err != nil {
 		return nil, fmt.Errorf("get tickets of conversation %d: %w", t.ConversationID, err)
@@ -291,6 +294,10 @@ func (p *Panel) transcript(c *gin.Context) {
 	msgs, err := p.store.Messages(ctx, dialog.MessageFilter{ConversationID: t.ConversationID, AfterID: after})
 	if err != nil {
 		p.fail(c, fmt.Errorf("get transcript of ticket %s: %w", t.Number, err))
+		return
+	}
+	if err := p.withAttachments(ctx, msgs); err != nil {
+		p.fail(c, err)
 		return
 	}
 	var tickets []*dialog.Ticket

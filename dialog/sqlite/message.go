@@ -14,6 +14,19 @@ import (
 const messageColumns = `id, conversation_id, ticket_id, author, author_name, external_id,
 	reply_to, text, buttons, lang, intent, confidence, created_at`
 
+// Message returns the message with the given id. Its Attachments are left
+// empty: read them with Attachments.
+func (q queries) Message(ctx context.Context, id int64) (*dialog.Message, error) {
+	row := q.q.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, id)
+	m, err := scanMessage(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dialog.Errorf(dialog.ENOTFOUND, "message %d not found", id)
+	} else if err != nil {
+		return nil, storeErr(fmt.Sprintf("get message %d", id), err)
+	}
+	return m, nil
+}
+
 // MessageByExternalID returns the message a channel delivered with the
 // given id into a conversation.
 func (q queries) MessageByExternalID(ctx context.Context, conversationID int64, externalID string) (*dialog.Message, error) {

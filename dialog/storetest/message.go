@@ -285,3 +285,40 @@ func testMessagePublic(t *testing.T, s dialog.Store) {
 		})
 	}
 }
+
+func testMessageByID(t *testing.T, s dialog.Store) {
+	ctx := t.Context()
+	c := ensure(t, s, "telegram", "42")
+	in := addMessage(t, s, &dialog.Message{
+		ConversationID: c.ID,
+		Author:         dialog.AuthorCustomer,
+		ExternalID:     "7",
+		Text:           "Где мой заказ?",
+		Lang:           "ru",
+	})
+	out := addMessage(t, s, &dialog.Message{
+		ConversationID: c.ID,
+		Author:         dialog.AuthorBot,
+		ReplyTo:        in.ID,
+		Text:           "Заказ уже в пути.",
+		Buttons:        []string{"Спасибо"},
+		Lang:           "ru",
+		Intent:         "order.status",
+		Confidence:     0.75,
+	})
+	for _, want := range []*dialog.Message{in, out} {
+		got, err := s.Message(ctx, want.ID)
+		if err != nil {
+			t.Fatalf("Message(%d): %v", want.ID, err)
+		}
+		checkMessage(t, want.Text, got, want)
+		update(t, s, func(tx dialog.Tx) error {
+			got, err := tx.Message(ctx, want.ID)
+			if err != nil {
+				return err
+			}
+			checkMessage(t, want.Text+" in a transaction", got, want)
+			return nil
+		})
+	}
+}

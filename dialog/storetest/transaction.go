@@ -47,6 +47,14 @@ func testNotFound(t *testing.T, s dialog.Store) {
 			_, err := q.MessageByExternalID(ctx, c.ID, "")
 			return err
 		}},
+		{"Message", func(ctx context.Context, q dialog.Queries) error {
+			_, err := q.Message(ctx, 12345)
+			return err
+		}},
+		{"Attachment", func(ctx context.Context, q dialog.Queries) error {
+			_, err := q.Attachment(ctx, 12345)
+			return err
+		}},
 		{"Ticket", func(ctx context.Context, q dialog.Queries) error {
 			_, err := q.Ticket(ctx, 12345)
 			return err
