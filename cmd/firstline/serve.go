@@ -16,6 +16,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/bots"
+	"github.com/firstline-support/firstline/bots/outbox"
+	"github.com/firstline-support/firstline/bots/telegram"
 	"github.com/firstline-support/firstline/bots/webchat"
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/api"
@@ -52,6 +54,20 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}
 
 	channels := []bots.Channel{webchat.New(app.engine, s.Title, log)}
+	var senders []bots.Sender // channels that push to customers, through the outbox
+	if s.Telegram.Token != "" {
+		tg, err := telegram.New(telegram.Config{
+			Token:         s.Telegram.Token,
+			APIURL:        s.Telegram.APIURL,
+			WebhookURL:    s.Telegram.WebhookURL,
+			WebhookSecret: s.Telegram.WebhookSecret,
+		}, app.engine, app.store, log)
+		if err != nil {
+			return err
+		}
+		channels = append(channels, tg)
+		senders = append(senders, tg)
+	}
 	router := newRouter(log, app.store)
 	router.Use(users.Middleware()) // identifies the caller; routes that need one add auth.Require
 	for _, ch := range channels {
@@ -90,6 +106,15 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 				log.Error("channel stopped", "channel", ch.Name(), "err", err)
 			}
 		})
+	}
+	var dispatchers []*outbox.Dispatcher
+	for _, snd := range senders {
+		d := outbox.New(app.store, snd, outbox.Options{}, log)
+		dispatchers = append(dispatchers, d)
+		wg.Go(func() { d.Run(ctx) })
+	}
+	if len(dispatchers) > 0 {
+		wg.Go(func() { wakeOnMessages(ctx, app.broker, dispatchers) })
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -165,6 +190,26 @@ func openStore(ctx context.Context, s *settings, log *slog.Logger) (*sqlite.DB, 
 func (a *app) close() {
 	a.store.Close()
 	a.holder.Close()
+}
+
+// wakeOnMessages wakes the outbox dispatchers whenever a message is
+// committed, so replies go out at once rather than at the next poll.
+func wakeOnMessages(ctx context.Context, events *broker.Broker, dispatchers []*outbox.Dispatcher) {
+	ch, cancel := events.Subscribe()
+	defer cancel()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-ch:
+			if e.Kind != dialog.EventMessage {
+				continue
+			}
+			for _, d := range dispatchers {
+				d.Wake()
+			}
+		}
+	}
 }
 
 // reloadOnHangup reloads the knowledge base on SIGHUP until ctx is done.
