@@ -106,6 +106,20 @@ func waitText(t *testing.T, ctx context.Context, sel, want string) {
 	t.Fatalf("%s never showed %q; it shows %q", sel, want, got)
 }
 
+// waitJS waits until a JavaScript expression is true in the page, asking
+// again every 100 ms like waitText.
+func waitJS(t *testing.T, ctx context.Context, expr, what string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`Boolean(`+expr+`)`)); err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("never saw %s", what)
+}
+
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "<", `\x3c`)

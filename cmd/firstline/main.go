@@ -10,6 +10,7 @@
 //	firstline test      run the test cases kept in the intents YAML
 //	firstline migrate   apply database migrations and exit
 //	firstline user      manage the accounts of agents, admins and analysts
+//	firstline whatsapp  link a WhatsApp account, show its status, unlink it
 package main
 
 import (
@@ -33,6 +34,7 @@ Usage:
   firstline test      [--config FILE] [--intents DIR]
   firstline migrate   [--config FILE] [--data DIR]
   firstline user      add|list|disable|enable|passwd|token  (see "firstline user help")
+  firstline whatsapp  pair|status|logout  (see "firstline whatsapp help")
 
 Every flag has an environment variable: FIRSTLINE_CONFIG, FIRSTLINE_INTENTS,
 FIRSTLINE_DATA, FIRSTLINE_ADDR. Flags win over the environment, the
@@ -71,6 +73,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"test":     cmdTest,
 		"migrate":  cmdMigrate,
 		"user":     cmdUser,
+		"whatsapp": cmdWhatsapp,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -146,10 +146,7 @@ func TestAgentFlowInBrowser(t *testing.T) {
 		t.Errorf("after the rating the conversation is %s, want back with the bot", r.State)
 	}
 	// The rating shows on the ticket live.
-	waitText(t, ctx, "#summary", "5")
-	if n := evalString(t, ctx, `String(document.querySelectorAll("#summary .csat-5").length)`); n != "1" {
-		t.Errorf("the customer's rating is not on the ticket")
-	}
+	waitJS(t, ctx, `document.querySelectorAll("#summary .csat-5").length === 1`, "the customer's rating on the ticket")
 }
 
 // TestPanelLoginRequired checks the panel sends a visitor without a

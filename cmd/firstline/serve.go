@@ -19,6 +19,7 @@ import (
 	"github.com/firstline-support/firstline/bots/outbox"
 	"github.com/firstline-support/firstline/bots/telegram"
 	"github.com/firstline-support/firstline/bots/webchat"
+	"github.com/firstline-support/firstline/bots/whatsapp"
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/api"
 	"github.com/firstline-support/firstline/dialog/auth"
@@ -67,6 +68,16 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		}
 		channels = append(channels, tg)
 		senders = append(senders, tg)
+	}
+	if s.WhatsApp {
+		client, err := whatsapp.OpenClient(ctx, filepath.Join(s.DataDir, "firstline.db"), log)
+		if err != nil {
+			return err
+		}
+		defer client.Close()
+		wa := whatsapp.New(app.engine, client, whatsapp.Options{}, log)
+		channels = append(channels, wa)
+		senders = append(senders, wa)
 	}
 	router := newRouter(log, app.store)
 	router.Use(users.Middleware()) // identifies the caller; routes that need one add auth.Require

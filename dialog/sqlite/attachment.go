@@ -26,27 +26,11 @@ func (q queries) Attachments(ctx context.Context, messageIDs []int64) ([]*dialog
 		marks[i] = "?"
 		args[i] = id
 	}
-	rows, err := q.q.QueryContext(ctx,
+	return queryAll(ctx, q.q, "list attachments", scanAttachment,
 		`SELECT `+attachmentColumns+` FROM attachments
 		WHERE message_id IN (`+strings.Join(marks, ", ")+`)
 		ORDER BY id`,
 		args...)
-	if err != nil {
-		return nil, storeErr("list attachments", err)
-	}
-	defer rows.Close()
-	var list []*dialog.Attachment
-	for rows.Next() {
-		a, err := scanAttachment(rows)
-		if err != nil {
-			return nil, storeErr("list attachments", err)
-		}
-		list = append(list, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeErr("list attachments", err)
-	}
-	return list, nil
 }
 
 // Attachment returns the attachment with the given id, with its data.

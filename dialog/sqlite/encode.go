@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -76,4 +77,47 @@ func parseList(s string) ([]string, error) {
 // scanner is what *sql.Row and *sql.Rows have in common.
 type scanner interface {
 	Scan(dest ...any) error
+}
+
+// queryAll runs a query and reads every row with scan; op names the
+// operation in errors.
+func queryAll[T any](ctx context.Context, q querier, op string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, storeErr(op, err)
+	}
+	defer rows.Close()
+	var list []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, storeErr(op, err)
+		}
+		list = append(list, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr(op, err)
+	}
+	return list, nil
+}
+
+// countBy runs a query whose rows are (key, count) and returns them as a
+// map.
+func countBy(ctx context.Context, q querier, op, query string, args ...any) (map[string]int, error) {
+	type pair struct {
+		key string
+		n   int
+	}
+	pairs, err := queryAll(ctx, q, op, func(s scanner) (pair, error) {
+		var p pair
+		return p, s.Scan(&p.key, &p.n)
+	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	counts := make(map[string]int, len(pairs))
+	for _, p := range pairs {
+		counts[p.key] = p.n
+	}
+	return counts, nil
 }

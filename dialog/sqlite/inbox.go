@@ -21,39 +21,32 @@ const inboxOrder = `external_id GLOB '*[^0-9]*',
 // PendingInbox lists a channel's unprocessed inbox items, oldest first (see
 // inboxOrder), at most limit of them; a limit of 0 or less is no limit.
 func (q queries) PendingInbox(ctx context.Context, channel string, limit int) ([]*dialog.InboxItem, error) {
-	op := fmt.Sprintf("list pending %s inbox", channel)
-	rows, err := q.q.QueryContext(ctx,
+	return queryAll(ctx, q.q, fmt.Sprintf("list pending %s inbox", channel), scanInbox,
 		`SELECT channel, external_id, received_at, processed_at, payload FROM inbox
 		WHERE channel = ? AND processed_at IS NULL
 		ORDER BY `+inboxOrder+`
 		LIMIT ?`,
 		channel, sqlLimit(limit))
+}
+
+// scanInbox reads a row of an inbox query.
+func scanInbox(s scanner) (*dialog.InboxItem, error) {
+	var (
+		item        dialog.InboxItem
+		receivedAt  string
+		processedAt sql.NullString
+	)
+	err := s.Scan(&item.Channel, &item.ExternalID, &receivedAt, &processedAt, &item.Payload)
 	if err != nil {
-		return nil, storeErr(op, err)
+		return nil, err
 	}
-	defer rows.Close()
-	var list []*dialog.InboxItem
-	for rows.Next() {
-		var (
-			item        dialog.InboxItem
-			receivedAt  string
-			processedAt sql.NullString
-		)
-		if err := rows.Scan(&item.Channel, &item.ExternalID, &receivedAt, &processedAt, &item.Payload); err != nil {
-			return nil, storeErr(op, err)
-		}
-		if item.ReceivedAt, err = parseTime(receivedAt); err != nil {
-			return nil, storeErr(op, err)
-		}
-		if item.ProcessedAt, err = parseNullTime(processedAt); err != nil {
-			return nil, storeErr(op, err)
-		}
-		list = append(list, &item)
+	if item.ReceivedAt, err = parseTime(receivedAt); err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, storeErr(op, err)
+	if item.ProcessedAt, err = parseNullTime(processedAt); err != nil {
+		return nil, err
 	}
-	return list, nil
+	return &item, nil
 }
 
 // sqlLimit turns a limit where 0 or less means "none" into SQLite's, where

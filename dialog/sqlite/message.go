@@ -83,23 +83,7 @@ func (q queries) Messages(ctx context.Context, f dialog.MessageFilter) ([]*dialo
 	}
 
 	op := fmt.Sprintf("list messages of conversation %d", f.ConversationID)
-	rows, err := q.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, storeErr(op, err)
-	}
-	defer rows.Close()
-	var list []*dialog.Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, storeErr(op, err)
-		}
-		list = append(list, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeErr(op, err)
-	}
-	return list, nil
+	return queryAll(ctx, q.q, op, scanMessage, query, args...)
 }
 
 // scanMessage reads a row of messageColumns.

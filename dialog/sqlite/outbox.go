@@ -27,28 +27,9 @@ func validOutboxStatus(s dialog.OutboxStatus) bool {
 // OutboxBacklog counts the pending outbox items of each channel. Channels
 // without any are left out.
 func (q queries) OutboxBacklog(ctx context.Context) (map[string]int, error) {
-	rows, err := q.q.QueryContext(ctx,
+	return countBy(ctx, q.q, "count outbox backlog",
 		`SELECT channel, count(*) FROM outbox WHERE status = ? GROUP BY channel`,
 		dialog.OutboxPending)
-	if err != nil {
-		return nil, storeErr("count outbox backlog", err)
-	}
-	defer rows.Close()
-	backlog := map[string]int{}
-	for rows.Next() {
-		var (
-			channel string
-			n       int
-		)
-		if err := rows.Scan(&channel, &n); err != nil {
-			return nil, storeErr("count outbox backlog", err)
-		}
-		backlog[channel] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeErr("count outbox backlog", err)
-	}
-	return backlog, nil
 }
 
 // EnqueueOutbox stores an outbound delivery and sets item.ID,
@@ -110,7 +91,7 @@ func (t *tx) ClaimOutbox(ctx context.Context, channel string, now time.Time, lea
 	// The inner query finds each chat's head, the oldest pending item, by
 	// the outbox_chat index; a head that is not due holds back the rest of
 	// its chat, which keeps the chat's messages in order.
-	rows, err := t.q.QueryContext(ctx,
+	list, err := queryAll(ctx, t.q, fmt.Sprintf("claim %s outbox", channel), scanOutbox,
 		`UPDATE outbox SET claimed_until = ?
 		WHERE id IN (
 			SELECT id FROM outbox
@@ -124,21 +105,8 @@ func (t *tx) ClaimOutbox(ctx context.Context, channel string, now time.Time, lea
 			LIMIT ?)
 		RETURNING `+outboxColumns,
 		formatTime(now.Add(lease)), channel, dialog.OutboxPending, at, at, sqlLimit(limit))
-	op := fmt.Sprintf("claim %s outbox", channel)
 	if err != nil {
-		return nil, storeErr(op, err)
-	}
-	defer rows.Close()
-	var list []*dialog.OutboxItem
-	for rows.Next() {
-		item, err := scanOutbox(rows)
-		if err != nil {
-			return nil, storeErr(op, err)
-		}
-		list = append(list, item)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeErr(op, err)
+		return nil, err
 	}
 	// RETURNING promises no order.
 	slices.SortFunc(list, func(a, b *dialog.OutboxItem) int { return cmp.Compare(a.ID, b.ID) })

@@ -113,23 +113,7 @@ func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.
 		args = append(args, f.Limit)
 	}
 
-	rows, err := q.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, storeErr("list tickets", err)
-	}
-	defer rows.Close()
-	var list []*dialog.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, storeErr("list tickets", err)
-		}
-		list = append(list, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeErr("list tickets", err)
-	}
-	return list, nil
+	return queryAll(ctx, q.q, "list tickets", scanTicket, query, args...)
 }
 
 // scanTicket reads a row of ticketColumns.
@@ -238,28 +222,9 @@ func (t *tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 // OpenTicketLoad counts the tickets each agent has taken and not yet
 // closed. Agents without any are left out.
 func (q queries) OpenTicketLoad(ctx context.Context) (map[string]int, error) {
-	rows, err := q.q.QueryContext(ctx,
+	return countBy(ctx, q.q, "count open tickets",
 		`SELECT assignee, count(*) FROM tickets
 		WHERE status = ? AND assignee <> ''
 		GROUP BY assignee`,
 		dialog.TicketAssigned)
-	if err != nil {
-		return nil, storeErr("count open tickets", err)
-	}
-	defer rows.Close()
-	load := map[string]int{}
-	for rows.Next() {
-		var (
-			assignee string
-			n        int
-		)
-		if err := rows.Scan(&assignee, &n); err != nil {
-			return nil, storeErr("count open tickets", err)
-		}
-		load[assignee] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeErr("count open tickets", err)
-	}
-	return load, nil
 }

@@ -39,23 +39,7 @@ func (q queries) UserByName(ctx context.Context, name string) (*dialog.User, err
 
 // Users lists every user, by name.
 func (q queries) Users(ctx context.Context) ([]*dialog.User, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name`)
-	if err != nil {
-		return nil, storeErr("list users", err)
-	}
-	defer rows.Close()
-	var list []*dialog.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, storeErr("list users", err)
-		}
-		list = append(list, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeErr("list users", err)
-	}
-	return list, nil
+	return queryAll(ctx, q.q, "list users", scanUser, `SELECT `+userColumns+` FROM users ORDER BY name`)
 }
 
 // scanUser reads a row of userColumns.

@@ -1,0 +1,45 @@
+package whatsapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mau.fi/whatsmeow/types"
+
+	"github.com/firstline-support/firstline/bots"
+	"github.com/firstline-support/firstline/dialog"
+)
+
+// sendTimeout bounds one send: the dispatcher retries what does not go out
+// in time.
+const sendTimeout = 30 * time.Second
+
+// ErrNotConnected is returned by Send while the channel is not connected;
+// the dispatcher retries later.
+var ErrNotConnected = errors.New("whatsapp is not connected")
+
+// Send implements bots.Sender: it delivers an outbox item as one text
+// message, its buttons as numbered options. Every failure but a chat id
+// that is not a WhatsApp JID is temporary.
+func (c *Channel) Send(ctx context.Context, item *dialog.OutboxItem) (int, error) {
+	if item.PartsSent >= 1 {
+		return item.PartsSent, nil // a text goes out in one part
+	}
+	to, err := types.ParseJID(item.ChatID)
+	if err != nil || to.User == "" {
+		return 0, bots.Permanent(fmt.Errorf("chat id %q is not a WhatsApp JID", item.ChatID))
+	}
+	if !c.client.IsConnected() {
+		return 0, ErrNotConnected
+	}
+	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	defer cancel()
+	id, err := c.client.SendText(ctx, to, renderButtons(item.Text, item.Buttons))
+	if err != nil {
+		return 0, fmt.Errorf("send to whatsapp chat %s: %w", item.ChatID, err)
+	}
+	c.log.Debug("whatsapp message sent", "chat", item.ChatID, "message", item.MessageID, "whatsapp_id", id)
+	return 1, nil
+}
