@@ -69,13 +69,14 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		channels = append(channels, tg)
 		senders = append(senders, tg)
 	}
+	var wa *whatsapp.Channel
 	if s.WhatsApp {
 		client, err := whatsapp.OpenClient(ctx, filepath.Join(s.DataDir, "firstline.db"), log)
 		if err != nil {
 			return err
 		}
 		defer client.Close()
-		wa := whatsapp.New(app.engine, client, whatsapp.Options{}, log)
+		wa = whatsapp.New(app.engine, client, whatsapp.Options{}, log)
 		channels = append(channels, wa)
 		senders = append(senders, wa)
 	}
@@ -88,6 +89,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	agents, err := panel.New(app.engine, app.holder, users, app.broker, log)
 	if err != nil {
 		return err
+	}
+	if wa != nil {
+		agents.SetWhatsApp(wa) // admins link the account from the panel
 	}
 	agents.Routes(router)
 

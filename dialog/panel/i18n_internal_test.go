@@ -82,6 +82,9 @@ func TestEveryTextTranslated(t *testing.T) {
 	for _, k := range []string{dialog.AttachmentPhoto, dialog.AttachmentDocument, dialog.AttachmentVoice} {
 		used["attachment."+k] = true
 	}
+	for _, st := range []string{"not paired", "connecting", "connected", "logged out", "disconnected"} {
+		used["wa."+st] = true
+	}
 	for _, u := range []string{"d", "h", "m", "s"} {
 		used["unit."+u] = true
 	}

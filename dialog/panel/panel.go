@@ -5,6 +5,7 @@
 package panel
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -37,6 +38,15 @@ type Panel struct {
 	// heartbeat is how often an idle event stream sends a comment, so
 	// that proxies and the browser see it is alive.
 	heartbeat time.Duration
+
+	// whatsapp, when set, is the account admins link on the WhatsApp page;
+	// pairing is the linking in progress. lifetime ends with Close, and
+	// with it a pairing left running; wg waits for it.
+	whatsapp WhatsApp
+	pairing  whatsappPairing
+	lifetime context.Context
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
 }
 
 // New returns the panel over the engine, answering with canned replies
@@ -52,7 +62,10 @@ func New(engine *dialog.Engine, holder *kb.Holder, auth *auth.Service, events *b
 	if err != nil {
 		return nil, fmt.Errorf("panel: %w", err)
 	}
+	lifetime, stop := context.WithCancel(context.Background())
 	return &Panel{
+		lifetime:  lifetime,
+		stop:      stop,
 		engine:    engine,
 		store:     engine.Store(),
 		kb:        holder,
@@ -71,6 +84,10 @@ func New(engine *dialog.Engine, holder *kb.Holder, auth *auth.Service, events *b
 // Shutdown waits for streams that would otherwise never end.
 func (p *Panel) Close() {
 	p.closeOnce.Do(func() { close(p.closed) })
+	if p.stop != nil { // nil in a Panel built without New
+		p.stop()
+	}
+	p.wg.Wait()
 }
 
 // Routes registers the panel's pages under /panel. Everything but the
@@ -109,6 +126,10 @@ func (p *Panel) Routes(r gin.IRouter) {
 	admin.POST("/users", p.addUser)
 	admin.POST("/users/:name/disable", p.disableUser)
 	admin.POST("/users/:name/enable", p.enableUser)
+	admin.GET("/whatsapp", p.whatsappPage)
+	admin.GET("/whatsapp/qr.png", p.whatsappQR)
+	admin.POST("/whatsapp/pair", p.pairWhatsApp)
+	admin.POST("/whatsapp/logout", p.logoutWhatsApp)
 }
 
 // securityHeaders keeps the panel's pages from running anything but the

@@ -19,11 +19,12 @@ var templateFS embed.FS
 // pages are the panel's template sets: each is the shared layout plus one
 // page file, so that every page defines its own "content".
 type pages struct {
-	login  *template.Template
-	queue  *template.Template
-	ticket *template.Template
-	users  *template.Template
-	error  *template.Template
+	login    *template.Template
+	queue    *template.Template
+	ticket   *template.Template
+	users    *template.Template
+	whatsapp *template.Template
+	error    *template.Template
 }
 
 // parsePages parses every page once, at start.
@@ -46,6 +47,7 @@ func parsePages(static *staticFiles) (*pages, error) {
 		{&p.queue, "queue.html"},
 		{&p.ticket, "ticket.html"},
 		{&p.users, "users.html"},
+		{&p.whatsapp, "whatsapp.html"},
 		{&p.error, "error.html"},
 	} {
 		if *s.dst, err = parse(s.page); err != nil {
