@@ -16,9 +16,15 @@ import (
 // in time.
 const sendTimeout = 30 * time.Second
 
-// ErrNotConnected is returned by Send while the channel is not connected;
-// the dispatcher retries later.
+// ErrNotConnected is returned by Send while the channel is not connected.
+// It comes wrapped with a short bots.RetryAfter: nothing can go out until
+// the connection is back, so the dispatcher pauses the channel and tries
+// again soon, instead of backing off for minutes and leaving replies
+// waiting after a reconnect.
 var ErrNotConnected = errors.New("whatsapp is not connected")
+
+// reconnectPoll is how often queued messages are tried while disconnected.
+const reconnectPoll = 5 * time.Second
 
 // Send implements bots.Sender: it delivers an outbox item as one text
 // message, its buttons as numbered options. Every failure but a chat id
@@ -32,7 +38,7 @@ func (c *Channel) Send(ctx context.Context, item *dialog.OutboxItem) (int, error
 		return 0, bots.Permanent(fmt.Errorf("chat id %q is not a WhatsApp JID", item.ChatID))
 	}
 	if !c.client.IsConnected() {
-		return 0, ErrNotConnected
+		return 0, fmt.Errorf("%w: %w", ErrNotConnected, bots.RetryAfter(reconnectPoll))
 	}
 	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
 	defer cancel()

@@ -3,6 +3,7 @@ package whatsapp_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/firstline-support/firstline/bots"
 	"github.com/firstline-support/firstline/bots/whatsapp"
@@ -54,8 +55,9 @@ func TestSend(t *testing.T) {
 			case tt.wantErr == "temporary" && (err == nil || errors.As(err, &permanent) || errors.Is(err, bots.ErrBlocked)):
 				t.Errorf("error %v, want a temporary one", err)
 			}
-			if tt.down && !errors.Is(err, whatsapp.ErrNotConnected) {
-				t.Errorf("error %v, want ErrNotConnected", err)
+			var retry *bots.RetryAfterError
+			if tt.down && (!errors.Is(err, whatsapp.ErrNotConnected) || !errors.As(err, &retry) || retry.After > 10*time.Second) {
+				t.Errorf("error %v, want ErrNotConnected with a short retry", err)
 			}
 			got := h.client.sentMessages()
 			if tt.wantText == "" {
