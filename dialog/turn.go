@@ -205,10 +205,9 @@ func (t *turn) answer(id string, confidence float64, match kb.Result) error {
 func (t *turn) render(templates map[string]*intents.Template) string {
 	tpl := templates[t.lang]
 	for _, l := range intents.Languages {
-		if tpl != nil {
-			break
+		if tpl == nil {
+			tpl = templates[l]
 		}
-		tpl = templates[l]
 	}
 	if tpl == nil {
 		return ""
@@ -216,19 +215,15 @@ func (t *turn) render(templates map[string]*intents.Template) string {
 	return tpl.Render(t.vars())
 }
 
-// clarify asks which of the close candidates the customer meant.
+// clarify asks which of the two best candidates, which the matcher found
+// too close to choose between, the customer meant.
 func (t *turn) clarify(match kb.Result) error {
 	var ids, titles []string
 	for _, c := range match.Candidates {
-		in := t.set.Intent(c.Intent)
-		if in == nil || len(ids) == 3 {
-			continue
+		if in := t.set.Intent(c.Intent); in != nil && len(ids) < 2 {
+			ids = append(ids, c.Intent)
+			titles = append(titles, in.TitleFor(t.lang))
 		}
-		if len(ids) > 0 && match.Top().Confidence-c.Confidence >= clarifySpread(match) {
-			break
-		}
-		ids = append(ids, c.Intent)
-		titles = append(titles, in.TitleFor(t.lang))
 	}
 	if len(ids) < 2 {
 		t.conv.Pending = PendingRephrase
@@ -241,29 +236,15 @@ func (t *turn) clarify(match kb.Result) error {
 	return err
 }
 
-// clarifySpread is how far below the top candidate another candidate may be
-// and still be offered: the gap between the top two, which the matcher
-// already judged close, so that every offered option is as close as the
-// second.
-func clarifySpread(match kb.Result) float64 {
-	if len(match.Candidates) < 2 {
-		return 0
-	}
-	return match.Candidates[0].Confidence - match.Candidates[1].Confidence + 1e-9
-}
-
-// joinOptions reads a list of titles as "A or B" / "A, B или C".
+// joinOptions reads a list of titles as `"A" or "B"` / «А» или «Б».
 func joinOptions(titles []string, lang string) string {
-	or := " or "
+	left, right, or := `"`, `"`, " or "
 	if lang == intents.LangRU {
-		or = " или "
+		left, right, or = "«", "»", " или "
 	}
 	quoted := make([]string, len(titles))
 	for i, s := range titles {
-		quoted[i] = "«" + s + "»"
-		if lang != intents.LangRU {
-			quoted[i] = "\"" + s + "\""
-		}
+		quoted[i] = left + s + right
 	}
 	if len(quoted) <= 1 {
 		return strings.Join(quoted, "")
