@@ -3,15 +3,10 @@ package dialog_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/sqlite"
-	"github.com/firstline-support/firstline/intents"
-	"github.com/firstline-support/firstline/kb"
+	"github.com/firstline-support/firstline/dialog/dialogtest"
 )
 
 // BenchmarkHandle measures one inbound message through the whole engine:
@@ -19,23 +14,7 @@ import (
 // the bot's replies in one SQLite transaction (WAL, synchronous=FULL).
 func BenchmarkHandle(b *testing.B) {
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	set, err := intents.Load("../configs/intents")
-	if err != nil {
-		b.Fatal(err)
-	}
-	k, err := kb.New(set, kb.DefaultOptions)
-	if err != nil {
-		b.Fatal(err)
-	}
-	holder := kb.NewHolder(k)
-	defer holder.Close()
-	store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	engine := dialog.NewEngine(store, holder, nil, dialog.DefaultConfig, log)
+	engine := dialogtest.New(b, "../configs/intents", dialog.DefaultConfig, nil, nil).Engine
 	questions := []string{
 		"как оплатить интернет банковской картой",
 		"I forgot my password, how do I reset it",

@@ -3,16 +3,12 @@ package dialog_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/broker"
-	"github.com/firstline-support/firstline/dialog/sqlite"
-	"github.com/firstline-support/firstline/intents"
+	"github.com/firstline-support/firstline/dialog/dialogtest"
 	"github.com/firstline-support/firstline/kb"
 )
 
@@ -34,29 +30,13 @@ func act(number, agent string) dialog.TicketAction {
 
 func newHarness(t *testing.T, opts ...func(*dialog.Config)) *harness {
 	t.Helper()
-	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	set, err := intents.Load("testdata/intents")
-	if err != nil {
-		t.Fatalf("load fixture intents: %v", err)
-	}
-	k, err := kb.New(set, kb.DefaultOptions)
-	if err != nil {
-		t.Fatalf("build knowledge base: %v", err)
-	}
-	holder := kb.NewHolder(k)
-	t.Cleanup(func() { holder.Close() })
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "test.db"), log)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	h := &harness{t: t, ctx: ctx, store: store, events: broker.New()}
 	cfg := dialog.DefaultConfig
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	h.engine = dialog.NewEngine(store, holder, h.events, cfg, log)
+	h := &harness{t: t, ctx: context.Background(), events: broker.New()}
+	env := dialogtest.New(t, "testdata/intents", cfg, h.events, nil)
+	h.engine, h.store = env.Engine, env.Store
 	return h
 }
 

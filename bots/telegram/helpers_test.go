@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -15,9 +14,8 @@ import (
 	"github.com/firstline-support/firstline/bots/telegram"
 	"github.com/firstline-support/firstline/bots/telegram/telegramtest"
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/dialogtest"
 	"github.com/firstline-support/firstline/dialog/sqlite"
-	"github.com/firstline-support/firstline/intents"
-	"github.com/firstline-support/firstline/kb"
 )
 
 // waitLimit bounds every wait of a test: far longer than anything takes,
@@ -39,32 +37,18 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := t.Context()
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
-	set, err := intents.Load("../../dialog/testdata/intents")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := kb.New(set, kb.DefaultOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	holder := kb.NewHolder(k)
-	t.Cleanup(func() { holder.Close() })
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "telegram.db"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	cfg := dialog.DefaultConfig
 	cfg.PushChannels = []string{telegram.ChannelName}
 	fake := telegramtest.NewServer(telegramtest.DefaultToken)
 	t.Cleanup(fake.Close)
+	de := dialogtest.New(t, "../../dialog/testdata/intents", cfg, nil, log)
 	return &env{
 		t:      t,
 		ctx:    ctx,
 		log:    log,
 		fake:   fake,
-		store:  store,
-		engine: dialog.NewEngine(store, holder, nil, cfg, log),
+		store:  de.Store,
+		engine: de.Engine,
 	}
 }
 

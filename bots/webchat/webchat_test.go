@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,9 +14,7 @@ import (
 
 	"github.com/firstline-support/firstline/bots/webchat"
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/sqlite"
-	"github.com/firstline-support/firstline/intents"
-	"github.com/firstline-support/firstline/kb"
+	"github.com/firstline-support/firstline/dialog/dialogtest"
 )
 
 // TestPollHidesNotes checks what a customer's page can read: the whole
@@ -25,22 +22,7 @@ import (
 func TestPollHidesNotes(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	set, err := intents.Load("../../dialog/testdata/intents")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := kb.New(set, kb.DefaultOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	holder := kb.NewHolder(k)
-	defer holder.Close()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "w.db"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	engine := dialog.NewEngine(store, holder, nil, dialog.DefaultConfig, log)
+	engine := dialogtest.New(t, "../../dialog/testdata/intents", dialog.DefaultConfig, nil, log).Engine
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
 	webchat.New(engine, "Support", log).Routes(r)

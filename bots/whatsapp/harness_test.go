@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -17,9 +16,8 @@ import (
 	"github.com/firstline-support/firstline/bots/outbox"
 	"github.com/firstline-support/firstline/bots/whatsapp"
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/dialogtest"
 	"github.com/firstline-support/firstline/dialog/sqlite"
-	"github.com/firstline-support/firstline/intents"
-	"github.com/firstline-support/firstline/kb"
 )
 
 // harness is a channel over a fake client, with a real engine and store,
@@ -38,24 +36,10 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	set, err := intents.Load("../../dialog/testdata/intents")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := kb.New(set, kb.DefaultOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	holder := kb.NewHolder(k)
-	t.Cleanup(func() { holder.Close() })
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "firstline.db"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	cfg := dialog.DefaultConfig
 	cfg.PushChannels = []string{whatsapp.Name}
-	engine := dialog.NewEngine(store, holder, nil, cfg, log)
+	de := dialogtest.New(t, "../../dialog/testdata/intents", cfg, nil, log)
+	store, engine := de.Store, de.Engine
 
 	client := newFakeClient()
 	client.paired = true

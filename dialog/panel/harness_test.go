@@ -20,10 +20,8 @@ import (
 	"github.com/firstline-support/firstline/dialog/api"
 	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/broker"
+	"github.com/firstline-support/firstline/dialog/dialogtest"
 	"github.com/firstline-support/firstline/dialog/panel"
-	"github.com/firstline-support/firstline/dialog/sqlite"
-	"github.com/firstline-support/firstline/intents"
-	"github.com/firstline-support/firstline/kb"
 )
 
 // password is every test user's password.
@@ -61,26 +59,13 @@ func newHarness(t testing.TB) *harness {
 			t.Fatal(err)
 		}
 	}
-	set, err := intents.Load(dir)
-	if err != nil {
-		t.Fatalf("load intents: %v", err)
-	}
-	k, err := kb.New(set, kb.DefaultOptions)
-	if err != nil {
-		t.Fatalf("build knowledge base: %v", err)
-	}
-	holder := kb.NewHolder(k)
-	t.Cleanup(func() { holder.Close() })
-
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "panel.db"), log)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
+	holder := dialogtest.KB(t, dir)
+	store := dialogtest.Store(t, log)
 
 	h := &harness{t: t, ctx: ctx, store: store, events: broker.New(), tokens: map[string]string{}}
 	h.engine = dialog.NewEngine(store, holder, h.events, dialog.DefaultConfig, log)
 	h.auth = auth.New(store, auth.Options{BcryptCost: 4}, log)
+	var err error
 	h.panel, err = panel.New(h.engine, holder, h.auth, h.events, log)
 	if err != nil {
 		t.Fatalf("new panel: %v", err)
