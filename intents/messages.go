@@ -8,7 +8,6 @@ const (
 	MsgRephrase         = "rephrase"          // no confident match, first time
 	MsgClarify          = "clarify"           // two intents are close: "did you mean ...?"
 	MsgEscalated        = "escalated"         // a ticket was created
-	MsgQueued           = "queued"            // a message arrived while waiting for an agent
 	MsgAgentJoined      = "agent_joined"      // an agent took the ticket
 	MsgClosed           = "closed"            // the ticket was resolved
 	MsgFeedbackQuestion = "feedback_question" // "did this help?"
@@ -41,10 +40,6 @@ var DefaultMessages = map[string]Text{
 	MsgEscalated: {
 		LangRU: "Я передал ваш вопрос специалисту, номер обращения {{.ticket}}. Вам ответит человек в этом же чате, повторять ничего не нужно.",
 		LangEN: "I have passed your question to a specialist, ticket {{.ticket}}. A person will answer in this chat; you do not need to repeat anything.",
-	},
-	MsgQueued: {
-		LangRU: "Добавил это к обращению {{.ticket}}. Специалист скоро ответит.",
-		LangEN: "Added to ticket {{.ticket}}. A specialist will answer soon.",
 	},
 	MsgAgentJoined: {
 		LangRU: "К чату подключился специалист {{.agent}}.",
