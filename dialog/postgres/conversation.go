@@ -116,4 +116,3 @@ func (t *tx) UpdateConversation(ctx context.Context, c *dialog.Conversation) err
 	c.UpdatedAt = updated
 	return nil
 }
-

@@ -1,0 +1,97 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+// attachmentColumns are the columns scanAttachment reads, in order: all
+// but the data.
+const attachmentColumns = `id, message_id, kind, file_name, mime, size, created_at`
+
+// Attachments lists the attachments of the given messages, without their
+// data, in id order.
+func (q queries) Attachments(ctx context.Context, messageIDs []int64) ([]*dialog.Attachment, error) {
+	if len(messageIDs) == 0 {
+		return nil, nil
+	}
+	return queryAll(ctx, q.q, "list attachments", scanAttachment,
+		`SELECT `+attachmentColumns+` FROM attachments
+		WHERE message_id = ANY($1)
+		ORDER BY id`,
+		messageIDs)
+}
+
+// Attachment returns the attachment with the given id, with its data.
+func (q queries) Attachment(ctx context.Context, id int64) (*dialog.Attachment, error) {
+	row := q.q.QueryRow(ctx,
+		`SELECT `+attachmentColumns+`, data FROM attachments WHERE id = $1`, id)
+	var a dialog.Attachment
+	err := row.Scan(&a.ID, &a.MessageID, &a.Kind, &a.FileName, &a.MIME, &a.Size, &a.CreatedAt, &a.Data)
+	if noRows(err) {
+		return nil, dialog.Errorf(dialog.ENOTFOUND, "attachment %d not found", id)
+	} else if err != nil {
+		return nil, storeErr(fmt.Sprintf("get attachment %d", id), err)
+	}
+	a.CreatedAt = a.CreatedAt.UTC()
+	return &a, nil
+}
+
+// scanAttachment reads a row of attachmentColumns.
+func scanAttachment(s scanner) (*dialog.Attachment, error) {
+	var a dialog.Attachment
+	err := s.Scan(&a.ID, &a.MessageID, &a.Kind, &a.FileName, &a.MIME, &a.Size, &a.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	a.CreatedAt = a.CreatedAt.UTC()
+	return &a, nil
+}
+
+// AddAttachment stores a file of a message and sets a.ID, a.CreatedAt
+// (when zero) and a.Size (when zero, to the length of the data). A file
+// over dialog.MaxAttachmentSize fails with ETOOLARGE; one without a kind,
+// with a size other than its data's, or of a message that does not exist
+// fails with EINVALID.
+func (t *tx) AddAttachment(ctx context.Context, a *dialog.Attachment) error {
+	if a.Size > dialog.MaxAttachmentSize || len(a.Data) > dialog.MaxAttachmentSize {
+		return dialog.Errorf(dialog.ETOOLARGE, "a file may have at most %d bytes", dialog.MaxAttachmentSize)
+	}
+	if a.Kind == "" {
+		return dialog.Errorf(dialog.EINVALID, "an attachment needs a kind")
+	}
+	size := a.Size
+	if size == 0 {
+		size = int64(len(a.Data))
+	}
+	if size != int64(len(a.Data)) {
+		return dialog.Errorf(dialog.EINVALID, "attachment size %d, but %d bytes of data", a.Size, len(a.Data))
+	}
+	created := a.CreatedAt
+	if created.IsZero() {
+		created = now()
+	}
+	created = dbTime(created)
+	data := a.Data
+	if data == nil {
+		data = []byte{} // an empty file, not a NULL
+	}
+	row := t.q.QueryRow(ctx,
+		`INSERT INTO attachments (message_id, kind, file_name, mime, size, created_at, data)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		RETURNING id`,
+		a.MessageID, a.Kind, a.FileName, a.MIME, size, created, data)
+	var id int64
+	err := row.Scan(&id)
+	if isForeignKey(err) {
+		return dialog.Errorf(dialog.EINVALID, "attachment of message %d, which does not exist", a.MessageID)
+	} else if err != nil {
+		return storeErr(fmt.Sprintf("add attachment to message %d", a.MessageID), err)
+	}
+	a.ID = id
+	a.Size = size
+	a.CreatedAt = created
+	return nil
+}

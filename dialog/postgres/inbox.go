@@ -1,0 +1,99 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+// inboxOrder sorts inbox items oldest first. Ids made only of digits
+// (Telegram's update ids) come first, as numbers: for digit strings without
+// leading zeros, which update ids never have, the shorter one is the
+// smaller number, and among equally long ones text order is number order.
+// Any other ids follow, as text, byte by byte whatever the collation.
+const inboxOrder = `external_id ~ '[^0-9]',
+	CASE WHEN external_id ~ '[^0-9]' THEN 0 ELSE length(external_id) END,
+	external_id COLLATE "C"`
+
+// PendingInbox lists a channel's unprocessed inbox items, oldest first (see
+// inboxOrder), at most limit of them; a limit of 0 or less is no limit.
+func (q queries) PendingInbox(ctx context.Context, channel string, limit int) ([]*dialog.InboxItem, error) {
+	return queryAll(ctx, q.q, fmt.Sprintf("list pending %s inbox", channel), scanInbox,
+		`SELECT channel, external_id, received_at, processed_at, payload FROM inbox
+		WHERE channel = $1 AND processed_at IS NULL
+		ORDER BY `+inboxOrder+`
+		LIMIT $2`,
+		channel, sqlLimit(limit))
+}
+
+// scanInbox reads a row of an inbox query.
+func scanInbox(s scanner) (*dialog.InboxItem, error) {
+	var (
+		item        dialog.InboxItem
+		processedAt *time.Time
+	)
+	err := s.Scan(&item.Channel, &item.ExternalID, &item.ReceivedAt, &processedAt, &item.Payload)
+	if err != nil {
+		return nil, err
+	}
+	item.ReceivedAt = item.ReceivedAt.UTC()
+	item.ProcessedAt = readNullTime(processedAt)
+	return &item, nil
+}
+
+// SaveInbox stores an update unless one with the same (Channel,
+// ExternalID) is there already, and reports whether it stored it; it sets
+// item.ReceivedAt, when zero, on the stored one. A duplicate leaves the
+// first one as it was and the transaction usable. An item needs a channel
+// and an external id.
+func (t *tx) SaveInbox(ctx context.Context, item *dialog.InboxItem) (bool, error) {
+	if item.Channel == "" || item.ExternalID == "" {
+		return false, dialog.Errorf(dialog.EINVALID, "an inbox item needs a channel and an external id")
+	}
+	received := item.ReceivedAt
+	if received.IsZero() {
+		received = now()
+	}
+	received = dbTime(received)
+	payload := item.Payload
+	if payload == nil {
+		payload = []byte{} // an empty payload, not a NULL
+	}
+	// DO NOTHING rather than a failed insert: redeliveries are expected,
+	// and a failed statement would abort the whole transaction.
+	tag, err := t.q.Exec(ctx,
+		`INSERT INTO inbox (channel, external_id, received_at, processed_at, payload)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (channel, external_id) DO NOTHING`,
+		item.Channel, item.ExternalID, received, nullTime(item.ProcessedAt), payload)
+	if err != nil {
+		return false, storeErr(fmt.Sprintf("save %s update %q", item.Channel, item.ExternalID), err)
+	}
+	if tag.RowsAffected() == 0 {
+		return false, nil
+	}
+	item.ReceivedAt = received
+	return true, nil
+}
+
+// MarkInboxProcessed records that the update was handled at the given
+// time, or now when at is zero. Marking it again keeps the first time. An
+// update that is not in the inbox fails with ENOTFOUND.
+func (t *tx) MarkInboxProcessed(ctx context.Context, channel, externalID string, at time.Time) error {
+	if at.IsZero() {
+		at = now()
+	}
+	tag, err := t.q.Exec(ctx,
+		`UPDATE inbox SET processed_at = coalesce(processed_at, $1)
+		WHERE channel = $2 AND external_id = $3`,
+		dbTime(at), channel, externalID)
+	if err != nil {
+		return storeErr(fmt.Sprintf("mark %s update %q processed", channel, externalID), err)
+	}
+	if tag.RowsAffected() == 0 {
+		return dialog.Errorf(dialog.ENOTFOUND, "%s update %q not found", channel, externalID)
+	}
+	return nil
+}
