@@ -13,18 +13,33 @@ import (
 
 	"go.mau.fi/whatsmeow/store/sqlstore"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 )
+
+// IsPostgresURL reports whether a database address is a PostgreSQL URL
+// rather than a SQLite file.
+func IsPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
 
 // busyTimeout is how long a connection waits for a lock held by another
 // connection, firstline's own store included, before failing.
 const busyTimeout = 10 * time.Second
 
 // OpenSessions opens whatsmeow's session store (the linked device's keys
-// and the encryption sessions with customers) in the SQLite database at
-// path: the same file as firstline's own store, in tables of its own named
-// whatsmeow_*. It creates or upgrades those tables.
+// and the encryption sessions with customers) in the same database as
+// firstline's own store, in tables of its own named whatsmeow_*: path is
+// the SQLite file, or a postgres:// URL. It creates or upgrades those
+// tables.
 func OpenSessions(ctx context.Context, path string, log *slog.Logger) (*sqlstore.Container, error) {
+	if IsPostgresURL(path) {
+		container, err := sqlstore.New(ctx, "pgx", path, newLogger(log, "Database"))
+		if err != nil {
+			return nil, fmt.Errorf("open whatsapp sessions in postgresql: %w", err)
+		}
+		return container, nil
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open whatsapp sessions in %s: %w", path, err)

@@ -35,8 +35,8 @@ type WAClient struct {
 
 var _ Client = (*WAClient)(nil)
 
-// OpenClient opens the session store in the SQLite database at path (see
-// OpenSessions) and returns a client for the device stored there, or for a
+// OpenClient opens the session store in the database at path, a SQLite
+// file or a postgres:// URL (see OpenSessions), and returns a client for the device stored there, or for a
 // new device to pair when there is none. Close releases it.
 func OpenClient(ctx context.Context, path string, log *slog.Logger) (*WAClient, error) {
 	container, err := OpenSessions(ctx, path, log)
@@ -46,7 +46,7 @@ func OpenClient(ctx context.Context, path string, log *slog.Logger) (*WAClient, 
 	device, err := container.GetFirstDevice(ctx)
 	if err != nil {
 		container.Close()
-		return nil, fmt.Errorf("read the whatsapp device from %s: %w", path, err)
+		return nil, fmt.Errorf("read the whatsapp device: %w", err)
 	}
 	w := &WAClient{container: container, log: newLogger(log, "WhatsApp")}
 	w.cli = w.newClient(device)

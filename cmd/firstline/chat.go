@@ -24,7 +24,7 @@ func cmdChat(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	s.DataDir = tmp
+	s.DataDir, s.DatabaseURL = tmp, ""
 	log := newLogger(env{stderr: e.stderr, getenv: func(k string) string {
 		if k == "FIRSTLINE_LOG_LEVEL" {
 			return first(e.getenv(k), "warn")
@@ -170,6 +170,10 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	fmt.Fprintf(e.stdout, "database in %s is up to date\n", s.DataDir)
+	where := s.database()
+	if s.DatabaseURL != "" {
+		where = "PostgreSQL"
+	}
+	fmt.Fprintf(e.stdout, "%s is up to date\n", where)
 	return nil
 }

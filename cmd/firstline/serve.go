@@ -25,6 +25,7 @@ import (
 	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/broker"
 	"github.com/firstline-support/firstline/dialog/panel"
+	"github.com/firstline-support/firstline/dialog/postgres"
 	"github.com/firstline-support/firstline/dialog/sqlite"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
@@ -71,7 +72,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}
 	var wa *whatsapp.Channel
 	if s.WhatsApp {
-		client, err := whatsapp.OpenClient(ctx, filepath.Join(s.DataDir, "firstline.db"), log)
+		client, err := whatsapp.OpenClient(ctx, s.database(), log)
 		if err != nil {
 			return err
 		}
@@ -197,9 +198,21 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 	}, nil
 }
 
-// openStore opens the store in s.DataDir, applying any pending migrations.
-func openStore(ctx context.Context, s *settings, log *slog.Logger) (*sqlite.DB, error) {
-	return sqlite.Open(ctx, filepath.Join(s.DataDir, "firstline.db"), log)
+// database is where everything is kept: the PostgreSQL URL when one is
+// set, else the SQLite file in the data directory.
+func (s *settings) database() string {
+	if s.DatabaseURL != "" {
+		return s.DatabaseURL
+	}
+	return filepath.Join(s.DataDir, "firstline.db")
+}
+
+// openStore opens the store, applying any pending migrations.
+func openStore(ctx context.Context, s *settings, log *slog.Logger) (dialog.Store, error) {
+	if s.DatabaseURL != "" {
+		return postgres.Open(ctx, s.DatabaseURL, log)
+	}
+	return sqlite.Open(ctx, s.database(), log)
 }
 
 func (a *app) close() {

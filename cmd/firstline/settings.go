@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/firstline-support/firstline/bots/whatsapp"
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
@@ -41,6 +42,9 @@ type settings struct {
 	// paired with `firstline whatsapp pair`).
 	Telegram telegramSettings
 	WhatsApp bool
+	// DatabaseURL (FIRSTLINE_DATABASE_URL) selects PostgreSQL; empty means
+	// the embedded SQLite file in DataDir.
+	DatabaseURL string
 }
 
 // telegramSettings configure the Telegram channel.
@@ -90,6 +94,9 @@ type fileConfig struct {
 	WhatsApp struct {
 		Enabled bool `yaml:"enabled"`
 	} `yaml:"whatsapp"`
+	Database struct {
+		URL string `yaml:"url"`
+	} `yaml:"database"`
 }
 
 // slaConfig is one priority's deadlines in the config file.
@@ -141,6 +148,10 @@ func parseSettings(fs *flag.FlagSet, args []string, which int, getenv func(strin
 	s.Addr = first(deref(addr), getenv("FIRSTLINE_ADDR"), s.Addr)
 	s.DataDir = first(deref(data), getenv("FIRSTLINE_DATA"), s.DataDir)
 	s.IntentsDir = first(deref(intentsDir), getenv("FIRSTLINE_INTENTS"), s.IntentsDir)
+	s.DatabaseURL = first(getenv("FIRSTLINE_DATABASE_URL"), s.DatabaseURL)
+	if s.DatabaseURL != "" && !whatsapp.IsPostgresURL(s.DatabaseURL) {
+		return nil, fmt.Errorf("the database URL must start with postgres:// or postgresql://")
+	}
 	tg := &s.Telegram
 	tg.Token = first(getenv("FIRSTLINE_TELEGRAM_TOKEN"), tg.Token)
 	tg.APIURL = first(getenv("FIRSTLINE_TELEGRAM_API_URL"), tg.APIURL)
@@ -236,7 +247,8 @@ func readConfig(path string, required bool) (*settings, error) {
 			WebhookURL:    c.Telegram.WebhookURL,
 			WebhookSecret: c.Telegram.WebhookSecret,
 		},
-		WhatsApp: c.WhatsApp.Enabled,
+		WhatsApp:    c.WhatsApp.Enabled,
+		DatabaseURL: c.Database.URL,
 	}, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -150,7 +149,7 @@ func cmdWhatsappLogout(ctx context.Context, args []string, e env) error {
 // messages, so it has no engine.
 func openWhatsapp(ctx context.Context, s *settings, e env) (*whatsapp.Channel, func(), error) {
 	log := newLogger(e)
-	client, err := whatsapp.OpenClient(ctx, filepath.Join(s.DataDir, "firstline.db"), log)
+	client, err := whatsapp.OpenClient(ctx, s.database(), log)
 	if err != nil {
 		return nil, nil, err
 	}
