@@ -94,3 +94,36 @@ func TestGivingUp(t *testing.T) {
 		})
 	}
 }
+
+// TestOutageIsNotGivenUp checks that a store outage longer than the give-up
+// limit delays an update but never drops it: a button press whose message
+// cannot be read while the database is down is handled once it is back.
+func TestOutageIsNotGivenUp(t *testing.T) {
+	e := newEnv(t)
+	spy := newSpy(e.store)
+	question := e.fake.Push(telegramtest.Text(42, "Анна", "забыл пароль"))
+	ch := e.channel(telegram.Config{}, spy)
+	telegram.SetMinBackoff(ch, time.Millisecond)
+	e.run(ch)
+	spy.waitProcessed(t, question)
+	var asked *dialog.Message // "did this help?" with its Yes/No buttons
+	for _, m := range e.transcript(42) {
+		if len(m.Buttons) > 0 {
+			asked = m
+		}
+	}
+	if asked == nil {
+		t.Fatal("no message with buttons to press")
+	}
+
+	spy.outage.Store(12) // more failures than the give-up limit of 10
+	press := e.fake.Push(telegramtest.Press(42, "Анна", "b:"+strconv.FormatInt(asked.ID, 10)+":0"))
+	spy.waitProcessed(t, press)
+	if spy.outage.Load() > 0 {
+		t.Fatalf("processed with %d failures of the outage left", spy.outage.Load())
+	}
+	last := e.transcript(42)
+	if got := last[len(last)-1]; got.Author != dialog.AuthorBot || got.Text != "Рад был помочь!" {
+		t.Errorf("after the outage the press was answered %+v, want the thanks for a helpful answer", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -167,6 +168,7 @@ type spyStore struct {
 	noProcessing  bool          // the inbox worker finds nothing to do
 	failMark      bool          // marking an update processed fails
 	failMessage   bool          // reading a message by id fails
+	outage        atomic.Int32  // reading a message by id fails as unavailable this many more times
 	crashed       chan struct{} // receives once a crash point is reached
 
 	mu    sync.Mutex
@@ -210,6 +212,9 @@ func (s *spyStore) PendingInbox(ctx context.Context, channel string, limit int) 
 func (s *spyStore) Message(ctx context.Context, id int64) (*dialog.Message, error) {
 	if s.failMessage {
 		return nil, errors.New("disk I/O error")
+	}
+	if s.outage.Add(-1) >= 0 {
+		return nil, dialog.Errorf(dialog.EUNAVAILABLE, "the database is down")
 	}
 	return s.Store.Message(ctx, id)
 }

@@ -123,7 +123,11 @@ func (c *Channel) drain(ctx context.Context, head *stuck) error {
 				err = c.process(ctx, item, head.attempts >= maxDownloadAttempts)
 			}
 			if err != nil {
-				head.attempts++
+				// An unavailable store is an outage, not a broken update:
+				// it never counts towards giving the update up.
+				if dialog.ErrorCode(err) != dialog.EUNAVAILABLE {
+					head.attempts++
+				}
 				return fmt.Errorf("telegram update %s: %w", item.ExternalID, err)
 			}
 		}
