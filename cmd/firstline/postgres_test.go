@@ -1,10 +1,15 @@
 package main
 
 import (
+	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
 )
@@ -36,4 +41,128 @@ func TestServePostgres(t *testing.T) {
 	if out, _ := exec.Command("ls", "-A", data).Output(); len(out) != 0 {
 		t.Errorf("the data directory is not empty: %s", out)
 	}
+}
+
+// tcpProxy forwards connections to a server and can cut them all, as a
+// network failure or a database restart would.
+type tcpProxy struct {
+	t      *testing.T
+	addr   string // where it listens
+	target string
+
+	mu    sync.Mutex
+	ln    net.Listener
+	conns []net.Conn
+}
+
+func newTCPProxy(t *testing.T, target string) *tcpProxy {
+	p := &tcpProxy{t: t, target: target}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.addr = ln.Addr().String()
+	p.serve(ln)
+	t.Cleanup(p.down)
+	return p
+}
+
+func (p *tcpProxy) serve(ln net.Listener) {
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return // closed by down
+			}
+			s, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, s)
+			p.mu.Unlock()
+			go func() { io.Copy(s, c); s.Close() }()
+			go func() { io.Copy(c, s); c.Close() }()
+		}
+	}()
+}
+
+// down refuses new connections and cuts the open ones.
+func (p *tcpProxy) down() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// up accepts connections again, on the same address.
+func (p *tcpProxy) up() {
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		p.t.Fatalf("listen again on %s: %v", p.addr, err)
+	}
+	p.serve(ln)
+}
+
+// TestServePostgresOutage cuts the server off from PostgreSQL: requests
+// fail fast with 503 and a clear message, nothing acknowledged is lost, and
+// the server recovers by itself when the database is back.
+func TestServePostgresOutage(t *testing.T) {
+	dbURL := pgtest.Database(t)
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newTCPProxy(t, u.Host)
+	u.Host = proxy.addr
+	t.Setenv("FIRSTLINE_DATABASE_URL", u.String())
+	s := startServer(t, t.TempDir())
+	before := s.say("out", "1", "забыл пароль")
+
+	proxy.down()
+	start := time.Now()
+	body := `{"session":"out","message_id":"2","text":"как оплатить интернет"}`
+	code, r := s.post(body)
+	if code != http.StatusServiceUnavailable || r.Error == "" {
+		t.Errorf("during the outage: %d %q, want 503 with a message\n%s", code, r.Error, s.log())
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("the failure took %v to come", took)
+	}
+	var health map[string]any
+	if code := s.getJSON("/healthz", &health); code != http.StatusServiceUnavailable {
+		t.Errorf("/healthz during the outage: %d", code)
+	}
+
+	proxy.up()
+	if !eventually(func() bool { code, _ := s.post(body); return code == http.StatusOK }) {
+		t.Fatalf("no recovery after the database came back:\n%s", s.log())
+	}
+	var page struct {
+		Messages []struct {
+			ID   int64  `json:"id"`
+			Text string `json:"text"`
+		} `json:"messages"`
+	}
+	s.getJSON("/api/v1/webchat/messages?session=out", &page)
+	var texts []string
+	for _, m := range page.Messages {
+		texts = append(texts, m.Text)
+	}
+	all := strings.Join(texts, "\n")
+	if !strings.Contains(all, "забыл пароль") || !strings.Contains(all, before.Replies[0].Text) ||
+		strings.Count(all, "как оплатить интернет") != 1 {
+		t.Errorf("after the outage the chat holds:\n%s", all)
+	}
+	s.stop()
 }

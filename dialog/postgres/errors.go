@@ -56,7 +56,7 @@ func isUnavailable(err error) bool {
 		return true
 	case errors.Is(err, context.DeadlineExceeded), pgconn.Timeout(err):
 		return true
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, pgconn.ErrConnClosed):
 		return true // the server hung up
 	}
 	return false

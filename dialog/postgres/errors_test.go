@@ -31,6 +31,7 @@ func TestStoreErrCodes(t *testing.T) {
 		{"deadline", fmt.Errorf("acquire: %w", context.DeadlineExceeded), dialog.EUNAVAILABLE},
 		{"network", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}, dialog.EUNAVAILABLE},
 		{"hang-up", fmt.Errorf("receive message: %w", io.ErrUnexpectedEOF), dialog.EUNAVAILABLE},
+		{"closed connection", fmt.Errorf("begin: %w", pgconn.ErrConnClosed), dialog.EUNAVAILABLE},
 		{"cancelled", context.Canceled, dialog.EINTERNAL},
 		{"anything else", errors.New("boom"), dialog.EINTERNAL},
 	}

@@ -44,6 +44,11 @@ var _ dialog.Tx = (*tx)(nil)
 // line.
 func (db *DB) Update(ctx context.Context, fn func(tx dialog.Tx) error) error {
 	pgTx, err := db.pool.Begin(ctx)
+	// A pooled connection the server dropped (a restart, a network cut)
+	// fails before anything was sent; the next one is fresh.
+	for try := 0; err != nil && try < 2 && pgconn.SafeToRetry(err); try++ {
+		pgTx, err = db.pool.Begin(ctx)
+	}
 	if err != nil {
 		return storeErr("begin transaction", err)
 	}
