@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"io"
 	"net"
 	"net/http"
@@ -165,4 +166,64 @@ func TestServePostgresOutage(t *testing.T) {
 		t.Errorf("after the outage the chat holds:\n%s", all)
 	}
 	s.stop()
+}
+
+// TestReplicasShareLiveUpdates runs two `firstline serve` replicas on one
+// PostgreSQL database: an agent's live-update stream on replica A hears of
+// a customer message that replica B received.
+func TestReplicasShareLiveUpdates(t *testing.T) {
+	t.Setenv("FIRSTLINE_DATABASE_URL", pgtest.Database(t))
+	dataA, dataB := t.TempDir(), t.TempDir()
+	a := startServer(t, dataA)
+	b := startServer(t, dataB)
+	token := newAPIToken(t, dataA)
+
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, a.url+"panel/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("events on A: %d", resp.StatusCode)
+	}
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	// The stream is subscribed once its first line arrives.
+	select {
+	case <-lines:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no first line on A's event stream")
+	}
+
+	r := b.say("replica", "1", "/human")
+	if r.Ticket == nil {
+		t.Fatalf("no ticket from B: %+v", r)
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("A's event stream ended")
+			}
+			if strings.Contains(l, r.Ticket.Number) {
+				a.stop()
+				b.stop()
+				return
+			}
+		case <-deadline:
+			t.Fatalf("A never heard of ticket %s created on B", r.Ticket.Number)
+		}
+	}
 }

@@ -115,6 +115,13 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	// Every goroutine below stops when ctx is done; wg waits for them.
 	var wg sync.WaitGroup
 	wg.Go(func() { app.watcher.Run(ctx) })
+	if app.notifier != nil {
+		wg.Go(func() {
+			if err := app.notifier.Run(ctx); err != nil {
+				log.Error("live updates stopped", "err", err)
+			}
+		})
+	}
 	wg.Go(func() { reloadOnHangup(ctx, app.watcher) })
 	for _, ch := range channels {
 		wg.Go(func() {
@@ -161,11 +168,12 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 // app is what every command that talks to the engine opens: the knowledge
 // base with its watcher, the store and the engine.
 type app struct {
-	holder  *kb.Holder
-	watcher *intents.Watcher
-	store   dialog.Store
-	broker  *broker.Broker
-	engine  *dialog.Engine
+	holder   *kb.Holder
+	watcher  *intents.Watcher
+	store    dialog.Store
+	broker   *broker.Broker
+	notifier *postgres.Notifier // nil on SQLite
+	engine   *dialog.Engine
 }
 
 // openApp loads the knowledge base (failing on any problem in it), opens the
@@ -188,13 +196,23 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 		holder.Close()
 		return nil, err
 	}
+	// Live views and the outbox learn of changes from events. On
+	// PostgreSQL they travel through the database, so that every replica
+	// hears of every change, its own included.
 	events := broker.New()
+	var pub dialog.Publisher = events
+	var notifier *postgres.Notifier
+	if db, ok := store.(*postgres.DB); ok {
+		notifier = postgres.NewNotifier(db, events, log)
+		pub = notifier
+	}
 	return &app{
-		holder:  holder,
-		watcher: watcher,
-		store:   store,
-		broker:  events,
-		engine:  dialog.NewEngine(store, holder, events, s.Dialog, log),
+		holder:   holder,
+		watcher:  watcher,
+		store:    store,
+		broker:   events,
+		notifier: notifier,
+		engine:   dialog.NewEngine(store, holder, pub, s.Dialog, log),
 	}, nil
 }
 

@@ -81,6 +81,12 @@
   firstline.listen(function (kind, data) {
     if (kind === "message" && data.conversation === conversation) { fetchTranscript(); }
     if (kind === "ticket" && data.ticket === number) { refreshSummary(); }
+    // An event naming nothing asks every view to read again (the server
+    // may have missed events while its database connection was down).
+    if (kind === "ticket" && !data.ticket && !data.conversation) {
+      fetchTranscript();
+      refreshSummary();
+    }
   }, function () {
     fetchTranscript();
     refreshSummary();
