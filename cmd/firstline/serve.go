@@ -123,18 +123,19 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		})
 	}
 	wg.Go(func() { reloadOnHangup(ctx, app.watcher) })
-	for _, ch := range channels {
-		wg.Go(func() {
-			if err := ch.Run(ctx); err != nil {
-				log.Error("channel stopped", "channel", ch.Name(), "err", err)
-			}
-		})
-	}
 	var dispatchers []*outbox.Dispatcher
+	byChannel := map[string]*outbox.Dispatcher{}
 	for _, snd := range senders {
 		d := outbox.New(app.store, snd, outbox.Options{}, log)
 		dispatchers = append(dispatchers, d)
-		wg.Go(func() { d.Run(ctx) })
+		byChannel[snd.Name()] = d
+	}
+	for _, ch := range channels {
+		wg.Go(func() {
+			if err := runChannel(ctx, s, ch, byChannel[ch.Name()], log); err != nil {
+				log.Error("channel stopped", "channel", ch.Name(), "err", err)
+			}
+		})
 	}
 	if len(dispatchers) > 0 {
 		wg.Go(func() { wakeOnMessages(ctx, app.broker, dispatchers) })
