@@ -9,9 +9,11 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/firstline-support/firstline/bots/telegram/telegramtest"
 	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
 )
 
@@ -226,4 +228,47 @@ func TestReplicasShareLiveUpdates(t *testing.T) {
 			t.Fatalf("A never heard of ticket %s created on B", r.Ticket.Number)
 		}
 	}
+}
+
+// TestTelegramLeaderTakeover runs two replicas with Telegram long polling
+// on one PostgreSQL database: one of them polls, and when it is killed the
+// other takes over and answers, with nothing lost or answered twice.
+func TestTelegramLeaderTakeover(t *testing.T) {
+	api := telegramtest.NewServer("123:TEST")
+	defer api.Close()
+	t.Setenv("FIRSTLINE_TELEGRAM_TOKEN", api.Token())
+	t.Setenv("FIRSTLINE_TELEGRAM_API_URL", api.URL())
+	t.Setenv("FIRSTLINE_DATABASE_URL", pgtest.Database(t))
+	a := startServer(t, t.TempDir())
+	b := startServer(t, t.TempDir())
+
+	api.Push(tgText(3001, "забыл пароль от личного кабинета"))
+	waitSent(t, api, "3001", "Забыли пароль?")
+
+	leader, other := a, b
+	if !eventually(func() bool {
+		return strings.Contains(a.log(), "leadership gained") || strings.Contains(b.log(), "leadership gained")
+	}) {
+		t.Fatalf("nobody leads:\n%s\n%s", a.log(), b.log())
+	}
+	if strings.Contains(b.log(), "leadership gained") {
+		leader, other = b, a
+	}
+	if strings.Contains(other.log(), "leadership gained") {
+		t.Fatal("both replicas lead the channel")
+	}
+	if err := leader.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-leader.done
+
+	api.Push(tgText(3002, "как оплатить интернет картой"))
+	got := waitSent(t, api, "3002", "setplus.example/pay")
+	if n := strings.Count(strings.Join(got, "\n"), "setplus.example/pay"); n != 1 {
+		t.Errorf("answered %d times after the takeover: %q", n, got)
+	}
+	if first := waitSent(t, api, "3001", "Забыли пароль?"); strings.Count(strings.Join(first, "\n"), "Забыли пароль?") != 1 {
+		t.Errorf("the first chat was answered again: %q", first)
+	}
+	other.stop()
 }
