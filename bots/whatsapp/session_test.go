@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/firstline-support/firstline/bots/whatsapp"
+	"github.com/firstline-support/firstline/dialog/postgres"
+	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
 	"github.com/firstline-support/firstline/dialog/sqlite"
 )
 
@@ -85,5 +87,37 @@ func TestSessionStore(t *testing.T) {
 	}
 	if !slices.Contains(tables, "whatsmeow_device") || !slices.Contains(tables, "conversations") {
 		t.Errorf("tables %v, want whatsmeow's and firstline's in one file", tables)
+	}
+}
+
+// TestSessionStorePostgres checks the session store in PostgreSQL, beside
+// firstline's own tables, when the database is a postgres:// URL.
+func TestSessionStorePostgres(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Database(t)
+	store, err := postgres.Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	log := slog.New(slog.DiscardHandler)
+	client, err := whatsapp.OpenClient(ctx, url, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if client.Paired() {
+		t.Error("a new session store has a paired device")
+	}
+	if err := client.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Opening again finds whatsmeow's tables up to date, beside firstline's.
+	again, err := whatsapp.OpenClient(ctx, url, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Close()
+	if _, err := store.OutboxBacklog(ctx); err != nil {
+		t.Fatalf("firstline's tables beside whatsmeow's: %v", err)
 	}
 }
