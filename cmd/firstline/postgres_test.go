@@ -2,6 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -9,6 +12,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -271,4 +275,130 @@ func TestTelegramLeaderTakeover(t *testing.T) {
 		t.Errorf("the first chat was answered again: %q", first)
 	}
 	other.stop()
+}
+
+// TestReplicasUnderLoad sends a few hundred messages from many customers
+// to two replicas on one PostgreSQL database, alternately, some to both at
+// once (a retried delivery), and kills one replica half way. Every
+// acknowledged message must be stored once and in order, each answered
+// once, and no customer may get two tickets.
+func TestReplicasUnderLoad(t *testing.T) {
+	t.Setenv("FIRSTLINE_DATABASE_URL", pgtest.Database(t))
+	a := startServer(t, t.TempDir())
+	b := startServer(t, t.TempDir())
+	var bDead atomic.Bool
+
+	const customers, perCustomer = 40, 8
+	texts := []string{"забыл пароль", "как оплатить интернет", "I forgot my password", "/human",
+		"алло?", "когда ответите?", "how do I pay my bill?", "спасибо"}
+	type sent struct {
+		id, text string
+	}
+	acked := make([][]sent, customers)
+	post := func(s *server, session, id, text string) (int, chatReply) {
+		body, _ := json.Marshal(map[string]string{"session": session, "message_id": id, "text": text})
+		resp, err := http.Post(s.url+"api/v1/webchat/messages", "application/json", bytes.NewReader(body))
+		if err != nil {
+			return 0, chatReply{} // the replica is gone
+		}
+		defer resp.Body.Close()
+		var r chatReply
+		json.NewDecoder(resp.Body).Decode(&r)
+		return resp.StatusCode, r
+	}
+
+	var wg sync.WaitGroup
+	var sentCount atomic.Int64
+	for c := range customers {
+		wg.Go(func() {
+			session := fmt.Sprintf("load-%02d", c)
+			for i := range perCustomer {
+				id, text := fmt.Sprint("m", i), texts[(c+i)%len(texts)]
+				first, second := a, b
+				if (c+i)%2 == 1 {
+					first, second = b, a
+				}
+				if (c+i)%4 == 0 && !bDead.Load() {
+					// The same message delivered to both replicas at once.
+					var both sync.WaitGroup
+					both.Go(func() { post(second, session, id, text) })
+					post(first, session, id, text)
+					both.Wait()
+				}
+				// A client retries on the other replica until one acknowledges.
+				for try := 0; ; try++ {
+					s := first
+					if try%2 == 1 || (s == b && bDead.Load()) {
+						s = a
+					}
+					if code, _ := post(s, session, id, text); code == http.StatusOK {
+						break
+					}
+					if try > 20 {
+						t.Errorf("%s/%s never acknowledged", session, id)
+						return
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+				acked[c] = append(acked[c], sent{id, text})
+				if sentCount.Add(1) == customers*perCustomer/2 {
+					b.cmd.Process.Signal(syscall.SIGKILL) // half way
+					bDead.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if !bDead.Load() {
+		t.Fatal("replica B was never killed")
+	}
+
+	for c := range customers {
+		session := fmt.Sprintf("load-%02d", c)
+		var page struct {
+			Messages []struct {
+				ID     int64  `json:"id"`
+				Author string `json:"author"`
+				Text   string `json:"text"`
+			} `json:"messages"`
+		}
+		a.getJSON("/api/v1/webchat/messages?session="+session, &page)
+		var customer []string
+		for _, m := range page.Messages {
+			if m.Author == "customer" {
+				customer = append(customer, m.Text)
+			}
+		}
+		var want []string
+		for _, s := range acked[c] {
+			want = append(want, s.text)
+		}
+		if strings.Join(customer, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: stored %q, acknowledged %q", session, customer, want)
+		}
+	}
+
+	a.token = newAPIToken(t, t.TempDir())
+	var list struct {
+		Tickets []struct {
+			Number         string `json:"number"`
+			ConversationID int64  `json:"conversation_id"`
+		} `json:"tickets"`
+	}
+	if code := a.getJSON("/api/v1/tickets", &list); code != http.StatusOK {
+		t.Fatalf("tickets: %d", code)
+	}
+	perConversation := map[int64]int{}
+	for _, tk := range list.Tickets {
+		perConversation[tk.ConversationID]++
+	}
+	for conv, n := range perConversation {
+		if n != 1 {
+			t.Errorf("conversation %d has %d tickets", conv, n)
+		}
+	}
+	if len(list.Tickets) != customers {
+		t.Errorf("%d tickets for %d customers who each asked for a person once", len(list.Tickets), customers)
+	}
+	a.stop()
 }
