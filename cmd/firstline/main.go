@@ -33,6 +33,7 @@ Usage:
   firstline validate  [--config FILE] [--intents DIR]
   firstline test      [--config FILE] [--intents DIR]
   firstline migrate   [--config FILE] [--data DIR]
+  firstline loadtest  [--url URL] [--customers N] [--messages N]
   firstline user      add|list|disable|enable|passwd|token  (see "firstline user help")
   firstline whatsapp  pair|status|logout  (see "firstline whatsapp help")
 
@@ -72,6 +73,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"validate": cmdValidate,
 		"test":     cmdTest,
 		"migrate":  cmdMigrate,
+		"loadtest": cmdLoadtest,
 		"user":     cmdUser,
 		"whatsapp": cmdWhatsapp,
 	}

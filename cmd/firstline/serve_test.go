@@ -490,3 +490,18 @@ func eventually(cond func() bool) bool {
 	}
 	return true
 }
+
+func TestLoadtest(t *testing.T) {
+	s := startServer(t, t.TempDir())
+	var stdout, stderr strings.Builder
+	code := run(t.Context(), []string{"loadtest", "--url", s.url, "--customers", "4", "--messages", "5"},
+		env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+	if code != 0 || !strings.Contains(stdout.String(), "20 messages from 4 customers") || !strings.Contains(stdout.String(), "0 failed") {
+		t.Errorf("loadtest: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	s.stop()
+	if code := run(t.Context(), []string{"loadtest", "--url", s.url, "--customers", "1", "--messages", "1"},
+		env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}); code != 1 {
+		t.Errorf("loadtest against a stopped server: exit %d, want 1", code)
+	}
+}
