@@ -5,10 +5,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"path"
-	"strconv"
-	"strings"
 
+	"github.com/firstline-support/firstline/dialog/schema"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -24,13 +22,6 @@ var migrationFiles embed.FS
 // different schemas of one database do not wait for each other.
 const migrationLock = 0x6669726c // "firl"
 
-// migration is one schema change.
-type migration struct {
-	version int
-	name    string // the file name, for messages
-	sql     string
-}
-
 // Migrate brings the database schema up to date, applying each migration
 // it has not seen yet in a transaction of its own. It is safe to run again,
 // also from several replicas at once: a transaction-scoped advisory lock
@@ -43,7 +34,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // migrate applies the migrations in fsys.
 func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
-	migrations, err := loadMigrations(fsys)
+	migrations, err := schema.Load(fsys)
 	if err != nil {
 		return err
 	}
@@ -57,7 +48,7 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 
 // applyNext applies the first of migrations the database has not seen,
 // and records it, all or nothing. It reports whether there was none left.
-func (db *DB) applyNext(ctx context.Context, migrations []migration) (done bool, err error) {
+func (db *DB) applyNext(ctx context.Context, migrations []schema.Migration) (done bool, err error) {
 	pgTx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return false, storeErr("migrate", err)
@@ -84,7 +75,7 @@ func (db *DB) applyNext(ctx context.Context, migrations []migration) (done bool,
 	if err != nil {
 		return false, storeErr("read schema version", err)
 	}
-	latest := len(migrations) // versions run 1..n, as loadMigrations checked
+	latest := len(migrations) // versions run 1..n, as schema.Load checked
 	if current > latest {
 		return false, fmt.Errorf("database schema version %d is newer than this program's %d: upgrade the program", current, latest)
 	}
@@ -96,23 +87,23 @@ func (db *DB) applyNext(ctx context.Context, migrations []migration) (done bool,
 	if err := applyMigration(ctx, pgTx, m); err != nil {
 		return false, err
 	}
-	db.log.Info("applied migration", "version", m.version, "file", m.name)
+	db.log.Info("applied migration", "version", m.Version, "file", m.Name)
 	return false, nil
 }
 
 // applyMigration runs m in pgTx, records it and commits.
-func applyMigration(ctx context.Context, pgTx pgx.Tx, m migration) error {
+func applyMigration(ctx context.Context, pgTx pgx.Tx, m schema.Migration) error {
 	// Without arguments, pgx sends the file as one simple query, which may
 	// hold many statements.
-	if _, err := pgTx.Exec(ctx, m.sql); err != nil {
-		return storeErr("migrate "+m.name, err)
+	if _, err := pgTx.Exec(ctx, m.SQL); err != nil {
+		return storeErr("migrate "+m.Name, err)
 	}
 	_, err := pgTx.Exec(ctx,
-		`INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, m.version, now())
+		`INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, m.Version, now())
 	if err != nil {
-		return storeErr("migrate "+m.name, err)
+		return storeErr("migrate "+m.Name, err)
 	}
-	return commit(ctx, pgTx, "migrate "+m.name)
+	return commit(ctx, pgTx, "migrate "+m.Name)
 }
 
 // commit commits pgTx; op names the work in errors.
@@ -121,32 +112,4 @@ func commit(ctx context.Context, pgTx pgx.Tx, op string) error {
 		return storeErr(op, err)
 	}
 	return nil
-}
-
-// loadMigrations reads migrations/*.sql from fsys and checks that their
-// versions run 1, 2, 3, ... without gaps or repeats.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	paths, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, fmt.Errorf("list migrations: %w", err)
-	}
-	// Glob sorts by name, and the zero-padded numbers sort as numbers.
-	migrations := make([]migration, 0, len(paths))
-	for i, p := range paths {
-		name := path.Base(p)
-		number, _, ok := strings.Cut(name, "_")
-		version, err := strconv.Atoi(number)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name is not NNNN_name.sql", name)
-		}
-		if version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected version %d", name, i+1)
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil, fmt.Errorf("read migration: %w", err)
-		}
-		migrations = append(migrations, migration{version: version, name: name, sql: string(b)})
-	}
-	return migrations, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/schema"
 )
 
 // schemaVersions returns the versions recorded in schema_migrations.
@@ -37,7 +38,7 @@ func embeddedVersions(t *testing.T) []int {
 	t.Helper()
 	var versions []int
 	for _, m := range mustLoad(t) {
-		versions = append(versions, m.version)
+		versions = append(versions, m.Version)
 	}
 	return versions
 }
@@ -124,7 +125,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	// the version may stay.
 	fsys := fstest.MapFS{}
 	for _, m := range mustLoad(t) {
-		fsys["migrations/"+m.name] = &fstest.MapFile{Data: []byte(m.sql)}
+		fsys["migrations/"+m.Name] = &fstest.MapFile{Data: []byte(m.SQL)}
 	}
 	fsys[migrationName(next, "broken")] = &fstest.MapFile{
 		Data: []byte("CREATE TABLE half_done (id integer); SELECT no_such_column FROM half_done;"),
@@ -145,38 +146,12 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	}
 }
 
-func TestLoadMigrations(t *testing.T) {
-	tests := []struct {
-		name  string
-		files []string
-		ok    bool
-	}{
-		{"in order", []string{"0001_a.sql", "0002_b.sql"}, true},
-		{"gap", []string{"0001_a.sql", "0003_c.sql"}, false},
-		{"repeat", []string{"0001_a.sql", "0001_b.sql"}, false},
-		{"not from 1", []string{"0002_b.sql"}, false},
-		{"no number", []string{"init.sql"}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{}
-			for _, f := range tt.files {
-				fsys["migrations/"+f] = &fstest.MapFile{Data: []byte("SELECT 1;")}
-			}
-			_, err := loadMigrations(fsys)
-			if (err == nil) != tt.ok {
-				t.Errorf("loadMigrations(%v) error = %v, want ok %v", tt.files, err, tt.ok)
-			}
-		})
-	}
-}
-
 // mustLoad returns the embedded migrations.
-func mustLoad(t *testing.T) []migration {
+func mustLoad(t *testing.T) []schema.Migration {
 	t.Helper()
-	migrations, err := loadMigrations(migrationFiles)
+	migrations, err := schema.Load(migrationFiles)
 	if err != nil {
-		t.Fatalf("loadMigrations: %v", err)
+		t.Fatalf("schema.Load: %v", err)
 	}
 	return migrations
 }

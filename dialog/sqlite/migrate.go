@@ -6,9 +6,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"path"
-	"strconv"
-	"strings"
+
+	"github.com/firstline-support/firstline/dialog/schema"
 )
 
 // migrationFiles are the schema changes, migrations/NNNN_name.sql, applied
@@ -17,13 +16,6 @@ import (
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-// migration is one schema change.
-type migration struct {
-	version int
-	name    string // the file name, for messages
-	sql     string
-}
 
 // dataStep is the part of a migration that SQL cannot do. It runs in the
 // migration's transaction, after the migration's SQL.
@@ -47,7 +39,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 // migrate applies the migrations in fsys, each followed by its step in
 // steps, if it has one.
 func (db *DB) migrate(ctx context.Context, fsys fs.FS, steps map[int]dataStep) error {
-	migrations, err := loadMigrations(fsys)
+	migrations, err := schema.Load(fsys)
 	if err != nil {
 		return err
 	}
@@ -65,16 +57,16 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS, steps map[int]dataStep) e
 	if err != nil {
 		return storeErr("read schema version", err)
 	}
-	latest := len(migrations) // versions run 1..n, as loadMigrations checked
+	latest := len(migrations) // versions run 1..n, as schema.Load checked
 	if current > latest {
 		return fmt.Errorf("database schema version %d is newer than this program's %d: upgrade the program", current, latest)
 	}
 
 	for _, m := range migrations {
-		if m.version <= current {
+		if m.Version <= current {
 			continue
 		}
-		if err := db.applyMigration(ctx, m, steps[m.version]); err != nil {
+		if err := db.applyMigration(ctx, m, steps[m.Version]); err != nil {
 			return err
 		}
 	}
@@ -83,71 +75,43 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS, steps map[int]dataStep) e
 
 // applyMigration applies m and its data step, if not nil, and records it,
 // all or nothing.
-func (db *DB) applyMigration(ctx context.Context, m migration, step dataStep) error {
+func (db *DB) applyMigration(ctx context.Context, m schema.Migration, step dataStep) error {
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return storeErr("migrate "+m.name, err)
+		return storeErr("migrate "+m.Name, err)
 	}
 	defer db.rollback(sqlTx) // a no-op after Commit
 
 	// Another process may have applied it since we looked.
 	var applied bool
 	err = sqlTx.QueryRowContext(ctx,
-		`SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)`, m.version).Scan(&applied)
+		`SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)`, m.Version).Scan(&applied)
 	if err != nil {
-		return storeErr("migrate "+m.name, err)
+		return storeErr("migrate "+m.Name, err)
 	}
 	if applied {
 		return nil
 	}
 
-	if _, err := sqlTx.ExecContext(ctx, m.sql); err != nil {
-		return storeErr("migrate "+m.name, err)
+	if _, err := sqlTx.ExecContext(ctx, m.SQL); err != nil {
+		return storeErr("migrate "+m.Name, err)
 	}
 	if step != nil {
 		if err := step(ctx, sqlTx); err != nil {
-			return storeErr("migrate "+m.name, err)
+			return storeErr("migrate "+m.Name, err)
 		}
 	}
 	_, err = sqlTx.ExecContext(ctx,
 		`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		m.version, formatTime(now()))
+		m.Version, formatTime(now()))
 	if err != nil {
-		return storeErr("migrate "+m.name, err)
+		return storeErr("migrate "+m.Name, err)
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return storeErr("migrate "+m.name, err)
+		return storeErr("migrate "+m.Name, err)
 	}
-	db.log.Info("applied migration", "version", m.version, "file", m.name)
+	db.log.Info("applied migration", "version", m.Version, "file", m.Name)
 	return nil
-}
-
-// loadMigrations reads migrations/*.sql from fsys and checks that their
-// versions run 1, 2, 3, ... without gaps or repeats.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	paths, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, fmt.Errorf("list migrations: %w", err)
-	}
-	// Glob sorts by name, and the zero-padded numbers sort as numbers.
-	migrations := make([]migration, 0, len(paths))
-	for i, p := range paths {
-		name := path.Base(p)
-		number, _, ok := strings.Cut(name, "_")
-		version, err := strconv.Atoi(number)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name is not NNNN_name.sql", name)
-		}
-		if version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected version %d", name, i+1)
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil, fmt.Errorf("read migration: %w", err)
-		}
-		migrations = append(migrations, migration{version: version, name: name, sql: string(b)})
-	}
-	return migrations, nil
 }
 
 // lowerCustomerNames fills in tickets.customer_name_lower, which migration

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/schema"
 )
 
 // appliedMigrations returns the versions in schema_migrations with the
@@ -53,9 +54,9 @@ func tableExists(t *testing.T, db *DB, name string) bool {
 func TestMigrationsApplyOnce(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "firstline.db")
-	want, err := loadMigrations(migrationFiles)
+	want, err := schema.Load(migrationFiles)
 	if err != nil {
-		t.Fatalf("loadMigrations: %v", err)
+		t.Fatalf("schema.Load: %v", err)
 	}
 
 	db, err := Open(ctx, path, nil)
@@ -67,11 +68,11 @@ func TestMigrationsApplyOnce(t *testing.T) {
 		t.Fatalf("applied %v, want versions 1..%d", first, len(want))
 	}
 	for _, m := range want {
-		at, ok := first[m.version]
+		at, ok := first[m.Version]
 		if !ok {
-			t.Errorf("migration %s not applied", m.name)
+			t.Errorf("migration %s not applied", m.Name)
 		} else if _, err := parseTime(at); err != nil {
-			t.Errorf("migration %s applied at %q: %v", m.name, at, err)
+			t.Errorf("migration %s applied at %q: %v", m.Name, at, err)
 		}
 	}
 	tables := []string{"conversations", "messages", "tickets", "users", "sessions", "api_tokens",
@@ -166,51 +167,8 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	}
 }
 
-func TestLoadMigrations(t *testing.T) {
-	sql := &fstest.MapFile{Data: []byte(`SELECT 1;`)}
-	tests := []struct {
-		name    string
-		files   fstest.MapFS
-		want    []int // versions, when no error is expected
-		wantErr string
-	}{
-		{"none", fstest.MapFS{}, []int{}, ""},
-		{"in order", fstest.MapFS{"migrations/0002_b.sql": sql, "migrations/0001_a.sql": sql}, []int{1, 2}, ""},
-		{"other files ignored", fstest.MapFS{"migrations/0001_a.sql": sql, "migrations/README": sql}, []int{1}, ""},
-		{"gap", fstest.MapFS{"migrations/0001_a.sql": sql, "migrations/0003_c.sql": sql}, nil, "expected version 2"},
-		{"not from 1", fstest.MapFS{"migrations/0002_b.sql": sql}, nil, "expected version 1"},
-		{"repeat", fstest.MapFS{"migrations/0001_a.sql": sql, "migrations/0001_b.sql": sql}, nil, "expected version 2"},
-		{"no number", fstest.MapFS{"migrations/init.sql": sql}, nil, "not NNNN_name.sql"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := loadMigrations(tt.files)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("loadMigrations returned %v, want an error with %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("loadMigrations: %v", err)
-			}
-			versions := []int{}
-			for _, m := range got {
-				versions = append(versions, m.version)
-			}
-			if len(versions) != len(tt.want) {
-				t.Fatalf("versions %v, want %v", versions, tt.want)
-			}
-			for i := range versions {
-				if versions[i] != tt.want[i] {
-					t.Fatalf("versions %v, want %v", versions, tt.want)
-				}
-			}
-		})
-	}
-
-	// The embedded migrations themselves pass.
-	if _, err := loadMigrations(migrationFiles); err != nil {
+func TestEmbeddedMigrations(t *testing.T) {
+	if _, err := schema.Load(migrationFiles); err != nil {
 		t.Errorf("embedded migrations: %v", err)
 	}
 }
@@ -257,9 +215,9 @@ func TestMigrateFromVersion1(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	defer db.Close()
-	latest, err := loadMigrations(migrationFiles)
+	latest, err := schema.Load(migrationFiles)
 	if err != nil {
-		t.Fatalf("loadMigrations: %v", err)
+		t.Fatalf("schema.Load: %v", err)
 	}
 	if applied := appliedMigrations(t, db); len(applied) != len(latest) {
 		t.Errorf("applied %v, want versions 1..%d", applied, len(latest))
