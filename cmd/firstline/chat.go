@@ -170,10 +170,6 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	where := s.database()
-	if s.DatabaseURL != "" {
-		where = "PostgreSQL"
-	}
-	fmt.Fprintf(e.stdout, "%s is up to date\n", where)
+	fmt.Fprintf(e.stdout, "%s is up to date\n", s.storeName())
 	return nil
 }

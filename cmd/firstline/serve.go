@@ -55,31 +55,12 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 
-	channels := []bots.Channel{webchat.New(app.engine, s.Title, log)}
-	var senders []bots.Sender // channels that push to customers, through the outbox
-	if s.Telegram.Token != "" {
-		tg, err := telegram.New(telegram.Config{
-			Token:         s.Telegram.Token,
-			APIURL:        s.Telegram.APIURL,
-			WebhookURL:    s.Telegram.WebhookURL,
-			WebhookSecret: s.Telegram.WebhookSecret,
-		}, app.engine, app.store, log)
-		if err != nil {
-			return err
-		}
-		channels = append(channels, tg)
-		senders = append(senders, tg)
+	channels, senders, wa, err := openChannels(ctx, s, app, log)
+	if err != nil {
+		return err
 	}
-	var wa *whatsapp.Channel
-	if s.WhatsApp {
-		client, err := whatsapp.OpenClient(ctx, s.database(), log)
-		if err != nil {
-			return err
-		}
-		defer client.Close()
-		wa = whatsapp.New(app.engine, client, whatsapp.Options{}, log)
-		channels = append(channels, wa)
-		senders = append(senders, wa)
+	if wa != nil {
+		defer wa.Close()
 	}
 	router := newRouter(log, app.store)
 	router.Use(users.Middleware()) // identifies the caller; routes that need one add auth.Require
@@ -92,7 +73,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if wa != nil {
-		agents.SetWhatsApp(wa) // admins link the account from the panel
+		agents.SetWhatsApp(wa.Channel) // admins link the account from the panel
 	}
 	agents.Routes(router)
 
@@ -143,7 +124,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("firstline is serving: open the web chat", "url", "http://"+ln.Addr().String()+"/",
-		"panel", "http://"+ln.Addr().String()+"/panel/", "data", s.DataDir, "intents", s.IntentsDir)
+		"panel", "http://"+ln.Addr().String()+"/panel/", "store", s.storeName(), "intents", s.IntentsDir)
 
 	select {
 	case err = <-served:
@@ -165,6 +146,46 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	}
 	return err
 }
+
+// openChannels builds the channels the settings turn on: the web chat
+// always, Telegram when it has a token, WhatsApp when enabled. senders are
+// the ones that push to customers through the outbox; wa is the WhatsApp
+// channel, which the panel links, or nil.
+func openChannels(ctx context.Context, s *settings, app *app, log *slog.Logger) (channels []bots.Channel, senders []bots.Sender, wa *whatsappChannel, err error) {
+	channels = []bots.Channel{webchat.New(app.engine, s.Title, log)}
+	if s.Telegram.Token != "" {
+		tg, err := telegram.New(telegram.Config{
+			Token:         s.Telegram.Token,
+			APIURL:        s.Telegram.APIURL,
+			WebhookURL:    s.Telegram.WebhookURL,
+			WebhookSecret: s.Telegram.WebhookSecret,
+		}, app.engine, app.store, log)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		channels = append(channels, tg)
+		senders = append(senders, tg)
+	}
+	if s.WhatsApp {
+		client, err := whatsapp.OpenClient(ctx, s.database(), log)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		wa = &whatsappChannel{Channel: whatsapp.New(app.engine, client, whatsapp.Options{}, log), client: client}
+		channels = append(channels, wa.Channel)
+		senders = append(senders, wa.Channel)
+	}
+	return channels, senders, wa, nil
+}
+
+// whatsappChannel is the WhatsApp channel with the client it owns.
+type whatsappChannel struct {
+	*whatsapp.Channel
+	client *whatsapp.WAClient
+}
+
+// Close releases the WhatsApp client.
+func (w *whatsappChannel) Close() error { return w.client.Close() }
 
 // app is what every command that talks to the engine opens: the knowledge
 // base with its watcher, the store and the engine.
@@ -224,6 +245,14 @@ func (s *settings) database() string {
 		return s.DatabaseURL
 	}
 	return filepath.Join(s.DataDir, "firstline.db")
+}
+
+// storeName says where the store is, for logs, without any password.
+func (s *settings) storeName() string {
+	if s.DatabaseURL != "" {
+		return "postgresql"
+	}
+	return s.database()
 }
 
 // openStore opens the store, applying any pending migrations.
