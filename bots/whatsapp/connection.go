@@ -24,7 +24,7 @@ func (c *Channel) Run(ctx context.Context) error {
 		c.connect(ctx)
 	} else {
 		c.setState(StateNotPaired)
-		c.log.Warn("whatsapp is not paired: run `firstline whatsapp pair`")
+		c.log.Warn("whatsapp is not paired: link it on the panel's WhatsApp page, or with `firstline whatsapp pair`")
 	}
 	<-ctx.Done()
 	return nil

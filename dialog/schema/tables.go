@@ -1,5 +1,16 @@
 package schema
 
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
 // Kind is how a column's values are typed, the same in every store.
 type Kind string
 
@@ -164,4 +175,270 @@ func (t Table) ColumnNames() []string {
 		names[i] = c.Name
 	}
 	return names
+}
+
+// FormatVersion is the version of the export format that Writer writes
+// and Reader reads.
+const FormatVersion = 1
+
+// timeLayout is how times are written in an export: RFC 3339 in UTC, to
+// the microsecond, which is as fine as either store keeps them.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// header is the first line of an export.
+type header struct {
+	Version int      `json:"firstline_export"`
+	Tables  []string `json:"tables"`
+}
+
+// line is every line of an export after the header: one row of a table.
+type line struct {
+	Table string                     `json:"table"`
+	Row   map[string]json.RawMessage `json:"row"`
+}
+
+// Writer writes an export: JSON Lines, a header, then one line per row.
+// Values are written as JSON numbers, strings, booleans and null; times as
+// RFC 3339 UTC text to the microsecond; blobs as base64; lists as arrays.
+type Writer struct {
+	w io.Writer
+}
+
+// NewWriter writes the header of an export to w.
+func NewWriter(w io.Writer) (*Writer, error) {
+	var names []string
+	for _, t := range Tables() {
+		names = append(names, t.Name)
+	}
+	b, err := json.Marshal(header{Version: FormatVersion, Tables: names})
+	if err != nil {
+		return nil, fmt.Errorf("write export header: %w", err)
+	}
+	if _, err := w.Write(append(b, '\n')); err != nil {
+		return nil, fmt.Errorf("write export header: %w", err)
+	}
+	return &Writer{w: w}, nil
+}
+
+// Write writes one row of t. Its values are in the order of t.Columns, as
+// Go values of their kind: int64 (KindInt; KindNullInt with 0 for NULL),
+// float64, bool, string, time.Time (the zero time for NULL in
+// KindNullTime), []byte and []string.
+func (w *Writer) Write(t Table, values []any) error {
+	if len(values) != len(t.Columns) {
+		return fmt.Errorf("export %s: %d values for %d columns", t.Name, len(values), len(t.Columns))
+	}
+	row := make(map[string]any, len(values))
+	for i, c := range t.Columns {
+		v, err := encodeValue(c.Kind, values[i])
+		if err != nil {
+			return fmt.Errorf("export %s.%s: %w", t.Name, c.Name, err)
+		}
+		row[c.Name] = v
+	}
+	b, err := json.Marshal(struct {
+		Table string         `json:"table"`
+		Row   map[string]any `json:"row"`
+	}{t.Name, row})
+	if err != nil {
+		return fmt.Errorf("export %s: %w", t.Name, err)
+	}
+	if _, err := w.w.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("export %s: %w", t.Name, err)
+	}
+	return nil
+}
+
+// encodeValue turns a Go value of kind k into what JSON should show.
+func encodeValue(k Kind, v any) (any, error) {
+	ok := false
+	switch k {
+	case KindInt:
+		_, ok = v.(int64)
+	case KindNullInt:
+		var n int64
+		if n, ok = v.(int64); ok && n == 0 {
+			return nil, nil
+		}
+	case KindReal:
+		_, ok = v.(float64)
+	case KindBool:
+		_, ok = v.(bool)
+	case KindText:
+		_, ok = v.(string)
+	case KindTime, KindNullTime:
+		var t time.Time
+		if t, ok = v.(time.Time); ok {
+			if t.IsZero() && k == KindNullTime {
+				return nil, nil
+			}
+			return t.UTC().Format(timeLayout), nil
+		}
+	case KindBlob:
+		var b []byte
+		if b, ok = v.([]byte); ok {
+			return base64.StdEncoding.EncodeToString(b), nil
+		}
+	case KindList:
+		var list []string
+		if list, ok = v.([]string); ok && list == nil {
+			return []string{}, nil
+		}
+	}
+	if !ok {
+		return nil, fmt.Errorf("a %T is not a value of kind %s", v, k)
+	}
+	return v, nil
+}
+
+// Reader reads an export written by Writer.
+type Reader struct {
+	r      *bufio.Reader
+	line   int
+	tables map[string]Table
+}
+
+// NewReader reads and checks the header of an export.
+func NewReader(r io.Reader) (*Reader, error) {
+	rd := &Reader{r: bufio.NewReader(r), tables: make(map[string]Table)}
+	for _, t := range Tables() {
+		rd.tables[t.Name] = t
+	}
+	b, err := rd.next()
+	if err == io.EOF {
+		return nil, fmt.Errorf("line 1: the export is empty")
+	}
+	if err != nil {
+		return nil, err
+	}
+	var h header
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, fmt.Errorf("line 1: not an export header: %w", err)
+	}
+	if h.Version != FormatVersion {
+		return nil, fmt.Errorf("line 1: not a firstline export of version %d", FormatVersion)
+	}
+	return rd, nil
+}
+
+// Line is the number of the line read last, for messages.
+func (rd *Reader) Line() int { return rd.line }
+
+// next returns the next line that is not blank, or io.EOF.
+func (rd *Reader) next() ([]byte, error) {
+	for {
+		b, err := rd.r.ReadBytes('\n')
+		if len(b) == 0 && err == io.EOF {
+			return nil, io.EOF
+		}
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("line %d: %w", rd.line+1, err)
+		}
+		rd.line++
+		if len(bytes.TrimSpace(b)) > 0 {
+			return b, nil
+		}
+	}
+}
+
+// Next reads the next row: its table and its values, in the order and as
+// the Go types that Writer.Write takes. At the end it returns io.EOF.
+// Errors name the line.
+func (rd *Reader) Next() (Table, []any, error) {
+	b, err := rd.next()
+	if err != nil {
+		return Table{}, nil, err
+	}
+	var l line
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return Table{}, nil, fmt.Errorf("line %d: not a row: %w", rd.line, err)
+	}
+	t, ok := rd.tables[l.Table]
+	if !ok {
+		return Table{}, nil, fmt.Errorf("line %d: unknown table %q", rd.line, l.Table)
+	}
+	for name := range l.Row {
+		if !slices.Contains(t.ColumnNames(), name) {
+			return Table{}, nil, fmt.Errorf("line %d: table %s has no column %q", rd.line, t.Name, name)
+		}
+	}
+	values := make([]any, len(t.Columns))
+	for i, c := range t.Columns {
+		raw, ok := l.Row[c.Name]
+		if !ok {
+			return Table{}, nil, fmt.Errorf("line %d: %s.%s is missing", rd.line, t.Name, c.Name)
+		}
+		v, err := decodeValue(c.Kind, raw)
+		if err != nil {
+			return Table{}, nil, fmt.Errorf("line %d: %s.%s: %w", rd.line, t.Name, c.Name, err)
+		}
+		values[i] = v
+	}
+	return t, values, nil
+}
+
+// decodeValue reads a JSON value of kind k into its Go value.
+func decodeValue(k Kind, raw json.RawMessage) (any, error) {
+	isNull := string(bytes.TrimSpace(raw)) == "null"
+	switch k {
+	case KindInt, KindNullInt:
+		if isNull && k == KindNullInt {
+			return int64(0), nil
+		}
+		var n int64
+		if isNull || json.Unmarshal(raw, &n) != nil {
+			return nil, fmt.Errorf("%s is not an integer", raw)
+		}
+		return n, nil
+	case KindReal:
+		var f float64
+		if isNull || json.Unmarshal(raw, &f) != nil {
+			return nil, fmt.Errorf("%s is not a number", raw)
+		}
+		return f, nil
+	case KindBool:
+		var b bool
+		if isNull || json.Unmarshal(raw, &b) != nil {
+			return nil, fmt.Errorf("%s is not true or false", raw)
+		}
+		return b, nil
+	case KindText:
+		var s string
+		if isNull || json.Unmarshal(raw, &s) != nil {
+			return nil, fmt.Errorf("%s is not a string", raw)
+		}
+		return s, nil
+	case KindTime, KindNullTime:
+		if isNull && k == KindNullTime {
+			return time.Time{}, nil
+		}
+		var s string
+		if isNull || json.Unmarshal(raw, &s) != nil {
+			return nil, fmt.Errorf("%s is not a time", raw)
+		}
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return nil, fmt.Errorf("%s is not an RFC 3339 time", raw)
+		}
+		return t.UTC().Truncate(time.Microsecond), nil
+	case KindBlob:
+		var s string
+		if isNull || json.Unmarshal(raw, &s) != nil {
+			return nil, fmt.Errorf("%s is not a base64 string", raw)
+		}
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return nil, fmt.Errorf("not base64: %w", err)
+		}
+		return b, nil
+	case KindList:
+		var list []string
+		if isNull || json.Unmarshal(raw, &list) != nil {
+			return nil, fmt.Errorf("%s is not a list of strings", raw)
+		}
+		return list, nil
+	}
+	return nil, fmt.Errorf("unknown kind %q", k)
 }
