@@ -36,6 +36,8 @@ Usage:
   firstline loadtest  [--url URL] [--customers N] [--messages N]
   firstline user      add|list|disable|enable|passwd|token  (see "firstline user help")
   firstline whatsapp  pair|status|logout  (see "firstline whatsapp help")
+  firstline export    [--config FILE] [--data DIR] [--out FILE]   (all data, to move stores)
+  firstline import    [--config FILE] [--data DIR] --in FILE      (into an empty store)
 
 Every flag has an environment variable: FIRSTLINE_CONFIG, FIRSTLINE_INTENTS,
 FIRSTLINE_DATA, FIRSTLINE_ADDR. Flags win over the environment, the
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, e env) int {
 		"loadtest": cmdLoadtest,
 		"user":     cmdUser,
 		"whatsapp": cmdWhatsapp,
+		"export":   cmdExport,
+		"import":   cmdImport,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -355,6 +355,9 @@ func (rd *Reader) Next() (Table, []any, error) {
 	if err := dec.Decode(&l); err != nil {
 		return Table{}, nil, fmt.Errorf("line %d: not a row: %w", rd.line, err)
 	}
+	if dec.InputOffset() != int64(len(bytes.TrimRight(b, " \t\r\n"))) {
+		return Table{}, nil, fmt.Errorf("line %d: not a row: more after the JSON object", rd.line)
+	}
 	t, ok := rd.tables[l.Table]
 	if !ok {
 		return Table{}, nil, fmt.Errorf("line %d: unknown table %q", rd.line, l.Table)

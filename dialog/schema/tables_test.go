@@ -1,0 +1,123 @@
+package schema
+
+import (
+	"bufio"
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// kinds is a table with a column of every kind.
+var kinds = Table{Name: "kinds", Columns: []Column{
+	{Name: "i", Kind: KindInt},
+	{Name: "ni", Kind: KindNullInt},
+	{Name: "r", Kind: KindReal},
+	{Name: "b", Kind: KindBool},
+	{Name: "s", Kind: KindText},
+	{Name: "t", Kind: KindTime},
+	{Name: "nt", Kind: KindNullTime},
+	{Name: "blob", Kind: KindBlob},
+	{Name: "list", Kind: KindList},
+}}
+
+func TestWriteAndReadEveryKind(t *testing.T) {
+	when := time.Date(2026, 3, 1, 10, 0, 0, 123456789, time.FixedZone("MSK", 3*3600))
+	for _, c := range []struct {
+		name   string
+		values []any
+		line   string
+		back   []any // as read back, when not values
+	}{
+		{"values", []any{int64(7), int64(3), 0.25, true, "Анна", when, when, []byte{0, 1, 255}, []string{"a", "b"}},
+			`{"table":"kinds","row":{"b":true,"blob":"AAH/","i":7,"list":["a","b"],"ni":3,"nt":"2026-03-01T07:00:00.123456Z","r":0.25,"s":"Анна","t":"2026-03-01T07:00:00.123456Z"}}`,
+			[]any{int64(7), int64(3), 0.25, true, "Анна", when.UTC().Truncate(time.Microsecond), when.UTC().Truncate(time.Microsecond), []byte{0, 1, 255}, []string{"a", "b"}}},
+		{"nulls and empties", []any{int64(0), int64(0), 0.0, false, "", when, time.Time{}, []byte{}, []string(nil)},
+			`{"table":"kinds","row":{"b":false,"blob":"","i":0,"list":[],"ni":null,"nt":null,"r":0,"s":"","t":"2026-03-01T07:00:00.123456Z"}}`,
+			[]any{int64(0), int64(0), 0.0, false, "", when.UTC().Truncate(time.Microsecond), time.Time{}, []byte{}, []string{}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			w := &Writer{w: &buf}
+			if err := w.Write(kinds, c.values); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimSpace(buf.String()); got != c.line {
+				t.Errorf("line\n got %s\nwant %s", got, c.line)
+			}
+			rd := &Reader{r: bufioReader(buf.String()), tables: map[string]Table{"kinds": kinds}}
+			tbl, values, err := rd.Next()
+			if err != nil || tbl.Name != "kinds" {
+				t.Fatalf("read: %s, %v", tbl.Name, err)
+			}
+			if !reflect.DeepEqual(values, c.back) {
+				t.Errorf("read back\n got %#v\nwant %#v", values, c.back)
+			}
+		})
+	}
+}
+
+func TestWriteWrongType(t *testing.T) {
+	w := &Writer{w: &bytes.Buffer{}}
+	values := []any{7, int64(3), 0.25, true, "", time.Now(), time.Now(), []byte{}, []string{}} // int, not int64
+	if err := w.Write(kinds, values); err == nil || !strings.Contains(err.Error(), "kinds.i") {
+		t.Errorf("write = %v, want an error naming kinds.i", err)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	const header = `{"firstline_export":1,"tables":["kinds"]}` + "\n"
+	const good = `{"table":"kinds","row":{"b":true,"blob":"","i":7,"list":[],"ni":null,"nt":null,"r":0,"s":"","t":"2026-03-01T07:00:00.123456Z"}}`
+	for _, c := range []struct {
+		name  string
+		input string
+		want  string
+	}{
+		{"empty", "", "line 1: the export is empty"},
+		{"not a header", "hello\n", "line 1: not an export header"},
+		{"another version", `{"firstline_export":2}` + "\n", "line 1: not a firstline export of version 1"},
+		{"not JSON", header + good + "\n{\n", "line 3: not a row"},
+		{"an unknown field", header + `{"table":"kinds","row":{},"x":1}` + "\n", "line 2: not a row"},
+		{"unknown table", header + `{"table":"schema_migrations","row":{}}` + "\n", `line 2: unknown table "schema_migrations"`},
+		{"unknown column", header + strings.Replace(good, `"b":true`, `"b":true,"c":1`, 1) + "\n", `line 2: table kinds has no column "c"`},
+		{"missing column", header + strings.Replace(good, `"b":true,`, "", 1) + "\n", "line 2: kinds.b is missing"},
+		{"a string for an int", header + strings.Replace(good, `"i":7`, `"i":"7"`, 1) + "\n", "line 2: kinds.i"},
+		{"a fraction for an int", header + strings.Replace(good, `"i":7`, `"i":7.5`, 1) + "\n", "line 2: kinds.i"},
+		{"null for an int", header + strings.Replace(good, `"i":7`, `"i":null`, 1) + "\n", "line 2: kinds.i"},
+		{"a number for a bool", header + strings.Replace(good, `"b":true`, `"b":1`, 1) + "\n", "line 2: kinds.b"},
+		{"not a time", header + strings.Replace(good, `"2026-03-01T07:00:00.123456Z"`, `"yesterday"`, 1) + "\n", "line 2: kinds.t"},
+		{"not base64", header + strings.Replace(good, `"blob":""`, `"blob":"%%%"`, 1) + "\n", "line 2: kinds.blob"},
+		{"not a list", header + strings.Replace(good, `"list":[]`, `"list":"a"`, 1) + "\n", "line 2: kinds.list"},
+		{"more after the row", header + good + " x\n", "line 2: not a row"},
+		{"blank lines count", header + "\n\n{\n", "line 4: not a row"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rd, err := NewReader(strings.NewReader(c.input))
+			if err == nil {
+				rd.tables = map[string]Table{"kinds": kinds}
+				for err == nil {
+					_, _, err = rd.Next()
+				}
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestTables(t *testing.T) {
+	seen := map[string]bool{}
+	for _, tbl := range Tables() {
+		if seen[tbl.Name] {
+			t.Errorf("table %s twice", tbl.Name)
+		}
+		seen[tbl.Name] = true
+		if tbl.Identity && (len(tbl.Columns) == 0 || tbl.Columns[0].Name != "id") {
+			t.Errorf("%s: an identity table must start with its id", tbl.Name)
+		}
+	}
+}
+
+func bufioReader(s string) *bufio.Reader { return bufio.NewReader(strings.NewReader(s)) }
