@@ -8,8 +8,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -284,8 +288,22 @@ func TestTelegramLeaderTakeover(t *testing.T) {
 // once, and no customer may get two tickets.
 func TestReplicasUnderLoad(t *testing.T) {
 	t.Setenv("FIRSTLINE_DATABASE_URL", pgtest.Database(t))
-	a := startServer(t, t.TempDir())
-	b := startServer(t, t.TempDir())
+	// Tickets go to online agents automatically, from both replicas.
+	raw, err := os.ReadFile("../../configs/firstline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(t.TempDir(), "firstline.yaml")
+	if err := os.WriteFile(config, bytes.Replace(raw, []byte("auto_assign: false"), []byte("auto_assign: true"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := startServer(t, t.TempDir(), "--config", config)
+	b := startServer(t, t.TempDir(), "--config", config)
+	agents := []string{"anna", "boris", "vera"}
+	for _, name := range agents {
+		addUser(t, t.TempDir(), name, "agent", "a long enough password")
+		panelLogin(t, a, name, "a long enough password") // seen in the panel: online
+	}
 	var bDead atomic.Bool
 
 	const customers, perCustomer = 40, 8
@@ -376,6 +394,16 @@ func TestReplicasUnderLoad(t *testing.T) {
 		if strings.Join(customer, "|") != strings.Join(want, "|") {
 			t.Errorf("%s: stored %q, acknowledged %q", session, customer, want)
 		}
+		// One ticket, taken once: the customer hears of one agent joining.
+		joined := 0
+		for _, m := range page.Messages {
+			if m.Author == "system" {
+				joined++
+			}
+		}
+		if joined != 1 {
+			t.Errorf("%s: %d agents joined the chat, want 1", session, joined)
+		}
 	}
 
 	a.token = newAPIToken(t, t.TempDir())
@@ -383,14 +411,30 @@ func TestReplicasUnderLoad(t *testing.T) {
 		Tickets []struct {
 			Number         string `json:"number"`
 			ConversationID int64  `json:"conversation_id"`
+			Assignee       string `json:"assignee"`
 		} `json:"tickets"`
 	}
 	if code := a.getJSON("/api/v1/tickets", &list); code != http.StatusOK {
 		t.Fatalf("tickets: %d", code)
 	}
 	perConversation := map[int64]int{}
+	load := map[string]int{}
 	for _, tk := range list.Tickets {
 		perConversation[tk.ConversationID]++
+		load[tk.Assignee]++
+	}
+	// Every ticket went to one of the online agents, and to each of them
+	// some. (Concurrent picks on two replicas may choose the same least
+	// loaded agent, so the spread is even only roughly.)
+	for name, n := range load {
+		if !slices.Contains(agents, name) {
+			t.Errorf("%d tickets assigned to %q", n, name)
+		}
+	}
+	for _, name := range agents {
+		if load[name] == 0 {
+			t.Errorf("assignments %v: %s got none", load, name)
+		}
 	}
 	for conv, n := range perConversation {
 		if n != 1 {
@@ -401,4 +445,28 @@ func TestReplicasUnderLoad(t *testing.T) {
 		t.Errorf("%d tickets for %d customers who each asked for a person once", len(list.Tickets), customers)
 	}
 	a.stop()
+}
+
+// panelLogin logs name in to the panel of s and opens the queue, as an
+// agent starting their shift does.
+func panelLogin(t *testing.T, s *server, name, password string) {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar}
+	resp, err := client.PostForm(s.url+"panel/login", url.Values{"name": {name}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = client.Get(s.url + "panel/queue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s cannot open the queue: %d", name, resp.StatusCode)
+	}
 }
