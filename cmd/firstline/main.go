@@ -38,6 +38,7 @@ Usage:
   firstline whatsapp  pair|status|logout  (see "firstline whatsapp help")
   firstline export    [--config FILE] [--data DIR] [--out FILE]   (all data, to move stores)
   firstline import    [--config FILE] [--data DIR] --in FILE      (into an empty store)
+  firstline eval      --data FILE.jsonl [--lang auto|ru|en] [--holdout-intents 0.25 --seed 1] [--folds 5] [--json]
 
 Every flag has an environment variable: FIRSTLINE_CONFIG, FIRSTLINE_INTENTS,
 FIRSTLINE_DATA, FIRSTLINE_ADDR. Flags win over the environment, the
@@ -80,6 +81,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"whatsapp": cmdWhatsapp,
 		"export":   cmdExport,
 		"import":   cmdImport,
+		"eval":     cmdEval,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/firstline-support/firstline/kb"
+)
+
+// cmdEval benchmarks the matcher on a labelled JSONL file: one
+// {"text", "intent", "split"} object a line, intent "oos" for a message no
+// intent covers. See kb.Evaluate for what is measured.
+func cmdEval(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("eval", e)
+	data := fs.String("data", "", "labelled messages, one JSON object a line (`file`)")
+	lang := fs.String("lang", "auto", "language of the messages: auto, ru or en")
+	holdout := fs.Float64("holdout-intents", 0, "share of intents to hold out as out of scope")
+	seed := fs.Uint64("seed", 1, "seed for the held-out intents and the folds")
+	folds := fs.Int("folds", 5, "cross-validation folds, used without val or test lines")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *data == "" {
+		return usageError{fmt.Errorf("--data is required")}
+	}
+	f, err := os.Open(*data)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", *data, err)
+	}
+	defer f.Close()
+	lines, err := readEvalLines(f)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", *data, err)
+	}
+	res, err := kb.Evaluate(ctx, lines, kb.EvalOptions{
+		Lang:           *lang,
+		HoldoutIntents: *holdout,
+		Seed:           *seed,
+		Folds:          *folds,
+		Logger:         newLogger(e),
+	})
+	if err != nil {
+		return fmt.Errorf("evaluate %s: %w", *data, err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		return enc.Encode(res)
+	}
+	printEval(e.stdout, res)
+	return nil
+}
+
+// evalRecord is one line of the data file as written. Pointers tell a
+// missing field from an empty one.
+type evalRecord struct {
+	Text   *string `json:"text"`
+	Intent *string `json:"intent"`
+	Split  *string `json:"split"`
+}
+
+// readEvalLines parses the data file; blank lines are skipped, and any
+// other line that is not a complete record is an error naming it.
+func readEvalLines(r io.Reader) ([]kb.EvalLine, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
+	var lines []kb.EvalLine
+	n := 0
+	for sc.Scan() {
+		n++
+		raw := strings.TrimSpace(sc.Text())
+		if raw == "" {
+			continue
+		}
+		var rec evalRecord
+		if err := json.Unmarshal([]byte(raw), &rec); err != nil {
+			return nil, fmt.Errorf("line %d: not a JSON object: %w", n, err)
+		}
+		for _, field := range []struct {
+			name  string
+			value *string
+		}{{"text", rec.Text}, {"intent", rec.Intent}, {"split", rec.Split}} {
+			if field.value == nil || strings.TrimSpace(*field.value) == "" {
+				return nil, fmt.Errorf("line %d: missing %q", n, field.name)
+			}
+		}
+		switch *rec.Split {
+		case kb.SplitTrain, kb.SplitVal, kb.SplitTest:
+		default:
+			return nil, fmt.Errorf("line %d: unknown split %q (want train, val or test)", n, *rec.Split)
+		}
+		lines = append(lines, kb.EvalLine{Text: *rec.Text, Intent: *rec.Intent, Split: *rec.Split, Line: n})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("line %d: %w", n+1, err)
+	}
+	return lines, nil
+}
+
+// printEval prints a benchmark's figures as a table for people.
+func printEval(w io.Writer, res kb.EvalResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	mode := "test split"
+	if res.Mode == kb.EvalModeCV {
+		mode = fmt.Sprintf("%d-fold cross-validation on train (no test split)", res.CrossValidationFolds)
+	}
+	oos := "n/a (no out-of-scope lines)"
+	if res.OOSRecall != nil {
+		oos = fmt.Sprintf("%.4f", *res.OOSRecall)
+	}
+	held := "none"
+	if len(res.HeldOutIntents) > 0 {
+		held = strings.Join(res.HeldOutIntents, ", ")
+	}
+	c := res.Counts
+	fmt.Fprintf(tw, "measured on\t%s\n", mode)
+	fmt.Fprintf(tw, "lines\ttrain %d, val %d, test %d (out of scope reported: %d)\n", c.Train, c.Val, c.Test, c.OOSLines)
+	fmt.Fprintf(tw, "intents\t%d trained, %d held out: %s\n", c.Intents, c.HeldOut, held)
+	fmt.Fprintf(tw, "threshold\t%.2f (chosen on %s)\n", res.Threshold, res.ThresholdFrom)
+	fmt.Fprintf(tw, "accuracy (top intent)\t%.4f\n", res.Accuracy)
+	fmt.Fprintf(tw, "in-scope accuracy\t%.4f\n", res.InScopeAccuracy)
+	fmt.Fprintf(tw, "out-of-scope recall\t%s\n", oos)
+	fmt.Fprintf(tw, "macro F1\t%.4f\n", res.MacroF1)
+	fmt.Fprintf(tw, "build\t%.2f s\n", res.BuildSeconds)
+	fmt.Fprintf(tw, "classify\t%.0f messages/s, p99 %.0f µs\n", res.ClassifyPerSecond, res.P99ClassifyMicros)
+	fmt.Fprintf(tw, "heap\t%.1f MB\n", res.HeapMB)
+	tw.Flush()
+}
