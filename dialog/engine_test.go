@@ -181,6 +181,9 @@ func TestClarify(t *testing.T) {
 func TestClarifyByNumber(t *testing.T) {
 	h := newHarness(t)
 	out := h.send("c", "как настроить")
+	if len(out.Conversation.PendingOptions) == 0 {
+		t.Fatalf("no options offered: %s %v", out.Match.Decision, out.Match.Candidates)
+	}
 	first := out.Conversation.PendingOptions[0]
 	out = h.send("c", "1")
 	if len(out.Replies) == 0 || out.Replies[0].Intent != first {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -124,6 +125,7 @@ func demoSet(b *testing.B) (*intents.Set, []string) {
 
 func BenchmarkMatch(b *testing.B) {
 	gen := generatedIntents(40, 12)
+	big := generatedIntents(150, 50) // 150 intents of 100 examples, 50 per language
 	faqSet, err := intents.Load("testdata")
 	if err != nil {
 		b.Fatalf("load testdata: %v", err)
@@ -135,6 +137,7 @@ func BenchmarkMatch(b *testing.B) {
 		queries []string
 	}{
 		{"generated", newTestSet(gen...), benchQueries(gen, 50)},
+		{"generated150x100", newTestSet(big...), benchQueries(big, 500)},
 		{"faq", faqSet, faqQueries},
 		{"demo", demo, demoQueries},
 	}
@@ -163,19 +166,23 @@ func BenchmarkNew(b *testing.B) {
 		set  *intents.Set
 	}{
 		{"generated", newTestSet(generatedIntents(40, 12)...)},
+		{"generated150x100", newTestSet(generatedIntents(150, 50)...)},
 		{"faq", faqSet},
 		{"demo", demo},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
+			var heap uint64
 			for b.Loop() {
 				k, err := New(c.set, DefaultOptions)
 				if err != nil {
 					b.Fatal(err)
 				}
+				heap = max(heap, heapInUse())
 				k.Close()
 			}
+			b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
 		})
 	}
 }
@@ -204,4 +211,12 @@ func TestGeneratedKB(t *testing.T) {
 		t.Errorf("%d of %d queries answered and %d none, want at least half answered and a fifth none",
 			answered, len(queries), none)
 	}
+}
+
+// heapInUse returns the bytes of live heap after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }

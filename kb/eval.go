@@ -82,14 +82,32 @@ type EvalResult struct {
 	Threshold float64  `json:"threshold"`
 	// MacroF1 averages the F1 of every in-scope intent of the reported
 	// lines, with unanswered messages predicted as EvalOOS.
-	MacroF1              float64    `json:"macro_f1"`
-	BuildSeconds         float64    `json:"build_seconds"`
-	ClassifyPerSecond    float64    `json:"classify_per_second"`
-	P99ClassifyMicros    float64    `json:"p99_classify_microseconds"`
-	HeapMB               float64    `json:"heap_mb"`
-	Counts               EvalCounts `json:"counts"`
-	HeldOutIntents       []string   `json:"held_out_intents"`
-	CrossValidationFolds int        `json:"folds"`
+	MacroF1 float64 `json:"macro_f1"`
+	// CalibrationError is the expected calibration error of the top
+	// candidate's confidence on the in-scope reported lines: the lines are
+	// put in ten bins by confidence, and the gaps between each bin's mean
+	// confidence and its share of right intents are averaged, weighted by
+	// the bins' sizes. 0 means a confidence of 0.9 is right 90 % of the
+	// time.
+	CalibrationError float64 `json:"calibration_error"`
+	// Reliability lists the non-empty bins behind CalibrationError.
+	Reliability          []ReliabilityBin `json:"reliability"`
+	BuildSeconds         float64          `json:"build_seconds"`
+	ClassifyPerSecond    float64          `json:"classify_per_second"`
+	P99ClassifyMicros    float64          `json:"p99_classify_microseconds"`
+	HeapMB               float64          `json:"heap_mb"`
+	Counts               EvalCounts       `json:"counts"`
+	HeldOutIntents       []string         `json:"held_out_intents"`
+	CrossValidationFolds int              `json:"folds"`
+}
+
+// ReliabilityBin is the lines whose top confidence falls in [From, To).
+type ReliabilityBin struct {
+	From           float64 `json:"from"`
+	To             float64 `json:"to"`
+	Lines          int     `json:"lines"`
+	MeanConfidence float64 `json:"mean_confidence"`
+	Accuracy       float64 `json:"accuracy"`
 }
 
 // evalItem is a labelled message ready to match: its language is decided
@@ -447,6 +465,45 @@ func fillScores(res *EvalResult, preds []prediction) {
 	}
 	res.Counts.OOSLines = oos
 	res.MacroF1 = macroF1(preds, res.Threshold)
+	res.CalibrationError, res.Reliability = calibration(preds)
+}
+
+// calibration returns the expected calibration error of the in-scope
+// predictions over ten equal bins of confidence, and the bins.
+func calibration(preds []prediction) (float64, []ReliabilityBin) {
+	const bins = 10
+	var count, right [bins]int
+	var conf [bins]float64
+	total := 0
+	for _, p := range preds {
+		if p.gold == EvalOOS {
+			continue
+		}
+		b := min(int(p.confidence*bins), bins-1)
+		count[b]++
+		conf[b] += p.confidence
+		if p.top == p.gold {
+			right[b]++
+		}
+		total++
+	}
+	out := []ReliabilityBin{}
+	ece := 0.0
+	for b := range bins {
+		if count[b] == 0 {
+			continue
+		}
+		bin := ReliabilityBin{
+			From:           float64(b) / bins,
+			To:             float64(b+1) / bins,
+			Lines:          count[b],
+			MeanConfidence: conf[b] / float64(count[b]),
+			Accuracy:       ratio(right[b], count[b]),
+		}
+		out = append(out, bin)
+		ece += float64(count[b]) / float64(total) * math.Abs(bin.MeanConfidence-bin.Accuracy)
+	}
+	return ece, out
 }
 
 // macroF1 is the mean F1 over the in-scope intents of the gold labels,

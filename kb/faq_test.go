@@ -76,8 +76,8 @@ func TestFAQMixedIntentsClarify(t *testing.T) {
 	for _, tt := range tests {
 		r := k.Match(context.Background(), tt.text, "")
 		a, b := topTwo(r)
-		if r.Decision != DecisionClarify || !(a == tt.a && b == tt.b || a == tt.b && b == tt.a) {
-			t.Errorf("Match(%q) = %s %+v, want clarify between %s and %s", tt.text, r.Decision, r.Candidates, tt.a, tt.b)
+		if !(a == tt.a && b == tt.b || a == tt.b && b == tt.a) || r.Decision == DecisionNone {
+			t.Errorf("Match(%q) = %s %+v, want clarify between %s and %s, or one of them answered", tt.text, r.Decision, r.Candidates, tt.a, tt.b)
 		}
 	}
 }

@@ -5,8 +5,12 @@ import (
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
@@ -25,6 +29,30 @@ func analyzerName(lang string) string {
 		return en.AnalyzerName
 	}
 	return ru.AnalyzerName
+}
+
+// stemFilters are the token filters of the analyzers that give the
+// matcher's stems: the language analyzers' own, without their stop-word
+// filters, because "not", "why" and «не» tell intents apart.
+var stemFilters = map[string][]string{
+	intents.LangEN: {en.PossessiveName, lowercase.Name, porter.Name},
+	intents.LangRU: {lowercase.Name, ru.SnowballStemmerName},
+}
+
+// stemAnalyzerName returns the name of a language's stem analyzer.
+func stemAnalyzerName(lang string) string {
+	return "firstline_stems_" + lang
+}
+
+// newStemmer returns a stemmer with the stem analyzers of m.
+func newStemmer(m *mapping.IndexMappingImpl) (*stemmer, error) {
+	s := &stemmer{known: map[string]string{}, stems: map[string]bool{}}
+	s.ru = m.AnalyzerNamed(stemAnalyzerName(intents.LangRU))
+	s.en = m.AnalyzerNamed(stemAnalyzerName(intents.LangEN))
+	if s.ru == nil || s.en == nil {
+		return nil, fmt.Errorf("no stem analyzers")
+	}
+	return s, nil
 }
 
 // newMapping describes example documents: one text field per language,
@@ -51,6 +79,17 @@ func newMapping() *mapping.IndexMappingImpl {
 	}
 
 	m := bleve.NewIndexMapping()
+	for lang, filters := range stemFilters {
+		err := m.AddCustomAnalyzer(stemAnalyzerName(lang), map[string]any{
+			"type":          custom.Name,
+			"tokenizer":     unicode.Name,
+			"token_filters": filters,
+		})
+		if err != nil {
+			// The names are constants of bleve's own packages.
+			panic(fmt.Sprintf("define %s stem analyzer: %v", lang, err))
+		}
+	}
 	m.DefaultMapping = doc
 	m.StoreDynamic = false
 	m.IndexDynamic = false

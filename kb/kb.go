@@ -1,12 +1,14 @@
 // Package kb is the knowledge base: it indexes the examples of every intent
-// with bleve and matches a customer's message to the intents it is most
-// like, with a confidence and a decision (answer, ask which one, or none).
+// with bleve, trains a model on them with bleve's analyzers, and matches a
+// customer's message to the intents it is most likely about, with a
+// calibrated confidence and a decision (answer, ask which one, or none).
 package kb
 
 import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -19,17 +21,27 @@ type KB struct {
 	set        *intents.Set
 	opts       Options
 	index      bleve.Index
-	langs      map[string]*language // by language code
-	examples   []example            // by bleve document id
-	thresholds map[string]float64   // intent id → answer threshold
+	examples   []example          // by bleve document id
+	thresholds map[string]float64 // intent id → answer threshold
+
+	ids        []string         // intent ids, in the order of the model's classes
+	stems      *stemmer         // the analyzers' stems of every example word
+	vocab      map[uint64]int32 // feature hash → feature id
+	idf        []float32        // feature id → IDF over the examples
+	unknownIDF float64          // the IDF of a feature no example has
+	model      *model
+	neighbours *neighbours
+	calibrator calibrator
+	lexicon    *lexicon // every example word, for typos and keyboard layouts
+	layout     layout
+	closed     atomic.Bool
 }
 
-// example is one example phrase of an intent, ready for scoring.
+// example is one example phrase of an intent.
 type example struct {
 	intent string // intent id
 	lang   string
 	text   string // normalised, as indexed
-	vec    vector // unit TF-IDF vector of its terms
 }
 
 // New builds a knowledge base from set, matching with the thresholds in
@@ -48,28 +60,19 @@ func New(set *intents.Set, opts Options) (*KB, error) {
 	}
 
 	m := newMapping()
-	k := &KB{set: set, opts: opts, langs: map[string]*language{}, thresholds: thresholds}
+	k := &KB{set: set, opts: opts, thresholds: thresholds, layout: newLayout()}
+	k.stems, err = newStemmer(m)
+	if err != nil {
+		return nil, fmt.Errorf("build knowledge base: %w", err)
+	}
 	for _, lang := range intents.Languages {
-		analyzer := m.AnalyzerNamed(analyzerName(lang))
-		if analyzer == nil {
-			return nil, fmt.Errorf("build knowledge base: no analyzer for language %s", lang)
-		}
-		var docs [][]string
-		var exs []example
 		for _, in := range set.Intents {
 			for _, text := range in.Examples[lang] {
-				ex := example{intent: in.ID, lang: lang, text: Normalize(text)}
-				exs = append(exs, ex)
-				docs = append(docs, analyze(analyzer, ex.text))
+				k.examples = append(k.examples, example{intent: in.ID, lang: lang, text: Normalize(text)})
 			}
 		}
-		l, vectors := buildLanguage(lang, analyzer, docs)
-		for i := range exs {
-			exs[i].vec = vectors[i]
-		}
-		k.langs[lang] = l
-		k.examples = append(k.examples, exs...)
 	}
+	k.train()
 
 	k.index, err = buildIndex(m, k.examples)
 	if err != nil {
@@ -90,6 +93,7 @@ func (k *KB) Options() Options {
 
 // Close releases the index. Match after Close finds nothing.
 func (k *KB) Close() error {
+	k.closed.Store(true)
 	if err := k.index.Close(); err != nil {
 		return fmt.Errorf("close knowledge base: %w", err)
 	}

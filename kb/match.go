@@ -3,21 +3,13 @@ package kb
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
-	"strconv"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
+	"strings"
 
 	"github.com/firstline-support/firstline/intents"
 )
 
 const (
-	// retrieveSize is how many examples bleve hands over for scoring. The
-	// best example of every plausible intent is among them on any FAQ a
-	// person can maintain.
-	retrieveSize = 30
 	// maxCandidates is how many intents a Result lists.
 	maxCandidates = 5
 	// epsilon absorbs floating-point noise when a confidence is compared
@@ -27,40 +19,33 @@ const (
 
 // Match finds the intents text is most like. lang is the message's
 // language ("ru" or "en"); any other value, "" included, means detect it.
-// When the message has nothing in common with the examples of its
-// language, the other language's examples are tried too, for messages that
-// mix languages and intents that have examples in one language only;
-// Result.Lang is then that other language.
+// One model covers both languages, so a message mixing them is matched on
+// all its words; when the top intent has examples only in the other
+// language, Result.Lang is that language, the one it can be answered in.
 //
-// Match never fails: a message it cannot match, or a search cut short by
-// ctx, gives DecisionNone, which the engine escalates.
+// Match never fails: a message it cannot match, or one cut short by ctx,
+// gives DecisionNone, which the engine escalates.
 func (k *KB) Match(ctx context.Context, text, lang string) Result {
 	norm := Normalize(text)
+	var stems map[string]string
+	if !k.allKnown(norm) {
+		norm, stems = k.repair(text)
+	}
 	if !slices.Contains(intents.Languages, lang) {
 		lang = DetectLanguage(norm, k.opts.DefaultLanguage)
 	}
 	res := Result{Lang: lang, Decision: DecisionNone}
-	if norm == "" {
+	if norm == "" || ctx.Err() != nil || k.closed.Load() {
 		return res
 	}
-
-	cands, err := k.score(ctx, norm, lang)
-	if err != nil {
-		return res
-	}
+	cands := k.classify(norm, stems)
 	if len(cands) == 0 {
-		other := otherLanguage(lang)
-		cands, err = k.score(ctx, norm, other)
-		if err != nil {
-			return res
-		}
-		if len(cands) > 0 {
+		return res
+	}
+	if in := k.set.Intent(cands[0].Intent); in != nil && len(in.Examples[lang]) == 0 {
+		if other := otherLanguage(lang); len(in.Examples[other]) > 0 {
 			res.Lang = other
 		}
-	}
-
-	if len(cands) > maxCandidates {
-		cands = cands[:maxCandidates]
 	}
 	res.Candidates = cands
 	res.Decision = k.decide(cands)
@@ -70,83 +55,114 @@ func (k *KB) Match(ctx context.Context, text, lang string) Result {
 	return res
 }
 
-// score retrieves the examples of lang nearest to the normalised message
-// and returns every intent among them with the similarity of its best
-// example, best first, ties by intent id.
-func (k *KB) score(ctx context.Context, norm, lang string) ([]Scored, error) {
-	l := k.langs[lang]
-	q := newMessage(l, norm)
-	if len(q.terms) == 0 {
-		return nil, nil // nothing in common with any example
-	}
-	hits, err := k.retrieve(ctx, l, q)
-	if err != nil {
-		return nil, err
-	}
-
-	best := map[string]float64{}
-	for _, i := range hits {
-		ex := k.examples[i]
-		if s := q.similarity(ex.vec); s > best[ex.intent] {
-			best[ex.intent] = s
+// allKnown reports whether every word of a normalised text is an example
+// word, the common case, where no word needs retyping or correcting.
+func (k *KB) allKnown(norm string) bool {
+	for w := range strings.FieldsSeq(norm) {
+		if !k.lexicon.has(w) {
+			return false
 		}
 	}
-	cands := make([]Scored, 0, len(best))
-	for id, s := range best {
-		cands = append(cands, Scored{Intent: id, Confidence: s})
-	}
-	slices.SortFunc(cands, func(a, b Scored) int {
-		if c := cmp.Compare(b.Confidence, a.Confidence); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Intent, b.Intent)
-	})
-	return cands, nil
+	return true
 }
 
-// retrieve asks bleve for the examples of l that share a term with the
-// message and returns their positions in k.examples. The query is made of
-// the terms newMessage already analysed with the field's own analyzer (and
-// corrected), so that bleve retrieves on exactly the terms that are scored.
-func (k *KB) retrieve(ctx context.Context, l *language, q message) ([]int, error) {
-	parts := make([]query.Query, 0, len(q.terms))
-	for _, t := range q.terms {
-		tq := bleve.NewTermQuery(string(l.terms[t.term]))
-		tq.SetField(l.name)
-		parts = append(parts, tq)
-	}
-	// Sorted by bleve's score alone, ties keep index order: the examples are
-	// indexed in one batch in a fixed order, so the hits are the same on
-	// every build.
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(parts...), retrieveSize, 0, false)
-	res, err := k.index.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search %s examples: %w", l.name, err)
-	}
-	hits := make([]int, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		i, err := strconv.Atoi(h.ID)
-		if err != nil || i < 0 || i >= len(k.examples) {
-			return nil, fmt.Errorf("search %s examples: unexpected document id %q", l.name, h.ID)
+// probabilityFloor: a candidate the model gives less than this is not
+// looked up among the examples; its confidence could not reach any
+// threshold anyway.
+const probabilityFloor = 0.02
+
+// classify returns the likeliest intents of a normalised message with
+// their calibrated confidences (stems, when not nil, has the stems of
+// words already looked up), best first, ties by intent id; none when
+// the message has no feature any example has.
+func (k *KB) classify(norm string, stems map[string]string) []Scored {
+	stem := k.stems.stem
+	if stems != nil {
+		stem = func(w string) string {
+			if st, ok := stems[w]; ok {
+				return st
+			}
+			return k.stems.stem(w)
 		}
-		hits = append(hits, i)
 	}
-	return hits, nil
+	x := vectorize(extract(stem, norm), k.vocab, k.idf, k.unknownIDF)
+	if len(x.ids) == 0 {
+		return nil
+	}
+	probs := make([]float64, len(k.ids))
+	k.model.scores(x, probs)
+	softmax(probs, 1)
+
+	// The likeliest intents by the model alone, then their confidences
+	// with the nearest example of each taken into account.
+	top := make([]int, 0, maxCandidates+1)
+	for c, p := range probs {
+		i := len(top)
+		for i > 0 && (p > probs[top[i-1]] || p == probs[top[i-1]] && k.ids[c] < k.ids[top[i-1]]) {
+			i--
+		}
+		if i < maxCandidates {
+			top = slices.Insert(top, i, c)
+			if len(top) > maxCandidates {
+				top = top[:maxCandidates]
+			}
+		}
+	}
+	cands := make([]Scored, 0, len(top))
+	var scratch []float32
+	for _, c := range top {
+		sim := 0.0
+		if probs[c] >= probabilityFloor {
+			sim, scratch = k.neighbours.nearest(x, c, scratch)
+		}
+		cands = append(cands, Scored{Intent: k.ids[c], Confidence: k.calibrator.confidence(probs[c], sim)})
+	}
+	slices.SortFunc(cands, func(a, b Scored) int {
+		if better(a, b) {
+			return -1
+		}
+		if better(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return cands
+}
+
+// better reports whether a ranks before b: higher confidence, then the
+// smaller intent id.
+func better(a, b Scored) bool {
+	if c := cmp.Compare(a.Confidence, b.Confidence); c != 0 {
+		return c > 0
+	}
+	return a.Intent < b.Intent
 }
 
 // decide turns the ranked candidates into a decision: answer a clear
-// winner that reaches its threshold, ask when the top two are close and
-// both plausible, and otherwise give up.
+// winner that reaches its threshold; ask "A or B?" when the second is
+// plausible and either the top two are close or neither alone, but the two
+// together, reach the top's threshold (confidences are calibrated, so
+// their sum is how likely it is that the customer means one of the two);
+// otherwise give up.
 func (k *KB) decide(cands []Scored) Decision {
 	if len(cands) == 0 {
 		return DecisionNone
 	}
 	top := cands[0]
-	tied := len(cands) > 1 && top.Confidence-cands[1].Confidence < k.opts.ClarifyMargin-epsilon
-	if !tied && top.Confidence >= k.thresholds[top.Intent]-epsilon {
+	threshold := k.thresholds[top.Intent] - epsilon
+	if len(cands) == 1 {
+		if top.Confidence >= threshold {
+			return DecisionAnswer
+		}
+		return DecisionNone
+	}
+	second := cands[1]
+	tied := top.Confidence-second.Confidence < k.opts.ClarifyMargin-epsilon
+	if !tied && top.Confidence >= threshold {
 		return DecisionAnswer
 	}
-	if tied && cands[1].Confidence >= k.opts.ClarifyThreshold-epsilon {
+	if second.Confidence >= k.opts.ClarifyThreshold-epsilon &&
+		(tied || top.Confidence+second.Confidence >= threshold) {
 		return DecisionClarify
 	}
 	return DecisionNone

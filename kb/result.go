@@ -15,8 +15,9 @@ type Options struct {
 	// AnswerThreshold is the confidence at or above which the top intent is
 	// answered (unless an intent sets its own threshold).
 	AnswerThreshold float64
-	// ClarifyThreshold is the confidence both of the top two intents must
-	// reach for the bot to ask "did you mean A or B?".
+	// ClarifyThreshold is the confidence the second intent must reach for
+	// the bot to ask "did you mean A or B?": when the top two are within
+	// ClarifyMargin, or when only together they reach the answer threshold.
 	ClarifyThreshold float64
 	// ClarifyMargin: when the top two confidences are closer than this, the
 	// bot asks instead of answering.
@@ -29,7 +30,7 @@ type Options struct {
 // DefaultOptions are the thresholds used when the config sets none.
 var DefaultOptions = Options{
 	AnswerThreshold:  0.45,
-	ClarifyThreshold: 0.35,
+	ClarifyThreshold: 0.25,
 	ClarifyMargin:    0.12,
 	DefaultLanguage:  "ru",
 }

@@ -45,15 +45,12 @@ func TestMaxEdits(t *testing.T) {
 	}
 }
 
-func TestCorrect(t *testing.T) {
-	analyzer := newMapping().AnalyzerNamed(analyzerName("en"))
-	docs := [][]string{
-		{"password", "reset"},
-		{"password", "forgot"},
-		{"passport"},
-		{"router"},
+func TestLexiconCorrect(t *testing.T) {
+	l := newLexicon()
+	for _, w := range []string{"password", "reset", "password", "forgot", "passport", "router", "пароль", "сбросить"} {
+		l.add(w)
 	}
-	l, _ := buildLanguage("en", analyzer, docs)
+	l.index()
 	tests := []struct {
 		word, want string // want "" means no correction
 	}{
@@ -62,16 +59,14 @@ func TestCorrect(t *testing.T) {
 		{"pasport", "passport"},
 		{"passwort", "password"}, // as near to "passport" as "password": the more common wins
 		{"ruoter", "router"},
+		{"пороль", "пароль"},
+		{"сброситть", "сбросить"},
 		{"rset", ""},    // too short to correct
 		{"weather", ""}, // nothing near
 		{"pssswrd", ""}, // too far
 	}
 	for _, tt := range tests {
-		id, ok := l.correct([]rune(tt.word))
-		got := ""
-		if ok {
-			got = string(l.terms[id])
-		}
+		got, _ := l.correct(tt.word)
 		if got != tt.want {
 			t.Errorf("correct(%q) = %q, want %q", tt.word, got, tt.want)
 		}

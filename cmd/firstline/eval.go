@@ -130,6 +130,10 @@ func printEval(w io.Writer, res kb.EvalResult) {
 	fmt.Fprintf(tw, "in-scope accuracy\t%.4f\n", res.InScopeAccuracy)
 	fmt.Fprintf(tw, "out-of-scope recall\t%s\n", oos)
 	fmt.Fprintf(tw, "macro F1\t%.4f\n", res.MacroF1)
+	fmt.Fprintf(tw, "calibration error\t%.4f\n", res.CalibrationError)
+	for _, b := range res.Reliability {
+		fmt.Fprintf(tw, "  confidence %.1f-%.1f\t%d lines, mean confidence %.3f, right %.3f\n", b.From, b.To, b.Lines, b.MeanConfidence, b.Accuracy)
+	}
 	fmt.Fprintf(tw, "build\t%.2f s\n", res.BuildSeconds)
 	fmt.Fprintf(tw, "classify\t%.0f messages/s, p99 %.0f µs\n", res.ClassifyPerSecond, res.P99ClassifyMicros)
 	fmt.Fprintf(tw, "heap\t%.1f MB\n", res.HeapMB)
