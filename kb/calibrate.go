@@ -22,7 +22,7 @@ var defaultCalibrator = calibrator{a: 1, b: 1, c: 0}
 // example is right, too little to matter when many are wrong.
 const calibrationPrior = 20.0
 
-// inputs returns the calibrator's inputs for p and sim, clamped away from
+// calibrationInputs returns the calibrator's inputs for p and sim, clamped away from
 // the infinities at 0 and 1.
 func calibrationInputs(p, sim float64) (float64, float64) {
 	p = min(max(p, 1e-6), 1-1e-6)

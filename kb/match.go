@@ -91,7 +91,7 @@ func (k *KB) classify(norm string, stems map[string]string) []Scored {
 	}
 	probs := make([]float64, len(k.ids))
 	k.model.scores(x, probs)
-	softmax(probs, 1)
+	softmax(probs)
 
 	// The likeliest intents by the model alone, then their confidences
 	// with the nearest example of each taken into account.
@@ -118,24 +118,12 @@ func (k *KB) classify(norm string, stems map[string]string) []Scored {
 		cands = append(cands, Scored{Intent: k.ids[c], Confidence: k.calibrator.confidence(probs[c], sim)})
 	}
 	slices.SortFunc(cands, func(a, b Scored) int {
-		if better(a, b) {
-			return -1
+		if c := cmp.Compare(b.Confidence, a.Confidence); c != 0 {
+			return c
 		}
-		if better(b, a) {
-			return 1
-		}
-		return 0
+		return cmp.Compare(a.Intent, b.Intent)
 	})
 	return cands
-}
-
-// better reports whether a ranks before b: higher confidence, then the
-// smaller intent id.
-func better(a, b Scored) bool {
-	if c := cmp.Compare(a.Confidence, b.Confidence); c != 0 {
-		return c > 0
-	}
-	return a.Intent < b.Intent
 }
 
 // decide turns the ranked candidates into a decision: answer a clear

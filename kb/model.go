@@ -54,7 +54,7 @@ func trainModel(xs []sparse, ys []int, classes, features int) *model {
 		for _, i := range order {
 			x := xs[i]
 			m.scores(x, scores)
-			softmax(scores, 1)
+			softmax(scores)
 			active = active[:0]
 			for c, p := range scores {
 				g := p
@@ -115,17 +115,15 @@ func addScaled(acc, row []float32, a float32) {
 	}
 }
 
-// softmax turns scores into probabilities in place, dividing them by
-// temperature first: above 1 spreads the probabilities, below 1 sharpens
-// them.
-func softmax(scores []float64, temperature float64) {
+// softmax turns scores into probabilities in place.
+func softmax(scores []float64) {
 	top := math.Inf(-1)
 	for _, s := range scores {
 		top = max(top, s)
 	}
 	sum := 0.0
 	for c, s := range scores {
-		d := (s - top) / temperature
+		d := s - top
 		if d < -30 {
 			scores[c] = 0 // below 1e-13: not worth an exp
 			continue

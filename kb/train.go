@@ -90,7 +90,7 @@ func calibrate(xs []sparse, ys []int, classes, features int) calibrator {
 	rows := make([]calibrationRow, len(heldX))
 	for i, x := range heldX {
 		m.scores(x, probs)
-		softmax(probs, 1)
+		softmax(probs)
 		top := 0
 		for c, p := range probs {
 			if p > probs[top] {
