@@ -167,7 +167,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 			}
 		}
 		t := &turn{e: e, ctx: ctx, tx: tx, conv: conv, set: k.Set()}
-		if err := t.receive(in, cmd, text); err != nil {
+		if err := t.receive(in, cmd, text, match); err != nil {
 			return err
 		}
 		if err := t.respond(cmd, text, match); err != nil {

@@ -154,6 +154,15 @@ func TestRephraseThenAnswer(t *testing.T) {
 	}
 }
 
+func TestWrongKeyboardLayoutAnsweredInRussian(t *testing.T) {
+	h := newHarness(t)
+	out := h.send("x", "djccnfyjdbnm gfhjkm") // «восстановить пароль» typed in the QWERTY layout
+	h.expect(out, dialog.StateBot, "сбросить пароль")
+	if out.Conversation.Lang != "ru" {
+		t.Errorf("conversation language %q, want ru", out.Conversation.Lang)
+	}
+}
+
 func TestClarify(t *testing.T) {
 	for _, pick := range []struct{ answer, want string }{
 		{"Настройка телевидения", "Инструкция по настройке ТВ"},

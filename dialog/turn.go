@@ -31,13 +31,21 @@ type turn struct {
 // receive stores the customer's message and updates what the conversation
 // knows about the customer. The first message after a ticket was closed
 // brings the conversation back to the bot, unless it is the rating the bot
-// asked for, which stays with the closed ticket.
-func (t *turn) receive(in Inbound, cmd, text string) error {
+// asked for, which stays with the closed ticket. The conversation's
+// language is the one the matcher understood the message in, or else the
+// one its letters are in.
+func (t *turn) receive(in Inbound, cmd, text string, match kb.Result) error {
 	t.lang = t.conv.Lang
 	if t.lang == "" {
 		t.lang = t.e.cfg.DefaultLanguage
 	}
-	if cmd == "" { // commands are Latin whatever language the customer speaks
+	switch {
+	case cmd != "": // commands are Latin whatever language the customer speaks
+	case match.Decision != kb.DecisionNone:
+		// The matcher read the message after retyping words typed in the
+		// wrong keyboard layout: "ghbdtn" is Russian.
+		t.lang = match.Lang
+	default:
 		t.lang = kb.DetectLanguage(text, t.lang)
 	}
 	t.conv.Lang = t.lang
