@@ -48,6 +48,9 @@ type Config struct {
 	// is queued in the outbox in the same transaction that writes it. The
 	// web chat is not one: its page fetches messages itself.
 	PushChannels []string
+	// SecondOpinion, when not nil, asks a classifier (a language model)
+	// about messages the matcher is unsure of; see kb.KB.Consult.
+	SecondOpinion *kb.SecondOpinion
 }
 
 // SLA is how soon a ticket must get its first agent reply and be resolved.
@@ -147,6 +150,9 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 	var match kb.Result
 	if cmd == "" {
 		match = k.Match(ctx, text, "")
+		if so := e.cfg.SecondOpinion; so != nil && so.Wants(match) && e.botAnswers(ctx, in) {
+			match = k.Consult(ctx, text, match, *so)
+		}
 	}
 
 	var out *Outcome
@@ -185,6 +191,18 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 	}
 	e.publish(events)
 	return out, nil
+}
+
+// botAnswers reports whether the bot, rather than a person, will answer
+// the next message of in's conversation, so that a second opinion is not
+// paid for a message only an agent reads. A failed lookup says yes: the
+// transaction will report the failure.
+func (e *Engine) botAnswers(ctx context.Context, in Inbound) bool {
+	conv, err := e.store.ConversationByChat(ctx, in.Channel, in.ChatID)
+	if err != nil {
+		return true
+	}
+	return conv.State == StateBot || conv.State == StateClosed
 }
 
 // validateInbound rejects what no channel should pass on.

@@ -132,7 +132,7 @@ func (t *turn) respond(cmd, text string, match kb.Result) error {
 	switch match.Decision {
 	case kb.DecisionAnswer:
 		if t.set.Intent(match.Intent) != nil {
-			return t.answer(match.Intent, match.Top().Confidence, match)
+			return t.answer(match.Intent, match.ConfidenceOf(match.Intent), match)
 		}
 	case kb.DecisionClarify:
 		return t.clarify(match)

@@ -54,6 +54,9 @@ type EvalOptions struct {
 	Folds int
 	// Logger receives progress; nil means none.
 	Logger *slog.Logger
+	// SecondOpinion, when not nil, is asked about the reported messages in
+	// its grey zone, and EvalResult.LLM says what it changed.
+	SecondOpinion *SecondOpinion
 }
 
 // EvalCounts are the sizes of a benchmark.
@@ -99,6 +102,26 @@ type EvalResult struct {
 	Counts               EvalCounts       `json:"counts"`
 	HeldOutIntents       []string         `json:"held_out_intents"`
 	CrossValidationFolds int              `json:"folds"`
+	// LLM is what the second opinion changed; nil without one.
+	LLM *EvalLLM `json:"llm,omitempty"`
+}
+
+// EvalLLM is the benchmark with a second opinion: the reported messages
+// whose top confidence is in the grey zone are put to the classifier, and
+// the figures are recomputed at the same threshold. A message the
+// classifier gave an intent counts as answered with it, one it said none
+// of counts as not answered, and one it failed on keeps the matcher's
+// prediction.
+type EvalLLM struct {
+	Asked           int      `json:"asked"`  // messages put to the classifier
+	Used            int      `json:"used"`   // answers used, an intent or none
+	Failed          int      `json:"failed"` // timeouts, errors and answers outside the candidates
+	MedianMillis    float64  `json:"median_ms"`
+	P99Millis       float64  `json:"p99_ms"`
+	Accuracy        float64  `json:"accuracy"`
+	InScopeAccuracy float64  `json:"in_scope_accuracy"`
+	OOSRecall       *float64 `json:"oos_recall"`
+	MacroF1         float64  `json:"macro_f1"`
 }
 
 // ReliabilityBin is the lines whose top confidence falls in [From, To).
@@ -121,6 +144,7 @@ type prediction struct {
 	gold       string
 	top        string
 	confidence float64
+	opinion    *Opinion // the second opinion, when one was asked
 }
 
 // Evaluate benchmarks the matcher on labelled messages. It builds a
@@ -184,7 +208,12 @@ func Evaluate(ctx context.Context, lines []EvalLine, opts EvalOptions) (EvalResu
 	// without val lines, and to report without test lines.
 	var cv []prediction
 	if len(val) == 0 || len(test) == 0 {
-		cv, err = crossValidate(ctx, train, opts.Folds, opts.Seed, log)
+		// The second opinion is asked only about the messages reported on.
+		var so *SecondOpinion
+		if len(test) == 0 {
+			so = opts.SecondOpinion
+		}
+		cv, err = crossValidate(ctx, train, opts.Folds, opts.Seed, so, log)
 		if err != nil {
 			return EvalResult{}, err
 		}
@@ -216,7 +245,7 @@ func Evaluate(ctx context.Context, lines []EvalLine, opts EvalOptions) (EvalResu
 				tune = append(tune, it)
 			}
 		}
-		choice, _ = predict(ctx, k, tune)
+		choice, _ = predict(ctx, k, tune, nil, log)
 		res.ThresholdFrom = SplitVal
 	}
 	res.Threshold = chooseThreshold(choice)
@@ -228,13 +257,13 @@ func Evaluate(ctx context.Context, lines []EvalLine, opts EvalOptions) (EvalResu
 	if len(test) > 0 {
 		res.Mode = EvalModeTest
 		start := time.Now()
-		report, durations = predict(ctx, k, test)
+		report, durations = predict(ctx, k, test, opts.SecondOpinion, log)
 		elapsed = time.Since(start)
 	} else {
 		// Time the full matcher on the train texts: the figures are the
 		// cross-validation ones, the speed is the real matcher's.
 		start := time.Now()
-		_, durations = predict(ctx, k, train)
+		_, durations = predict(ctx, k, train, nil, log)
 		elapsed = time.Since(start)
 	}
 	if err := ctx.Err(); err != nil {
@@ -245,6 +274,9 @@ func Evaluate(ctx context.Context, lines []EvalLine, opts EvalOptions) (EvalResu
 	}
 	res.P99ClassifyMicros = p99(durations)
 	fillScores(&res, report)
+	if opts.SecondOpinion != nil {
+		res.LLM = llmScores(report, res.Threshold)
+	}
 	log.Info("evaluated", "mode", res.Mode, "threshold", res.Threshold, "accuracy", res.Accuracy)
 	return res, nil
 }
@@ -332,15 +364,24 @@ func buildEvalKB(items []evalItem) (*KB, error) {
 }
 
 // predict matches every item, one at a time, and returns the top
-// candidates and how long each match took.
-func predict(ctx context.Context, k *KB, items []evalItem) ([]prediction, []time.Duration) {
+// candidates and how long each match took. With so, the items in its grey
+// zone are put to its classifier too; that time is not in the durations.
+func predict(ctx context.Context, k *KB, items []evalItem, so *SecondOpinion, log *slog.Logger) ([]prediction, []time.Duration) {
 	preds := make([]prediction, len(items))
 	durations := make([]time.Duration, len(items))
+	asked := 0
 	for i, it := range items {
 		start := time.Now()
-		top := k.Match(ctx, it.text, it.lang).Top()
+		res := k.Match(ctx, it.text, it.lang)
 		durations[i] = time.Since(start)
+		top := res.Top()
 		preds[i] = prediction{gold: it.intent, top: top.Intent, confidence: top.Confidence}
+		if so != nil && so.Wants(res) {
+			preds[i].opinion = k.Consult(ctx, it.text, res, *so).Opinion
+			if asked++; asked%100 == 0 {
+				log.Info("second opinions", "asked", asked, "of messages", i+1)
+			}
+		}
 	}
 	return preds, durations
 }
@@ -349,7 +390,7 @@ func predict(ctx context.Context, k *KB, items []evalItem) ([]prediction, []time
 // one and predicts that one, for each fold in turn. Items are shuffled by
 // seed and then dealt out intent by intent, so that every fold has about
 // the same share of each intent.
-func crossValidate(ctx context.Context, train []evalItem, folds int, seed uint64, log *slog.Logger) ([]prediction, error) {
+func crossValidate(ctx context.Context, train []evalItem, folds int, seed uint64, so *SecondOpinion, log *slog.Logger) ([]prediction, error) {
 	order := make([]int, len(train))
 	for i := range order {
 		order[i] = i
@@ -383,7 +424,7 @@ func crossValidate(ctx context.Context, train []evalItem, folds int, seed uint64
 		if err != nil {
 			return nil, fmt.Errorf("fold %d: %w", f+1, err)
 		}
-		p, _ := predict(ctx, k, held)
+		p, _ := predict(ctx, k, held, so, log)
 		k.Close()
 		preds = append(preds, p...)
 	}
@@ -466,6 +507,42 @@ func fillScores(res *EvalResult, preds []prediction) {
 	res.Counts.OOSLines = oos
 	res.MacroF1 = macroF1(preds, res.Threshold)
 	res.CalibrationError, res.Reliability = calibration(preds)
+}
+
+// llmScores recomputes the quality figures with the second opinions
+// taken, at threshold t.
+func llmScores(preds []prediction, t float64) *EvalLLM {
+	out := &EvalLLM{}
+	var waits []time.Duration
+	taken := make([]prediction, len(preds))
+	for i, p := range preds {
+		taken[i] = p
+		op := p.opinion
+		if op == nil {
+			continue
+		}
+		out.Asked++
+		waits = append(waits, op.Duration)
+		if !op.Used {
+			out.Failed++
+			continue
+		}
+		out.Used++
+		taken[i].top, taken[i].confidence = op.Intent, 1
+		if op.Intent == "" {
+			taken[i].confidence = 0
+		}
+	}
+	var res EvalResult
+	res.Threshold = t
+	fillScores(&res, taken)
+	out.Accuracy, out.InScopeAccuracy, out.OOSRecall, out.MacroF1 = res.Accuracy, res.InScopeAccuracy, res.OOSRecall, res.MacroF1
+	if len(waits) > 0 {
+		slices.Sort(waits)
+		out.MedianMillis = float64(waits[len(waits)/2]) / float64(time.Millisecond)
+		out.P99Millis = p99(waits) / 1000
+	}
+	return out
 }
 
 // calibration returns the expected calibration error of the in-scope

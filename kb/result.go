@@ -47,6 +47,9 @@ type Result struct {
 	Candidates []Scored // best first, at most five, ties broken by intent id
 	Decision   Decision
 	Intent     string // the intent to answer when Decision is DecisionAnswer
+	// Opinion is the second opinion asked about the message, nil when
+	// none was (see KB.Consult).
+	Opinion *Opinion
 }
 
 // Top returns the best candidate, or a zero Scored when there is none.
@@ -55,4 +58,15 @@ func (r Result) Top() Scored {
 		return Scored{}
 	}
 	return r.Candidates[0]
+}
+
+// ConfidenceOf returns the confidence of candidate id, 0 when it is not
+// one: the intent a second opinion chose need not be the top one.
+func (r Result) ConfidenceOf(id string) float64 {
+	for _, c := range r.Candidates {
+		if c.Intent == id {
+			return c.Confidence
+		}
+	}
+	return 0
 }

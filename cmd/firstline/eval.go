@@ -24,14 +24,23 @@ func cmdEval(ctx context.Context, args []string, e env) error {
 	seed := fs.Uint64("seed", 1, "seed for the held-out intents and the folds")
 	folds := fs.Int("folds", 5, "cross-validation folds, used without val or test lines")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	useLLM := fs.Bool("llm", false, "also ask the language model of the config's llm section about messages in its grey zone")
+	s, err := parseSettings(fs, args, 0, e.getenv)
+	if err != nil {
+		return err
 	}
 	if *data == "" {
 		return usageError{fmt.Errorf("--data is required")}
+	}
+	log := newLogger(e)
+	var so *kb.SecondOpinion
+	if *useLLM {
+		if !s.LLM.Enabled() {
+			return usageError{fmt.Errorf("--llm needs llm.base_url and llm.model in the config (or FIRSTLINE_LLM_BASE_URL and FIRSTLINE_LLM_MODEL)")}
+		}
+		if so, _, err = secondOpinion(s.LLM, log); err != nil {
+			return err
+		}
 	}
 	f, err := os.Open(*data)
 	if err != nil {
@@ -47,7 +56,8 @@ func cmdEval(ctx context.Context, args []string, e env) error {
 		HoldoutIntents: *holdout,
 		Seed:           *seed,
 		Folds:          *folds,
-		Logger:         newLogger(e),
+		Logger:         log,
+		SecondOpinion:  so,
 	})
 	if err != nil {
 		return fmt.Errorf("evaluate %s: %w", *data, err)
@@ -137,5 +147,17 @@ func printEval(w io.Writer, res kb.EvalResult) {
 	fmt.Fprintf(tw, "build\t%.2f s\n", res.BuildSeconds)
 	fmt.Fprintf(tw, "classify\t%.0f messages/s, p99 %.0f µs\n", res.ClassifyPerSecond, res.P99ClassifyMicros)
 	fmt.Fprintf(tw, "heap\t%.1f MB\n", res.HeapMB)
+	if l := res.LLM; l != nil {
+		oos := "n/a"
+		if l.OOSRecall != nil {
+			oos = fmt.Sprintf("%.4f", *l.OOSRecall)
+		}
+		fmt.Fprintf(tw, "with the language model\t%d asked, %d answers used, %d failed; median %.0f ms, p99 %.0f ms\n",
+			l.Asked, l.Used, l.Failed, l.MedianMillis, l.P99Millis)
+		fmt.Fprintf(tw, "  accuracy (top intent)\t%.4f\n", l.Accuracy)
+		fmt.Fprintf(tw, "  in-scope accuracy\t%.4f\n", l.InScopeAccuracy)
+		fmt.Fprintf(tw, "  out-of-scope recall\t%s\n", oos)
+		fmt.Fprintf(tw, "  macro F1\t%.4f\n", l.MacroF1)
+	}
 	tw.Flush()
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/firstline-support/firstline/dialog/sqlite"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
+	"github.com/firstline-support/firstline/kb/openai"
 )
 
 // shutdownTimeout is how long requests in flight get to finish on shutdown.
@@ -195,12 +196,19 @@ type app struct {
 	store    dialog.Store
 	broker   *broker.Broker
 	notifier *postgres.Notifier // nil on SQLite
+	llm      *openai.Classifier // nil unless a language model is configured
 	engine   *dialog.Engine
 }
 
 // openApp loads the knowledge base (failing on any problem in it), opens the
 // store in s.DataDir and builds the engine.
 func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
+	cfg := s.Dialog
+	so, llm, err := secondOpinion(s.LLM, log)
+	if err != nil {
+		return nil, err
+	}
+	cfg.SecondOpinion = so
 	holder := kb.NewHolder(nil)
 	watcher := intents.NewWatcher(s.IntentsDir, log, func(set *intents.Set) error {
 		k, err := kb.New(set, s.Matching)
@@ -234,7 +242,8 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 		store:    store,
 		broker:   events,
 		notifier: notifier,
-		engine:   dialog.NewEngine(store, holder, pub, s.Dialog, log),
+		llm:      llm,
+		engine:   dialog.NewEngine(store, holder, pub, cfg, log),
 	}, nil
 }
 

@@ -45,7 +45,28 @@ type settings struct {
 	// DatabaseURL (FIRSTLINE_DATABASE_URL) selects PostgreSQL; empty means
 	// the embedded SQLite file in DataDir.
 	DatabaseURL string
+	// LLM is the optional second-opinion classifier; off while its
+	// BaseURL is empty.
+	LLM llmSettings
+	// llmKeyEnv names the environment variable with the model's API key,
+	// read once the environment is at hand.
+	llmKeyEnv string
 }
+
+// llmSettings configure the language model asked about messages in the
+// matcher's grey zone.
+type llmSettings struct {
+	BaseURL string // FIRSTLINE_LLM_BASE_URL; any OpenAI-compatible server
+	Model   string // FIRSTLINE_LLM_MODEL
+	APIKey  string // from the environment variable llm.api_key_env names
+	Timeout time.Duration
+	// GreyFrom and GreyTo bound the grey zone: the model is asked when the
+	// best intent's confidence is at least GreyFrom and below GreyTo.
+	GreyFrom, GreyTo float64
+}
+
+// Enabled reports whether a model is configured.
+func (l llmSettings) Enabled() bool { return l.BaseURL != "" }
 
 // telegramSettings configure the Telegram channel.
 type telegramSettings struct {
@@ -97,6 +118,14 @@ type fileConfig struct {
 	Database struct {
 		URL string `yaml:"url"`
 	} `yaml:"database"`
+	LLM struct {
+		BaseURL   string        `yaml:"base_url"`
+		Model     string        `yaml:"model"`
+		APIKeyEnv string        `yaml:"api_key_env"`
+		Timeout   time.Duration `yaml:"timeout"`
+		GreyFrom  float64       `yaml:"grey_from"`
+		GreyTo    float64       `yaml:"grey_to"`
+	} `yaml:"llm"`
 }
 
 // slaConfig is one priority's deadlines in the config file.
@@ -157,6 +186,15 @@ func parseSettings(fs *flag.FlagSet, args []string, which int, getenv func(strin
 	tg.APIURL = first(getenv("FIRSTLINE_TELEGRAM_API_URL"), tg.APIURL)
 	tg.WebhookURL = first(getenv("FIRSTLINE_TELEGRAM_WEBHOOK_URL"), tg.WebhookURL)
 	tg.WebhookSecret = first(getenv("FIRSTLINE_TELEGRAM_WEBHOOK_SECRET"), tg.WebhookSecret)
+	llm := &s.LLM
+	llm.BaseURL = first(getenv("FIRSTLINE_LLM_BASE_URL"), llm.BaseURL)
+	llm.Model = first(getenv("FIRSTLINE_LLM_MODEL"), llm.Model)
+	if llm.Enabled() && llm.Model == "" {
+		return nil, fmt.Errorf("llm.base_url is set but llm.model is not (or FIRSTLINE_LLM_MODEL)")
+	}
+	if s.llmKeyEnv != "" {
+		llm.APIKey = getenv(s.llmKeyEnv)
+	}
 	if tg.WebhookURL != "" && tg.WebhookSecret == "" {
 		return nil, fmt.Errorf("telegram.webhook_url needs telegram.webhook_secret (or FIRSTLINE_TELEGRAM_WEBHOOK_SECRET)")
 	}
@@ -190,6 +228,10 @@ func readConfig(path string, required bool) (*settings, error) {
 	c.Tickets.ReopenWindow = dialog.DefaultConfig.ReopenWindow
 	c.Tickets.OnlineWithin = dialog.DefaultConfig.OnlineWithin
 	c.Panel.SessionTTL = 12 * time.Hour
+	c.LLM.APIKeyEnv = "OPENAI_API_KEY"
+	c.LLM.Timeout = kb.DefaultOpinionTimeout
+	c.LLM.GreyFrom = 0.15
+	c.LLM.GreyTo = 0.80
 
 	raw, err := os.ReadFile(path)
 	switch {
@@ -249,10 +291,21 @@ func readConfig(path string, required bool) (*settings, error) {
 		},
 		WhatsApp:    c.WhatsApp.Enabled,
 		DatabaseURL: c.Database.URL,
+		LLM: llmSettings{
+			BaseURL:  c.LLM.BaseURL,
+			Model:    c.LLM.Model,
+			Timeout:  c.LLM.Timeout,
+			GreyFrom: c.LLM.GreyFrom,
+			GreyTo:   c.LLM.GreyTo,
+		},
+		llmKeyEnv: c.LLM.APIKeyEnv,
 	}, nil
 }
 
-var queuePattern = regexp.MustCompile(`^[a-z0-9_]+$`)
+var (
+	queuePattern   = regexp.MustCompile(`^[a-z0-9_]+$`)
+	envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
 
 // checkConfig reports the first value out of range.
 func checkConfig(c *fileConfig) error {
@@ -291,6 +344,15 @@ func checkConfig(c *fileConfig) error {
 		return fmt.Errorf("tickets.online_within must be positive")
 	case c.Panel.SessionTTL < time.Minute:
 		return fmt.Errorf("panel.session_ttl must be at least 1m")
+	}
+	l := c.LLM
+	switch {
+	case l.Timeout <= 0:
+		return fmt.Errorf("llm.timeout must be positive, got %v", l.Timeout)
+	case l.GreyFrom < 0 || l.GreyFrom >= l.GreyTo || l.GreyTo > 1:
+		return fmt.Errorf("llm.grey_from and llm.grey_to must satisfy 0 <= grey_from < grey_to <= 1, got %v and %v", l.GreyFrom, l.GreyTo)
+	case l.APIKeyEnv != "" && !envNamePattern.MatchString(l.APIKeyEnv):
+		return fmt.Errorf("llm.api_key_env must name an environment variable, got %q", l.APIKeyEnv)
 	}
 	for p, v := range t.SLA {
 		switch {

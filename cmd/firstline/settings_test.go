@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSettingsPrecedence(t *testing.T) {
@@ -62,6 +63,10 @@ func TestSettingsErrors(t *testing.T) {
 		{"threshold out of range", []string{"--config", write("b.yaml", "matching:\n  answer_threshold: 2\n")}, "answer_threshold", false},
 		{"bad language", []string{"--config", write("c.yaml", "matching:\n  default_language: de\n")}, "default_language", false},
 		{"bad priority", []string{"--config", write("d.yaml", "dialog:\n  default_priority: asap\n")}, "default_priority", false},
+		{"llm without model", []string{"--config", write("e.yaml", "llm:\n  base_url: http://127.0.0.1:11434/v1\n")}, "llm.model", false},
+		{"llm grey zone upside down", []string{"--config", write("f.yaml", "llm:\n  grey_from: 0.6\n  grey_to: 0.5\n")}, "grey_from", false},
+		{"llm no timeout", []string{"--config", write("g.yaml", "llm:\n  timeout: 0s\n")}, "llm.timeout", false},
+		{"llm key variable", []string{"--config", write("h.yaml", "llm:\n  api_key_env: sk-123\n")}, "api_key_env", false},
 		{"unknown flag", []string{"--colour"}, "colour", true},
 		{"stray argument", []string{"extra"}, "unexpected argument", true},
 	} {
@@ -74,6 +79,33 @@ func TestSettingsErrors(t *testing.T) {
 				t.Errorf("usage error = %v, want %v", isUsage, c.usage)
 			}
 		})
+	}
+}
+
+func TestSettingsLLM(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "firstline.yaml")
+	body := "llm:\n  base_url: http://127.0.0.1:11434/v1\n  model: from-file\n  api_key_env: MY_KEY\n  grey_from: 0.2\n  grey_to: 0.7\n  timeout: 1500ms\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	envs := map[string]string{"MY_KEY": "sk-secret", "FIRSTLINE_LLM_MODEL": "from-env"}
+	s, err := parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), []string{"--config", cfg}, 0,
+		func(k string) string { return envs[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := llmSettings{BaseURL: "http://127.0.0.1:11434/v1", Model: "from-env", APIKey: "sk-secret",
+		Timeout: 1500 * time.Millisecond, GreyFrom: 0.2, GreyTo: 0.7}
+	if s.LLM != want {
+		t.Errorf("llm = %+v, want %+v", s.LLM, want)
+	}
+
+	s, err = parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), nil, 0, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.LLM.Enabled() {
+		t.Errorf("llm on by default: %+v", s.LLM)
 	}
 }
 

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/firstline-support/firstline/kb"
+	"github.com/firstline-support/firstline/kb/openai"
+)
+
+// secondOpinion builds the language model classifier the settings
+// describe, or returns nils when none is configured.
+func secondOpinion(l llmSettings, log *slog.Logger) (*kb.SecondOpinion, *openai.Classifier, error) {
+	if !l.Enabled() {
+		return nil, nil, nil
+	}
+	c, err := openai.New(openai.Config{
+		BaseURL: l.BaseURL,
+		Model:   l.Model,
+		APIKey:  l.APIKey,
+		Logger:  log.With("component", "llm"),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	log.Info("llm second opinion on", "url", l.BaseURL, "model", l.Model,
+		"grey_from", l.GreyFrom, "grey_to", l.GreyTo, "timeout", l.Timeout)
+	return &kb.SecondOpinion{Classifier: c, From: l.GreyFrom, To: l.GreyTo, Timeout: l.Timeout}, c, nil
+}

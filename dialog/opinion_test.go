@@ -1,0 +1,113 @@
+package dialog_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/kb"
+	"github.com/firstline-support/firstline/kb/openai"
+	"github.com/firstline-support/firstline/kb/openai/openaitest"
+)
+
+// withLLM asks the OpenAI-compatible server at url about messages in the
+// grey zone, waiting at most 300 ms.
+func withLLM(t *testing.T, url string) func(*dialog.Config) {
+	c, err := openai.New(openai.Config{BaseURL: url, Model: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(cfg *dialog.Config) {
+		cfg.SecondOpinion = &kb.SecondOpinion{Classifier: c, From: 0.15, To: 0.8, Timeout: 300 * time.Millisecond}
+	}
+}
+
+// "как настроить" is about the router or the TV: the matcher asks which.
+const ambiguous = "как настроить"
+
+func TestSecondOpinionChooses(t *testing.T) {
+	llm := openaitest.NewServer(func(r openaitest.Request) openaitest.Reply {
+		if slices.Contains(r.Enum, "setup_tv") {
+			return openaitest.Choose("setup_tv")
+		}
+		return openaitest.Choose("none")
+	})
+	defer llm.Close()
+	h := newHarness(t, withLLM(t, llm.URL))
+
+	out := h.send("c", ambiguous)
+	if op := out.Match.Opinion; op == nil || !op.Used || op.Intent != "setup_tv" {
+		t.Fatalf("opinion = %+v, want setup_tv used", op)
+	}
+	h.expect(out, dialog.StateBot, "Инструкция по настройке ТВ")
+	if out.Replies[0].Intent != "setup_tv" || out.Replies[0].Confidence != out.Match.ConfidenceOf("setup_tv") {
+		t.Errorf("reply intent %q confidence %v, want setup_tv with the matcher's confidence %v",
+			out.Replies[0].Intent, out.Replies[0].Confidence, out.Match.ConfidenceOf("setup_tv"))
+	}
+	if n := len(llm.Requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+func TestSecondOpinionNone(t *testing.T) {
+	llm := openaitest.NewServer(func(openaitest.Request) openaitest.Reply { return openaitest.Choose("none") })
+	defer llm.Close()
+	h := newHarness(t, withLLM(t, llm.URL))
+
+	out := h.send("c", ambiguous)
+	if out.Match.Decision != kb.DecisionNone {
+		t.Fatalf("decision = %s, want none", out.Match.Decision)
+	}
+	if out.Conversation.Pending != dialog.PendingRephrase {
+		t.Errorf("pending = %q, want a request to rephrase", out.Conversation.Pending)
+	}
+}
+
+// A model that is slow, down or talks nonsense changes nothing: the bot
+// does what it would do without one.
+func TestSecondOpinionFallsBack(t *testing.T) {
+	plain := newHarness(t).send("c", ambiguous)
+	if plain.Match.Decision != kb.DecisionClarify {
+		t.Fatalf("without a model: decision %s, want clarify", plain.Match.Decision)
+	}
+	for name, reply := range map[string]openaitest.Reply{
+		"slow":            {Content: `{"intent":"setup_tv"}`, Delay: 3 * time.Second},
+		"failing":         {Status: http.StatusInternalServerError},
+		"nonsense":        {Content: "the router, probably"},
+		"not a candidate": openaitest.Choose("opening_hours"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			llm := openaitest.NewServer(func(openaitest.Request) openaitest.Reply { return reply })
+			defer llm.Close()
+			h := newHarness(t, withLLM(t, llm.URL))
+
+			out := h.send("c", ambiguous)
+			if op := out.Match.Opinion; op == nil || op.Used || op.Err == "" {
+				t.Fatalf("opinion = %+v, want one asked, not used, with the reason", op)
+			}
+			if out.Match.Decision != plain.Match.Decision || out.Conversation.Pending != dialog.PendingClarify {
+				t.Errorf("decision %s pending %q, want the matcher's clarify", out.Match.Decision, out.Conversation.Pending)
+			}
+			if !slices.Equal(out.Conversation.PendingOptions, plain.Conversation.PendingOptions) {
+				t.Errorf("options %v, want %v", out.Conversation.PendingOptions, plain.Conversation.PendingOptions)
+			}
+		})
+	}
+}
+
+// Messages the matcher is sure of, and messages to a conversation an
+// agent handles, are not sent to the model.
+func TestSecondOpinionNotAsked(t *testing.T) {
+	llm := openaitest.NewServer(func(openaitest.Request) openaitest.Reply { return openaitest.Choose("none") })
+	defer llm.Close()
+	h := newHarness(t, withLLM(t, llm.URL))
+
+	h.expect(h.send("a", "как сбросить пароль"), dialog.StateBot, "сбросить пароль")
+	h.send("b", dialog.CommandHuman)
+	h.expect(h.send("b", ambiguous), dialog.StateQueued)
+	if n := len(llm.Requests()); n != 0 {
+		t.Errorf("%d requests to the model, want none", n)
+	}
+}

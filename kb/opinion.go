@@ -1,0 +1,147 @@
+package kb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Classifier gives a second opinion on a message the matcher is unsure
+// of, such as a language model's: it picks one of the candidates, or none.
+type Classifier interface {
+	// Classify returns the intent id, one of q's candidates, that q.Text
+	// is about, or "" when it is about none of them.
+	Classify(ctx context.Context, q Question) (string, error)
+}
+
+// Question is what a Classifier is asked about one message.
+type Question struct {
+	Text       string
+	Lang       string   // the language the matcher read the message in
+	Candidates []Choice // the matcher's best first
+}
+
+// Choice is one candidate intent, described for a classifier.
+type Choice struct {
+	Intent      string
+	Title       string
+	Description string
+	Examples    []string // a few of the intent's examples, in the message's language first
+}
+
+// SecondOpinion says when to ask a Classifier: only in the grey zone,
+// when the matcher's best confidence is at least From and below To.
+// Above, the matcher is sure enough; below, no candidate is plausible.
+type SecondOpinion struct {
+	Classifier Classifier
+	From, To   float64
+	// Timeout bounds one question; the matcher's decision stands when it
+	// runs out. 0 means DefaultOpinionTimeout.
+	Timeout time.Duration
+}
+
+// DefaultOpinionTimeout is how long a second opinion is waited for.
+const DefaultOpinionTimeout = 3 * time.Second
+
+// Opinion is what a second opinion did to a Result.
+type Opinion struct {
+	Intent   string        // the candidate chosen; "" for none of them
+	Used     bool          // false when the matcher's own decision stood
+	Err      string        // why it was not used: a timeout, an error, an answer outside the candidates
+	Duration time.Duration // how long the question took
+}
+
+// candidateFloor: candidates less confident than this are not offered to
+// a classifier; they would only lengthen the question.
+const candidateFloor = 0.01
+
+// examplesPerChoice is how many examples describe a candidate.
+const examplesPerChoice = 3
+
+// Wants reports whether res is in the grey zone, where a second opinion
+// is asked.
+func (so SecondOpinion) Wants(res Result) bool {
+	if so.Classifier == nil || len(res.Candidates) == 0 {
+		return false
+	}
+	c := res.Top().Confidence
+	return c >= so.From-epsilon && c < so.To-epsilon
+}
+
+// Consult asks so's classifier about text when res, the matcher's result
+// for it, is in the grey zone. The classifier's pick becomes the answer;
+// its "none" means nothing is answered. A timeout, an error or a pick that
+// is not a candidate leaves res as it was. The returned Result's Opinion
+// says what happened; it is nil when no question was asked.
+func (k *KB) Consult(ctx context.Context, text string, res Result, so SecondOpinion) Result {
+	if !so.Wants(res) {
+		return res
+	}
+	q := Question{Text: text, Lang: res.Lang}
+	for _, c := range res.Candidates {
+		if c.Confidence >= candidateFloor || len(q.Candidates) == 0 {
+			q.Candidates = append(q.Candidates, k.choice(c.Intent, res.Lang))
+		}
+	}
+	timeout := so.Timeout
+	if timeout <= 0 {
+		timeout = DefaultOpinionTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	start := time.Now()
+	id, err := so.Classifier.Classify(ctx, q)
+	op := &Opinion{Intent: id, Duration: time.Since(start)}
+	res.Opinion = op
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || err == nil && ctx.Err() != nil:
+		op.Err = fmt.Sprintf("no answer within %s", timeout)
+		return res
+	case err != nil:
+		op.Err = err.Error()
+		return res
+	case id != "" && !q.offers(id):
+		op.Err = fmt.Sprintf("answered %q, which is not a candidate", id)
+		return res
+	}
+	op.Used = true
+	if id == "" {
+		res.Decision, res.Intent = DecisionNone, ""
+		return res
+	}
+	res.Decision, res.Intent = DecisionAnswer, id
+	return res
+}
+
+// offers reports whether id is one of q's candidates.
+func (q Question) offers(id string) bool {
+	for _, c := range q.Candidates {
+		if c.Intent == id {
+			return true
+		}
+	}
+	return false
+}
+
+// choice describes intent id for a classifier, with examples in lang
+// first.
+func (k *KB) choice(id, lang string) Choice {
+	c := Choice{Intent: id, Title: id}
+	in := k.set.Intent(id)
+	if in == nil {
+		return c
+	}
+	c.Title = in.TitleFor(lang)
+	c.Description = in.Description
+	for _, l := range []string{lang, otherLanguage(lang)} {
+		for _, ex := range in.Examples[l] {
+			if len(c.Examples) == examplesPerChoice {
+				return c
+			}
+			c.Examples = append(c.Examples, ex)
+		}
+	}
+	return c
+}
