@@ -95,8 +95,8 @@ func TestFAQCalibration(t *testing.T) {
 	if wrong*20 > single {
 		t.Errorf("%d of %d paraphrases answered wrongly, want at most 5%%", wrong, single)
 	}
-	if clarified == 0 {
-		t.Errorf("%d of %d mixed messages clarified, want at least one", clarified, mixed)
+	if clarified*3 < mixed*2 {
+		t.Errorf("%d of %d mixed messages clarified, want at least two thirds", clarified, mixed)
 	}
 	if ignored*10 < offTopic*9 {
 		t.Errorf("%d of %d off-topic messages ignored, want at least 90%%", ignored, offTopic)

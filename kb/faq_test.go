@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/firstline-support/firstline/intents"
@@ -69,15 +70,51 @@ func TestFAQMixedIntentsClarify(t *testing.T) {
 		text string
 		a, b string // the two intents, in either order
 	}{
-		{"переезжаю и хочу сменить тариф", "moving", "tariffs"},
+		{"мы переезжаем и хочу сменить тариф", "moving", "tariffs"},
 		{"I forgot my password and want to check my balance", "reset_password", "billing"},
 		{"how do I reset my password and set up the router", "reset_password", "router_setup"},
+		{"не работает интернет, и когда работает офис?", "outage", "opening_hours"},
 	}
 	for _, tt := range tests {
 		r := k.Match(context.Background(), tt.text, "")
 		a, b := topTwo(r)
-		if !(a == tt.a && b == tt.b || a == tt.b && b == tt.a) || r.Decision == DecisionNone {
-			t.Errorf("Match(%q) = %s %+v, want clarify between %s and %s, or one of them answered", tt.text, r.Decision, r.Candidates, tt.a, tt.b)
+		if !(a == tt.a && b == tt.b || a == tt.b && b == tt.a) || r.Decision != DecisionClarify {
+			t.Errorf("Match(%q) = %s %+v, want clarify between %s and %s", tt.text, r.Decision, r.Candidates, tt.a, tt.b)
+		}
+	}
+}
+
+// A message with two clauses about one thing is answered, not split.
+func TestFAQOneTopicTwoClauses(t *testing.T) {
+	k := loadFAQ(t)
+	tests := []struct{ text, want string }{
+		{"забыл пароль и не могу войти", "reset_password"},
+		{"I forgot my password and can't log in", "reset_password"},
+		{"не работает интернет и телевидение", "outage"},
+	}
+	for _, tt := range tests {
+		r := k.Match(context.Background(), tt.text, "")
+		if r.Decision != DecisionAnswer || r.Intent != tt.want {
+			t.Errorf("Match(%q) = %s %+v, want answer %s", tt.text, r.Decision, r.Candidates, tt.want)
+		}
+	}
+}
+
+func TestClauses(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"забыл пароль", []string{"забыл пароль"}},
+		{"Забыл пароль, и как оплатить?", []string{"забыл пароль", "как оплатить"}},
+		{"I forgot my password and want to check my balance", []string{"i forgot my password", "want to check my balance"}},
+		{"интернет и ТВ не работают", []string{"тв не работают"}},
+		{"wi-fi is slow. Also the bill — too high", []string{"wi fi is slow", "the bill", "too high"}},
+		{"и и , .", nil},
+	}
+	for _, tt := range tests {
+		if got := clauses(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("clauses(%q) = %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }

@@ -49,6 +49,10 @@ func (k *KB) Match(ctx context.Context, text, lang string) Result {
 	}
 	res.Candidates = cands
 	res.Decision = k.decide(cands)
+	if res.Decision != DecisionClarify && len(cands) > 1 && cands[1].Confidence >= mixedFloor &&
+		k.aboutBoth(text, cands[0].Intent, cands[1].Intent) {
+		res.Decision = DecisionClarify
+	}
 	if res.Decision == DecisionAnswer {
 		res.Intent = cands[0].Intent
 	}
@@ -65,6 +69,12 @@ func (k *KB) allKnown(norm string) bool {
 	}
 	return true
 }
+
+// mixedFloor: a message whose second intent is less likely than this as
+// a whole is about the first, whatever its clauses say ("I paid
+// yesterday, but the balance has not changed" is about a missing payment,
+// not about the balance).
+const mixedFloor = 0.05
 
 // probabilityFloor: a candidate the model gives less than this is not
 // looked up among the examples; its confidence could not reach any
