@@ -13,18 +13,23 @@ const pageSize = 5000
 // Load reads from q every event of the conversations active in the range,
 // from each one's start, and computes the report.
 func Load(ctx context.Context, q dialog.Queries, opts Options) (*Report, error) {
+	return load(ctx, q, opts, pageSize)
+}
+
+// load is Load reading size events at a time.
+func load(ctx context.Context, q dialog.Queries, opts Options, size int) (*Report, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
 	var events []*dialog.Activity
-	f := dialog.ActivityFilter{From: opts.From, To: opts.To, WholeConversations: true, Limit: pageSize}
+	f := dialog.ActivityFilter{From: opts.From, To: opts.To, WholeConversations: true, Limit: size}
 	for {
 		page, err := q.Activities(ctx, f)
 		if err != nil {
 			return nil, fmt.Errorf("load analytics events: %w", err)
 		}
 		events = append(events, page...)
-		if len(page) < pageSize {
+		if len(page) < size {
 			break
 		}
 		f.AfterID = page[len(page)-1].ID
