@@ -445,8 +445,8 @@ func (st *state) ticketFigures(name string, cycles []*cycle) Tickets {
 			f.Rated.Den++
 			if c.csat >= 1 && c.csat <= 5 {
 				f.Rated.Num++
-				f.CSAT.Num += c.csat
-				f.CSAT.Den++
+				f.CSAT.Sum += c.csat
+				f.CSAT.Count++
 				f.Ratings[c.csat-1]++
 			}
 		}

@@ -334,7 +334,7 @@ func TestTickets(t *testing.T) {
 		// 2 closed late, 4 still open past the deadline.
 		ResolutionBreached: Ratio{2, 4},
 		Reopened:           Ratio{1, 4}, // 2, of the closed 1, 2, 3 and 5
-		CSAT:               Ratio{5 + 2, 2},
+		CSAT:               Mean{5 + 2, 2},
 		Rated:              Ratio{2, 4},
 		Ratings:            [5]int{0, 1, 0, 0, 1},
 	}
@@ -363,7 +363,7 @@ func TestTickets(t *testing.T) {
 		FirstResponseBreached: Ratio{1, 1},
 		ResolutionBreached:    Ratio{1, 1},
 		Reopened:              Ratio{1, 2},
-		CSAT:                  Ratio{2, 1},
+		CSAT:                  Mean{2, 1},
 		Rated:                 Ratio{1, 2},
 		Ratings:               [5]int{0, 1, 0, 0, 0},
 	}
@@ -485,8 +485,8 @@ func TestRatio(t *testing.T) {
 		r    Ratio
 		want string
 	}{
-		{Ratio{1, 4}, `{"num":1,"den":4,"value":0.25,"percent":25}`},
-		{Ratio{0, 0}, `{"num":0,"den":0,"value":null,"percent":null}`},
+		{Ratio{1, 4}, `{"num":1,"den":4,"percent":25}`},
+		{Ratio{0, 0}, `{"num":0,"den":0,"percent":null}`},
 	} {
 		b, err := json.Marshal(c.r)
 		if err != nil || string(b) != c.want {

@@ -85,7 +85,7 @@ type Report struct {
 	// Since is when the first analytics event was recorded (the store
 	// was migrated to keep them); zero when there is none. Nothing before
 	// it is counted.
-	Since time.Time `json:"since"`
+	Since time.Time `json:"since,omitzero"`
 
 	Contacts Contacts  `json:"contacts"`
 	Intents  []Intent  `json:"intents"`
@@ -195,8 +195,8 @@ type Tickets struct {
 	// closed tickets.
 	Reopened Ratio `json:"reopened"`
 
-	// CSAT is the mean rating: the sum of the ratings over their number.
-	CSAT Ratio `json:"csat"`
+	// CSAT is the mean rating.
+	CSAT Mean `json:"csat"`
 	// Rated: closed tickets the customer rated, over the closed tickets.
 	Rated Ratio `json:"rated"`
 	// Ratings counts the ratings 1 to 5 (Ratings[0] is the 1s).
@@ -222,20 +222,48 @@ func (r Ratio) Percent() float64 {
 	return 100 * r.Value()
 }
 
-// MarshalJSON writes the counts with the value and the percent they make,
-// both null when Den is 0.
+// MarshalJSON writes the counts with the percent they make, null when Den
+// is 0.
 func (r Ratio) MarshalJSON() ([]byte, error) {
-	var value, percent *float64
+	var percent *float64
 	if r.Den != 0 {
-		v, p := r.Value(), r.Percent()
-		value, percent = &v, &p
+		p := r.Percent()
+		percent = &p
 	}
 	return json.Marshal(struct {
 		Num     int      `json:"num"`
 		Den     int      `json:"den"`
-		Value   *float64 `json:"value"`
 		Percent *float64 `json:"percent"`
-	}{r.Num, r.Den, value, percent})
+	}{r.Num, r.Den, percent})
+}
+
+// Mean is an average as the sum and the count it is made of.
+type Mean struct {
+	Sum   int `json:"sum"`
+	Count int `json:"count"`
+}
+
+// Value is Sum/Count, or NaN when Count is 0.
+func (m Mean) Value() float64 {
+	if m.Count == 0 {
+		return math.NaN()
+	}
+	return float64(m.Sum) / float64(m.Count)
+}
+
+// MarshalJSON writes the sum and count with the mean, null when Count is
+// 0.
+func (m Mean) MarshalJSON() ([]byte, error) {
+	var mean *float64
+	if m.Count != 0 {
+		v := m.Value()
+		mean = &v
+	}
+	return json.Marshal(struct {
+		Sum   int      `json:"sum"`
+		Count int      `json:"count"`
+		Mean  *float64 `json:"mean"`
+	}{m.Sum, m.Count, mean})
 }
 
 // Durations summarise how long something took: the median and the 90th

@@ -303,7 +303,7 @@ func checkDay(t *testing.T, store dialog.Store) {
 			ResolutionBreached: report.Ratio{Num: 2, Den: 5},
 			// FL-2, of the three closed.
 			Reopened: report.Ratio{Num: 1, Den: 3},
-			CSAT:     report.Ratio{Num: 5 + 2, Den: 2}, // FL-1 5, FL-2 2
+			CSAT:     report.Mean{Sum: 5 + 2, Count: 2}, // FL-1 5, FL-2 2
 			Rated:    report.Ratio{Num: 2, Den: 3},
 			Ratings:  [5]int{0, 1, 0, 0, 1},
 		},
@@ -315,7 +315,7 @@ func checkDay(t *testing.T, store dialog.Store) {
 				FirstResponseBreached: report.Ratio{Num: 1, Den: 1},
 				ResolutionBreached:    report.Ratio{Num: 0, Den: 1},
 				Reopened:              report.Ratio{Num: 1, Den: 1},
-				CSAT:                  report.Ratio{Num: 2, Den: 1},
+				CSAT:                  report.Mean{Sum: 2, Count: 1},
 				Rated:                 report.Ratio{Num: 1, Den: 1},
 				Ratings:               [5]int{0, 1, 0, 0, 0},
 			},
@@ -332,7 +332,7 @@ func checkDay(t *testing.T, store dialog.Store) {
 				FirstResponseBreached: report.Ratio{Num: 0, Den: 2},
 				ResolutionBreached:    report.Ratio{Num: 1, Den: 2}, // FL-3
 				Reopened:              report.Ratio{Num: 0, Den: 2},
-				CSAT:                  report.Ratio{Num: 5, Den: 1},
+				CSAT:                  report.Mean{Sum: 5, Count: 1},
 				Rated:                 report.Ratio{Num: 1, Den: 2},
 				Ratings:               [5]int{0, 0, 0, 0, 1},
 			},
@@ -350,7 +350,7 @@ func checkDay(t *testing.T, store dialog.Store) {
 				FirstResponseBreached: report.Ratio{Num: 0, Den: 2},
 				ResolutionBreached:    report.Ratio{Num: 1, Den: 2}, // FL-4
 				Reopened:              report.Ratio{Num: 0, Den: 1},
-				CSAT:                  report.Ratio{Num: 5, Den: 1},
+				CSAT:                  report.Mean{Sum: 5, Count: 1},
 				Rated:                 report.Ratio{Num: 1, Den: 1},
 				Ratings:               [5]int{0, 0, 0, 0, 1},
 			},
@@ -361,7 +361,7 @@ func checkDay(t *testing.T, store dialog.Store) {
 				FirstResponseBreached: report.Ratio{Num: 2, Den: 3}, // FL-2 twice
 				ResolutionBreached:    report.Ratio{Num: 1, Den: 3}, // FL-3
 				Reopened:              report.Ratio{Num: 1, Den: 2}, // FL-2
-				CSAT:                  report.Ratio{Num: 2, Den: 1},
+				CSAT:                  report.Mean{Sum: 2, Count: 1},
 				Rated:                 report.Ratio{Num: 1, Den: 2},
 				Ratings:               [5]int{0, 1, 0, 0, 0},
 			},
