@@ -16,6 +16,7 @@ import (
 
 	"github.com/firstline-support/firstline/bots/whatsapp"
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/report"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
 )
@@ -45,6 +46,8 @@ type settings struct {
 	// DatabaseURL (FIRSTLINE_DATABASE_URL) selects PostgreSQL; empty means
 	// the embedded SQLite file in DataDir.
 	DatabaseURL string
+	// ContactGap is the customer silence that ends a contact in reports.
+	ContactGap time.Duration
 }
 
 // telegramSettings configure the Telegram channel.
@@ -97,6 +100,9 @@ type fileConfig struct {
 	Database struct {
 		URL string `yaml:"url"`
 	} `yaml:"database"`
+	Report struct {
+		ContactGap time.Duration `yaml:"contact_gap"`
+	} `yaml:"report"`
 }
 
 // slaConfig is one priority's deadlines in the config file.
@@ -190,6 +196,7 @@ func readConfig(path string, required bool) (*settings, error) {
 	c.Tickets.ReopenWindow = dialog.DefaultConfig.ReopenWindow
 	c.Tickets.OnlineWithin = dialog.DefaultConfig.OnlineWithin
 	c.Panel.SessionTTL = 12 * time.Hour
+	c.Report.ContactGap = report.DefaultContactGap
 
 	raw, err := os.ReadFile(path)
 	switch {
@@ -249,6 +256,7 @@ func readConfig(path string, required bool) (*settings, error) {
 		},
 		WhatsApp:    c.WhatsApp.Enabled,
 		DatabaseURL: c.Database.URL,
+		ContactGap:  c.Report.ContactGap,
 	}, nil
 }
 
@@ -291,6 +299,8 @@ func checkConfig(c *fileConfig) error {
 		return fmt.Errorf("tickets.online_within must be positive")
 	case c.Panel.SessionTTL < time.Minute:
 		return fmt.Errorf("panel.session_ttl must be at least 1m")
+	case c.Report.ContactGap <= 0:
+		return fmt.Errorf("report.contact_gap must be positive")
 	}
 	for p, v := range t.SLA {
 		switch {
