@@ -1,9 +1,6 @@
 package dialog
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // ActivityKind says what an analytics event records.
 type ActivityKind string
@@ -55,17 +52,15 @@ const (
 	ActivityCSAT ActivityKind = "csat"
 )
 
-// ActivityKinds lists every kind, in the order a conversation usually
-// meets them.
-var ActivityKinds = []ActivityKind{
-	ActivityMessageIn, ActivityMessageOut, ActivityAnswered, ActivityClarifyAsked,
-	ActivityClarifyAnswered, ActivityFeedback, ActivityEscalated, ActivityReopened,
-	ActivityAssigned, ActivityFirstResponse, ActivityTransferred, ActivityClosed, ActivityCSAT,
-}
-
 // Valid reports whether k is a known kind.
 func (k ActivityKind) Valid() bool {
-	return slices.Contains(ActivityKinds, k)
+	switch k {
+	case ActivityMessageIn, ActivityMessageOut, ActivityAnswered, ActivityClarifyAsked,
+		ActivityClarifyAnswered, ActivityFeedback, ActivityEscalated, ActivityReopened,
+		ActivityAssigned, ActivityFirstResponse, ActivityTransferred, ActivityClosed, ActivityCSAT:
+		return true
+	}
+	return false
 }
 
 // Activity is one analytics event: something that happened in a

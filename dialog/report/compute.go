@@ -341,12 +341,12 @@ func (st *state) contactFigures(contacts []*contact) Contacts {
 	share := func() Ratio { return Ratio{Den: n} }
 	f.Escalated, f.Confirmed, f.Assumed, f.Returned, f.Unanswered, f.Pending, f.Deflected =
 		share(), share(), share(), share(), share(), share(), share()
-	reasons := map[string]int{}
+	byReason := map[string]int{}
 	for _, c := range contacts {
 		switch st.outcome(c) {
 		case outcomeEscalated:
 			f.Escalated.Num++
-			reasons[c.reason]++
+			byReason[c.reason]++
 		case outcomeConfirmed:
 			f.Confirmed.Num++
 			f.Deflected.Num++
@@ -371,13 +371,13 @@ func (st *state) contactFigures(contacts []*contact) Contacts {
 		f.AgentMessages += c.agent
 		f.SystemMessages += c.system
 	}
-	for _, reason := range Reasons {
-		f.Reasons = append(f.Reasons, ReasonRatio{Reason: reason, Ratio: Ratio{Num: reasons[reason], Den: n}})
-		delete(reasons, reason)
+	for _, reason := range reasons() {
+		f.Reasons = append(f.Reasons, ReasonRatio{Reason: reason, Ratio: Ratio{Num: byReason[reason], Den: n}})
+		delete(byReason, reason)
 	}
 	// Reasons this program does not know (from a newer one) still count.
-	for _, reason := range slices.Sorted(maps.Keys(reasons)) {
-		f.Reasons = append(f.Reasons, ReasonRatio{Reason: reason, Ratio: Ratio{Num: reasons[reason], Den: n}})
+	for _, reason := range slices.Sorted(maps.Keys(byReason)) {
+		f.Reasons = append(f.Reasons, ReasonRatio{Reason: reason, Ratio: Ratio{Num: byReason[reason], Den: n}})
 	}
 	return f
 }

@@ -150,8 +150,10 @@ type ReasonRatio struct {
 	Ratio  Ratio  `json:"ratio"`
 }
 
-// Reasons are the escalation reasons in the order reports list them.
-var Reasons = []string{dialog.ReasonNoMatch, dialog.ReasonCustomerAsk, dialog.ReasonIntent, dialog.ReasonNotHelpful}
+// reasons are the escalation reasons in the order reports list them.
+func reasons() []string {
+	return []string{dialog.ReasonNoMatch, dialog.ReasonCustomerAsk, dialog.ReasonIntent, dialog.ReasonNotHelpful}
+}
 
 // Intent is how the bot's answers of one intent fared in the range's
 // contacts.
