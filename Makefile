@@ -32,7 +32,7 @@ vet:
 
 ## bench: the matcher and whole-message benchmarks (figures in README)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./kb ./dialog/ ./dialog/sqlite ./dialog/panel
+	$(GO) test -run '^$$' -bench . -benchmem ./kb ./dialog/ ./dialog/sqlite ./dialog/panel ./dialog/report
 
 ## validate: check the demo knowledge base
 validate: build

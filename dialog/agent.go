@@ -49,8 +49,11 @@ func (e *Engine) Reply(ctx context.Context, a TicketAction, text string) (*Messa
 			return err
 		}
 		if at.ticket.FirstResponseAt.IsZero() {
-			at.ticket.FirstResponseAt = now()
+			at.ticket.FirstResponseAt = e.clock()
 			if err := at.tx.UpdateTicket(ctx, at.ticket); err != nil {
+				return err
+			}
+			if err := at.record(Activity{Kind: ActivityFirstResponse, Agent: a.Agent, Queue: at.ticket.Queue}); err != nil {
 				return err
 			}
 		}
@@ -99,7 +102,8 @@ func (e *Engine) Transfer(ctx context.Context, a TicketAction, queue, note strin
 		if t.Queue == queue {
 			return Errorf(ECONFLICT, "ticket %s is already in queue %s", t.Number, queue)
 		}
-		text := t.Queue + " → " + queue
+		from := t.Queue
+		text := from + " → " + queue
 		if note != "" {
 			text += ": " + note
 		}
@@ -107,6 +111,9 @@ func (e *Engine) Transfer(ctx context.Context, a TicketAction, queue, note strin
 		t.Status = TicketQueued
 		t.Assignee = ""
 		if err := at.tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		if err := at.record(Activity{Kind: ActivityTransferred, Agent: a.Agent, FromQueue: from, Queue: queue}); err != nil {
 			return err
 		}
 		at.conv.State = StateQueued
@@ -132,8 +139,11 @@ func (e *Engine) Close(ctx context.Context, a TicketAction) (*Ticket, error) {
 			t.Assignee = a.Agent
 		}
 		t.Status = TicketClosed
-		t.ClosedAt = now()
+		t.ClosedAt = e.clock()
 		if err := at.tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		if err := at.record(Activity{Kind: ActivityClosed, Agent: t.Assignee, Queue: t.Queue}); err != nil {
 			return err
 		}
 		at.conv.State = StateClosed
@@ -244,6 +254,9 @@ func (at *agentTurn) assign(agent string) error {
 	if err := at.tx.UpdateTicket(at.ctx, t); err != nil {
 		return err
 	}
+	if err := at.record(Activity{Kind: ActivityAssigned, Agent: agent, Queue: t.Queue}); err != nil {
+		return err
+	}
 	at.conv.State = StateAgent
 	_, err := at.send(AuthorSystem, "", at.message(intents.MsgAgentJoined), nil)
 	return err
@@ -275,7 +288,7 @@ func (e *Engine) pickAgent(ctx context.Context, tx Tx, queue string) (*User, err
 	if err != nil {
 		return nil, err
 	}
-	at := now()
+	at := e.clock()
 	var best *User
 	for _, u := range users {
 		if u.Disabled || u.Role != RoleAgent || !u.WorksQueue(queue) || at.Sub(u.LastSeenAt) > e.cfg.OnlineWithin {
@@ -323,12 +336,18 @@ func (at *agentTurn) send(author Author, name, text string, buttons []string) (*
 		Text:           text,
 		Buttons:        buttons,
 		Lang:           at.conv.Lang,
+		CreatedAt:      at.e.clock(),
 	}
 	if err := at.tx.AddMessage(at.ctx, m); err != nil {
 		return nil, err
 	}
 	if err := at.e.queueDelivery(at.ctx, at.tx, at.conv, m); err != nil {
 		return nil, err
+	}
+	if author != AuthorNote {
+		if err := at.record(Activity{Kind: ActivityMessageOut, Author: author, Agent: name}); err != nil {
+			return nil, err
+		}
 	}
 	at.events = append(at.events, Event{Kind: EventMessage, ConversationID: at.conv.ID,
 		TicketID: at.ticket.ID, TicketNumber: at.ticket.Number, Queue: at.ticket.Queue})

@@ -106,6 +106,8 @@ type Engine struct {
 	pub   Publisher
 	cfg   Config
 	log   *slog.Logger
+
+	nowFunc func() time.Time // nil: the wall clock (see SetClock)
 }
 
 // NewEngine returns an engine over store answering from the knowledge base

@@ -84,6 +84,9 @@ type Queries interface {
 	PendingInbox(ctx context.Context, channel string, limit int) ([]*InboxItem, error)
 	// OutboxBacklog counts pending outbox items per channel.
 	OutboxBacklog(ctx context.Context) (map[string]int, error)
+
+	// Activities lists the analytics events f selects, in id order.
+	Activities(ctx context.Context, f ActivityFilter) ([]*Activity, error)
 }
 
 // Tx is one read-write transaction. Everything written through a Tx becomes
@@ -151,6 +154,11 @@ type Tx interface {
 	// BlockOutboxChat marks every pending item of a chat blocked (the
 	// customer blocked the bot).
 	BlockOutboxChat(ctx context.Context, channel, chatID string) error
+
+	// AddActivity appends an analytics event and sets a.ID, and a.At when
+	// zero. An unknown kind, or a conversation or ticket that does not
+	// exist, fails with EINVALID.
+	AddActivity(ctx context.Context, a *Activity) error
 }
 
 // Store is durable storage of conversations, messages and tickets.

@@ -71,6 +71,7 @@ func (t *turn) receive(in Inbound, cmd, text string, match kb.Result) error {
 		ExternalID:     in.ExternalID,
 		Text:           in.Text,
 		Lang:           t.lang,
+		CreatedAt:      t.e.clock(),
 	}
 	if err := t.tx.AddMessage(t.ctx, t.in); err != nil {
 		return err
@@ -82,7 +83,7 @@ func (t *turn) receive(in Inbound, cmd, text string, match kb.Result) error {
 		}
 		t.in.Attachments = append(t.in.Attachments, a)
 	}
-	return nil
+	return t.record(Activity{Kind: ActivityMessageIn})
 }
 
 // respond decides what the bot does with the message.
@@ -118,13 +119,22 @@ func (t *turn) respond(cmd, text string, match kb.Result) error {
 	switch pending {
 	case PendingClarify:
 		if id := t.chosenOption(text, options); id != "" {
+			if err := t.record(Activity{Kind: ActivityClarifyAnswered, Intent: id}); err != nil {
+				return err
+			}
 			return t.answer(id, 0, match)
 		}
 	case PendingFeedback:
 		switch t.yesNo(text) {
 		case "yes":
+			if err := t.recordFeedback(options, true); err != nil {
+				return err
+			}
 			return t.say(intents.MsgFeedbackThanks, nil)
 		case "no":
+			if err := t.recordFeedback(options, false); err != nil {
+				return err
+			}
 			return t.notHelpful(options)
 		}
 	}
@@ -142,6 +152,19 @@ func (t *turn) respond(cmd, text string, match kb.Result) error {
 	}
 	t.conv.Pending = PendingRephrase
 	return t.say(intents.MsgRephrase, nil)
+}
+
+// recordFeedback records the customer's answer to "did this help?" about
+// the intent answered, the first of the pending options.
+func (t *turn) recordFeedback(options []string, helpful bool) error {
+	a := Activity{Kind: ActivityFeedback}
+	if len(options) > 0 {
+		a.Intent = options[0]
+	}
+	if helpful {
+		a.Value = 1
+	}
+	return t.record(a)
 }
 
 // notHelpful escalates after the customer said an answer did not help. The
@@ -171,6 +194,9 @@ func (t *turn) rate(text string) error {
 	if err := t.tx.UpdateTicket(t.ctx, t.ticket); err != nil {
 		return err
 	}
+	if err := t.record(Activity{Kind: ActivityCSAT, Value: t.ticket.CSAT}); err != nil {
+		return err
+	}
 	t.conv.TicketID = 0
 	err := t.say(intents.MsgCSATThanks, nil)
 	t.rated, t.ticket = t.ticket, nil
@@ -191,6 +217,9 @@ func (t *turn) answer(id string, confidence float64, match kb.Result) error {
 	in := t.set.Intent(id)
 	if len(in.Templates) > 0 {
 		if _, err := t.reply(AuthorBot, t.render(in.Templates), in.Buttons[t.lang], id, confidence); err != nil {
+			return err
+		}
+		if err := t.record(Activity{Kind: ActivityAnswered, Intent: id, Confidence: confidence}); err != nil {
 			return err
 		}
 	}
@@ -240,8 +269,10 @@ func (t *turn) clarify(match kb.Result) error {
 	t.conv.Pending, t.conv.PendingOptions = PendingClarify, ids
 	vars := t.vars()
 	vars["options"] = joinOptions(titles, t.lang)
-	_, err := t.reply(AuthorBot, t.set.Messages.Render(intents.MsgClarify, t.lang, vars), titles, "", 0)
-	return err
+	if _, err := t.reply(AuthorBot, t.set.Messages.Render(intents.MsgClarify, t.lang, vars), titles, "", 0); err != nil {
+		return err
+	}
+	return t.record(Activity{Kind: ActivityClarifyAsked, Intent: ids[0], Options: ids})
 }
 
 // joinOptions reads a list of titles as `"A" or "B"` / «А» или «Б».
@@ -324,8 +355,9 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	if err != nil {
 		return err
 	}
-	at := now()
-	if ticket != nil {
+	at := t.e.clock()
+	reopened := ticket != nil
+	if reopened {
 		ticket.Status = TicketQueued
 		ticket.Assignee = ""
 		ticket.Reopens++
@@ -370,6 +402,16 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	t.conv.State = StateQueued
 	t.conv.TicketID = ticket.ID
 	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
+	err = t.record(Activity{Kind: ActivityEscalated, Reason: reason, Intent: intent, Queue: ticket.Queue,
+		Priority: ticket.Priority, FirstResponseDue: ticket.FirstResponseDue, ResolutionDue: ticket.ResolutionDue})
+	if err != nil {
+		return err
+	}
+	if reopened {
+		if err := t.record(Activity{Kind: ActivityReopened, Queue: ticket.Queue}); err != nil {
+			return err
+		}
+	}
 	if err := t.say(intents.MsgEscalated, nil); err != nil {
 		return err
 	}
@@ -383,6 +425,9 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	ticket.Assignee = agent.Name
 	ticket.Status = TicketAssigned
 	if err := t.tx.UpdateTicket(t.ctx, ticket); err != nil {
+		return err
+	}
+	if err := t.record(Activity{Kind: ActivityAssigned, Agent: agent.Name, Queue: ticket.Queue}); err != nil {
 		return err
 	}
 	t.conv.State = StateAgent
@@ -399,7 +444,7 @@ func (t *turn) reopenable() (*Ticket, error) {
 	if err != nil || len(last) == 0 {
 		return nil, err
 	}
-	if tk := last[0]; !tk.Open() && now().Sub(tk.ClosedAt) <= t.e.cfg.ReopenWindow {
+	if tk := last[0]; !tk.Open() && t.e.clock().Sub(tk.ClosedAt) <= t.e.cfg.ReopenWindow {
 		return tk, nil
 	}
 	return nil, nil
@@ -466,11 +511,15 @@ func (t *turn) reply(author Author, text string, buttons []string, intent string
 		Lang:           t.lang,
 		Intent:         intent,
 		Confidence:     confidence,
+		CreatedAt:      t.e.clock(),
 	}
 	if err := t.tx.AddMessage(t.ctx, m); err != nil {
 		return nil, err
 	}
 	if err := t.e.queueDelivery(t.ctx, t.tx, t.conv, m); err != nil {
+		return nil, err
+	}
+	if err := t.record(Activity{Kind: ActivityMessageOut, Author: author}); err != nil {
 		return nil, err
 	}
 	t.replies = append(t.replies, m)

@@ -11,6 +11,7 @@
 //	firstline migrate   apply database migrations and exit
 //	firstline user      manage the accounts of agents, admins and analysts
 //	firstline whatsapp  link a WhatsApp account, show its status, unlink it
+//	firstline report    support figures of a date range, from analytics events
 package main
 
 import (
@@ -39,6 +40,8 @@ Usage:
   firstline export    [--config FILE] [--data DIR] [--out FILE]   (all data, to move stores)
   firstline import    [--config FILE] [--data DIR] --in FILE      (into an empty store)
   firstline eval      --data FILE.jsonl [--lang auto|ru|en] [--holdout-intents 0.25 --seed 1] [--folds 5] [--json]
+  firstline report    --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
+                      [--channel C] [--lang L] [--intent I] [--queue Q] [--agent A]
 
 Every flag has an environment variable: FIRSTLINE_CONFIG, FIRSTLINE_INTENTS,
 FIRSTLINE_DATA, FIRSTLINE_ADDR. Flags win over the environment, the
@@ -82,6 +85,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"export":   cmdExport,
 		"import":   cmdImport,
 		"eval":     cmdEval,
+		"report":   cmdReport,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/firstline-support/firstline/bots/whatsapp"
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/report"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
 )
@@ -51,6 +52,8 @@ type settings struct {
 	// llmKeyEnv names the environment variable with the model's API key,
 	// read once the environment is at hand.
 	llmKeyEnv string
+	// ContactGap is the customer silence that ends a contact in reports.
+	ContactGap time.Duration
 }
 
 // llmSettings configure the language model asked about messages in the
@@ -126,6 +129,9 @@ type fileConfig struct {
 		GreyFrom  float64       `yaml:"grey_from"`
 		GreyTo    float64       `yaml:"grey_to"`
 	} `yaml:"llm"`
+	Report struct {
+		ContactGap time.Duration `yaml:"contact_gap"`
+	} `yaml:"report"`
 }
 
 // slaConfig is one priority's deadlines in the config file.
@@ -232,6 +238,7 @@ func readConfig(path string, required bool) (*settings, error) {
 	c.LLM.Timeout = kb.DefaultOpinionTimeout
 	c.LLM.GreyFrom = 0.15
 	c.LLM.GreyTo = 0.80
+	c.Report.ContactGap = report.DefaultContactGap
 
 	raw, err := os.ReadFile(path)
 	switch {
@@ -298,7 +305,8 @@ func readConfig(path string, required bool) (*settings, error) {
 			GreyFrom: c.LLM.GreyFrom,
 			GreyTo:   c.LLM.GreyTo,
 		},
-		llmKeyEnv: c.LLM.APIKeyEnv,
+		llmKeyEnv:  c.LLM.APIKeyEnv,
+		ContactGap: c.Report.ContactGap,
 	}, nil
 }
 
@@ -344,6 +352,8 @@ func checkConfig(c *fileConfig) error {
 		return fmt.Errorf("tickets.online_within must be positive")
 	case c.Panel.SessionTTL < time.Minute:
 		return fmt.Errorf("panel.session_ttl must be at least 1m")
+	case c.Report.ContactGap <= 0:
+		return fmt.Errorf("report.contact_gap must be positive")
 	}
 	l := c.LLM
 	switch {

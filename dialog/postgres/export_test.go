@@ -126,6 +126,7 @@ type snapshot struct {
 	Backlog       map[string]int
 	Inbox         []*dialog.InboxItem
 	Due           []*dialog.OutboxItem // what a sender would claim now
+	Activity      []*dialog.Activity
 }
 
 func read(t *testing.T, store dialog.Store, chats [][2]string, hashes [2]string) snapshot {
@@ -170,6 +171,8 @@ func read(t *testing.T, store dialog.Store, chats [][2]string, hashes [2]string)
 	must(err)
 	s.Inbox, err = store.PendingInbox(ctx, "telegram", 0)
 	must(err)
+	s.Activity, err = store.Activities(ctx, dialog.ActivityFilter{})
+	must(err)
 	errRollback := errors.New("roll back")
 	err = store.Update(ctx, func(tx dialog.Tx) error {
 		s.Due, err = tx.ClaimOutbox(ctx, "telegram", time.Now().Add(time.Hour), time.Minute, 100)
@@ -184,9 +187,10 @@ func read(t *testing.T, store dialog.Store, chats [][2]string, hashes [2]string)
 	if !errors.Is(err, errRollback) {
 		t.Fatal(err)
 	}
-	if len(s.Attachments) != 1 || len(s.Inbox) != 1 || s.Backlog["telegram"] == 0 || len(s.Due) == 0 || len(s.Tickets) != 2 {
-		t.Fatalf("the fixture is incomplete: %d attachments, inbox %v, backlog %v, %d due, %d tickets",
-			len(s.Attachments), s.Inbox, s.Backlog, len(s.Due), len(s.Tickets))
+	if len(s.Attachments) != 1 || len(s.Inbox) != 1 || s.Backlog["telegram"] == 0 || len(s.Due) == 0 || len(s.Tickets) != 2 ||
+		len(s.Activity) == 0 {
+		t.Fatalf("the fixture is incomplete: %d attachments, inbox %v, backlog %v, %d due, %d tickets, %d events",
+			len(s.Attachments), s.Inbox, s.Backlog, len(s.Due), len(s.Tickets), len(s.Activity))
 	}
 	return s
 }

@@ -165,6 +165,27 @@ func Tables() []Table {
 			{Name: "created_at", Kind: KindTime},
 			{Name: "sent_at", Kind: KindNullTime},
 		}},
+		{Name: "activity", Identity: true, OrderBy: "id", Columns: []Column{
+			{Name: "id", Kind: KindInt},
+			{Name: "at", Kind: KindTime},
+			{Name: "kind", Kind: KindText},
+			{Name: "conversation_id", Kind: KindInt},
+			{Name: "ticket_id", Kind: KindNullInt},
+			{Name: "channel", Kind: KindText},
+			{Name: "lang", Kind: KindText},
+			{Name: "author", Kind: KindText},
+			{Name: "agent", Kind: KindText},
+			{Name: "intent", Kind: KindText},
+			{Name: "confidence", Kind: KindReal},
+			{Name: "options", Kind: KindList},
+			{Name: "reason", Kind: KindText},
+			{Name: "queue", Kind: KindText},
+			{Name: "from_queue", Kind: KindText},
+			{Name: "priority", Kind: KindText},
+			{Name: "value", Kind: KindInt},
+			{Name: "first_response_due", Kind: KindNullTime},
+			{Name: "resolution_due", Kind: KindNullTime},
+		}},
 	}
 }
 

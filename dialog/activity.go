@@ -1,0 +1,106 @@
+package dialog
+
+import "time"
+
+// ActivityKind says what an analytics event records.
+type ActivityKind string
+
+// Activity kinds. Each is recorded in the transaction that made the change
+// it describes, so the record and the data never disagree.
+const (
+	// ActivityMessageIn: a customer message was stored. TicketID is the
+	// ticket open at the time (or the closed ticket the message rates).
+	ActivityMessageIn ActivityKind = "message_in"
+	// ActivityMessageOut: a message went to the customer. Author is bot,
+	// agent or system; Agent names the agent for agent replies. Internal
+	// notes are not messages out.
+	ActivityMessageOut ActivityKind = "message_out"
+	// ActivityAnswered: the bot sent an intent's answer. Intent and
+	// Confidence are the matcher's (Confidence is 0 when the customer
+	// picked the intent from a clarification).
+	ActivityAnswered ActivityKind = "answered"
+	// ActivityClarifyAsked: the bot asked "did you mean A or B?". Intent
+	// is the best candidate, Options every intent offered, in button order.
+	ActivityClarifyAsked ActivityKind = "clarify_asked"
+	// ActivityClarifyAnswered: the customer picked Intent from the
+	// options of the last clarification.
+	ActivityClarifyAnswered ActivityKind = "clarify_answered"
+	// ActivityFeedback: the customer said whether the answer for Intent
+	// helped: Value 1 for yes, 0 for no.
+	ActivityFeedback ActivityKind = "feedback"
+	// ActivityEscalated: the conversation went to people, into a new
+	// ticket or a reopened one (then an ActivityReopened follows). Reason,
+	// Intent, Queue, Priority and the SLA deadlines are the ticket's as
+	// escalated.
+	ActivityEscalated ActivityKind = "escalated"
+	// ActivityReopened: the escalation just recorded reopened TicketID,
+	// closed within the reopen window, instead of creating a ticket.
+	ActivityReopened ActivityKind = "reopened"
+	// ActivityAssigned: TicketID was given to Agent, in Queue, by the agent
+	// or automatically.
+	ActivityAssigned ActivityKind = "assigned"
+	// ActivityFirstResponse: Agent sent the first agent reply since the
+	// ticket was created or reopened.
+	ActivityFirstResponse ActivityKind = "first_response"
+	// ActivityTransferred: Agent moved the ticket from FromQueue to Queue;
+	// it is unassigned until someone takes it.
+	ActivityTransferred ActivityKind = "transferred"
+	// ActivityClosed: the ticket was resolved. Agent is its assignee at
+	// that moment (the closing agent when nobody held it), Queue its queue.
+	ActivityClosed ActivityKind = "closed"
+	// ActivityCSAT: the customer rated the closed TicketID, Value 1 to 5.
+	ActivityCSAT ActivityKind = "csat"
+)
+
+// Valid reports whether k is a known kind.
+func (k ActivityKind) Valid() bool {
+	switch k {
+	case ActivityMessageIn, ActivityMessageOut, ActivityAnswered, ActivityClarifyAsked,
+		ActivityClarifyAnswered, ActivityFeedback, ActivityEscalated, ActivityReopened,
+		ActivityAssigned, ActivityFirstResponse, ActivityTransferred, ActivityClosed, ActivityCSAT:
+		return true
+	}
+	return false
+}
+
+// Activity is one analytics event: something that happened in a
+// conversation, appended once and never changed. Reports are computed from
+// these alone. Fields a kind does not use are left zero.
+type Activity struct {
+	ID             int64
+	At             time.Time
+	Kind           ActivityKind
+	ConversationID int64
+	TicketID       int64  // 0 when the conversation has no ticket
+	Channel        string // the conversation's channel
+	Lang           string // the conversation's language at the time
+
+	Author     Author   // message_out
+	Agent      string   // the agent acting or responsible
+	Intent     string   // the intent answered, offered first, chosen, rated or escalated
+	Confidence float64  // answered
+	Options    []string // clarify_asked
+	Reason     string   // escalated: ReasonNoMatch, ReasonIntent, ...
+	Queue      string   // the ticket's queue after the change
+	FromQueue  string   // transferred
+	Priority   string   // escalated
+	Value      int      // feedback: 1 helpful, 0 not; csat: the rating
+
+	// escalated: the SLA deadlines set for the ticket; zero when none.
+	FirstResponseDue time.Time
+	ResolutionDue    time.Time
+}
+
+// ActivityFilter selects analytics events. They come in id order, the
+// order in which they were recorded within each conversation.
+type ActivityFilter struct {
+	// From and To bound the events' times: From ≤ At < To. A zero time
+	// leaves that side open.
+	From, To time.Time
+	// WholeConversations widens the selection to every event, of any
+	// time, of the conversations that have an event within [From, To):
+	// what a report needs to follow each conversation from its start.
+	WholeConversations bool
+	AfterID            int64 // only events with a larger id, for paging
+	Limit              int   // at most this many; 0 for no limit
+}

@@ -1,0 +1,20 @@
+package dialog
+
+import "time"
+
+// SetClock makes the engine read the time from now instead of the wall
+// clock, for tests and simulations that need to control time: SLA
+// deadlines, the reopen window and the times of messages and analytics
+// events all follow it. Call it before the engine handles anything.
+func (e *Engine) SetClock(now func() time.Time) {
+	e.nowFunc = now
+}
+
+// clock returns the engine's current time in UTC, to the microsecond the
+// stores keep.
+func (e *Engine) clock() time.Time {
+	if e.nowFunc == nil {
+		return now()
+	}
+	return e.nowFunc().UTC().Truncate(time.Microsecond)
+}

@@ -1,0 +1,32 @@
+package dialog
+
+import (
+	"context"
+	"time"
+)
+
+// record appends an analytics event about the turn's conversation, with
+// the conversation's current ticket unless a names another.
+func (t *turn) record(a Activity) error {
+	if a.TicketID == 0 {
+		a.TicketID = t.conv.TicketID
+	}
+	return recordActivity(t.ctx, t.tx, t.e.clock(), t.conv, a)
+}
+
+// record appends an analytics event about the agent's ticket.
+func (at *agentTurn) record(a Activity) error {
+	a.TicketID = at.ticket.ID
+	return recordActivity(at.ctx, at.tx, at.e.clock(), at.conv, a)
+}
+
+// recordActivity stamps a with the time and the conversation's channel and
+// language, and appends it in tx: the event commits with the change it
+// describes, or not at all.
+func recordActivity(ctx context.Context, tx Tx, now time.Time, conv *Conversation, a Activity) error {
+	a.At = now
+	a.ConversationID = conv.ID
+	a.Channel = conv.Channel
+	a.Lang = conv.Lang
+	return tx.AddActivity(ctx, &a)
+}

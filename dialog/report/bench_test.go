@@ -1,0 +1,39 @@
+package report
+
+import (
+	"testing"
+	"time"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+// BenchmarkCompute measures a day's report over 10,000 conversations
+// (85,000 events): every customer is answered, says whether it
+// helped, and every other one gets a ticket that is taken, answered and
+// closed.
+func BenchmarkCompute(b *testing.B) {
+	var es events
+	for conv := int64(1); conv <= 10_000; conv++ {
+		at := time.Duration(conv%1440) * time.Minute
+		es.answered(conv, at, "pay")
+		es.add(conv, at+time.Minute, dialog.ActivityMessageOut, author(dialog.AuthorBot))
+		es.add(conv, at+time.Minute, dialog.ActivityMessageIn)
+		if conv%2 == 0 {
+			es.add(conv, at+time.Minute, dialog.ActivityFeedback, intent("pay"), value(1))
+			es.add(conv, at+time.Minute, dialog.ActivityMessageOut, author(dialog.AuthorBot))
+			continue
+		}
+		es.add(conv, at+time.Minute, dialog.ActivityFeedback, intent("pay"))
+		es.add(conv, at+time.Minute, dialog.ActivityEscalated, ticket(conv), reason(dialog.ReasonNotHelpful), queue("first_line"), due(time.Hour, 8*time.Hour))
+		es.add(conv, at+time.Hour, dialog.ActivityAssigned, ticket(conv), agent("olga"), queue("first_line"))
+		es.add(conv, at+2*time.Hour, dialog.ActivityFirstResponse, ticket(conv), agent("olga"))
+		es.add(conv, at+3*time.Hour, dialog.ActivityClosed, ticket(conv), agent("olga"), queue("first_line"))
+	}
+	o := opts()
+	for b.Loop() {
+		if _, err := Compute(es, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(es)), "events")
+}

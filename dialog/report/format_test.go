@@ -1,0 +1,239 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/firstline-support/firstline/dialog/dialogtest"
+	"github.com/firstline-support/firstline/dialog/report"
+)
+
+// scriptedReport is the report of the scripted day on SQLite.
+func scriptedReport(t *testing.T) *report.Report {
+	t.Helper()
+	store := dialogtest.Store(t, nil)
+	play(t, store)
+	r, err := report.Load(t.Context(), store, report.Options{
+		From: day, To: day.AddDate(0, 0, 1), Now: day.AddDate(0, 0, 1).Add(13 * time.Hour),
+		ContactGap: 30 * time.Minute, ReopenWindow: 24 * time.Hour,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// write writes r in format and fails the test on an error.
+func write(t *testing.T, r *report.Report, format string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := report.Write(&b, r, format); err != nil {
+		t.Fatalf("write %s: %v", format, err)
+	}
+	return b.String()
+}
+
+func TestFormats(t *testing.T) {
+	r := scriptedReport(t)
+
+	t.Run("table", func(t *testing.T) {
+		out := write(t, r, report.FormatTable)
+		// Each row's cells, as words; a row is found by its first words.
+		for _, want := range [][]string{
+			strings.Fields("Report for 2026-03-02 to 2026-03-03 (UTC; the end is not included), made 2026-03-03 13:00 UTC"),
+			strings.Fields("Analytics events are recorded since 2026-03-01 23:50 UTC."),
+			{"Contact", "gap", "30m,", "reopen", "window", "24h;", "no", "filter."},
+			{"contacts", "12"},
+			{"deflected", "(confirmed", "+", "assumed)", "4", "12", "33.3%"},
+			{"customer_ask", "2", "12", "16.7%"},
+			{"questions", "answered", "by", "a", "pick", "1", "2", "50.0%"},
+			{"from", "customers", "20"},
+			{"reset_password", "3", "2/3", "66.7%", "1/3", "33.3%"},
+			{"opening_hours", "2", "0/0", "–", "0/2", "0.0%"},
+			{"all", "5", "4", "1", "3", "4", "59m", "4h30m", "3", "5h30m", "8h20m"},
+			{"agent", "(none)", "1", "0", "1", "0", "0", "–", "–", "0", "–", "–"},
+			{"all", "2/5", "40.0%", "2/5", "40.0%", "1/3", "33.3%", "3.50", "2/3", "0", "1", "0", "0", "1"},
+			{"queue", "second_line", "2/3", "66.7%", "1/3", "33.3%", "1/2", "50.0%", "2.00", "1/2", "0", "1", "0", "0", "0"},
+		} {
+			if !hasRow(out, want) {
+				t.Errorf("no row %q in\n%s", strings.Join(want, " "), out)
+			}
+		}
+	})
+
+	t.Run("csv", func(t *testing.T) {
+		tables := readCSV(t, write(t, r, report.FormatCSV))
+		var names []string
+		for _, tbl := range tables {
+			names = append(names, tbl.name)
+		}
+		if got := strings.Join(names, " "); got != "report contacts escalation_reasons intents tickets" {
+			t.Fatalf("tables %s", got)
+		}
+		for _, c := range []struct {
+			table, row, column, want string
+		}{
+			{"report", "contact_gap_seconds", "value", "1800"},
+			{"report", "events_since", "value", "2026-03-01T23:50:00Z"},
+			{"contacts", "contacts", "num", "12"},
+			{"contacts", "deflected", "num", "4"},
+			{"contacts", "deflected", "den", "12"},
+			{"contacts", "deflected", "percent", "33.33"},
+			{"contacts", "pending", "num", "1"},
+			{"escalation_reasons", "not_helpful", "num", "1"},
+			{"intents", "setup_router", "helpful_percent", "100.00"},
+			{"intents", "opening_hours", "helpful_percent", ""},
+			{"tickets", "all", "first_response_median_seconds", "3540"},
+			{"tickets", "all", "resolution_p90_seconds", "30000"},
+			{"tickets", "all", "csat_mean", "3.50"},
+			{"tickets", "agent", "name", "boris"}, // the first agent row
+			{"tickets", "agent", "rating_2", "1"},
+		} {
+			if got := cell(t, tables, c.table, c.row, c.column); got != c.want {
+				t.Errorf("%s, %s, %s = %q, want %q", c.table, c.row, c.column, got, c.want)
+			}
+		}
+	})
+
+	t.Run("json", func(t *testing.T) {
+		var doc struct {
+			From         time.Time `json:"from"`
+			ContactGap   float64   `json:"contact_gap_seconds"`
+			ReopenWindow float64   `json:"reopen_window_seconds"`
+			Contacts     struct {
+				Total     int `json:"total"`
+				Deflected struct {
+					Num     int      `json:"num"`
+					Den     int      `json:"den"`
+					Percent *float64 `json:"percent"`
+				} `json:"deflected"`
+			} `json:"contacts"`
+			Intents []struct {
+				Intent  string `json:"intent"`
+				Helpful struct {
+					Percent *float64 `json:"percent"`
+				} `json:"helpful"`
+			} `json:"intents"`
+			Tickets struct {
+				FirstResponse struct {
+					Count  int     `json:"count"`
+					Median float64 `json:"median_seconds"`
+					P90    float64 `json:"p90_seconds"`
+				} `json:"first_response"`
+				CSAT struct {
+					Sum  int      `json:"sum"`
+					Mean *float64 `json:"mean"`
+				} `json:"csat"`
+			} `json:"tickets"`
+			Agents []struct {
+				Name string `json:"name"`
+			} `json:"agents"`
+		}
+		out := write(t, r, report.FormatJSON)
+		dec := json.NewDecoder(strings.NewReader(out))
+		if err := dec.Decode(&doc); err != nil || dec.More() {
+			t.Fatalf("not one JSON object: %v\n%s", err, out)
+		}
+		d := doc.Contacts.Deflected
+		if !doc.From.Equal(day) || doc.ContactGap != 1800 || doc.ReopenWindow != 86400 || doc.Contacts.Total != 12 ||
+			d.Num != 4 || d.Den != 12 || d.Percent == nil || *d.Percent < 33.33 || *d.Percent > 33.34 {
+			t.Errorf("header and contacts: %+v", doc)
+		}
+		if in := doc.Intents[1]; in.Intent != "opening_hours" || in.Helpful.Percent != nil {
+			t.Errorf("an intent never asked about: %+v, want a null percent", in)
+		}
+		if fr := doc.Tickets.FirstResponse; fr.Count != 4 || fr.Median != 3540 || fr.P90 != 16200 {
+			t.Errorf("first response %+v", fr)
+		}
+		if c := doc.Tickets.CSAT; c.Sum != 7 || c.Mean == nil || *c.Mean != 3.5 {
+			t.Errorf("csat %+v", c)
+		}
+		if len(doc.Agents) != 4 || doc.Agents[3].Name != "" {
+			t.Errorf("agents %+v", doc.Agents)
+		}
+	})
+}
+
+func TestWriteErrors(t *testing.T) {
+	r := scriptedReport(t)
+	if err := report.Write(&bytes.Buffer{}, r, "xml"); err == nil || !strings.Contains(err.Error(), `"xml"`) {
+		t.Errorf("write xml: %v", err)
+	}
+	for _, format := range []string{report.FormatTable, report.FormatCSV, report.FormatJSON} {
+		if err := report.Write(failingWriter{}, r, format); !errors.Is(err, errDiskFull) {
+			t.Errorf("%s to a failing writer: %v", format, err)
+		}
+	}
+}
+
+var errDiskFull = errors.New("disk full")
+
+// failingWriter fails every write.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
+
+// hasRow reports whether a line of out has the words of want, in order,
+// and no others.
+func hasRow(out string, want []string) bool {
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Join(strings.Fields(line), " ") == strings.Join(want, " ") {
+			return true
+		}
+	}
+	return false
+}
+
+// csvTable is one table of the CSV output.
+type csvTable struct {
+	name   string
+	header []string
+	rows   [][]string
+}
+
+// readCSV splits the CSV output into its tables and checks their shape.
+func readCSV(t *testing.T, out string) []csvTable {
+	t.Helper()
+	var tables []csvTable
+	for _, block := range strings.Split(strings.TrimSuffix(out, "\n\n"), "\n\n") {
+		name, body, ok := strings.Cut(block, "\n")
+		if !ok || !strings.HasPrefix(name, "# ") {
+			t.Fatalf("a table without a name line:\n%s", block)
+		}
+		records, err := csv.NewReader(strings.NewReader(body)).ReadAll() // every row as wide as the header
+		if err != nil || len(records) == 0 {
+			t.Fatalf("table %s: %v", name, err)
+		}
+		tables = append(tables, csvTable{name: strings.TrimPrefix(name, "# "), header: records[0], rows: records[1:]})
+	}
+	return tables
+}
+
+// cell returns the column of the first row of table whose first cell is
+// row.
+func cell(t *testing.T, tables []csvTable, table, row, column string) string {
+	t.Helper()
+	for _, tbl := range tables {
+		if tbl.name != table {
+			continue
+		}
+		col := -1
+		for i, h := range tbl.header {
+			if h == column {
+				col = i
+			}
+		}
+		for _, r := range tbl.rows {
+			if r[0] == row && col >= 0 {
+				return r[col]
+			}
+		}
+	}
+	t.Fatalf("no cell %s, %s, %s", table, row, column)
+	return ""
+}

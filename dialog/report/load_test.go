@@ -1,0 +1,64 @@
+package report
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/dialogtest"
+)
+
+// TestLoadPages reads the events of a store a few at a time: the report
+// is the one computed from every event at once, and leaves out the
+// conversations not active in the range.
+func TestLoadPages(t *testing.T) {
+	ctx := t.Context()
+	store := dialogtest.Store(t, nil)
+	var all events
+	// Conversations 1 and 2 are active on the day; 3 only the day after.
+	all.answered(1, -20*time.Minute, "pay") // started the day before
+	all.answered(1, 5*time.Minute, "pay")   // within its gap
+	all.escalated(2, time.Hour, 1, dialog.ReasonCustomerAsk, due(time.Hour, 0))
+	all.add(2, 2*time.Hour, dialog.ActivityClosed, ticket(1), agent("olga"), queue("first_line"))
+	all.answered(2, 5*time.Hour, "hours")
+	all.answered(3, 25*time.Hour, "pay")
+	all.add(2, 26*time.Hour, dialog.ActivityMessageIn) // the next day, but of conversation 2
+	err := store.Update(ctx, func(tx dialog.Tx) error {
+		for _, id := range []string{"1", "2", "3"} {
+			if _, err := tx.EnsureConversation(ctx, "webchat", id); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateTicket(ctx, &dialog.Ticket{ConversationID: 2, Status: dialog.TicketQueued}); err != nil {
+			return err
+		}
+		for _, e := range all {
+			if err := tx.AddActivity(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	want, err := Compute(all, opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Since = all[0].At
+	for _, size := range []int{1, 2, 3, len(all) - 3, pageSize} {
+		got, err := load(ctx, store, opts(), size)
+		if err != nil {
+			t.Fatalf("load by %d: %v", size, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("load by %d:\n got %+v\nwant %+v", size, got, want)
+		}
+	}
+	if want.Contacts.Total != 2 || want.Tickets.Tickets != 1 {
+		t.Errorf("the fixture gives %d contacts and %d tickets, want 2 and 1", want.Contacts.Total, want.Tickets.Tickets)
+	}
+}
