@@ -71,9 +71,12 @@ type Activity struct {
 	At             time.Time
 	Kind           ActivityKind
 	ConversationID int64
-	TicketID       int64  // 0 when the conversation has no ticket
-	Channel        string // the conversation's channel
-	Lang           string // the conversation's language at the time
+	TicketID       int64 // 0 when the conversation has no ticket
+	// MessageID is the customer message whose turn recorded the event; 0
+	// for what agents do.
+	MessageID int64
+	Channel   string // the conversation's channel
+	Lang      string // the conversation's language at the time
 
 	Author     Author   // message_out
 	Agent      string   // the agent acting or responsible

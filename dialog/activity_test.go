@@ -29,6 +29,15 @@ func (h *harness) activityLog(chat string) []string {
 		if a.Channel != "test" || a.Lang == "" {
 			h.t.Errorf("event %d: channel %q, lang %q", a.ID, a.Channel, a.Lang)
 		}
+		// What a customer's turn records points at the customer's message.
+		if a.MessageID != 0 {
+			m, err := h.store.Message(h.ctx, a.MessageID)
+			if err != nil || m.Author != dialog.AuthorCustomer || m.ConversationID != conv.ID {
+				h.t.Errorf("event %d (%s): message %d is %+v, %v; want the customer's", a.ID, a.Kind, a.MessageID, m, err)
+			}
+		} else if a.Kind == dialog.ActivityMessageIn || a.Kind == dialog.ActivityAnswered || a.Kind == dialog.ActivityClarifyAsked {
+			h.t.Errorf("event %d (%s) has no message", a.ID, a.Kind)
+		}
 		line := []string{string(a.Kind)}
 		field := func(name string, v any, set bool) {
 			if set {

@@ -11,6 +11,9 @@ func (t *turn) record(a Activity) error {
 	if a.TicketID == 0 {
 		a.TicketID = t.conv.TicketID
 	}
+	if t.in != nil {
+		a.MessageID = t.in.ID
+	}
 	return recordActivity(t.ctx, t.tx, t.e.clock(), t.conv, a)
 }
 

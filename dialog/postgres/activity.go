@@ -10,7 +10,7 @@ import (
 )
 
 // activityColumns are the columns scanActivity reads, in order.
-const activityColumns = `id, at, kind, conversation_id, ticket_id, channel, lang, author, agent,
+const activityColumns = `id, at, kind, conversation_id, ticket_id, message_id, channel, lang, author, agent,
 	intent, confidence, options, reason, queue, from_queue, priority, value,
 	first_response_due, resolution_due`
 
@@ -58,17 +58,17 @@ func scanActivity(s scanner) (*dialog.Activity, error) {
 	var (
 		a                    dialog.Activity
 		options              string
-		ticketID             *int64
+		ticketID, messageID  *int64
 		firstDue, resolveDue *time.Time
 	)
-	err := s.Scan(&a.ID, &a.At, &a.Kind, &a.ConversationID, &ticketID, &a.Channel, &a.Lang, &a.Author,
+	err := s.Scan(&a.ID, &a.At, &a.Kind, &a.ConversationID, &ticketID, &messageID, &a.Channel, &a.Lang, &a.Author,
 		&a.Agent, &a.Intent, &a.Confidence, &options, &a.Reason, &a.Queue, &a.FromQueue, &a.Priority,
 		&a.Value, &firstDue, &resolveDue)
 	if err != nil {
 		return nil, err
 	}
 	a.At = a.At.UTC()
-	a.TicketID = readNullID(ticketID)
+	a.TicketID, a.MessageID = readNullID(ticketID), readNullID(messageID)
 	if a.Options, err = parseList(options); err != nil {
 		return nil, err
 	}
@@ -89,19 +89,19 @@ func (t *tx) AddActivity(ctx context.Context, a *dialog.Activity) error {
 	}
 	at = dbTime(at)
 	row := t.q.QueryRow(ctx,
-		`INSERT INTO activity (at, kind, conversation_id, ticket_id, channel, lang, author, agent,
+		`INSERT INTO activity (at, kind, conversation_id, ticket_id, message_id, channel, lang, author, agent,
 			intent, confidence, options, reason, queue, from_queue, priority, value,
 			first_response_due, resolution_due)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		RETURNING id`,
-		at, a.Kind, a.ConversationID, nullID(a.TicketID), a.Channel, a.Lang, a.Author, a.Agent,
+		at, a.Kind, a.ConversationID, nullID(a.TicketID), nullID(a.MessageID), a.Channel, a.Lang, a.Author, a.Agent,
 		a.Intent, a.Confidence, formatList(a.Options), a.Reason, a.Queue, a.FromQueue, a.Priority, a.Value,
 		nullTime(a.FirstResponseDue), nullTime(a.ResolutionDue))
 	var id int64
 	err := row.Scan(&id)
 	if isForeignKey(err) {
-		return dialog.Errorf(dialog.EINVALID, "%s activity refers to a conversation (%d) or ticket (%d) that does not exist",
-			a.Kind, a.ConversationID, a.TicketID)
+		return dialog.Errorf(dialog.EINVALID, "%s activity refers to a conversation (%d), ticket (%d) or message (%d) that does not exist",
+			a.Kind, a.ConversationID, a.TicketID, a.MessageID)
 	} else if err != nil {
 		return storeErr(fmt.Sprintf("add %s activity to conversation %d", a.Kind, a.ConversationID), err)
 	}

@@ -171,6 +171,7 @@ func Tables() []Table {
 			{Name: "kind", Kind: KindText},
 			{Name: "conversation_id", Kind: KindInt},
 			{Name: "ticket_id", Kind: KindNullInt},
+			{Name: "message_id", Kind: KindNullInt},
 			{Name: "channel", Kind: KindText},
 			{Name: "lang", Kind: KindText},
 			{Name: "author", Kind: KindText},

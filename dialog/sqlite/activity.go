@@ -11,7 +11,7 @@ import (
 )
 
 // activityColumns are the columns scanActivity reads, in order.
-const activityColumns = `id, at, kind, conversation_id, ticket_id, channel, lang, author, agent,
+const activityColumns = `id, at, kind, conversation_id, ticket_id, message_id, channel, lang, author, agent,
 	intent, confidence, options, reason, queue, from_queue, priority, value,
 	first_response_due, resolution_due`
 
@@ -58,16 +58,16 @@ func scanActivity(s scanner) (*dialog.Activity, error) {
 	var (
 		a                    dialog.Activity
 		at, options          string
-		ticketID             sql.NullInt64
+		ticketID, messageID  sql.NullInt64
 		firstDue, resolveDue sql.NullString
 	)
-	err := s.Scan(&a.ID, &at, &a.Kind, &a.ConversationID, &ticketID, &a.Channel, &a.Lang, &a.Author,
+	err := s.Scan(&a.ID, &at, &a.Kind, &a.ConversationID, &ticketID, &messageID, &a.Channel, &a.Lang, &a.Author,
 		&a.Agent, &a.Intent, &a.Confidence, &options, &a.Reason, &a.Queue, &a.FromQueue, &a.Priority,
 		&a.Value, &firstDue, &resolveDue)
 	if err != nil {
 		return nil, err
 	}
-	a.TicketID = ticketID.Int64
+	a.TicketID, a.MessageID = ticketID.Int64, messageID.Int64
 	if a.At, err = parseTime(at); err != nil {
 		return nil, err
 	}
@@ -94,19 +94,19 @@ func (t *tx) AddActivity(ctx context.Context, a *dialog.Activity) error {
 		at = now()
 	}
 	row := t.q.QueryRowContext(ctx,
-		`INSERT INTO activity (at, kind, conversation_id, ticket_id, channel, lang, author, agent,
+		`INSERT INTO activity (at, kind, conversation_id, ticket_id, message_id, channel, lang, author, agent,
 			intent, confidence, options, reason, queue, from_queue, priority, value,
 			first_response_due, resolution_due)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
-		formatTime(at), a.Kind, a.ConversationID, nullID(a.TicketID), a.Channel, a.Lang, a.Author, a.Agent,
+		formatTime(at), a.Kind, a.ConversationID, nullID(a.TicketID), nullID(a.MessageID), a.Channel, a.Lang, a.Author, a.Agent,
 		a.Intent, a.Confidence, formatList(a.Options), a.Reason, a.Queue, a.FromQueue, a.Priority, a.Value,
 		formatNullTime(a.FirstResponseDue), formatNullTime(a.ResolutionDue))
 	var id int64
 	err := row.Scan(&id)
 	if isForeignKey(err) {
-		return dialog.Errorf(dialog.EINVALID, "%s activity refers to a conversation (%d) or ticket (%d) that does not exist",
-			a.Kind, a.ConversationID, a.TicketID)
+		return dialog.Errorf(dialog.EINVALID, "%s activity refers to a conversation (%d), ticket (%d) or message (%d) that does not exist",
+			a.Kind, a.ConversationID, a.TicketID, a.MessageID)
 	} else if err != nil {
 		return storeErr(fmt.Sprintf("add %s activity to conversation %d", a.Kind, a.ConversationID), err)
 	}

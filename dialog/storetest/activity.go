@@ -39,6 +39,7 @@ func activityIDs(list []*dialog.Activity) []int64 {
 func testAddActivity(t *testing.T, s dialog.Store) {
 	c := ensure(t, s, "telegram", "chat-1")
 	tk := createTicket(t, s, &dialog.Ticket{ConversationID: c.ID, Status: dialog.TicketQueued})
+	msg := addMessage(t, s, &dialog.Message{ConversationID: c.ID, Author: dialog.AuthorCustomer, Text: "help"})
 	moscow := time.FixedZone("MSK", 3*60*60)
 	at := time.Date(2026, 3, 2, 12, 30, 0, 123456789, moscow)
 	full := addActivity(t, s, &dialog.Activity{
@@ -46,6 +47,7 @@ func testAddActivity(t *testing.T, s dialog.Store) {
 		Kind:             dialog.ActivityEscalated,
 		ConversationID:   c.ID,
 		TicketID:         tk.ID,
+		MessageID:        msg.ID,
 		Channel:          "telegram",
 		Lang:             "ru",
 		Author:           dialog.AuthorBot,
@@ -80,7 +82,7 @@ func testAddActivity(t *testing.T, s dialog.Store) {
 	checkTime(t, "FirstResponseDue", list[0].FirstResponseDue, at.Add(time.Hour))
 	checkTime(t, "ResolutionDue", list[0].ResolutionDue, at.Add(8*time.Hour))
 	checkTime(t, "At of the bare event", list[1].At, bare.At)
-	if !list[1].FirstResponseDue.IsZero() || !list[1].ResolutionDue.IsZero() || list[1].TicketID != 0 || list[1].Options != nil {
+	if !list[1].FirstResponseDue.IsZero() || !list[1].ResolutionDue.IsZero() || list[1].TicketID != 0 || list[1].MessageID != 0 || list[1].Options != nil {
 		t.Errorf("bare event = %+v, want no deadlines, ticket or options", list[1])
 	}
 	for i, want := range []*dialog.Activity{full, bare} {
@@ -108,6 +110,7 @@ func testAddActivityInvalid(t *testing.T, s dialog.Store) {
 		{Kind: "", ConversationID: c.ID},
 		{Kind: dialog.ActivityMessageIn, ConversationID: 12345},
 		{Kind: dialog.ActivityClosed, ConversationID: c.ID, TicketID: 12345},
+		{Kind: dialog.ActivityAnswered, ConversationID: c.ID, MessageID: 12345},
 	} {
 		err := s.Update(t.Context(), func(tx dialog.Tx) error {
 			return tx.AddActivity(t.Context(), &a)

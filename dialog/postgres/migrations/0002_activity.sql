@@ -12,6 +12,7 @@ CREATE TABLE activity (
     kind               text             NOT NULL,
     conversation_id    bigint           NOT NULL REFERENCES conversations (id),
     ticket_id          bigint           REFERENCES tickets (id), -- NULL when none
+    message_id         bigint           REFERENCES messages (id), -- the customer message of the turn; NULL for agents' actions
     channel            text             NOT NULL DEFAULT '',
     lang               text             NOT NULL DEFAULT '',
     author             text             NOT NULL DEFAULT '',

@@ -12,6 +12,7 @@ CREATE TABLE activity (
     kind               TEXT    NOT NULL,
     conversation_id    INTEGER NOT NULL REFERENCES conversations (id),
     ticket_id          INTEGER REFERENCES tickets (id), -- NULL when none
+    message_id         INTEGER REFERENCES messages (id), -- the customer message of the turn; NULL for agents' actions
     channel            TEXT    NOT NULL DEFAULT '',
     lang               TEXT    NOT NULL DEFAULT '',
     author             TEXT    NOT NULL DEFAULT '',
