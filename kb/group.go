@@ -1,0 +1,105 @@
+package kb
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// DefaultGroupSimilarity is how alike two messages must be, as a cosine,
+// to be put in one group by GroupSimilar. Measured on 300 messages of 15
+// intents of each benchmark set, 0.2 puts 85 % (BANKING77) and 88 % (the
+// Russian set) of the messages in a group whose most common intent is
+// their own, in 94 and 161 groups; 0.3 reaches 96 % and 94 %, but in 161
+// and 228 groups: a reviewer would see most questions several times.
+const DefaultGroupSimilarity = 0.2
+
+// GroupSimilar puts together the texts that are about the same thing, so
+// that an admin reviewing what the bot could not answer sees each new
+// question once, with how often it was asked. It returns groups of
+// indexes into texts, the biggest first (ties: the group of the earliest
+// text first), each in the order of texts.
+//
+// Texts are compared by the cosine of their stems, stem pairs and letter
+// pieces, weighted by IDF over the texts themselves: their own words count
+// whether or not the knowledge base knows them. Each text, in order, joins
+// the group whose centroid it is most like, when that similarity reaches
+// minSimilarity, and starts a group otherwise. Texts with no words are
+// left out.
+func (k *KB) GroupSimilar(texts []string, minSimilarity float64) [][]int {
+	feats := make([][]feature, len(texts))
+	df := map[uint64]int{}
+	for i, text := range texts {
+		feats[i] = extract(k.stems.stem, Normalize(text))
+		for _, f := range feats[i] {
+			df[f.hash]++
+		}
+	}
+	n := float64(len(texts))
+
+	type group struct {
+		members  []int
+		centroid map[uint64]float64 // the sum of the members' unit vectors
+		norm     float64            // the centroid's length
+	}
+	var groups []*group
+	for i, fs := range feats {
+		v := groupVector(fs, df, n)
+		if len(v) == 0 {
+			continue
+		}
+		var best *group
+		bestSim := minSimilarity - epsilon
+		for _, g := range groups {
+			dot := 0.0
+			for h, w := range v {
+				dot += w * g.centroid[h]
+			}
+			if sim := dot / g.norm; sim >= bestSim {
+				best, bestSim = g, sim
+			}
+		}
+		if best == nil {
+			best = &group{centroid: map[uint64]float64{}}
+			groups = append(groups, best)
+		}
+		best.members = append(best.members, i)
+		for h, w := range v {
+			best.centroid[h] += w
+		}
+		sum := 0.0
+		for _, w := range best.centroid {
+			sum += w * w
+		}
+		best.norm = math.Sqrt(sum)
+	}
+
+	slices.SortStableFunc(groups, func(a, b *group) int {
+		return cmp.Compare(len(b.members), len(a.members))
+	})
+	out := make([][]int, len(groups))
+	for i, g := range groups {
+		out[i] = g.members
+	}
+	return out
+}
+
+// groupVector weights a text's features by IDF over the n texts being
+// grouped and scales them to unit length.
+func groupVector(fs []feature, df map[uint64]int, n float64) map[uint64]float64 {
+	v := make(map[uint64]float64, len(fs))
+	sum := 0.0
+	for _, f := range fs {
+		w := featureWeights[kindOf(f.hash)] * (1 + math.Log(float64(f.count))) * math.Log(1+n/float64(df[f.hash]))
+		v[f.hash] = w
+		sum += w * w
+	}
+	if sum == 0 {
+		return nil
+	}
+	norm := math.Sqrt(sum)
+	for h := range v {
+		v[h] /= norm
+	}
+	return v
+}
