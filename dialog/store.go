@@ -183,3 +183,22 @@ type Store interface {
 	// Close releases the store's resources.
 	Close() error
 }
+
+// PoolStats is the state of one of a store's connection pools, for
+// monitoring.
+type PoolStats struct {
+	Pool    string // which pool: "writer" or "reader" on SQLite, "main" on PostgreSQL
+	Open    int    // connections open: in use, idle or being made
+	InUse   int
+	Idle    int
+	MaxOpen int // the pool's limit
+	// Waits counts the times a caller had to wait for a connection, and
+	// WaitTime adds up how long they waited, since the store was opened.
+	Waits    int64
+	WaitTime time.Duration
+}
+
+// PoolReporter is a store that reports on its connection pools.
+type PoolReporter interface {
+	PoolStats() []PoolStats
+}
