@@ -233,9 +233,8 @@ func (q queries) OpenTicketLoad(ctx context.Context) (map[string]int, error) {
 // QueueStats sums up the open tickets of each queue, sorted by queue, with
 // the tickets past an SLA deadline as of now counted as Ticket.Breached
 // does. Times are text that compares as it sorts; a comparison with a NULL
-// deadline is not true. The open tickets are
-// few and found through the status index, so this stays cheap however
-// many tickets were closed.
+// deadline is not true. Only the open tickets are read, found through the
+// status index.
 func (q queries) QueueStats(ctx context.Context, now time.Time) ([]dialog.QueueStat, error) {
 	at := formatTime(now)
 	return queryAll(ctx, q.q, "sum up queues", func(s scanner) (dialog.QueueStat, error) {
