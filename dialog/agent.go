@@ -184,6 +184,7 @@ type agentTurn struct {
 	conv   *Conversation
 	ticket *Ticket
 	events []Event
+	sent   []*Message // what went to the customer, for the observer
 }
 
 // agentTx runs fn on a ticket with its conversation held, saves the
@@ -231,6 +232,7 @@ func (e *Engine) agentTx(ctx context.Context, a TicketAction, allowClosed bool, 
 	t := at.ticket
 	e.publish(append(at.events, Event{Kind: EventTicket, ConversationID: t.ConversationID,
 		TicketID: t.ID, TicketNumber: t.Number, Queue: t.Queue}))
+	e.observeSent(at.conv, at.sent) // metrics
 	return nil
 }
 
@@ -351,5 +353,8 @@ func (at *agentTurn) send(author Author, name, text string, buttons []string) (*
 	}
 	at.events = append(at.events, Event{Kind: EventMessage, ConversationID: at.conv.ID,
 		TicketID: at.ticket.ID, TicketNumber: at.ticket.Number, Queue: at.ticket.Queue})
+	if author != AuthorNote {
+		at.sent = append(at.sent, m)
+	}
 	return m, nil
 }

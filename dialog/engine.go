@@ -51,6 +51,9 @@ type Config struct {
 	// SecondOpinion, when not nil, asks a classifier (a language model)
 	// about messages the matcher is unsure of; see kb.KB.Consult.
 	SecondOpinion *kb.SecondOpinion
+	// Observer, when not nil, is told what was done once it is committed,
+	// for metrics; see observer.go.
+	Observer Observer
 }
 
 // SLA is how soon a ticket must get its first agent reply and be resolved.
@@ -96,6 +99,7 @@ type Outcome struct {
 	Ticket       *Ticket    // the conversation's ticket, if it has one
 	Match        kb.Result  // what the matcher made of the message; zero for commands and duplicates
 	Duplicate    bool       // the message had been handled before; Replies are the earlier ones
+	Escalation   string     // why this message escalated the conversation (a Reason* constant); "" when it did not
 }
 
 // Engine runs conversations: it stores every message, answers from the
@@ -185,6 +189,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 			return err
 		}
 		out = &Outcome{Conversation: conv, Message: t.in, Replies: t.replies, Ticket: t.ticket, Match: match}
+		out.Escalation = t.escalation // for the observer
 		events = t.events()
 		return nil
 	})
@@ -192,6 +197,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 		return nil, fmt.Errorf("handle message from %s/%s: %w", in.Channel, in.ChatID, err)
 	}
 	e.publish(events)
+	e.observeHandled(out) // metrics
 	return out, nil
 }
 

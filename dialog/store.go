@@ -48,6 +48,20 @@ type TicketFilter struct {
 	Limit  int // 0 for no limit
 }
 
+// QueueStat sums up the open tickets of one queue, for monitoring.
+type QueueStat struct {
+	Queue    string
+	Queued   int // waiting for an agent
+	Assigned int // taken by an agent
+	// WaitingSince is the earliest UpdatedAt of the queue's queued
+	// tickets: a queued ticket last changed when it entered the queue
+	// (created, reopened or transferred). Zero when none is queued.
+	WaitingSince time.Time
+	// Breached counts the open tickets that missed an SLA deadline by the
+	// time asked about (Ticket.Breached).
+	Breached int
+}
+
 // Queries are the reads the engine and the web layer need, both inside and
 // outside a transaction. Lookups of one thing that does not exist return an
 // *Error with code ENOTFOUND.
@@ -84,6 +98,10 @@ type Queries interface {
 	PendingInbox(ctx context.Context, channel string, limit int) ([]*InboxItem, error)
 	// OutboxBacklog counts pending outbox items per channel.
 	OutboxBacklog(ctx context.Context) (map[string]int, error)
+	// QueueStats sums up the open tickets of each queue, with SLA breaches
+	// as of now, sorted by queue. Queues without open tickets are left
+	// out.
+	QueueStats(ctx context.Context, now time.Time) ([]QueueStat, error)
 
 	// Activities lists the analytics events f selects, in id order.
 	Activities(ctx context.Context, f ActivityFilter) ([]*Activity, error)
@@ -172,4 +190,23 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
 	Close() error
+}
+
+// PoolStats is the state of one of a store's connection pools, for
+// monitoring.
+type PoolStats struct {
+	Pool    string // which pool: "writer" or "reader" on SQLite, "main" on PostgreSQL
+	Open    int    // connections open: in use, idle or being made
+	InUse   int
+	Idle    int
+	MaxOpen int // the pool's limit
+	// Waits counts the times a caller had to wait for a connection, and
+	// WaitTime adds up how long they waited, since the store was opened.
+	Waits    int64
+	WaitTime time.Duration
+}
+
+// PoolReporter is a store that reports on its connection pools.
+type PoolReporter interface {
+	PoolStats() []PoolStats
 }

@@ -26,6 +26,8 @@ type turn struct {
 	lang          string     // the language to answer in
 	replies       []*Message // what the bot said
 	ticket        *Ticket    // the conversation's ticket, once loaded or created
+
+	escalation string // why the message escalated, for Outcome.Escalation; "" if it did not
 }
 
 // receive stores the customer's message and updates what the conversation
@@ -399,6 +401,7 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	}
 	t.ticket = ticket
 	t.ticketChanged = true
+	t.escalation = reason
 	t.conv.State = StateQueued
 	t.conv.TicketID = ticket.ID
 	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil

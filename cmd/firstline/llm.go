@@ -2,14 +2,16 @@ package main
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/firstline-support/firstline/kb"
 	"github.com/firstline-support/firstline/kb/openai"
 )
 
 // secondOpinion builds the language model classifier the settings
-// describe, or returns nils when none is configured.
-func secondOpinion(l llmSettings, log *slog.Logger) (*kb.SecondOpinion, *openai.Classifier, error) {
+// describe, or returns nils when none is configured. observe, when not
+// nil, is told of every call, for metrics.
+func secondOpinion(l llmSettings, log *slog.Logger, observe func(outcome string, d time.Duration)) (*kb.SecondOpinion, *openai.Classifier, error) {
 	if !l.Enabled() {
 		return nil, nil, nil
 	}
@@ -17,6 +19,7 @@ func secondOpinion(l llmSettings, log *slog.Logger) (*kb.SecondOpinion, *openai.
 		BaseURL: l.BaseURL,
 		Model:   l.Model,
 		APIKey:  l.APIKey,
+		Observe: observe,
 		Logger:  log.With("component", "llm"),
 	})
 	if err != nil {

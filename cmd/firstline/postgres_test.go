@@ -150,14 +150,28 @@ func TestServePostgresOutage(t *testing.T) {
 	if took := time.Since(start); took > 10*time.Second {
 		t.Errorf("the failure took %v to come", took)
 	}
-	var health map[string]any
-	if code := s.getJSON("/healthz", &health); code != http.StatusServiceUnavailable {
+	// Not ready, for the load balancer; alive, so that nothing restarts
+	// the process; and the metrics still served, saying the store is down.
+	var h health
+	if code := s.getJSON("/readyz", &h); code != http.StatusServiceUnavailable || !slices.Equal(h.Missing, []string{"store"}) {
+		t.Errorf("/readyz during the outage: %d %+v", code, h)
+	}
+	if code := s.getJSON("/healthz", &h); code != http.StatusOK {
 		t.Errorf("/healthz during the outage: %d", code)
+	}
+	if m := s.scrape(); m["firstline_store_up"] != 0 || m[`firstline_store_connections_max{pool="main"}`] == 0 {
+		t.Errorf("metrics during the outage: store up %v, pool max %v", m["firstline_store_up"], m[`firstline_store_connections_max{pool="main"}`])
 	}
 
 	proxy.up()
 	if !eventually(func() bool { code, _ := s.post(body); return code == http.StatusOK }) {
 		t.Fatalf("no recovery after the database came back:\n%s", s.log())
+	}
+	if code := s.getJSON("/readyz", &h); code != http.StatusOK {
+		t.Errorf("/readyz after the outage: %d %+v", code, h)
+	}
+	if m := s.scrape(); m["firstline_store_up"] != 1 {
+		t.Errorf("metrics after the outage: store up %v", m["firstline_store_up"])
 	}
 	var page struct {
 		Messages []struct {

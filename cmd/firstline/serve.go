@@ -24,6 +24,7 @@ import (
 	"github.com/firstline-support/firstline/dialog/api"
 	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/broker"
+	"github.com/firstline-support/firstline/dialog/metrics"
 	"github.com/firstline-support/firstline/dialog/panel"
 	"github.com/firstline-support/firstline/dialog/postgres"
 	"github.com/firstline-support/firstline/dialog/sqlite"
@@ -63,7 +64,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if wa != nil {
 		defer wa.Close()
 	}
-	router := newRouter(log, app.store)
+	router := newRouter(log, app.store, app.holder, app.metrics)
 	router.Use(users.Middleware()) // identifies the caller; routes that need one add auth.Require
 	for _, ch := range channels {
 		ch.Routes(router)
@@ -198,17 +199,20 @@ type app struct {
 	notifier *postgres.Notifier // nil on SQLite
 	llm      *openai.Classifier // nil unless a language model is configured
 	engine   *dialog.Engine
+	metrics  *metrics.Metrics
 }
 
 // openApp loads the knowledge base (failing on any problem in it), opens the
-// store in s.DataDir and builds the engine.
+// store in s.DataDir and builds the engine, with metrics of what it does.
 func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 	cfg := s.Dialog
-	so, llm, err := secondOpinion(s.LLM, log)
+	m := metrics.New()
+	so, llm, err := secondOpinion(s.LLM, log, m.ObserveLLM)
 	if err != nil {
 		return nil, err
 	}
 	cfg.SecondOpinion = so
+	cfg.Observer = m
 	holder := kb.NewHolder(nil)
 	watcher := intents.NewWatcher(s.IntentsDir, log, func(set *intents.Set) error {
 		k, err := kb.New(set, s.Matching)
@@ -225,6 +229,12 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 	if err != nil {
 		holder.Close()
 		return nil, err
+	}
+	err = m.Register(metrics.NewStoreCollector(store, metrics.StoreOptions{Queues: cfg.Queues, Channels: cfg.PushChannels}))
+	if err != nil {
+		store.Close()
+		holder.Close()
+		return nil, fmt.Errorf("register store metrics: %w", err)
 	}
 	// Live views and the outbox learn of changes from events. On
 	// PostgreSQL they travel through the database, so that every replica
@@ -244,6 +254,7 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 		notifier: notifier,
 		llm:      llm,
 		engine:   dialog.NewEngine(store, holder, pub, cfg, log),
+		metrics:  m,
 	}, nil
 }
 
@@ -312,9 +323,10 @@ func reloadOnHangup(ctx context.Context, w *intents.Watcher) {
 	}
 }
 
-// newRouter returns the HTTP router with logging, panic recovery and the
-// health check; channels and APIs add their routes.
-func newRouter(log *slog.Logger, store dialog.Store) *gin.Engine {
+// newRouter returns the HTTP router with metrics, logging, panic recovery,
+// the health checks and the metrics page; channels and APIs add their
+// routes.
+func newRouter(log *slog.Logger, store dialog.Store, holder *kb.Holder, m *metrics.Metrics) *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	// Requests reach us directly or through a proxy we do not know yet:
@@ -322,7 +334,8 @@ func newRouter(log *slog.Logger, store dialog.Store) *gin.Engine {
 	if err := r.SetTrustedProxies(nil); err != nil {
 		panic(err) // nil is always accepted
 	}
-	r.Use(logRequests(log), gin.CustomRecovery(func(ctx *gin.Context, v any) {
+	// Metrics first, so that they time everything, a recovered panic too.
+	r.Use(m.Middleware(), logRequests(log), gin.CustomRecovery(func(ctx *gin.Context, v any) {
 		log.Error("panic serving request", "path", ctx.Request.URL.Path, "panic", v)
 		ctx.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error", "code": dialog.EINTERNAL})
 	}))
@@ -332,15 +345,8 @@ func newRouter(log *slog.Logger, store dialog.Store) *gin.Engine {
 	r.NoMethod(func(ctx *gin.Context) {
 		ctx.JSON(http.StatusMethodNotAllowed, gin.H{"error": "method not allowed", "code": dialog.EINVALID})
 	})
-	r.GET("/healthz", func(ctx *gin.Context) {
-		pctx, cancel := context.WithTimeout(ctx.Request.Context(), 2*time.Second)
-		defer cancel()
-		if err := store.Ping(pctx); err != nil {
-			ctx.JSON(http.StatusServiceUnavailable, gin.H{"status": "store unreachable"})
-			return
-		}
-		ctx.JSON(http.StatusOK, gin.H{"status": "ok"})
-	})
+	healthRoutes(r, store, holder)
+	r.GET("/metrics", gin.WrapH(m.Handler(log)))
 	return r
 }
 

@@ -52,7 +52,10 @@ type server struct {
 	token string
 }
 
-var urlPattern = regexp.MustCompile(`url=(http://[0-9.:]+/)`)
+// urlPattern finds the address the server prints once it serves; the key
+// is a word of its own, so that another URL logged before (a language
+// model's) is not taken for it.
+var urlPattern = regexp.MustCompile(`msg="firstline is serving[^"]*" url=(http://[0-9.:]+/)`)
 
 // startServer runs `firstline serve` on a free port with data in dataDir
 // and the repository's demo configuration.

@@ -31,7 +31,10 @@ type DB struct {
 	log  *slog.Logger
 }
 
-var _ dialog.Store = (*DB)(nil)
+var (
+	_ dialog.Store        = (*DB)(nil)
+	_ dialog.PoolReporter = (*DB)(nil)
+)
 
 // Open connects to the database at url, e.g.
 // postgres://firstline@db.internal:5432/firstline?sslmode=verify-full, and
@@ -85,4 +88,21 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close() error {
 	db.pool.Close()
 	return nil
+}
+
+// PoolStats reports on the connection pool. The connections of their own
+// that leadership locks and live updates hold are not in it.
+func (db *DB) PoolStats() []dialog.PoolStats {
+	s := db.pool.Stat()
+	return []dialog.PoolStats{{
+		Pool:    "main",
+		Open:    int(s.TotalConns()),
+		InUse:   int(s.AcquiredConns()),
+		Idle:    int(s.IdleConns()),
+		MaxOpen: int(s.MaxConns()),
+		// Acquires that found no idle connection and waited for one to
+		// be released or made.
+		Waits:    s.EmptyAcquireCount(),
+		WaitTime: s.EmptyAcquireWaitTime(),
+	}}
 }

@@ -65,3 +65,33 @@ func TestConformance(t *testing.T) {
 		return open(t, db.schemaURL(t))
 	})
 }
+
+// TestPoolStats reads the pool's limit from the URL and sees a connection
+// in use during a transaction and idle after it.
+func TestPoolStats(t *testing.T) {
+	db := newTestDB(t)
+	s := open(t, pgtest.WithParam(t, db.schemaURL(t), "pool_max_conns", "3"))
+	stats := func() dialog.PoolStats {
+		p := s.PoolStats()
+		if len(p) != 1 || p[0].Pool != "main" {
+			t.Fatalf("PoolStats = %+v, want the main pool", p)
+		}
+		return p[0]
+	}
+	if p := stats(); p.MaxOpen != 3 || p.InUse != 0 || p.Open < 1 || p.Idle != p.Open {
+		t.Errorf("after open: %+v", p)
+	}
+	var during dialog.PoolStats
+	if err := s.Update(t.Context(), func(dialog.Tx) error {
+		during = stats()
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if during.InUse != 1 || during.Open != during.InUse+during.Idle {
+		t.Errorf("during a transaction: %+v", during)
+	}
+	if p := stats(); p.InUse != 0 || p.Idle != p.Open {
+		t.Errorf("after a transaction: %+v", p)
+	}
+}

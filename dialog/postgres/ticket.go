@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,4 +216,35 @@ func (q queries) OpenTicketLoad(ctx context.Context) (map[string]int, error) {
 		WHERE status = $1 AND assignee <> ''
 		GROUP BY assignee`,
 		dialog.TicketAssigned)
+}
+
+// QueueStats sums up the open tickets of each queue, sorted by queue, with
+// the tickets past an SLA deadline as of now counted as Ticket.Breached
+// does (a comparison with a NULL deadline is not true). Only the open
+// tickets are read, found through the status index.
+func (q queries) QueueStats(ctx context.Context, now time.Time) ([]dialog.QueueStat, error) {
+	stats, err := queryAll(ctx, q.q, "sum up queues", func(s scanner) (dialog.QueueStat, error) {
+		var (
+			st      dialog.QueueStat
+			waiting *time.Time
+		)
+		err := s.Scan(&st.Queue, &st.Queued, &st.Assigned, &waiting, &st.Breached)
+		st.WaitingSince = readNullTime(waiting)
+		return st, err
+	}, `SELECT queue,
+			count(*) FILTER (WHERE status = $1),
+			count(*) FILTER (WHERE status = $2),
+			min(updated_at) FILTER (WHERE status = $1),
+			count(*) FILTER (WHERE coalesce(first_response_at, $3::timestamptz) > first_response_due
+				OR $3::timestamptz > resolution_due)
+		FROM tickets
+		WHERE status IN ($1, $2)
+		GROUP BY queue`,
+		dialog.TicketQueued, dialog.TicketAssigned, dbTime(now))
+	if err != nil {
+		return nil, err
+	}
+	// Sorted here, not in SQL: the database's collation need not be Go's.
+	slices.SortFunc(stats, func(a, b dialog.QueueStat) int { return strings.Compare(a.Queue, b.Queue) })
+	return stats, nil
 }

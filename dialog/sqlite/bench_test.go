@@ -124,3 +124,25 @@ func BenchmarkTicketsSearch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkQueueStats measures what each metrics scrape asks of the store
+// about tickets, which reads the open ones only: among 10,000 tickets with
+// 500 open, and among 100,000 with 5,000 open.
+func BenchmarkQueueStats(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			db := openTest(b)
+			fillTickets(b, db, n)
+			now := time.Date(2030, 1, 3, 12, 0, 0, 0, time.UTC)
+			for b.Loop() {
+				stats, err := db.QueueStats(b.Context(), now)
+				if err != nil {
+					b.Fatalf("QueueStats: %v", err)
+				}
+				if len(stats) != 3 || stats[0].Queued+stats[1].Queued+stats[2].Queued != n/20 {
+					b.Fatalf("QueueStats = %+v, want %d queued tickets in three queues", stats, n/20)
+				}
+			}
+		})
+	}
+}

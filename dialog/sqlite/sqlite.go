@@ -42,7 +42,10 @@ type DB struct {
 	log    *slog.Logger
 }
 
-var _ dialog.Store = (*DB)(nil)
+var (
+	_ dialog.Store        = (*DB)(nil)
+	_ dialog.PoolReporter = (*DB)(nil)
+)
 
 // Open opens the SQLite database at path, creating the file and its
 // directory when missing, and applies any migrations it has not seen yet.
@@ -158,4 +161,22 @@ func (db *DB) Ping(ctx context.Context) error {
 // checkpoints the write-ahead log into the database file.
 func (db *DB) Close() error {
 	return errors.Join(db.reader.Close(), db.writer.Close())
+}
+
+// PoolStats reports on the writer pool (one connection) and the reader
+// pool.
+func (db *DB) PoolStats() []dialog.PoolStats {
+	return []dialog.PoolStats{poolStats("writer", db.writer.Stats()), poolStats("reader", db.reader.Stats())}
+}
+
+func poolStats(name string, s sql.DBStats) dialog.PoolStats {
+	return dialog.PoolStats{
+		Pool:     name,
+		Open:     s.OpenConnections,
+		InUse:    s.InUse,
+		Idle:     s.Idle,
+		MaxOpen:  s.MaxOpenConnections,
+		Waits:    s.WaitCount,
+		WaitTime: s.WaitDuration,
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -269,5 +270,66 @@ func TestDeleteUserCascades(t *testing.T) {
 	}
 	if _, err := db.UserByAPIToken(ctx, "token-ivan"); err != nil {
 		t.Errorf("UserByAPIToken of another user: %v", err)
+	}
+}
+
+// TestPoolStats holds the one write connection in a transaction while a
+// second transaction waits for it: the writer's stats show it in use and
+// count the wait.
+func TestPoolStats(t *testing.T) {
+	db := openTest(t)
+	pools := func() (writer, reader dialog.PoolStats) {
+		s := db.PoolStats()
+		if len(s) != 2 || s[0].Pool != "writer" || s[1].Pool != "reader" {
+			t.Fatalf("PoolStats = %+v, want the writer and the reader", s)
+		}
+		return s[0], s[1]
+	}
+	w, r := pools()
+	if w.MaxOpen != 1 || r.MaxOpen != max(4, runtime.GOMAXPROCS(0)) || w.Waits != 0 || w.InUse != 0 {
+		t.Fatalf("after open: writer %+v, reader %+v", w, r)
+	}
+
+	held, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- db.Update(t.Context(), func(dialog.Tx) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	if w, _ := pools(); w.InUse != 1 || w.Idle != 0 || w.Open != 1 {
+		t.Errorf("writer during a transaction: %+v", w)
+	}
+	second := make(chan error, 1)
+	go func() {
+		second <- db.Update(t.Context(), func(dialog.Tx) error { return nil })
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for w, _ := pools(); w.Waits == 0; w, _ = pools() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second transaction never waited: %+v", w)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := pools(); w.Waits != 1 || w.WaitTime <= 0 || w.InUse != 0 || w.Idle != 1 {
+		t.Errorf("writer after the wait: %+v", w)
+	}
+
+	// Reads outside a transaction go through the reader pool.
+	if _, err := db.Tickets(t.Context(), dialog.TicketFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, r := pools(); r.Open < 1 || r.Idle != r.Open || r.InUse != 0 {
+		t.Errorf("reader after a read: %+v", r)
 	}
 }

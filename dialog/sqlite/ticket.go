@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog"
 )
@@ -227,4 +228,36 @@ func (q queries) OpenTicketLoad(ctx context.Context) (map[string]int, error) {
 		WHERE status = ? AND assignee <> ''
 		GROUP BY assignee`,
 		dialog.TicketAssigned)
+}
+
+// QueueStats sums up the open tickets of each queue, sorted by queue, with
+// the tickets past an SLA deadline as of now counted as Ticket.Breached
+// does. Times are text that compares as it sorts; a comparison with a NULL
+// deadline is not true. Only the open tickets are read, found through the
+// status index.
+func (q queries) QueueStats(ctx context.Context, now time.Time) ([]dialog.QueueStat, error) {
+	at := formatTime(now)
+	return queryAll(ctx, q.q, "sum up queues", func(s scanner) (dialog.QueueStat, error) {
+		var (
+			st      dialog.QueueStat
+			waiting sql.NullString
+		)
+		if err := s.Scan(&st.Queue, &st.Queued, &st.Assigned, &waiting, &st.Breached); err != nil {
+			return st, err
+		}
+		var err error
+		st.WaitingSince, err = parseNullTime(waiting)
+		return st, err
+	}, `SELECT queue,
+			sum(status = ?),
+			sum(status = ?),
+			min(CASE WHEN status = ? THEN updated_at END),
+			sum(CASE WHEN coalesce(first_response_at, ?) > first_response_due OR ? > resolution_due
+				THEN 1 ELSE 0 END)
+		FROM tickets
+		WHERE status IN (?, ?)
+		GROUP BY queue
+		ORDER BY queue`,
+		dialog.TicketQueued, dialog.TicketAssigned, dialog.TicketQueued, at, at,
+		dialog.TicketQueued, dialog.TicketAssigned)
 }

@@ -201,3 +201,95 @@ func compareQueue(a, b *dialog.Ticket) int {
 	}
 	return 0
 }
+
+func testQueueStats(t *testing.T, s dialog.Store) {
+	now := time.Date(2030, 1, 2, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return now.Add(d) }
+
+	stats, err := s.QueueStats(t.Context(), now)
+	if err != nil || len(stats) != 0 {
+		t.Fatalf("QueueStats of an empty store = %+v, %v; want none", stats, err)
+	}
+
+	c := ensure(t, s, "webchat", "chat-1")
+	// Created in this order: the ticket assigned first is the oldest, and
+	// must not count as waiting.
+	tickets := []*dialog.Ticket{
+		{CustomerName: "assigned, replied in time", Queue: "first_line", Status: dialog.TicketAssigned,
+			FirstResponseDue: at(-2 * time.Hour), FirstResponseAt: at(-3 * time.Hour), ResolutionDue: at(time.Hour)},
+		{CustomerName: "queued, no SLA", Queue: "first_line"},
+		{CustomerName: "queued, first response overdue", Queue: "first_line", FirstResponseDue: at(-time.Hour)},
+		{CustomerName: "queued, due this instant", Queue: "first_line", FirstResponseDue: at(0), ResolutionDue: at(0)},
+		{CustomerName: "assigned, replied late", Queue: "first_line", Status: dialog.TicketAssigned,
+			FirstResponseDue: at(-2 * time.Hour), FirstResponseAt: at(-time.Hour), ResolutionDue: at(time.Hour)},
+		{CustomerName: "closed, overdue", Queue: "first_line", Status: dialog.TicketClosed,
+			FirstResponseDue: at(-2 * time.Hour), ClosedAt: at(-time.Minute)},
+		{CustomerName: "assigned, resolution overdue", Queue: "second_line", Status: dialog.TicketAssigned,
+			FirstResponseDue: at(-time.Hour), FirstResponseAt: at(-2 * time.Hour), ResolutionDue: at(-time.Minute)},
+		{CustomerName: "queued, due later", Queue: "second_line", FirstResponseDue: at(time.Hour)},
+		{CustomerName: "closed only", Queue: "third_line", Status: dialog.TicketClosed, ClosedAt: at(-time.Hour)},
+		{CustomerName: "alone, no SLA", Queue: "vip"},
+	}
+	for _, tk := range tickets {
+		tk.ConversationID = c.ID
+		if tk.Status == "" {
+			tk.Status = dialog.TicketQueued
+		}
+		createTicket(t, s, tk)
+	}
+	// The ticket with no SLA was created before the overdue one, but
+	// changed after it (as a transfer into the queue would change it):
+	// the overdue one has waited longest.
+	noSLA := tickets[1]
+	update(t, s, func(tx dialog.Tx) error { return tx.UpdateTicket(t.Context(), noSLA) })
+
+	want := []dialog.QueueStat{
+		{Queue: "first_line", Queued: 3, Assigned: 2, WaitingSince: tickets[2].UpdatedAt, Breached: 2},
+		{Queue: "second_line", Queued: 1, Assigned: 1, WaitingSince: tickets[7].UpdatedAt, Breached: 1},
+		{Queue: "vip", Queued: 1, WaitingSince: tickets[9].UpdatedAt},
+	}
+	// The expected breaches are the ones the domain type defines.
+	breached := map[string]int{}
+	for _, tk := range tickets {
+		if tk.Open() && tk.Breached(now) {
+			breached[tk.Queue]++
+		}
+	}
+	if breached["first_line"] != want[0].Breached || breached["second_line"] != want[1].Breached || len(breached) != 2 {
+		t.Fatalf("the test disagrees with Ticket.Breached: %v", breached)
+	}
+
+	stats, err = s.QueueStats(t.Context(), now)
+	if err != nil {
+		t.Fatalf("QueueStats: %v", err)
+	}
+	if len(stats) != len(want) {
+		t.Fatalf("QueueStats = %+v, want %+v", stats, want)
+	}
+	for i, w := range want {
+		g := stats[i]
+		checkTime(t, w.Queue+" WaitingSince", g.WaitingSince, w.WaitingSince)
+		g.WaitingSince, w.WaitingSince = time.Time{}, time.Time{}
+		if g != w {
+			t.Errorf("QueueStats[%d] = %+v, want %+v", i, g, w)
+		}
+	}
+
+	// Later, everything open with a deadline is past it; a queue with
+	// nobody waiting has no waiting time.
+	if err := s.Update(t.Context(), func(tx dialog.Tx) error {
+		h := tickets[7]
+		h.Status, h.Assignee = dialog.TicketAssigned, "olga"
+		return tx.UpdateTicket(t.Context(), h)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stats, err = s.QueueStats(t.Context(), at(2*time.Hour))
+	if err != nil {
+		t.Fatalf("QueueStats: %v", err)
+	}
+	if len(stats) != 3 || stats[0].Breached != 4 || stats[1].Breached != 2 || stats[2].Breached != 0 ||
+		stats[1].Queued != 0 || stats[1].Assigned != 2 || !stats[1].WaitingSince.IsZero() {
+		t.Errorf("QueueStats two hours on = %+v", stats)
+	}
+}

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"TicketSearch", testTicketSearch},
 		{"TicketQueueOrder", testTicketQueueOrder},
 		{"OpenTicketLoad", testOpenTicketLoad},
+		{"QueueStats", testQueueStats},
 		{"MessagePublic", testMessagePublic},
 		{"MessageByID", testMessageByID},
 		{"Attachments", testAttachments},
