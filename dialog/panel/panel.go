@@ -47,6 +47,9 @@ type Panel struct {
 	lifetime context.Context
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
+
+	// contactGap ends a contact in the analytics pages; see SetContactGap.
+	contactGap time.Duration
 }
 
 // New returns the panel over the engine, answering with canned replies
@@ -120,6 +123,10 @@ func (p *Panel) Routes(r gin.IRouter) {
 	work.POST("/note", p.note)
 	work.POST("/transfer", p.transfer)
 	work.POST("/close", p.closeTicket)
+
+	analytics := in.Group("/analytics", auth.Require(dialog.RoleAnalyst, dialog.RoleAdmin))
+	analytics.GET("", p.analyticsPage)
+	analytics.GET("/export.csv", p.analyticsExport)
 
 	admin := in.Group("/admin", auth.Require(dialog.RoleAdmin))
 	admin.GET("/users", p.usersPage)
