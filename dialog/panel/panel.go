@@ -1,7 +1,8 @@
 // Package panel is the agents' web panel: the ticket queue, the ticket view
 // with its transcript and actions, live updates over Server-Sent Events,
-// and user administration. Pages are rendered on the server with
-// html/template; a little JavaScript only makes them live.
+// user administration, and the support figures for analysts. Pages are
+// rendered on the server with html/template, charts included; a little
+// JavaScript only makes them live.
 package panel
 
 import (
