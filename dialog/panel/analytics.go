@@ -19,8 +19,9 @@ import (
 	"github.com/firstline-support/firstline/dialog/report"
 )
 
-// The analytics page's ranges: it opens on the last week, today included,
-// and shows at most a year, leap or not, at once.
+// The analytics page's limits: it opens on the last week, today included,
+// shows at most a year, leap or not, at once, and takes filter values of
+// at most maxFilterLength characters.
 const (
 	defaultAnalyticsDays = 7
 	maxAnalyticsDays     = 366
