@@ -18,3 +18,9 @@ func (e *Engine) clock() time.Time {
 	}
 	return e.nowFunc().UTC().Truncate(time.Microsecond)
 }
+
+// Now is the engine's current time in UTC: the wall clock, or the one set
+// with SetClock. Reports made of the engine's data ask it what "now" is.
+func (e *Engine) Now() time.Time {
+	return e.clock()
+}

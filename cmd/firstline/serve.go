@@ -77,6 +77,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if wa != nil {
 		agents.SetWhatsApp(wa.Channel) // admins link the account from the panel
 	}
+	agents.SetContactGap(s.ContactGap) // the analytics pages count contacts as firstline report does
 	agents.Routes(router)
 
 	ln, err := net.Listen("tcp", s.Addr)

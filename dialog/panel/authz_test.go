@@ -42,6 +42,11 @@ var routeAccess = map[string]access{
 	"POST /panel/tickets/:number/transfer": {401, 400, 400, 403},
 	"POST /panel/tickets/:number/close":    {401, 400, 400, 403},
 
+	// Analysts and admins read the figures; agents do not. An export
+	// without a table is refused.
+	"GET /panel/analytics":            {303, 403, 200, 200},
+	"GET /panel/analytics/export.csv": {303, 403, 400, 400},
+
 	"GET /panel/admin/users":                {303, 403, 200, 403},
 	"POST /panel/admin/users":               {401, 403, 400, 403},
 	"POST /panel/admin/users/:name/disable": {401, 403, 404, 403},

@@ -1,7 +1,8 @@
 // Package panel is the agents' web panel: the ticket queue, the ticket view
 // with its transcript and actions, live updates over Server-Sent Events,
-// and user administration. Pages are rendered on the server with
-// html/template; a little JavaScript only makes them live.
+// user administration, and the support figures for analysts. Pages are
+// rendered on the server with html/template, charts included; a little
+// JavaScript only makes them live.
 package panel
 
 import (
@@ -47,6 +48,9 @@ type Panel struct {
 	lifetime context.Context
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
+
+	// contactGap ends a contact in the analytics pages; see SetContactGap.
+	contactGap time.Duration
 }
 
 // New returns the panel over the engine, answering with canned replies
@@ -120,6 +124,10 @@ func (p *Panel) Routes(r gin.IRouter) {
 	work.POST("/note", p.note)
 	work.POST("/transfer", p.transfer)
 	work.POST("/close", p.closeTicket)
+
+	analytics := in.Group("/analytics", auth.Require(dialog.RoleAnalyst, dialog.RoleAdmin))
+	analytics.GET("", p.analyticsPage)
+	analytics.GET("/export.csv", p.analyticsExport)
 
 	admin := in.Group("/admin", auth.Require(dialog.RoleAdmin))
 	admin.GET("/users", p.usersPage)

@@ -19,12 +19,13 @@ var templateFS embed.FS
 // pages are the panel's template sets: each is the shared layout plus one
 // page file, so that every page defines its own "content".
 type pages struct {
-	login    *template.Template
-	queue    *template.Template
-	ticket   *template.Template
-	users    *template.Template
-	whatsapp *template.Template
-	error    *template.Template
+	login     *template.Template
+	queue     *template.Template
+	ticket    *template.Template
+	users     *template.Template
+	whatsapp  *template.Template
+	analytics *template.Template
+	error     *template.Template
 }
 
 // parsePages parses every page once, at start.
@@ -48,6 +49,7 @@ func parsePages(static *staticFiles) (*pages, error) {
 		{&p.ticket, "ticket.html"},
 		{&p.users, "users.html"},
 		{&p.whatsapp, "whatsapp.html"},
+		{&p.analytics, "analytics.html"},
 		{&p.error, "error.html"},
 	} {
 		if *s.dst, err = parse(s.page); err != nil {
@@ -87,6 +89,10 @@ func templateFuncs(static *staticFiles) template.FuncMap {
 		"bar":      barClass,
 		"jsTexts":  jsTexts,
 		"join":     strings.Join,
+		// percent and fraction write a rate of the analytics page as
+		// "41.7%" and as its counts, "5 / 12".
+		"percent":  formatPercent,
+		"fraction": formatFraction,
 	}
 }
 

@@ -85,6 +85,14 @@ func Compute(events []*dialog.Activity, opts Options) (*Report, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
+	st, contacts := followAll(events, opts)
+	return st.report(contacts, st.cycles, opts.From, opts.To), nil
+}
+
+// followAll follows every conversation of events up to opts.Now and
+// returns the state, which holds every ticket cycle, and every contact, of
+// any time.
+func followAll(events []*dialog.Activity, opts Options) (*state, []*contact) {
 	byConversation := map[int64][]*dialog.Activity{}
 	var order []int64
 	for _, e := range events {
@@ -103,10 +111,17 @@ func Compute(events []*dialog.Activity, opts Options) (*Report, error) {
 		slices.SortStableFunc(list, func(a, b *dialog.Activity) int { return cmp.Compare(a.ID, b.ID) })
 		contacts = append(contacts, st.follow(list)...)
 	}
+	return st, contacts
+}
 
+// report makes the report of [from, to) from contacts and cycles: those
+// that started in it and that the filter keeps are counted, the rest left
+// out.
+func (st *state) report(contacts []*contact, cycles []*cycle, from, to time.Time) *Report {
+	opts := st.opts
 	r := &Report{
-		From:         opts.From,
-		To:           opts.To,
+		From:         from,
+		To:           to,
 		Now:          opts.Now,
 		ContactGap:   opts.ContactGap,
 		ReopenWindow: opts.ReopenWindow,
@@ -114,7 +129,7 @@ func Compute(events []*dialog.Activity, opts Options) (*Report, error) {
 	}
 	var kept []*contact
 	for _, c := range contacts {
-		if st.inRange(c.start) && opts.Filter.keepsContact(c) {
+		if inRange(c.start, from, to) && opts.Filter.keepsContact(c) {
 			kept = append(kept, c)
 		}
 	}
@@ -122,20 +137,20 @@ func Compute(events []*dialog.Activity, opts Options) (*Report, error) {
 	r.Intents = intentFigures(kept, opts.Filter.Intent)
 
 	var tickets []*cycle
-	for _, c := range st.cycles {
-		if st.inRange(c.start) && opts.Filter.keepsTicket(c) {
+	for _, c := range cycles {
+		if inRange(c.start, from, to) && opts.Filter.keepsTicket(c) {
 			tickets = append(tickets, c)
 		}
 	}
 	r.Tickets = st.ticketFigures("", tickets)
 	r.Agents = st.groupTickets(tickets, func(c *cycle) string { return c.agent })
 	r.Queues = st.groupTickets(tickets, func(c *cycle) string { return c.queue })
-	return r, nil
+	return r
 }
 
-// inRange reports whether t is within [From, To).
-func (st *state) inRange(t time.Time) bool {
-	return !t.Before(st.opts.From) && t.Before(st.opts.To)
+// inRange reports whether t is within [from, to).
+func inRange(t, from, to time.Time) bool {
+	return !t.Before(from) && t.Before(to)
 }
 
 // follow goes through one conversation's events in order and returns its

@@ -239,105 +239,174 @@ func describeFilter(f Filter) string {
 	return "filter " + strings.Join(parts, ", ")
 }
 
+// The tables of the CSV output, by name. WriteCSV writes TableReport,
+// TableContacts, TableReasons, TableIntents and TableTickets;
+// WriteCSVTable writes any of them alone, or TableAgents or TableQueues.
+const (
+	TableReport   = "report"             // the settings and filter
+	TableContacts = "contacts"           // the outcomes, clarification and messages
+	TableReasons  = "escalation_reasons" // escalated contacts by reason
+	TableIntents  = "intents"            // one row per intent, in the order of Report.Intents
+	TableTickets  = "tickets"            // the ticket figures: all, each agent, each queue
+	TableAgents   = "agents"             // the rows of TableTickets of all and each agent
+	TableQueues   = "queues"             // the rows of TableTickets of all and each queue
+)
+
+// csvTable is one table of the CSV output.
+type csvTable struct {
+	header []string
+	rows   [][]string
+}
+
 // WriteCSV writes r as CSV tables one after another, each starting with a
 // line "# NAME" and its header row, and ending with an empty line.
 func WriteCSV(w io.Writer, r *Report) error {
+	for _, name := range []string{TableReport, TableContacts, TableReasons, TableIntents, TableTickets} {
+		if _, err := fmt.Fprintf(w, "# %s\n", name); err != nil {
+			return err
+		}
+		if err := writeCSV(w, csvTableOf(r, name)); err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintln(w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteCSVTable writes one table of r as CSV: its header row and its rows,
+// the same as in WriteCSV, without the name line.
+func WriteCSVTable(w io.Writer, r *Report, table string) error {
+	switch table {
+	case TableReport, TableContacts, TableReasons, TableIntents, TableTickets, TableAgents, TableQueues:
+	default:
+		return fmt.Errorf("unknown report table %q", table)
+	}
+	return writeCSV(w, csvTableOf(r, table))
+}
+
+// writeCSV writes a table's header and rows.
+func writeCSV(w io.Writer, t csvTable) error {
 	cw := csv.NewWriter(w)
-	var err error // the first write error; later tables are skipped
-	table := func(name string, header []string, rows [][]string) {
-		if err != nil {
-			return
-		}
-		if _, err = fmt.Fprintf(w, "# %s\n", name); err != nil {
-			return
-		}
-		cw.Write(header)  // buffered: errors show in cw.Error
-		cw.WriteAll(rows) // writes out the buffer
-		if err = cw.Error(); err != nil {
-			return
-		}
-		_, err = fmt.Fprintln(w)
-	}
-	ratio := func(r Ratio) []string {
-		return []string{strconv.Itoa(r.Num), strconv.Itoa(r.Den), csvPercent(r)}
-	}
+	cw.Write(t.header)  // buffered: errors show in cw.Error
+	cw.WriteAll(t.rows) // writes out the buffer
+	return cw.Error()
+}
+
+// csvRatio is a ratio's cells: count, denominator and percent.
+func csvRatio(r Ratio) []string {
+	return []string{strconv.Itoa(r.Num), strconv.Itoa(r.Den), csvPercent(r)}
+}
+
+// csvTableOf makes the table name, one of the Table names, of r.
+func csvTableOf(r *Report, name string) csvTable {
 	count := func(n int) []string { return []string{strconv.Itoa(n), "", ""} }
-
-	table("report", []string{"setting", "value"}, [][]string{
-		{"from", r.From.UTC().Format(time.RFC3339)},
-		{"to", r.To.UTC().Format(time.RFC3339)},
-		{"now", r.Now.UTC().Format(time.RFC3339)},
-		{"contact_gap_seconds", csvSeconds(r.ContactGap)},
-		{"reopen_window_seconds", csvSeconds(r.ReopenWindow)},
-		{"channel", r.Filter.Channel},
-		{"lang", r.Filter.Lang},
-		{"intent", r.Filter.Intent},
-		{"queue", r.Filter.Queue},
-		{"agent", r.Filter.Agent},
-		{"events_since", csvTime(r.Since)},
-	})
-
 	c := r.Contacts
-	rows := [][]string{append([]string{"contacts"}, count(c.Total)...)}
-	for _, o := range []struct {
-		name string
-		r    Ratio
-	}{
-		{"escalated", c.Escalated}, {"confirmed", c.Confirmed}, {"assumed", c.Assumed},
-		{"returned", c.Returned}, {"unanswered", c.Unanswered}, {"pending", c.Pending},
-		{"deflected", c.Deflected}, {"clarified", c.Clarified},
-	} {
-		rows = append(rows, append([]string{o.name}, ratio(o.r)...))
-	}
-	rows = append(rows,
-		append([]string{"messages_in"}, count(c.MessagesIn)...),
-		append([]string{"bot_messages"}, count(c.BotMessages)...),
-		append([]string{"agent_messages"}, count(c.AgentMessages)...),
-		append([]string{"system_messages"}, count(c.SystemMessages)...))
-	table("contacts", []string{"figure", "num", "den", "percent"}, rows)
-
-	rows = nil
-	for _, rr := range c.Reasons {
-		rows = append(rows, append([]string{rr.Reason}, ratio(rr.Ratio)...))
-	}
-	table("escalation_reasons", []string{"reason", "num", "den", "percent"}, rows)
-
-	rows = nil
-	for _, in := range r.Intents {
-		row := []string{in.Intent, strconv.Itoa(in.Answered)}
-		row = append(row, ratio(in.Helpful)...)
-		row = append(row, ratio(in.EscalatedAfter)...)
-		rows = append(rows, row)
-	}
-	table("intents", []string{"intent", "answered", "helpful_num", "helpful_den", "helpful_percent",
-		"escalated_after_num", "escalated_after_den", "escalated_after_percent"}, rows)
-
-	rows = nil
-	for _, g := range ticketGroups(r) {
-		t := g.t
-		row := []string{g.group, t.Name, strconv.Itoa(t.Tickets), strconv.Itoa(t.Created), strconv.Itoa(t.Reopens), strconv.Itoa(t.Closed),
-			strconv.Itoa(t.FirstResponse.Count), csvSeconds(t.FirstResponse.Median), csvSeconds(t.FirstResponse.P90),
-			strconv.Itoa(t.Resolution.Count), csvSeconds(t.Resolution.Median), csvSeconds(t.Resolution.P90)}
-		row = append(row, ratio(t.FirstResponseBreached)...)
-		row = append(row, ratio(t.ResolutionBreached)...)
-		row = append(row, ratio(t.Reopened)...)
-		row = append(row, strconv.Itoa(t.CSAT.Sum), strconv.Itoa(t.CSAT.Count), csvMean(t.CSAT))
-		row = append(row, ratio(t.Rated)...)
-		for _, n := range t.Ratings {
-			row = append(row, strconv.Itoa(n))
+	var t csvTable
+	switch name {
+	case TableReport:
+		t.header = []string{"setting", "value"}
+		t.rows = [][]string{
+			{"from", r.From.UTC().Format(time.RFC3339)},
+			{"to", r.To.UTC().Format(time.RFC3339)},
+			{"now", r.Now.UTC().Format(time.RFC3339)},
+			{"contact_gap_seconds", csvSeconds(r.ContactGap)},
+			{"reopen_window_seconds", csvSeconds(r.ReopenWindow)},
+			{"channel", r.Filter.Channel},
+			{"lang", r.Filter.Lang},
+			{"intent", r.Filter.Intent},
+			{"queue", r.Filter.Queue},
+			{"agent", r.Filter.Agent},
+			{"events_since", csvTime(r.Since)},
 		}
-		rows = append(rows, row)
+	case TableContacts:
+		t.header = []string{"figure", "num", "den", "percent"}
+		t.rows = [][]string{append([]string{"contacts"}, count(c.Total)...)}
+		for _, o := range []struct {
+			name string
+			r    Ratio
+		}{
+			{"escalated", c.Escalated}, {"confirmed", c.Confirmed}, {"assumed", c.Assumed},
+			{"returned", c.Returned}, {"unanswered", c.Unanswered}, {"pending", c.Pending},
+			{"deflected", c.Deflected}, {"clarified", c.Clarified},
+		} {
+			t.rows = append(t.rows, append([]string{o.name}, csvRatio(o.r)...))
+		}
+		t.rows = append(t.rows,
+			append([]string{"messages_in"}, count(c.MessagesIn)...),
+			append([]string{"bot_messages"}, count(c.BotMessages)...),
+			append([]string{"agent_messages"}, count(c.AgentMessages)...),
+			append([]string{"system_messages"}, count(c.SystemMessages)...))
+	case TableReasons:
+		t.header = []string{"reason", "num", "den", "percent"}
+		for _, rr := range c.Reasons {
+			t.rows = append(t.rows, append([]string{rr.Reason}, csvRatio(rr.Ratio)...))
+		}
+	case TableIntents:
+		t.header = []string{"intent", "answered", "helpful_num", "helpful_den", "helpful_percent",
+			"escalated_after_num", "escalated_after_den", "escalated_after_percent"}
+		for _, in := range r.Intents {
+			row := []string{in.Intent, strconv.Itoa(in.Answered)}
+			row = append(row, csvRatio(in.Helpful)...)
+			row = append(row, csvRatio(in.EscalatedAfter)...)
+			t.rows = append(t.rows, row)
+		}
+	case TableTickets, TableAgents, TableQueues:
+		t.header = []string{"group", "name", "tickets", "created", "reopens", "closed",
+			"first_response_count", "first_response_median_seconds", "first_response_p90_seconds",
+			"resolution_count", "resolution_median_seconds", "resolution_p90_seconds",
+			"first_response_breached_num", "first_response_breached_den", "first_response_breached_percent",
+			"resolution_breached_num", "resolution_breached_den", "resolution_breached_percent",
+			"reopened_num", "reopened_den", "reopened_percent",
+			"csat_sum", "csat_count", "csat_mean",
+			"rated_num", "rated_den", "rated_percent",
+			"rating_1", "rating_2", "rating_3", "rating_4", "rating_5"}
+		for _, g := range ticketGroups(r) {
+			if name == TableAgents && g.group == "queue" || name == TableQueues && g.group == "agent" {
+				continue
+			}
+			t.rows = append(t.rows, ticketCSVRow(g))
+		}
 	}
-	table("tickets", []string{"group", "name", "tickets", "created", "reopens", "closed",
-		"first_response_count", "first_response_median_seconds", "first_response_p90_seconds",
-		"resolution_count", "resolution_median_seconds", "resolution_p90_seconds",
-		"first_response_breached_num", "first_response_breached_den", "first_response_breached_percent",
-		"resolution_breached_num", "resolution_breached_den", "resolution_breached_percent",
-		"reopened_num", "reopened_den", "reopened_percent",
-		"csat_sum", "csat_count", "csat_mean",
-		"rated_num", "rated_den", "rated_percent",
-		"rating_1", "rating_2", "rating_3", "rating_4", "rating_5"}, rows)
-	return err
+	return t
+}
+
+// ticketCSVRow is a row of the tickets table.
+func ticketCSVRow(g ticketGroup) []string {
+	t := g.t
+	row := []string{g.group, t.Name, strconv.Itoa(t.Tickets), strconv.Itoa(t.Created), strconv.Itoa(t.Reopens), strconv.Itoa(t.Closed),
+		strconv.Itoa(t.FirstResponse.Count), csvSeconds(t.FirstResponse.Median), csvSeconds(t.FirstResponse.P90),
+		strconv.Itoa(t.Resolution.Count), csvSeconds(t.Resolution.Median), csvSeconds(t.Resolution.P90)}
+	row = append(row, csvRatio(t.FirstResponseBreached)...)
+	row = append(row, csvRatio(t.ResolutionBreached)...)
+	row = append(row, csvRatio(t.Reopened)...)
+	row = append(row, strconv.Itoa(t.CSAT.Sum), strconv.Itoa(t.CSAT.Count), csvMean(t.CSAT))
+	row = append(row, csvRatio(t.Rated)...)
+	for _, n := range t.Ratings {
+		row = append(row, strconv.Itoa(n))
+	}
+	return row
+}
+
+// WriteDaysCSV writes the contacts' outcomes of each day of a series as
+// CSV: a header row, then a row per day with its range, its contacts, and
+// each outcome's count and percent of them.
+func WriteDaysCSV(w io.Writer, days []*Report) error {
+	outcomes := []string{"escalated", "confirmed", "assumed", "returned", "unanswered", "pending", "deflected"}
+	t := csvTable{header: []string{"from", "to", "contacts"}}
+	for _, o := range outcomes {
+		t.header = append(t.header, o, o+"_percent")
+	}
+	for _, d := range days {
+		c := d.Contacts
+		row := []string{d.From.UTC().Format(time.RFC3339), d.To.UTC().Format(time.RFC3339), strconv.Itoa(c.Total)}
+		for _, r := range []Ratio{c.Escalated, c.Confirmed, c.Assumed, c.Returned, c.Unanswered, c.Pending, c.Deflected} {
+			row = append(row, strconv.Itoa(r.Num), csvPercent(r))
+		}
+		t.rows = append(t.rows, row)
+	}
+	return writeCSV(w, t)
 }
 
 // csvPercent writes a ratio's percent with two decimals, or nothing for a

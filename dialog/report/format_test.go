@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -236,4 +237,109 @@ func cell(t *testing.T, tables []csvTable, table, row, column string) string {
 	}
 	t.Fatalf("no cell %s, %s, %s", table, row, column)
 	return ""
+}
+
+func TestWriteCSVTable(t *testing.T) {
+	r := scriptedReport(t)
+	whole := readCSV(t, write(t, r, report.FormatCSV))
+	table := func(name string) csvTable {
+		t.Helper()
+		var b bytes.Buffer
+		if err := report.WriteCSVTable(&b, r, name); err != nil {
+			t.Fatalf("write %s: %v", name, err)
+		}
+		records, err := csv.NewReader(&b).ReadAll()
+		if err != nil || len(records) == 0 {
+			t.Fatalf("table %s: %v", name, err)
+		}
+		return csvTable{name: name, header: records[0], rows: records[1:]}
+	}
+	// Alone, each table is what the whole CSV has under its name.
+	for _, want := range whole {
+		if got := table(want.name); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s alone\n got %q\nwant %q", want.name, got, want)
+		}
+	}
+	if len(whole) != 5 {
+		t.Errorf("the whole CSV has %d tables, want 5", len(whole))
+	}
+	// Agents and queues are the tickets table's rows of all and of each.
+	var tickets csvTable
+	for _, tbl := range whole {
+		if tbl.name == report.TableTickets {
+			tickets = tbl
+		}
+	}
+	for _, c := range []struct {
+		name, group string
+		want        []string // the names of the rows after all
+	}{
+		{report.TableAgents, "agent", []string{"boris", "ivan", "olga", ""}},
+		{report.TableQueues, "queue", []string{"first_line", "second_line"}},
+	} {
+		got := table(c.name)
+		var want [][]string
+		var names []string
+		for _, row := range tickets.rows {
+			if row[0] == "all" || row[0] == c.group {
+				want = append(want, row)
+			}
+			if row[0] == c.group {
+				names = append(names, row[1])
+			}
+		}
+		if !reflect.DeepEqual(got.header, tickets.header) || !reflect.DeepEqual(got.rows, want) {
+			t.Errorf("%s\n got %q\nwant %q", c.name, got.rows, want)
+		}
+		if !reflect.DeepEqual(names, c.want) || got.rows[0][0] != "all" {
+			t.Errorf("%s: rows of %q after %q, want %q", c.name, names, got.rows[0][0], c.want)
+		}
+	}
+	if err := report.WriteCSVTable(&bytes.Buffer{}, r, "customers"); err == nil || !strings.Contains(err.Error(), `"customers"`) {
+		t.Errorf("an unknown table: %v", err)
+	}
+	if err := report.WriteCSVTable(failingWriter{}, r, report.TableIntents); !errors.Is(err, errDiskFull) {
+		t.Errorf("to a failing writer: %v", err)
+	}
+}
+
+func TestWriteDaysCSV(t *testing.T) {
+	store := dialogtest.Store(t, nil)
+	play(t, store)
+	s, err := report.LoadSeries(t.Context(), store, report.Options{
+		From: day.AddDate(0, 0, -1), To: day.AddDate(0, 0, 2), Now: day.AddDate(0, 0, 1).Add(13 * time.Hour),
+		ContactGap: 30 * time.Minute, ReopenWindow: 24 * time.Hour,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := report.WriteDaysCSV(&b, s.Days); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"from", "to", "contacts", "escalated", "escalated_percent", "confirmed", "confirmed_percent", "assumed", "assumed_percent",
+			"returned", "returned_percent", "unanswered", "unanswered_percent", "pending", "pending_percent", "deflected", "deflected_percent"},
+		// "before": answered at 23:50, yes the next day.
+		{"2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z", "1", "0", "0.00", "1", "100.00", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "1", "100.00"},
+		// The scripted day: see TestScriptedDay.
+		{"2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z", "12", "5", "41.67", "3", "25.00", "1", "8.33", "1", "8.33", "1", "8.33", "1", "8.33", "4", "33.33"},
+		// "after": answered at 00:10, its reopen window not over.
+		{"2026-03-03T00:00:00Z", "2026-03-04T00:00:00Z", "1", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "1", "100.00", "0", "0.00"},
+	}
+	if !reflect.DeepEqual(records, want) {
+		t.Errorf("days\n got %q\nwant %q", records, want)
+	}
+
+	b.Reset()
+	if err := report.WriteDaysCSV(&b, []*report.Report{{From: day, To: day.AddDate(0, 0, 1)}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Split(b.String(), "\n")[1]; got != "2026-03-02T00:00:00Z,2026-03-03T00:00:00Z,0,0,,0,,0,,0,,0,,0,,0," {
+		t.Errorf("a day without contacts: %q", got)
+	}
 }

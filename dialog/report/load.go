@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog"
 )
@@ -21,12 +22,28 @@ func load(ctx context.Context, q dialog.Queries, opts Options, size int) (*Repor
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
+	events, since, err := loadEvents(ctx, q, opts, size)
+	if err != nil {
+		return nil, err
+	}
+	r, err := Compute(events, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.Since = since
+	return r, nil
+}
+
+// loadEvents reads, size at a time, the events a report of the range
+// needs, and when the first event of all was recorded (zero when none
+// was).
+func loadEvents(ctx context.Context, q dialog.Queries, opts Options, size int) ([]*dialog.Activity, time.Time, error) {
 	var events []*dialog.Activity
 	f := dialog.ActivityFilter{From: opts.From, To: opts.To, WholeConversations: true, Limit: size}
 	for {
 		page, err := q.Activities(ctx, f)
 		if err != nil {
-			return nil, fmt.Errorf("load analytics events: %w", err)
+			return nil, time.Time{}, fmt.Errorf("load analytics events: %w", err)
 		}
 		events = append(events, page...)
 		if len(page) < size {
@@ -36,14 +53,11 @@ func load(ctx context.Context, q dialog.Queries, opts Options, size int) (*Repor
 	}
 	first, err := q.Activities(ctx, dialog.ActivityFilter{Limit: 1})
 	if err != nil {
-		return nil, fmt.Errorf("load the first analytics event: %w", err)
+		return nil, time.Time{}, fmt.Errorf("load the first analytics event: %w", err)
 	}
-	r, err := Compute(events, opts)
-	if err != nil {
-		return nil, err
-	}
+	var since time.Time
 	if len(first) > 0 {
-		r.Since = first[0].At
+		since = first[0].At
 	}
-	return r, nil
+	return events, since, nil
 }

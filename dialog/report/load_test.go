@@ -58,6 +58,28 @@ func TestLoadPages(t *testing.T) {
 			t.Errorf("load by %d:\n got %+v\nwant %+v", size, got, want)
 		}
 	}
+	// A series of the day and the next reads the same pages, once.
+	o := opts()
+	o.To = o.From.AddDate(0, 0, 2)
+	wantSeries, err := ComputeSeries(all, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range append([]*Report{wantSeries.Total}, wantSeries.Days...) {
+		r.Since = all[0].At
+	}
+	for _, size := range []int{1, 3, pageSize} {
+		got, err := loadSeries(ctx, store, o, size)
+		if err != nil {
+			t.Fatalf("loadSeries by %d: %v", size, err)
+		}
+		if !reflect.DeepEqual(got, wantSeries) {
+			t.Errorf("loadSeries by %d:\n got %+v\nwant %+v", size, got, wantSeries)
+		}
+	}
+	if n := wantSeries.Days[1].Contacts.Total; n != 2 { // 3 at 25h, 2 again at 26h
+		t.Errorf("the fixture gives %d contacts the next day, want 2", n)
+	}
 	if want.Contacts.Total != 2 || want.Tickets.Tickets != 1 {
 		t.Errorf("the fixture gives %d contacts and %d tickets, want 2 and 1", want.Contacts.Total, want.Tickets.Tickets)
 	}
