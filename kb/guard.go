@@ -47,7 +47,7 @@ type GuardCase struct {
 	Lang    string      // the language it was matched in; "" when detected
 	Expect  string      // the intent it should go to, or intents.ExpectEscalate
 	Got     string      // what it got: an intent, "clarify: a or b", or "none"
-	Pos     intents.Pos // where a test is written; zero for an example
+	Pos     intents.Pos // where a test is written, before the edit if it was there; zero for an example
 }
 
 // IntentScore is one intent's cross-validated accuracy before and after
@@ -168,7 +168,13 @@ func compare(before, after measurement) *GuardReport {
 			continue
 		}
 		c := testCase(res)
-		if was, ok := before.tests[key]; ok && !was.Pass {
+		was, ok := before.tests[key]
+		if ok {
+			// Where the test is written in the files as they are: the
+			// edit may move it down, but is not saved yet.
+			c.Pos = was.Case.Pos
+		}
+		if ok && !was.Pass {
 			r.AlreadyFailing = append(r.AlreadyFailing, c)
 		} else {
 			r.Failed = append(r.Failed, c)
