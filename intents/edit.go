@@ -333,31 +333,35 @@ func checkNewIntent(set *Set, in NewIntent) (NewIntent, error) {
 	if was := set.Intent(in.ID); was != nil {
 		return in, fmt.Errorf("%w: intent %q already exists (%s)", ErrDuplicate, in.ID, was.Pos)
 	}
-	out := NewIntent{ID: in.ID, Title: Text{}, Examples: map[string][]string{}, Answer: Text{}}
-	for what, texts := range map[string]Text{"title": in.Title, "answer": in.Answer} {
-		for lang, s := range texts {
+	for _, what := range []struct {
+		name  string
+		langs []string
+	}{
+		{"title", slices.Sorted(maps.Keys(in.Title))},
+		{"examples", slices.Sorted(maps.Keys(in.Examples))},
+		{"answer", slices.Sorted(maps.Keys(in.Answer))},
+	} {
+		for _, lang := range what.langs {
 			if !slices.Contains(Languages, lang) {
-				return in, fmt.Errorf("%w: %s in unknown language %q (want %s)", ErrInvalidEdit, what, lang, joinOr(Languages))
-			}
-			if s = strings.TrimSpace(s); !utf8.ValidString(s) {
-				return in, fmt.Errorf("%w: %s.%s is not valid UTF-8 text", ErrInvalidEdit, what, lang)
-			}
-			if s == "" {
-				continue
-			}
-			if what == "title" {
-				out.Title[lang] = s
-			} else {
-				out.Answer[lang] = s
+				return in, fmt.Errorf("%w: %s in unknown language %q (want %s)", ErrInvalidEdit, what.name, lang, joinOr(Languages))
 			}
 		}
 	}
+	out := NewIntent{ID: in.ID, Title: Text{}, Examples: map[string][]string{}, Answer: Text{}}
 	seen := map[string]string{}
-	for lang, list := range in.Examples {
-		if len(list) == 0 {
-			continue
+	for _, lang := range Languages {
+		for what, s := range map[string]string{"title": in.Title[lang], "answer": in.Answer[lang]} {
+			if !utf8.ValidString(s) {
+				return in, fmt.Errorf("%w: %s.%s is not valid UTF-8 text", ErrInvalidEdit, what, lang)
+			}
 		}
-		for _, ex := range list {
+		if s := strings.TrimSpace(in.Title[lang]); s != "" {
+			out.Title[lang] = s
+		}
+		if s := strings.TrimSpace(in.Answer[lang]); s != "" {
+			out.Answer[lang] = s
+		}
+		for _, ex := range in.Examples[lang] {
 			text, err := checkExample(set, lang, ex)
 			if err != nil {
 				return in, err
@@ -369,7 +373,7 @@ func checkNewIntent(set *Set, in NewIntent) (NewIntent, error) {
 			seen[key] = text
 			out.Examples[lang] = append(out.Examples[lang], text)
 		}
-		if out.Answer[lang] == "" {
+		if len(out.Examples[lang]) > 0 && out.Answer[lang] == "" {
 			return in, fmt.Errorf("%w: examples in %s need an answer in %s", ErrInvalidEdit, lang, lang)
 		}
 	}

@@ -254,6 +254,8 @@ func TestEditRefused(t *testing.T) {
 			is: ErrDuplicate, want: "are the same example"},
 		{name: "an existing example", in: ptr(with(func(in *NewIntent) { in.Examples[LangEN] = []string{"No connection"} })),
 			is: ErrDuplicate, want: `of intent "outage"`},
+		{name: "examples in an unknown language", in: ptr(with(func(in *NewIntent) { in.Examples["de"] = []string{"WLAN zu schwach"} })),
+			is: ErrInvalidEdit, want: `examples in unknown language "de"`},
 		{name: "title in an unknown language", in: ptr(with(func(in *NewIntent) { in.Title = Text{"de": "WLAN"} })),
 			is: ErrInvalidEdit, want: `title in unknown language "de"`},
 		{name: "file outside the directory", in: &ok, file: "../elsewhere.yaml", is: ErrInvalidEdit, want: "inside the intents directory"},
