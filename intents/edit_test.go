@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -384,4 +385,24 @@ func TestEditReadsBack(t *testing.T) {
 			t.Errorf("%s: load() = %v, want it refused", name, err)
 		}
 	}
+}
+
+// FuzzQuote checks that any valid text, quoted, reads back as itself.
+func FuzzQuote(f *testing.F) {
+	for _, s := range []string{"забыл пароль", `a "b" \c`, "x\n\ty", "\u2028\u0085\ufeff", "'single'", "# [x]: {y}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		q := quote(s)
+		if strings.ContainsAny(q, "\n\r") {
+			t.Fatalf("quote(%q) = %s spans lines", s, q)
+		}
+		var back struct{ V string }
+		if err := yaml.Unmarshal([]byte("v: "+q), &back); err != nil || back.V != s {
+			t.Fatalf("quote(%q) = %s reads back as %q (%v)", s, q, back.V, err)
+		}
+	})
 }
