@@ -406,3 +406,39 @@ func FuzzQuote(f *testing.F) {
 		}
 	})
 }
+
+// TestInsertExampleText covers texts PrepareExample never gets, because
+// they do not load, and those InsertExample must refuse.
+func TestInsertExampleText(t *testing.T) {
+	tests := []struct {
+		name, src, want, err string
+	}{
+		{name: "an empty flow list", src: "intents:\n  - id: a\n    examples:\n      ru: []\n",
+			want: "intents:\n  - id: a\n    examples:\n      ru: [\"x\"]\n"},
+		{name: "an anchored flow list", src: "intents:\n  - id: a\n    examples:\n      ru: &list [\"b\"] # c\n",
+			want: "intents:\n  - id: a\n    examples:\n      ru: &list [\"b\", \"x\"] # c\n"},
+		{name: "nested brackets and quotes", src: "intents:\n  - id: a\n    examples: {ru: ['a]', \"b}\\\"\", c#d]}\n",
+			want: "intents:\n  - id: a\n    examples: {ru: ['a]', \"b}\\\"\", c#d, \"x\"]}\n"},
+		{name: "an alias", src: "x: &l [\"b\"]\nintents:\n  - id: a\n    examples:\n      ru: *l\n", err: "examples.ru is not a list"},
+		{name: "no such intent", src: "intents:\n  - id: b\n    examples: {ru: [\"b\"]}\n", err: `no intent "a"`},
+		{name: "no intents", src: "messages: {}\n", err: `no intent "a"`},
+		{name: "examples not a mapping", src: "intents:\n  - id: a\n    examples: [\"b\"]\n", err: "examples is not a mapping"},
+		{name: "not YAML", src: "intents: [\n", err: "not valid YAML"},
+		{name: "two documents", src: "intents: []\n---\nx: 1\n", err: "not a single YAML document"},
+		{name: "not UTF-8", src: "intents: \xff\n", err: "not valid UTF-8"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := InsertExample([]byte(tc.src), "a", LangRU, "x")
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Errorf("InsertExample = %q, %v; want an error saying %q", got, err, tc.err)
+				}
+				return
+			}
+			if err != nil || string(got) != tc.want {
+				t.Errorf("InsertExample =\n%s(%v)\nwant\n%s", got, err, tc.want)
+			}
+		})
+	}
+}

@@ -396,6 +396,9 @@ func InsertExample(src []byte, id, lang, text string) ([]byte, error) {
 	if list.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("intent %q, line %d: examples.%s is not a list", id, list.Line, lang)
 	}
+	if len(list.Content) == 0 && list.Style&yaml.FlowStyle == 0 {
+		return nil, fmt.Errorf("intent %q, line %d: examples.%s is an empty list", id, list.Line, lang)
+	}
 	if list.Style&yaml.FlowStyle != 0 {
 		return t.addToFlow(list, q)
 	}
@@ -422,7 +425,10 @@ func (t *yamlText) addToFlow(n *yaml.Node, item string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fs.lastEnd < 0 {
+	if fs.lastEnd < 0 || len(n.Content) == 0 {
+		if fs.lastEnd >= 0 || len(n.Content) > 0 {
+			return nil, fmt.Errorf("line %d: the flow collection does not read as parsed", n.Line)
+		}
 		return applySplices(t.src, splice{at: open + 1, text: item}), nil
 	}
 	endLine := t.lineOf(fs.lastEnd - 1)
