@@ -139,22 +139,17 @@ func (b *Baseline) Check(ctx context.Context, edited *intents.Set) (*GuardReport
 }
 
 // Guard checks an edit of the knowledge base before, giving after: it is
-// NewBaseline and Check in one, measuring both at once.
+// NewBaseline and Check in one.
 func Guard(ctx context.Context, before, after *intents.Set, opts Options) (*GuardReport, error) {
 	start := time.Now()
-	var mb, ma measurement
-	var errB, errA error
-	var wg sync.WaitGroup
-	wg.Go(func() { mb, errB = measure(ctx, before, opts) })
-	ma, errA = measure(ctx, after, opts)
-	wg.Wait()
-	if errB != nil {
-		return nil, fmt.Errorf("guard: measure the knowledge base: %w", errB)
+	b, err := NewBaseline(ctx, before, opts)
+	if err != nil {
+		return nil, err
 	}
-	if errA != nil {
-		return nil, fmt.Errorf("guard: measure the edited knowledge base: %w", errA)
+	r, err := b.Check(ctx, after)
+	if err != nil {
+		return nil, err
 	}
-	r := compare(mb, ma)
 	r.Duration = time.Since(start)
 	return r, nil
 }
