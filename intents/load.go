@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,17 +22,41 @@ import (
 // every problem, sorted by file and line. A directory that cannot be read
 // gives a plain wrapped error instead.
 func Load(dir string) (*Set, error) {
-	files, err := listFiles(dir)
+	return LoadWith(dir, nil)
+}
+
+// LoadWith is Load with the contents of some files given rather than read:
+// files maps a path under dir, as Load names it (dir joined with the
+// file's path in it), to the text to read for it, whether or not the file
+// exists yet. It checks an edit to the knowledge base before anything is
+// written, with problems reported at the lines of the edited text.
+func LoadWith(dir string, files map[string][]byte) (*Set, error) {
+	paths, err := listFiles(dir)
 	if err != nil {
 		return nil, fmt.Errorf("load intents %s: %w", dir, err)
 	}
+	given := make(map[string][]byte, len(files))
+	for path, data := range files {
+		path = filepath.Clean(path)
+		if !isIntentsFile(dir, path) {
+			return nil, fmt.Errorf("load intents %s: %s is not an intents file in the directory", dir, path)
+		}
+		given[path] = data
+		if !slices.Contains(paths, path) {
+			paths = append(paths, path)
+		}
+	}
+	sort.Strings(paths)
 	probs := &problems{}
 	var contents []fileContent
 	intents := 0
-	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("load intents %s: %w", path, err)
+	for _, path := range paths {
+		data, ok := given[path]
+		if !ok {
+			data, err = os.ReadFile(path)
+			if err != nil {
+				return nil, fmt.Errorf("load intents %s: %w", path, err)
+			}
 		}
 		c := readFile(path, data, probs)
 		intents += len(c.intents)
@@ -46,7 +71,7 @@ func Load(dir string) (*Set, error) {
 	if len(probs.list) > 0 {
 		return nil, probs.sorted()
 	}
-	return buildSet(contents, files), nil
+	return buildSet(contents, paths), nil
 }
 
 // buildSet puts the checked contents of all files together.
@@ -120,14 +145,13 @@ func listFiles(dir string) ([]string, error) {
 		}
 		// Hidden files and folders are editor swap files, drafts and
 		// version control; none of them is part of the knowledge base.
-		if strings.HasPrefix(d.Name(), ".") {
+		if isHidden(d.Name()) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		ext := strings.ToLower(filepath.Ext(path))
-		if !d.IsDir() && (ext == ".yaml" || ext == ".yml") {
+		if !d.IsDir() && isYAML(path) {
 			files = append(files, path)
 		}
 		return nil
@@ -137,4 +161,31 @@ func listFiles(dir string) ([]string, error) {
 	}
 	sort.Strings(files)
 	return files, nil
+}
+
+// isHidden reports whether a file or folder name is one Load skips.
+func isHidden(name string) bool {
+	return strings.HasPrefix(name, ".")
+}
+
+// isYAML reports whether path has the extension of an intents file.
+func isYAML(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// isIntentsFile reports whether path, cleaned, is a file Load would read
+// under dir: inside it, with a YAML extension, and with no hidden name on
+// the way.
+func isIntentsFile(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	if err != nil || !filepath.IsLocal(rel) || !isYAML(rel) {
+		return false
+	}
+	for part := range strings.SplitSeq(filepath.ToSlash(rel), "/") {
+		if isHidden(part) {
+			return false
+		}
+	}
+	return true
 }

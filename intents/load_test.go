@@ -2,6 +2,8 @@ package intents
 
 import (
 	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -322,6 +324,51 @@ func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		if _, err := Load("testdata/valid"); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestLoadWith checks that given texts replace files and add new ones,
+// that problems are reported at the lines of the given text, and that a
+// path Load would never read is refused.
+func TestLoadWith(t *testing.T) {
+	dir := "testdata/valid"
+	billing := filepath.Join(dir, "billing.yml")
+	extra := filepath.Join(dir, "account", "extra.yaml")
+	s, err := LoadWith(dir, map[string][]byte{
+		billing: []byte("intents:\n  - id: refund\n    examples:\n      ru: [\"верните деньги\"]\n    escalate: true\n"),
+		extra:   []byte("intents:\n  - id: invoice\n    examples: {en: [\"I need an invoice\"]}\n    answer: {en: \"Under Billing.\"}\n"),
+	})
+	if err != nil {
+		t.Fatalf("LoadWith: %v", err)
+	}
+	want := []string{filepath.Join(dir, "account", "extra.yaml"), filepath.Join(dir, "account", "login.yaml"), billing,
+		filepath.Join(dir, "canned.yaml"), filepath.Join(dir, "messages.yaml")}
+	if !reflect.DeepEqual(s.Files, want) {
+		t.Errorf("Files = %q, want %q", s.Files, want)
+	}
+	if in := s.Intent("refund"); in == nil || !reflect.DeepEqual(in.Examples[LangRU], []string{"верните деньги"}) {
+		t.Errorf("refund = %+v, want the given text's one example", in)
+	}
+	if in := s.Intent("invoice"); in == nil || in.Pos != (Pos{File: extra, Line: 2}) {
+		t.Errorf("invoice = %+v, want it from the new file", in)
+	}
+	if _, err := os.Stat(extra); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("LoadWith created %s: %v", extra, err)
+	}
+
+	_, err = LoadWith(dir, map[string][]byte{
+		billing: []byte("intents:\n  - id: refund\n    examples:\n      ru: []\n    escalate: true\n"),
+		extra:   []byte("intents:\n  - id: invoice\n    examples: {en: [\"I need an invoice\"]}\n    answer: {en: \"Under Billing.\"}\n"),
+	})
+	var probs Errors
+	if !errors.As(err, &probs) || len(probs) != 1 || probs[0].String() != billing+":4: examples.ru is empty" {
+		t.Errorf("LoadWith with an empty list: %v, want %s:4: examples.ru is empty", err, billing)
+	}
+
+	for _, path := range []string{"testdata/elsewhere.yaml", filepath.Join(dir, ".drafts", "x.yaml"), filepath.Join(dir, "notes.txt")} {
+		if _, err := LoadWith(dir, map[string][]byte{path: []byte("intents: []\n")}); err == nil || errors.As(err, new(Errors)) {
+			t.Errorf("LoadWith(%s): %v, want a plain error", path, err)
 		}
 	}
 }

@@ -8,6 +8,7 @@
 //	firstline chat      talk to the bot in the terminal
 //	firstline validate  check the intents YAML
 //	firstline test      run the test cases kept in the intents YAML
+//	firstline learn     add an example or an intent to the intents YAML, checked and recorded
 //	firstline migrate   apply database migrations and exit
 //	firstline user      manage the accounts of agents, admins and analysts
 //	firstline whatsapp  link a WhatsApp account, show its status, unlink it
@@ -33,6 +34,7 @@ Usage:
   firstline chat      [--config FILE] [--intents DIR]
   firstline validate  [--config FILE] [--intents DIR]
   firstline test      [--config FILE] [--intents DIR]
+  firstline learn     add-example|new-intent|history  (see "firstline learn help")
   firstline migrate   [--config FILE] [--data DIR]
   firstline loadtest  [--url URL] [--customers N] [--messages N]
   firstline user      add|list|disable|enable|passwd|token  (see "firstline user help")
@@ -78,6 +80,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"chat":     cmdChat,
 		"validate": cmdValidate,
 		"test":     cmdTest,
+		"learn":    cmdLearn,
 		"migrate":  cmdMigrate,
 		"loadtest": cmdLoadtest,
 		"user":     cmdUser,
