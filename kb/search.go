@@ -1,0 +1,56 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/firstline-support/firstline/intents"
+)
+
+// ExampleHit is an example found by SearchExamples.
+type ExampleHit struct {
+	Intent string
+	Lang   string
+	Text   string // normalised, as indexed
+	Score  float64
+}
+
+// SearchExamples finds the examples that share the most words with text,
+// by bleve's full-text search over both languages' fields, with each
+// field's analyzer and one typo allowed per word: for people looking
+// through the knowledge base (which intent already has examples like a
+// message the bot could not answer?), not for matching. At most n hits,
+// best first.
+func (k *KB) SearchExamples(ctx context.Context, text string, n int) ([]ExampleHit, error) {
+	norm := Normalize(text)
+	if norm == "" || n <= 0 || k.closed.Load() {
+		return nil, nil
+	}
+	var fields []query.Query
+	for _, lang := range intents.Languages {
+		q := bleve.NewMatchQuery(norm)
+		q.SetField(lang)
+		q.Analyzer = analyzerName(lang)
+		q.SetFuzziness(1)
+		fields = append(fields, q)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(fields...), n, 0, false)
+	res, err := k.index.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search examples for %q: %w", text, err)
+	}
+	hits := make([]ExampleHit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		i, err := strconv.Atoi(h.ID)
+		if err != nil || i < 0 || i >= len(k.examples) {
+			return nil, fmt.Errorf("search examples: unknown document %q", h.ID)
+		}
+		ex := k.examples[i]
+		hits = append(hits, ExampleHit{Intent: ex.intent, Lang: ex.lang, Text: ex.text, Score: h.Score})
+	}
+	return hits, nil
+}

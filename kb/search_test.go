@@ -1,0 +1,37 @@
+package kb
+
+import (
+	"context"
+	"testing"
+)
+
+func TestSearchExamples(t *testing.T) {
+	k := loadFAQ(t)
+	tests := []struct {
+		text, intent string
+	}{
+		{"пароль от личного кабинета", "reset_password"},
+		{"парол от кабинета", "reset_password"}, // a typo
+		{"reset password", "reset_password"},
+		{"тарифы", "tariffs"},
+	}
+	for _, tt := range tests {
+		hits, err := k.SearchExamples(context.Background(), tt.text, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || len(hits) > 3 || hits[0].Intent != tt.intent {
+			t.Errorf("SearchExamples(%q) = %+v, want at most 3 with %s first", tt.text, hits, tt.intent)
+		}
+		for i := 1; i < len(hits); i++ {
+			if hits[i].Score > hits[i-1].Score {
+				t.Errorf("SearchExamples(%q): hits not best first: %+v", tt.text, hits)
+			}
+		}
+	}
+	for _, text := range []string{"", "!!!", "zzzzqqqq"} {
+		if hits, err := k.SearchExamples(context.Background(), text, 3); err != nil || len(hits) != 0 {
+			t.Errorf("SearchExamples(%q) = %+v, %v; want nothing", text, hits, err)
+		}
+	}
+}
