@@ -162,7 +162,7 @@ func TestReviewRoles(t *testing.T) {
 		t.Errorf("a cross-site save: %d, want 403", w.Code)
 	}
 	h.unchanged()
-	if strings.Contains(h.get("root", "/panel/queue", http.StatusOK), `href="/panel/review"`) == false {
+	if !strings.Contains(h.get("root", "/panel/queue", http.StatusOK), `href="/panel/review"`) {
 		t.Error("the admin's menu does not link to the review page")
 	}
 }
@@ -283,7 +283,7 @@ func TestReviewBlocked(t *testing.T) {
 			want = http.StatusConflict
 		}
 		body := h.post("root", path, form, want).Body.String()
-			inOrder(t, body, `id="verdict" data-blocked="true"`, "Blocked: it will not be saved.",
+		inOrder(t, body, `id="verdict" data-blocked="true"`, "Blocked: it will not be saved.",
 			`id="failed"`, "<td>как настроить роутер дома</td><td>setup_router</td><td>setup_tv</td>", "<code>faq.yaml:72</code>")
 		if strings.Contains(body, `id="save"`) {
 			t.Errorf("%s of a blocked edit offers to save it", path)
@@ -314,7 +314,11 @@ func TestReviewInvalid(t *testing.T) {
 		{"example already there", newIntent("refund", "Забыл пароль!", "Вернём."), http.StatusConflict, "is the same as example &#34;забыл пароль&#34; of intent &#34;reset_password&#34;"},
 		{"no answer", newIntent("refund", "верните деньги за подписку", ""), http.StatusBadRequest, "examples in ru need an answer in ru"},
 		{"template error", newIntent("refund", "верните деньги за подписку", "Вернём {{.oops"), http.StatusBadRequest, "learned.yaml:"},
-		{"file outside", func() url.Values { f := newIntent("refund", "верните деньги", "Вернём."); f.Set("file", "../x.yaml"); return f }(),
+		{"file outside", func() url.Values {
+			f := newIntent("refund", "верните деньги", "Вернём.")
+			f.Set("file", "../x.yaml")
+			return f
+		}(),
 			http.StatusBadRequest, "give a .yaml file inside the intents directory"},
 		{"unknown intent", url.Values{"kind": {"add_example"}, "intent": {"nope"}, "lang": {"ru"}, "text": {"верните деньги"}},
 			http.StatusBadRequest, "unknown intent &#34;nope&#34;"},
