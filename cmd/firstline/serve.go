@@ -78,6 +78,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		agents.SetWhatsApp(wa.Channel) // admins link the account from the panel
 	}
 	agents.SetContactGap(s.ContactGap) // the analytics pages count contacts as firstline report does
+	// Admins add examples and intents from the review page; a saved edit
+	// is loaded at once rather than at the watcher's next poll.
+	agents.SetLearning(panel.Learning{Dir: s.IntentsDir, Reload: app.watcher.Reload})
 	agents.Routes(router)
 
 	ln, err := net.Listen("tcp", s.Addr)

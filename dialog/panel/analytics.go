@@ -105,25 +105,9 @@ func (p *Panel) parseAnalytics(c *gin.Context, lang string) (analyticsQuery, err
 	if q.Sort == "" {
 		q.Sort = sortAnswered
 	}
-	if q.To == "" {
-		today := p.engine.Now().UTC().Truncate(24 * time.Hour)
-		q.To = today.AddDate(0, 0, 1).Format(time.DateOnly)
-	}
 	var err error
-	if q.to, err = time.Parse(time.DateOnly, q.To); err != nil {
-		return q, panelError(dialog.EINVALID, lang, "analytics.error.to", q.To)
-	}
-	if q.From == "" {
-		q.From = q.to.AddDate(0, 0, -defaultAnalyticsDays).Format(time.DateOnly)
-	}
-	if q.from, err = time.Parse(time.DateOnly, q.From); err != nil {
-		return q, panelError(dialog.EINVALID, lang, "analytics.error.from", q.From)
-	}
-	if !q.from.Before(q.to) {
-		return q, panelError(dialog.EINVALID, lang, "analytics.error.range", q.To, q.From)
-	}
-	if days := int(q.to.Sub(q.from) / (24 * time.Hour)); days > maxAnalyticsDays {
-		return q, panelError(dialog.EINVALID, lang, "analytics.error.long", days, maxAnalyticsDays)
+	if q.From, q.To, q.from, q.to, err = p.parseDays(q.From, q.To, lang); err != nil {
+		return q, err
 	}
 	for _, v := range []string{q.Filter.Channel, q.Filter.Lang, q.Filter.Intent, q.Filter.Queue, q.Filter.Agent} {
 		if !utf8.ValidString(v) || utf8.RuneCountInString(v) > maxFilterLength {
@@ -144,6 +128,34 @@ func (p *Panel) parseAnalytics(c *gin.Context, lang string) (analyticsQuery, err
 		return q, panelError(dialog.EINVALID, lang, "analytics.error.dir", dir)
 	}
 	return q, nil
+}
+
+// parseDays reads a range of days as typed, YYYY-MM-DD in UTC with to not
+// included, filling in the default of the last week, today included. It
+// returns the days as shown and as times.
+func (p *Panel) parseDays(from, to, lang string) (string, string, time.Time, time.Time, error) {
+	if to == "" {
+		today := p.engine.Now().UTC().Truncate(24 * time.Hour)
+		to = today.AddDate(0, 0, 1).Format(time.DateOnly)
+	}
+	toT, err := time.Parse(time.DateOnly, to)
+	if err != nil {
+		return from, to, time.Time{}, time.Time{}, panelError(dialog.EINVALID, lang, "analytics.error.to", to)
+	}
+	if from == "" {
+		from = toT.AddDate(0, 0, -defaultAnalyticsDays).Format(time.DateOnly)
+	}
+	fromT, err := time.Parse(time.DateOnly, from)
+	if err != nil {
+		return from, to, time.Time{}, toT, panelError(dialog.EINVALID, lang, "analytics.error.from", from)
+	}
+	if !fromT.Before(toT) {
+		return from, to, fromT, toT, panelError(dialog.EINVALID, lang, "analytics.error.range", to, from)
+	}
+	if days := int(toT.Sub(fromT) / (24 * time.Hour)); days > maxAnalyticsDays {
+		return from, to, fromT, toT, panelError(dialog.EINVALID, lang, "analytics.error.long", days, maxAnalyticsDays)
+	}
+	return from, to, fromT, toT, nil
 }
 
 // reportOptions are the options of the query's report, made now by the

@@ -47,6 +47,12 @@ var routeAccess = map[string]access{
 	"GET /panel/analytics":            {303, 403, 200, 200},
 	"GET /panel/analytics/export.csv": {303, 403, 400, 400},
 
+	// Analysts read the review; only admins change the knowledge base
+	// from it. A change of no kind is refused.
+	"GET /panel/review":          {303, 403, 200, 200},
+	"POST /panel/review/preview": {401, 403, 400, 403},
+	"POST /panel/review/apply":   {401, 403, 400, 403},
+
 	"GET /panel/admin/users":                {303, 403, 200, 403},
 	"POST /panel/admin/users":               {401, 403, 400, 403},
 	"POST /panel/admin/users/:name/disable": {401, 403, 404, 403},

@@ -22,6 +22,8 @@ import (
 	"github.com/firstline-support/firstline/dialog/broker"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
 	"github.com/firstline-support/firstline/dialog/panel"
+	"github.com/firstline-support/firstline/intents"
+	"github.com/firstline-support/firstline/kb"
 )
 
 // password is every test user's password.
@@ -39,6 +41,9 @@ type harness struct {
 	events *broker.Broker
 	panel  *panel.Panel
 	router *gin.Engine
+	dir    string            // the intents directory, a copy the test may change
+	kb     *kb.Holder        // the knowledge base in use, reloaded after an edit
+	reload func() error      // loads dir into kb, as the server's watcher does
 	tokens map[string]string // session token by user name
 	seq    int
 }
@@ -61,8 +66,17 @@ func newHarness(t testing.TB) *harness {
 	}
 	holder := dialogtest.KB(t, dir)
 	store := dialogtest.Store(t, log)
+	// As in the server: a watcher reloads the directory into the holder.
+	watcher := intents.NewWatcher(dir, log, func(set *intents.Set) error {
+		k, err := kb.New(set, kb.DefaultOptions)
+		if err != nil {
+			return err
+		}
+		holder.Swap(k)
+		return nil
+	})
 
-	h := &harness{t: t, ctx: ctx, store: store, events: broker.New(), tokens: map[string]string{}}
+	h := &harness{t: t, ctx: ctx, store: store, events: broker.New(), dir: dir, kb: holder, reload: watcher.Reload, tokens: map[string]string{}}
 	h.engine = dialog.NewEngine(store, holder, h.events, dialog.DefaultConfig, log)
 	h.auth = auth.New(store, auth.Options{BcryptCost: 4}, log)
 	var err error
@@ -71,6 +85,7 @@ func newHarness(t testing.TB) *harness {
 		t.Fatalf("new panel: %v", err)
 	}
 	t.Cleanup(h.panel.Close)
+	h.panel.SetLearning(panel.Learning{Dir: dir, Reload: watcher.Reload})
 
 	// As in the server: the auth middleware identifies every caller.
 	h.router = gin.New()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/intents"
+	"github.com/firstline-support/firstline/kb"
 )
 
 func TestTranslationsComplete(t *testing.T) {
@@ -71,6 +72,12 @@ func TestEveryTextTranslated(t *testing.T) {
 	}
 	for _, r := range roles {
 		used["role."+string(r)] = true
+	}
+	for _, r := range reviewReasons {
+		used["review.reason."+r] = true
+	}
+	for _, d := range []kb.Decision{kb.DecisionAnswer, kb.DecisionClarify, kb.DecisionNone} {
+		used["review.decision."+string(d)] = true
 	}
 	for _, a := range []dialog.Author{dialog.AuthorCustomer, dialog.AuthorBot, dialog.AuthorAgent, dialog.AuthorSystem, dialog.AuthorNote} {
 		used["author."+string(a)] = true

@@ -1,6 +1,7 @@
 // Package panel is the agents' web panel: the ticket queue, the ticket view
 // with its transcript and actions, live updates over Server-Sent Events,
-// user administration, and the support figures for analysts. Pages are
+// user administration, the support figures for analysts, and the review
+// of what the bot could not answer, from which admins teach it. Pages are
 // rendered on the server with html/template, charts included; a little
 // JavaScript only makes them live.
 package panel
@@ -18,6 +19,7 @@ import (
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/broker"
+	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
 )
 
@@ -51,6 +53,13 @@ type Panel struct {
 
 	// contactGap ends a contact in the analytics pages; see SetContactGap.
 	contactGap time.Duration
+
+	// learning, when set, lets admins edit the knowledge base from the
+	// review page (SetLearning); writer writes the edits, one at a time,
+	// and guard keeps the measure they are checked against.
+	learning Learning
+	writer   *intents.Writer
+	guard    baselines
 }
 
 // New returns the panel over the engine, answering with canned replies
@@ -128,6 +137,12 @@ func (p *Panel) Routes(r gin.IRouter) {
 	analytics := in.Group("/analytics", auth.Require(dialog.RoleAnalyst, dialog.RoleAdmin))
 	analytics.GET("", p.analyticsPage)
 	analytics.GET("/export.csv", p.analyticsExport)
+
+	review := in.Group("/review", auth.Require(dialog.RoleAnalyst, dialog.RoleAdmin))
+	review.GET("", p.reviewPage)
+	learn := in.Group("/review", auth.Require(dialog.RoleAdmin))
+	learn.POST("/preview", p.reviewPreview)
+	learn.POST("/apply", p.reviewApply)
 
 	admin := in.Group("/admin", auth.Require(dialog.RoleAdmin))
 	admin.GET("/users", p.usersPage)

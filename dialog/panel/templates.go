@@ -19,13 +19,15 @@ var templateFS embed.FS
 // pages are the panel's template sets: each is the shared layout plus one
 // page file, so that every page defines its own "content".
 type pages struct {
-	login     *template.Template
-	queue     *template.Template
-	ticket    *template.Template
-	users     *template.Template
-	whatsapp  *template.Template
-	analytics *template.Template
-	error     *template.Template
+	login      *template.Template
+	queue      *template.Template
+	ticket     *template.Template
+	users      *template.Template
+	whatsapp   *template.Template
+	analytics  *template.Template
+	review     *template.Template
+	reviewEdit *template.Template
+	error      *template.Template
 }
 
 // parsePages parses every page once, at start.
@@ -50,6 +52,8 @@ func parsePages(static *staticFiles) (*pages, error) {
 		{&p.users, "users.html"},
 		{&p.whatsapp, "whatsapp.html"},
 		{&p.analytics, "analytics.html"},
+		{&p.review, "review.html"},
+		{&p.reviewEdit, "review_edit.html"},
 		{&p.error, "error.html"},
 	} {
 		if *s.dst, err = parse(s.page); err != nil {
