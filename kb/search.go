@@ -24,7 +24,7 @@ type ExampleHit struct {
 // field's analyzer and one typo allowed per word: for people looking
 // through the knowledge base (which intent already has examples like a
 // message the bot could not answer?), not for matching. At most n hits,
-// best first.
+// best first, equal scores in a fixed order.
 func (k *KB) SearchExamples(ctx context.Context, text string, n int) ([]ExampleHit, error) {
 	norm := Normalize(text)
 	if norm == "" || n <= 0 || k.closed.Load() {
@@ -39,6 +39,9 @@ func (k *KB) SearchExamples(ctx context.Context, text string, n int) ([]ExampleH
 		fields = append(fields, q)
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(fields...), n, 0, false)
+	// Equal scores in document order, so that the same text always finds
+	// the same examples.
+	req.SortBy([]string{"-_score", "_id"})
 	res, err := k.index.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search examples for %q: %w", text, err)

@@ -62,6 +62,10 @@ type reviewGroup struct {
 	Samples   []*reviewMessage
 	Reasons   []reasonCount
 	Suggested []suggestion
+	// Similar are the knowledge base's examples most like the group's
+	// first message, found by full-text search, for choosing the intent
+	// to add it to.
+	Similar []similarExample
 	// Examples are the group's texts, each once, for the new intent form.
 	Examples []reviewExample
 }
@@ -79,6 +83,16 @@ type suggestion struct {
 	Title  string
 	Count  int
 }
+
+// similarExample is an example of the knowledge base like a message.
+type similarExample struct {
+	Intent string
+	Title  string
+	Text   string
+}
+
+// similarPerGroup is how many similar examples a group shows.
+const similarPerGroup = 3
 
 // reviewExample is a text offered as an example of a new intent.
 type reviewExample struct {
@@ -153,6 +167,17 @@ func (p *Panel) loadReview(ctx context.Context, from, to time.Time, lang string)
 			g.Messages = append(g.Messages, list[j])
 		}
 		g.fill()
+		hits, err := k.SearchExamples(ctx, g.Messages[0].Text, similarPerGroup)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hits {
+			s := similarExample{Intent: h.Intent, Title: h.Intent, Text: h.Text}
+			if in := set.Intent(h.Intent); in != nil {
+				s.Title = in.TitleFor(lang)
+			}
+			g.Similar = append(g.Similar, s)
+		}
 		data.Messages += len(g.Messages)
 		data.Groups = append(data.Groups, g)
 	}

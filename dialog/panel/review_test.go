@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,7 @@ type group struct {
 	reasons []string // reason=count
 	texts   []string // every message, in order
 	suggest []string // intent ids
+	similar []string // intent ids of the closest examples
 }
 
 // groups reads the groups of the review page in order.
@@ -94,6 +96,7 @@ func groups(t *testing.T, body string) []group {
 			g.texts = append(g.texts, m[1])
 		}
 		g.suggest = attrs(part, "data-intent")
+		g.similar = attrs(part, "data-similar")
 		out = append(out, g)
 	}
 	return out
@@ -103,7 +106,7 @@ func TestReviewList(t *testing.T) {
 	h := reviewHarness(t)
 	body := h.get("root", "/panel/review", http.StatusOK)
 	inOrder(t, body, `id="range">2026-03-04 to 2026-03-10: 7 days, UTC`,
-		`id="review-summary">4 messages in 3 groups; 1 left out as already examples.`)
+		`id="review-summary">Messages: 4, groups: 3; left out as already examples: 1.`)
 	got := groups(t, body)
 	want := []group{
 		// The refunds, said after a rephrase and escalated: the biggest group.
@@ -112,6 +115,22 @@ func TestReviewList(t *testing.T) {
 		{count: "1", reasons: []string{"clarified=1"}, texts: []string{"как настроить"}, suggest: []string{"setup_router"}},
 		// The answer that did not help: its question, not the "no".
 		{count: "1", reasons: []string{"not_helpful=1"}, texts: []string{"как оплатить интернет картой"}, suggest: []string{"pay_bill"}},
+	}
+	// The closest examples by full-text search: none share the refunds'
+	// words; "как настроить" is as much about the router as the TV; the
+	// payment question's closest is a payment example.
+	for i, first := range [][]string{nil, {"setup_router", "setup_tv"}, {"pay_bill"}} {
+		if i >= len(got) {
+			break
+		}
+		if s := got[i].similar; len(first) == 0 && len(s) != 0 || len(first) > 0 && (len(s) == 0 || !slices.Contains(first, s[0])) {
+			t.Errorf("group %d: closest examples of %v, want one of %q first", i+1, s, first)
+		}
+		got[i].similar = nil
+	}
+	// The same page every time.
+	if again := h.get("root", "/panel/review", http.StatusOK); again != body {
+		t.Errorf("the review page changed between two loads")
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("groups:\n got %v\nwant %v", got, want)
@@ -255,7 +274,7 @@ func TestReviewAddExample(t *testing.T) {
 	}
 	page := h.get("root", loc, http.StatusOK)
 	inOrder(t, page, `id="saved">Saved: root added to the intent setup_router in faq.yaml the example <q lang="ru">как настроить</q>`,
-		`id="review-summary">3 messages in 2 groups; 2 left out as already examples.`,
+		`id="review-summary">Messages: 3, groups: 2; left out as already examples: 2.`,
 		`id="history"`, "root", "<code>faq.yaml</code>", "setup_router", "как настроить")
 	// The same save again is refused as a duplicate, with nothing more written.
 	body = h.post("root", "/panel/review/apply", form, http.StatusConflict).Body.String()
