@@ -4,12 +4,17 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/firstline-support/firstline/intents"
 )
+
+// minFuzzyRunes is the length from which a search term may match with a
+// typo.
+const minFuzzyRunes = 5
 
 // ExampleHit is an example found by SearchExamples.
 type ExampleHit struct {
@@ -21,7 +26,7 @@ type ExampleHit struct {
 
 // SearchExamples finds the examples that share the most words with text,
 // by bleve's full-text search over both languages' fields, with each
-// field's analyzer and one typo allowed per word: for people looking
+// field's analyzer and one typo allowed in terms of five letters or more: for people looking
 // through the knowledge base (which intent already has examples like a
 // message the bot could not answer?), not for matching. At most n hits,
 // best first, equal scores in a fixed order.
@@ -30,15 +35,32 @@ func (k *KB) SearchExamples(ctx context.Context, text string, n int) ([]ExampleH
 	if norm == "" || n <= 0 || k.closed.Load() {
 		return nil, nil
 	}
-	var fields []query.Query
+	var terms []query.Query
 	for _, lang := range intents.Languages {
-		q := bleve.NewMatchQuery(norm)
-		q.SetField(lang)
-		q.Analyzer = analyzerName(lang)
-		q.SetFuzziness(1)
-		fields = append(fields, q)
+		analyzer := k.index.Mapping().AnalyzerNamed(analyzerName(lang))
+		if analyzer == nil {
+			return nil, fmt.Errorf("search examples: no %s analyzer", lang)
+		}
+		for _, tok := range analyzer.Analyze([]byte(norm)) {
+			term := string(tok.Term)
+			// A typo is allowed in longer terms only: one letter off a
+			// short stem ("куп") is another word ("ку").
+			if utf8.RuneCountInString(term) >= minFuzzyRunes {
+				q := bleve.NewFuzzyQuery(term)
+				q.SetFuzziness(1)
+				q.SetField(lang)
+				terms = append(terms, q)
+				continue
+			}
+			q := bleve.NewTermQuery(term)
+			q.SetField(lang)
+			terms = append(terms, q)
+		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(fields...), n, 0, false)
+	if len(terms) == 0 {
+		return nil, nil // only stop words
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(terms...), n, 0, false)
 	// Equal scores in document order, so that the same text always finds
 	// the same examples.
 	req.SortBy([]string{"-_score", "_id"})

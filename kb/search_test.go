@@ -12,6 +12,7 @@ func TestSearchExamples(t *testing.T) {
 	}{
 		{"пароль от личного кабинета", "reset_password"},
 		{"парол от кабинета", "reset_password"}, // a typo
+		{"passwrd reset", "reset_password"},     // a typo in English
 		{"reset password", "reset_password"},
 		{"тарифы", "tariffs"},
 	}
@@ -29,7 +30,20 @@ func TestSearchExamples(t *testing.T) {
 			}
 		}
 	}
-	for _, text := range []string{"", "!!!", "zzzzqqqq"} {
+	// One letter off a short stem is another word: "купить" (куп) is not
+	// "ку".
+	small := newTestKB(t,
+		testIntent{id: "greeting", ru: []string{"ку", "привет"}},
+		testIntent{id: "buy_router", ru: []string{"купить роутер"}},
+	)
+	hits, err := small.SearchExamples(context.Background(), "купить", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || hits[0].Intent != "buy_router" {
+		t.Errorf("SearchExamples(купить) = %+v, want only buy_router", hits)
+	}
+	for _, text := range []string{"", "!!!", "zzzzqqqq", "the and"} {
 		if hits, err := k.SearchExamples(context.Background(), text, 3); err != nil || len(hits) != 0 {
 			t.Errorf("SearchExamples(%q) = %+v, %v; want nothing", text, hits, err)
 		}
