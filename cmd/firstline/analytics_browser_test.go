@@ -255,8 +255,8 @@ func TestAnalyticsInBrowser(t *testing.T) {
 
 	// Sort the intents by a click on "Helpful": most helpful first, rates
 	// of nothing last, ties by intent id.
-	click(t, ctx, `#intents-table thead th:nth-child(3) a`)
-	waitJS(t, ctx, `(document.querySelector("#intents-table thead th:nth-child(3)")||{}).ariaSort === "descending"`, "the intents sorted by helpful")
+	click(t, ctx, `#intents-table thead th:nth-child(4) a`)
+	waitJS(t, ctx, `(document.querySelector("#intents-table thead th:nth-child(4)")||{}).ariaSort === "descending"`, "the intents sorted by helpful")
 	order := strings.Fields(evalString(t, ctx, `[...document.querySelectorAll("#intents-table tbody tr")].map(r => r.dataset.intent).join(" ")`))
 	helpful := map[string]report.Ratio{}
 	for _, in := range r.Intents {
@@ -299,11 +299,15 @@ func TestAnalyticsInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	num, den := slices.Index(rows[0], "helpful_num"), slices.Index(rows[0], "helpful_den")
+	if num < 0 || den < 0 {
+		t.Fatalf("the CSV's header %q has no helpful_num and helpful_den", rows[0])
+	}
 	var csvOrder []string
 	for _, row := range rows[1:] {
 		csvOrder = append(csvOrder, row[0])
-		if h := helpful[row[0]]; row[2] != strconv.Itoa(h.Num) || row[3] != strconv.Itoa(h.Den) {
-			t.Errorf("%s helpful %s/%s in the CSV, %+v in the report", row[0], row[2], row[3], h)
+		if h := helpful[row[0]]; row[num] != strconv.Itoa(h.Num) || row[den] != strconv.Itoa(h.Den) {
+			t.Errorf("%s helpful %s/%s in the CSV, %+v in the report", row[0], row[num], row[den], h)
 		}
 	}
 	if !slices.Equal(csvOrder, order) {

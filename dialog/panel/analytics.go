@@ -32,6 +32,7 @@ const (
 // report's own: the deflection of each day.
 const (
 	sortIntent    = "intent"
+	sortContacts  = "contacts"
 	sortAnswered  = "answered"
 	sortHelpful   = "helpful"
 	sortEscalated = "escalated"
@@ -115,7 +116,7 @@ func (p *Panel) parseAnalytics(c *gin.Context, lang string) (analyticsQuery, err
 		}
 	}
 	switch q.Sort {
-	case sortIntent, sortAnswered, sortHelpful, sortEscalated:
+	case sortIntent, sortContacts, sortAnswered, sortHelpful, sortEscalated:
 	default:
 		return q, panelError(dialog.EINVALID, lang, "analytics.error.sort", q.Sort)
 	}
@@ -199,6 +200,8 @@ func sortIntents(list []report.Intent, column string, desc bool) {
 				return -1
 			}
 			c = compareRatios(ra, rb)
+		} else if column == sortContacts {
+			c = cmp.Compare(a.Contacts, b.Contacts)
 		} else if column == sortAnswered {
 			c = cmp.Compare(a.Answered, b.Answered)
 		} else {
@@ -411,6 +414,7 @@ func sortColumns(lang string, q analyticsQuery) []sortColumn {
 	var cols []sortColumn
 	for _, col := range []struct{ key, label string }{
 		{sortIntent, tr(lang, "analytics.intent")},
+		{sortContacts, tr(lang, "analytics.intent_contacts")},
 		{sortAnswered, tr(lang, "analytics.answered")},
 		{sortHelpful, tr(lang, "analytics.helpful")},
 		{sortEscalated, tr(lang, "analytics.escalated_after")},

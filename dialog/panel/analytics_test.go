@@ -405,6 +405,7 @@ func TestAnalyticsSort(t *testing.T) {
 	}{
 		{"", []string{"opening_hours", "pay_bill", "reset_password", "complaint", "setup_router"}},
 		{"&sort=answered&dir=desc", []string{"opening_hours", "pay_bill", "reset_password", "complaint", "setup_router"}},
+		{"&sort=contacts&dir=asc", []string{"complaint", "setup_router", "opening_hours", "pay_bill", "reset_password"}},
 		{"&sort=answered&dir=asc", []string{"complaint", "setup_router", "opening_hours", "pay_bill", "reset_password"}},
 		{"&sort=intent", []string{"complaint", "opening_hours", "pay_bill", "reset_password", "setup_router"}},
 		{"&sort=intent&dir=desc", []string{"setup_router", "reset_password", "pay_bill", "opening_hours", "complaint"}},
@@ -431,7 +432,7 @@ func TestAnalyticsSort(t *testing.T) {
 		u, _ := url.Parse(strings.ReplaceAll(link, "&amp;", "&"))
 		got = append(got, u.Query().Get("sort")+" "+u.Query().Get("dir")+" "+u.Fragment)
 	}
-	want := []string{"intent asc intents", "answered desc intents", "helpful asc intents", "escalated desc intents"}
+	want := []string{"intent asc intents", "contacts desc intents", "answered desc intents", "helpful asc intents", "escalated desc intents"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("header links %v, want %v", got, want)
 	}
@@ -439,7 +440,7 @@ func TestAnalyticsSort(t *testing.T) {
 		t.Errorf("the sorted column is not marked once (%d)", n)
 	}
 	// Following a header link sorts by it.
-	link, _, _ := strings.Cut(strings.ReplaceAll(heads[2], "&amp;", "&"), "#")
+	link, _, _ := strings.Cut(strings.ReplaceAll(heads[3], "&amp;", "&"), "#")
 	next := h.get("nina", link, http.StatusOK)
 	if got := intentRows(t, next); got[0] != "pay_bill" {
 		t.Errorf("after the helpful header: %v", got)
@@ -501,8 +502,8 @@ func TestAnalyticsExport(t *testing.T) {
 				in = x
 			}
 		}
-		want := []string{in.Intent, strconv.Itoa(in.Answered), strconv.Itoa(in.Helpful.Num), strconv.Itoa(in.Helpful.Den)}
-		if !reflect.DeepEqual(row[:4], want) {
+		want := []string{in.Intent, strconv.Itoa(in.Contacts), strconv.Itoa(in.Answered), strconv.Itoa(in.Helpful.Num), strconv.Itoa(in.Helpful.Den)}
+		if !reflect.DeepEqual(row[:5], want) {
 			t.Errorf("intents row %d: %q, want %q", i, row, want)
 		}
 	}

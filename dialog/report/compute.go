@@ -233,7 +233,7 @@ func contactEvent(cv *conversation, c *contact, e *dialog.Activity) {
 		if !c.escalated {
 			c.escalated, c.reason, c.ticket = true, e.Reason, cv.open
 			if c.intent == "" {
-				c.intent = e.Intent
+				c.intent = escalationIntent(e)
 			}
 		}
 		for _, a := range c.answers {
@@ -246,6 +246,16 @@ func contactEvent(cv *conversation, c *contact, e *dialog.Activity) {
 	}
 }
 
+// escalationIntent is the intent an escalation is attributed to: none
+// when nothing matched, as its intent is then only the matcher's
+// unconfident guess, kept on the ticket for the agent.
+func escalationIntent(e *dialog.Activity) string {
+	if e.Reason == dialog.ReasonNoMatch {
+		return ""
+	}
+	return e.Intent
+}
+
 // ticketEvent follows a ticket's cycles. Events about tickets escalated
 // before events were recorded have no cycle and are left out.
 func (st *state) ticketEvent(cv *conversation, e *dialog.Activity) {
@@ -254,7 +264,7 @@ func (st *state) ticketEvent(cv *conversation, e *dialog.Activity) {
 			start:            e.At,
 			channel:          e.Channel,
 			lang:             e.Lang,
-			intent:           e.Intent,
+			intent:           escalationIntent(e),
 			queue:            e.Queue,
 			previous:         st.tickets[e.TicketID],
 			firstResponseDue: e.FirstResponseDue,
@@ -397,7 +407,7 @@ func (st *state) contactFigures(contacts []*contact) Contacts {
 	return f
 }
 
-// intentFigures counts the answers and feedback of contacts per intent,
+// intentFigures counts the contacts, answers and feedback per intent,
 // most answered first; only intent's when it is set.
 func intentFigures(contacts []*contact, intent string) []Intent {
 	byIntent := map[string]*Intent{}
@@ -408,6 +418,9 @@ func intentFigures(contacts []*contact, intent string) []Intent {
 		return byIntent[id]
 	}
 	for _, c := range contacts {
+		if c.intent != "" {
+			get(c.intent).Contacts++
+		}
 		for _, a := range c.answers {
 			in := get(a.intent)
 			in.Answered++

@@ -431,19 +431,28 @@ func TestIntents(t *testing.T) {
 	es.answered(4, time.Hour, "hours")
 	es.answered(4, time.Hour+time.Minute, "hours")
 	es.answered(5, -time.Hour, "hours") // the day before
+	// Nothing matched: the guess recorded with the escalation is not the
+	// contact's intent.
+	es.add(6, time.Hour, dialog.ActivityMessageIn)
+	es.add(6, time.Hour, dialog.ActivityEscalated, ticket(3), reason(dialog.ReasonNoMatch), intent("pay"))
 
 	want := []Intent{
-		{Intent: "hours", Answered: 2, EscalatedAfter: Ratio{0, 2}},
-		{Intent: "pay", Answered: 2, Helpful: Ratio{1, 2}, EscalatedAfter: Ratio{1, 2}},
-		{Intent: "complaint", Answered: 1, EscalatedAfter: Ratio{1, 1}},
+		// Two answers in one contact.
+		{Intent: "hours", Contacts: 1, Answered: 2, EscalatedAfter: Ratio{0, 2}},
+		{Intent: "pay", Contacts: 2, Answered: 2, Helpful: Ratio{1, 2}, EscalatedAfter: Ratio{1, 2}},
+		{Intent: "complaint", Contacts: 1, Answered: 1, EscalatedAfter: Ratio{1, 1}},
 	}
 	if got := compute(t, es, opts()).Intents; !reflect.DeepEqual(got, want) {
 		t.Errorf("intents\n got %+v\nwant %+v", got, want)
 	}
 	o := opts()
 	o.Filter.Intent = "pay"
-	if got := compute(t, es, o).Intents; !reflect.DeepEqual(got, want[1:2]) {
-		t.Errorf("intents of pay\n got %+v\nwant %+v", got, want[1:2])
+	r := compute(t, es, o)
+	if !reflect.DeepEqual(r.Intents, want[1:2]) {
+		t.Errorf("intents of pay\n got %+v\nwant %+v", r.Intents, want[1:2])
+	}
+	if r.Contacts.Total != 2 || r.Tickets.Tickets != 1 {
+		t.Errorf("filtered by pay: %d contacts, %d tickets; want 2 and 1, without the unmatched one", r.Contacts.Total, r.Tickets.Tickets)
 	}
 }
 

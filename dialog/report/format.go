@@ -102,11 +102,11 @@ func WriteTable(w io.Writer, r *Report) error {
 
 	rows = nil
 	for _, in := range r.Intents {
-		rows = append(rows, []string{in.Intent, strconv.Itoa(in.Answered),
+		rows = append(rows, []string{in.Intent, strconv.Itoa(in.Contacts), strconv.Itoa(in.Answered),
 			formatRatio(in.Helpful), formatPercent(in.Helpful),
 			formatRatio(in.EscalatedAfter), formatPercent(in.EscalatedAfter)})
 	}
-	p.table([]string{"INTENT", "answered", "helpful", "", "escalated after", ""}, rows)
+	p.table([]string{"INTENT", "contacts", "answered", "helpful", "", "escalated after", ""}, rows)
 
 	rows = nil
 	for _, g := range ticketGroups(r) {
@@ -344,10 +344,10 @@ func csvTableOf(r *Report, name string) csvTable {
 			t.rows = append(t.rows, append([]string{rr.Reason}, csvRatio(rr.Ratio)...))
 		}
 	case TableIntents:
-		t.header = []string{"intent", "answered", "helpful_num", "helpful_den", "helpful_percent",
+		t.header = []string{"intent", "contacts", "answered", "helpful_num", "helpful_den", "helpful_percent",
 			"escalated_after_num", "escalated_after_den", "escalated_after_percent"}
 		for _, in := range r.Intents {
-			row := []string{in.Intent, strconv.Itoa(in.Answered)}
+			row := []string{in.Intent, strconv.Itoa(in.Contacts), strconv.Itoa(in.Answered)}
 			row = append(row, csvRatio(in.Helpful)...)
 			row = append(row, csvRatio(in.EscalatedAfter)...)
 			t.rows = append(t.rows, row)

@@ -71,10 +71,12 @@ func (o Options) check() error {
 //
 // A contact's channel and language are those of its first message; its
 // intent is the intent of its first answer or, without one, of its first
-// escalation; its queue and agent are those of the ticket it was first
-// escalated into (empty when it was not). A ticket's channel, language and
-// intent are those of its escalation; its queue and agent are the ones it
-// was closed with, or has at Now when still open.
+// escalation, unless nothing matched (the escalation's intent is then only
+// the matcher's unconfident guess); its queue and agent are those of the
+// ticket it was first escalated into (empty when it was not). A ticket's
+// channel, language and intent are those of its escalation (no intent when
+// nothing matched); its queue and agent are the ones it was closed with,
+// or has at Now when still open.
 type Report struct {
 	From         time.Time     `json:"from"`
 	To           time.Time     `json:"to"`
@@ -159,6 +161,9 @@ func reasons() []string {
 // contacts.
 type Intent struct {
 	Intent string `json:"intent"`
+	// Contacts is the intent's volume: the contacts it is the intent of
+	// (see Report).
+	Contacts int `json:"contacts"`
 	// Answered counts the answers sent.
 	Answered int `json:"answered"`
 	// Helpful: "yes" replies to "did this help?" over all replies.

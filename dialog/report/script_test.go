@@ -274,15 +274,15 @@ func checkDay(t *testing.T, store dialog.Store) {
 		},
 		Intents: []report.Intent{
 			// confirmed, english, returned's second (then "no").
-			{Intent: "reset_password", Answered: 3, Helpful: report.Ratio{Num: 2, Den: 3}, EscalatedAfter: report.Ratio{Num: 1, Den: 3}},
+			{Intent: "reset_password", Contacts: 3, Answered: 3, Helpful: report.Ratio{Num: 2, Den: 3}, EscalatedAfter: report.Ratio{Num: 1, Den: 3}},
 			// assumed and pending; no feedback asked.
-			{Intent: "opening_hours", Answered: 2, EscalatedAfter: report.Ratio{Num: 0, Den: 2}},
+			{Intent: "opening_hours", Contacts: 2, Answered: 2, EscalatedAfter: report.Ratio{Num: 0, Den: 2}},
 			// complaint: answered, then escalated by the intent.
-			{Intent: "complaint", Answered: 1, EscalatedAfter: report.Ratio{Num: 1, Den: 1}},
+			{Intent: "complaint", Contacts: 1, Answered: 1, EscalatedAfter: report.Ratio{Num: 1, Den: 1}},
 			// returned's first: never said whether it helped.
-			{Intent: "pay_bill", Answered: 1, EscalatedAfter: report.Ratio{Num: 0, Den: 1}},
+			{Intent: "pay_bill", Contacts: 1, Answered: 1, EscalatedAfter: report.Ratio{Num: 0, Den: 1}},
 			// clarified: picked, answered, "yes".
-			{Intent: "setup_router", Answered: 1, Helpful: report.Ratio{Num: 1, Den: 1}, EscalatedAfter: report.Ratio{Num: 0, Den: 1}},
+			{Intent: "setup_router", Contacts: 1, Answered: 1, Helpful: report.Ratio{Num: 1, Den: 1}, EscalatedAfter: report.Ratio{Num: 0, Den: 1}},
 		},
 		// Five escalations: FL-1 09:21, FL-2 09:30, FL-3 09:40, FL-4
 		// 12:01, FL-2 again 16:00.
