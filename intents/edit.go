@@ -2,6 +2,7 @@ package intents
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -70,6 +71,10 @@ type Edit struct {
 	After  []byte
 	Old    *Set // the knowledge base before the edit
 	New    *Set // the knowledge base with the edit, loaded and checked
+	// Version is the directory's fingerprint when Old was read from it:
+	// Writer.Apply refuses the edit once any file has changed, so that
+	// what was checked is what gets written.
+	Version [sha256.Size]byte
 }
 
 // PrepareExample prepares adding ex.Text as the last example in ex.Lang of
@@ -79,6 +84,7 @@ type Edit struct {
 // Errors with the problems at their lines in the edited text. Nothing is
 // written.
 func PrepareExample(dir string, ex NewExample) (*Edit, error) {
+	version := fingerprint(dir) // before reading: a change in between makes the edit stale, not wrong
 	old, err := loadCurrent(dir)
 	if err != nil {
 		return nil, err
@@ -100,14 +106,15 @@ func PrepareExample(dir string, ex NewExample) (*Edit, error) {
 		return nil, fmt.Errorf("add an example to %s: %w", in.Pos.File, err)
 	}
 	e := &Edit{
-		Kind:   EditAddExample,
-		Dir:    dir,
-		File:   in.Pos.File,
-		Intent: in.ID,
-		Added:  map[string][]string{ex.Lang: {text}},
-		Before: before,
-		After:  after,
-		Old:    old,
+		Kind:    EditAddExample,
+		Dir:     dir,
+		File:    in.Pos.File,
+		Intent:  in.ID,
+		Added:   map[string][]string{ex.Lang: {text}},
+		Before:  before,
+		After:   after,
+		Old:     old,
+		Version: version,
 	}
 	if err := e.load(); err != nil {
 		return nil, err
@@ -122,6 +129,7 @@ func PrepareExample(dir string, ex NewExample) (*Edit, error) {
 // edit after which the directory does not load, with an Errors. Nothing is
 // written.
 func PrepareIntent(dir, file string, in NewIntent) (*Edit, error) {
+	version := fingerprint(dir) // before reading: a change in between makes the edit stale, not wrong
 	old, err := loadCurrent(dir)
 	if err != nil {
 		return nil, err
@@ -150,16 +158,17 @@ func PrepareIntent(dir, file string, in NewIntent) (*Edit, error) {
 		return nil, fmt.Errorf("add intent %s to %s: %w", in.ID, path, err)
 	}
 	e := &Edit{
-		Kind:   EditNewIntent,
-		Dir:    dir,
-		File:   path,
-		Intent: in.ID,
-		Added:  in.Examples,
-		Title:  in.Title,
-		Answer: in.Answer,
-		Before: before,
-		After:  after,
-		Old:    old,
+		Kind:    EditNewIntent,
+		Dir:     dir,
+		File:    path,
+		Intent:  in.ID,
+		Added:   in.Examples,
+		Title:   in.Title,
+		Answer:  in.Answer,
+		Before:  before,
+		After:   after,
+		Old:     old,
+		Version: version,
 	}
 	if err := e.load(); err != nil {
 		return nil, err
@@ -406,7 +415,34 @@ func editPath(dir, file string) (string, error) {
 		return "", fmt.Errorf("%w: file %q: give a .yaml file inside the intents directory %s, with no name starting with \".\"",
 			ErrInvalidEdit, file, dir)
 	}
+	// A link could lead out of the directory, where the loader never
+	// looks, and renaming over it would replace the link, not its target.
+	if err := insideReally(dir, path); err != nil {
+		return "", fmt.Errorf("%w: file %q: %v", ErrInvalidEdit, file, err)
+	}
 	return path, nil
+}
+
+// insideReally checks that path, a file inside dir by its name, is not a
+// symbolic link and is in a folder of dir once links are resolved.
+func insideReally(dir, path string) error {
+	if info, err := os.Lstat(path); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("it is a symbolic link")
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return err
+	}
+	folder, err := filepath.EvalSymlinks(filepath.Dir(path))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // no folder: PrepareIntent says so
+	} else if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(root, folder); err != nil || !filepath.IsLocal(rel) && rel != "." {
+		return fmt.Errorf("its folder leads out of the intents directory")
+	}
+	return nil
 }
 
 // Diff returns the change as lines removed (-) and added (+), after the

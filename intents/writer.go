@@ -11,8 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 )
+
+// lockFile is locked while an edit is applied, so that two processes
+// (the server and `firstline learn`, or two replicas sharing the folder)
+// never apply edits at the same time.
+const lockFile = ".history.lock"
 
 // HistoryFile is the audit log of edits made through a Writer, one JSON
 // object a line, in the intents directory. Its name starts with "." so
@@ -50,9 +56,11 @@ func NewWriter(dir string) *Writer {
 
 // Apply writes an edit made with PrepareExample or PrepareIntent on w's
 // directory, then appends it, made by by, to HistoryFile. It refuses,
-// with ErrStale, an edit whose file changed since it was prepared, and,
-// with an Errors, one that no longer loads with the directory as it is
-// now. The file is replaced atomically: written to a hidden temporary
+// with ErrStale, an edit prepared before any intents file of the directory
+// last changed: the edit was checked against the knowledge base it was
+// prepared on, and another edit applied since could make the two together
+// fail what each passed alone. Edits are applied one at a time, across
+// processes too (a lock on .history.lock). The file is replaced atomically: written to a hidden temporary
 // file in the same folder, synced, renamed over it, and the folder synced,
 // so a reader sees the old file or the new one, never a part. If the audit
 // line cannot be written, the file is put back as it was and the error
@@ -66,7 +74,15 @@ func (w *Writer) Apply(e *Edit, by string) (Change, error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	unlock, err := lockDir(w.dir)
+	if err != nil {
+		return Change{}, fmt.Errorf("apply edit to %s: %w", e.File, err)
+	}
+	defer unlock()
 
+	if fingerprint(w.dir) != e.Version {
+		return Change{}, fmt.Errorf("apply edit to %s: %w", e.File, ErrStale)
+	}
 	current, err := os.ReadFile(e.File)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -185,15 +201,21 @@ func writeAtomic(path string, data []byte) error {
 }
 
 // appendLine appends line and a line break to the file at path, creating
-// it if need be, and syncs it (and the folder, when it was created).
+// it if need be, and syncs it (and the folder, when it was created). A
+// line written in part is cut off again, so that the log stays readable.
 func appendLine(path string, line []byte) error {
-	_, err := os.Stat(path)
+	info, err := os.Stat(path)
 	created := errors.Is(err, fs.ErrNotExist)
+	var size int64
+	if err == nil {
+		size = info.Size()
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}
 	if _, err := f.Write(append(line, '\n')); err != nil {
+		f.Truncate(size)
 		f.Close()
 		return err
 	}
@@ -208,6 +230,23 @@ func appendLine(path string, line []byte) error {
 		return syncDir(filepath.Dir(path))
 	}
 	return nil
+}
+
+// lockDir takes the directory's edit lock, waiting for another process
+// that holds it, and returns its release.
+func lockDir(dir string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }
 
 // syncDir makes a rename in dir durable.

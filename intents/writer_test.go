@@ -122,7 +122,8 @@ func TestWriterRefuses(t *testing.T) {
 		t.Errorf("Apply with a writer of another directory succeeded")
 	}
 
-	// Someone else adds the same example to another file meanwhile.
+	// Someone else adds the same example to another file meanwhile: the
+	// edit was checked against a knowledge base that is no more.
 	other, err := PrepareExample(dir, NewExample{"reset_password", LangRU, "Остаток на счёте"})
 	if err != nil {
 		t.Fatal(err)
@@ -132,8 +133,8 @@ func TestWriterRefuses(t *testing.T) {
 	}
 	was := snapshot(t, dir)
 	_, err = w.Apply(e, "olga")
-	if !errors.As(err, new(Errors)) || !strings.Contains(err.Error(), "is already an example") {
-		t.Errorf("Apply of a now duplicate example: %v, want the problem", err)
+	if !errors.Is(err, ErrStale) {
+		t.Errorf("Apply after another file changed: %v, want ErrStale", err)
 	}
 	if !reflect.DeepEqual(snapshot(t, dir), was) {
 		t.Errorf("a refused Apply changed the directory")
@@ -218,5 +219,60 @@ func TestReadHistory(t *testing.T) {
 	}
 	if _, err := ReadHistory(dir); err == nil || !strings.Contains(err.Error(), HistoryFile+":2") {
 		t.Errorf("ReadHistory of a bad line: %v, want its line number", err)
+	}
+}
+
+// Another process applying an edit holds the directory's lock: Apply
+// waits for it.
+func TestWriterWaitsForTheLock(t *testing.T) {
+	dir := editDir(t)
+	e, err := PrepareExample(dir, NewExample{"balance", LangRU, "остаток на счёте"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := NewWriter(dir).Apply(e, "olga")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("Apply returned while another held the lock: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	unlock()
+	if err := <-done; err != nil {
+		t.Fatalf("Apply after the lock was released: %v", err)
+	}
+}
+
+// A folder that is a link out of the intents directory is refused: the
+// loader would never see the intent.
+func TestPrepareIntentRefusesLinks(t *testing.T) {
+	dir := editDir(t)
+	outside := t.TempDir()
+	target := filepath.Join(outside, "x.yaml")
+	if err := os.WriteFile(target, []byte("intents: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "elsewhere")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, "linked.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	was := snapshot(t, outside)
+	in := NewIntent{ID: "gift", Examples: map[string][]string{LangEN: {"gift card"}}, Answer: Text{LangEN: "Gift cards."}}
+	for _, file := range []string{"elsewhere/gift.yaml", "linked.yaml"} {
+		if _, err := PrepareIntent(dir, file, in); !errors.Is(err, ErrInvalidEdit) {
+			t.Errorf("PrepareIntent into %s: %v, want ErrInvalidEdit", file, err)
+		}
+	}
+	if !reflect.DeepEqual(snapshot(t, outside), was) {
+		t.Errorf("something was written outside")
 	}
 }

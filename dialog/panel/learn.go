@@ -2,6 +2,7 @@ package panel
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -38,34 +39,36 @@ func (p *Panel) SetLearning(l Learning) {
 	p.writer = intents.NewWriter(l.Dir)
 }
 
-// baselines keeps the guard's measure of the knowledge base in use, so
-// that checking an edit measures only the edited one. It is measured again
-// when a reload puts another knowledge base in use.
+// baselines keeps the guard's measure of the knowledge base edits start
+// from, so that checking an edit measures only the edited one. It is
+// measured again when the files change.
 type baselines struct {
-	mu  sync.Mutex // one measure at a time: concurrent checks wait for it
-	set *intents.Set
-	b   *kb.Baseline
+	mu      sync.Mutex // one measure at a time: concurrent checks wait for it
+	version [sha256.Size]byte
+	b       *kb.Baseline
 }
 
-// baseline returns the guard's measure of the knowledge base in use.
-func (p *Panel) baseline(ctx context.Context) (*kb.Baseline, error) {
+// baseline returns the guard's measure of the knowledge base e was
+// prepared on: the files as they were, which the server may not have
+// reloaded yet. It matches with the options of the knowledge base in use.
+func (p *Panel) baseline(ctx context.Context, e *intents.Edit) (*kb.Baseline, error) {
 	k, release := p.kb.Acquire()
 	if k == nil {
 		release()
 		return nil, dialog.Errorf(dialog.EUNAVAILABLE, "the knowledge base is not loaded")
 	}
-	set, opts := k.Set(), k.Options()
+	opts := k.Options()
 	release()
 	p.guard.mu.Lock()
 	defer p.guard.mu.Unlock()
-	if p.guard.set == set {
+	if p.guard.b != nil && p.guard.version == e.Version {
 		return p.guard.b, nil
 	}
-	b, err := kb.NewBaseline(ctx, set, opts)
+	b, err := kb.NewBaseline(ctx, e.Old, opts)
 	if err != nil {
 		return nil, err
 	}
-	p.guard.set, p.guard.b = set, b
+	p.guard.version, p.guard.b = e.Version, b
 	return b, nil
 }
 
@@ -171,7 +174,7 @@ func (p *Panel) reviewEdit(c *gin.Context, save bool) {
 		return
 	}
 	data.Diff = relativeDiff(p.learning.Dir, edit.Diff())
-	b, err := p.baseline(ctx)
+	b, err := p.baseline(ctx, edit)
 	if err != nil {
 		p.fail(c, fmt.Errorf("review: guard: %w", err))
 		return
