@@ -147,19 +147,28 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 		return nil, err
 	}
 
-	k, release := e.kb.Acquire()
-	defer release()
-
 	// Match before the transaction: it does not depend on the conversation
 	// and must not hold the store's lock while it runs.
 	cmd := parseCommand(text)
 	var match kb.Result
+	var question *kb.Question
+	k, release := e.kb.Acquire()
 	if cmd == "" {
 		match = k.Match(ctx, text, "")
-		if so := e.cfg.SecondOpinion; so != nil && so.Wants(match) && e.botAnswers(ctx, in) {
-			match = k.Consult(ctx, text, match, *so)
+		if so := e.cfg.SecondOpinion; so != nil && so.Wants(match) && e.botAnswers(ctx, in, k.Set(), text) {
+			q := k.Question(text, match)
+			question = &q
 		}
 	}
+	if question != nil {
+		// The model is asked without the knowledge base held, so that a
+		// reload does not wait for it; an intent it picks that a reload
+		// removed meanwhile is not answered (respond checks).
+		release()
+		match = e.cfg.SecondOpinion.Consult(ctx, *question, match)
+		k, release = e.kb.Acquire()
+	}
+	defer release()
 
 	var out *Outcome
 	var events []Event
@@ -201,16 +210,32 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 	return out, nil
 }
 
-// botAnswers reports whether the bot, rather than a person, will answer
-// the next message of in's conversation, so that a second opinion is not
-// paid for a message only an agent reads. A failed lookup says yes: the
-// transaction will report the failure.
-func (e *Engine) botAnswers(ctx context.Context, in Inbound) bool {
+// botAnswers reports whether the bot will act on what the matcher makes
+// of in, so that a second opinion is not paid for a message only an agent
+// reads, a redelivered one, a rating, or a yes or no to "did this help?".
+// A failed lookup says yes: the transaction will report the failure.
+func (e *Engine) botAnswers(ctx context.Context, in Inbound, set *intents.Set, text string) bool {
 	conv, err := e.store.ConversationByChat(ctx, in.Channel, in.ChatID)
 	if err != nil {
 		return true
 	}
-	return conv.State == StateBot || conv.State == StateClosed
+	if in.ExternalID != "" {
+		if _, err := e.store.MessageByExternalID(ctx, conv.ID, in.ExternalID); err == nil {
+			return false
+		}
+	}
+	t := &turn{set: set}
+	switch {
+	case conv.State == StateClosed:
+		return !(conv.Pending == PendingCSAT && csatRating(text) > 0)
+	case conv.State != StateBot:
+		return false
+	case conv.Pending == PendingFeedback:
+		return t.yesNo(text) == ""
+	case conv.Pending == PendingClarify:
+		return t.chosenOption(text, conv.PendingOptions) == ""
+	}
+	return true
 }
 
 // validateInbound rejects what no channel should pass on.

@@ -111,3 +111,35 @@ func TestSecondOpinionNotAsked(t *testing.T) {
 		t.Errorf("%d requests to the model, want none", n)
 	}
 }
+
+// A pick from "A or B?" and a redelivered message are not sent to the
+// model, even with a grey zone that covers everything.
+func TestSecondOpinionNotAskedForPicksAndDuplicates(t *testing.T) {
+	llm := openaitest.NewServer(func(openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Status: http.StatusServiceUnavailable}
+	})
+	defer llm.Close()
+	c, err := openai.New(openai.Config{BaseURL: llm.URL, Model: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, func(cfg *dialog.Config) {
+		cfg.SecondOpinion = &kb.SecondOpinion{Classifier: c, From: 0, To: 1, Timeout: time.Second}
+	})
+
+	in := dialog.Inbound{Channel: "test", ChatID: "c", ExternalID: "first", Text: ambiguous}
+	out, err := h.engine.Handle(h.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Conversation.Pending != dialog.PendingClarify || len(llm.Requests()) != 1 {
+		t.Fatalf("pending %q after %d requests; want clarify after one that failed", out.Conversation.Pending, len(llm.Requests()))
+	}
+	if _, err := h.engine.Handle(h.ctx, in); err != nil { // redelivered
+		t.Fatal(err)
+	}
+	h.expect(h.send("c", "Настройка роутера"), dialog.StateBot, "Инструкция по настройке роутера")
+	if n := len(llm.Requests()); n != 1 {
+		t.Errorf("%d requests to the model, want only the first message's", n)
+	}
+}

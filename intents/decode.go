@@ -171,6 +171,8 @@ func (r *nodeReader) checkID(e *intentEntry) {
 		r.probs.add(e.idPos, "malformed intent id %q: use lower-case letters, digits and \"_\"", id)
 	case id == ExpectEscalate:
 		r.probs.add(e.idPos, "intent id %q is reserved: tests use it to expect an escalation", id)
+	case id == NoIntent:
+		r.probs.add(e.idPos, "intent id %q is reserved: a language model answers it when no intent fits", id)
 	}
 }
 

@@ -338,6 +338,8 @@ func checkNewIntent(set *Set, in NewIntent) (NewIntent, error) {
 		return in, fmt.Errorf("%w: malformed intent id %q: use lower-case letters, digits and \"_\"", ErrInvalidEdit, in.ID)
 	case in.ID == ExpectEscalate:
 		return in, fmt.Errorf("%w: intent id %q is reserved: tests use it to expect an escalation", ErrInvalidEdit, in.ID)
+	case in.ID == NoIntent:
+		return in, fmt.Errorf("%w: intent id %q is reserved: a language model answers it when no intent fits", ErrInvalidEdit, in.ID)
 	}
 	if was := set.Intent(in.ID); was != nil {
 		return in, fmt.Errorf("%w: intent %q already exists (%s)", ErrDuplicate, in.ID, was.Pos)

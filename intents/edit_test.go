@@ -246,6 +246,7 @@ func TestEditRefused(t *testing.T) {
 
 		{name: "malformed id", in: ptr(with(func(in *NewIntent) { in.ID = "Wi-Fi" })), is: ErrInvalidEdit, want: `malformed intent id "Wi-Fi"`},
 		{name: "reserved id", in: ptr(with(func(in *NewIntent) { in.ID = "escalate" })), is: ErrInvalidEdit, want: "reserved"},
+		{name: "the classifier's none", in: ptr(with(func(in *NewIntent) { in.ID = NoIntent })), is: ErrInvalidEdit, want: "reserved"},
 		{name: "no id", in: ptr(with(func(in *NewIntent) { in.ID = "" })), is: ErrInvalidEdit, want: "no id"},
 		{name: "id taken", in: ptr(with(func(in *NewIntent) { in.ID = "balance" })), is: ErrDuplicate, want: `intent "balance" already exists`},
 		{name: "no examples", in: ptr(with(func(in *NewIntent) { in.Examples = nil })), is: ErrInvalidEdit, want: "no examples"},

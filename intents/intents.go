@@ -88,6 +88,10 @@ type TestCase struct {
 // not be answered by any intent.
 const ExpectEscalate = "escalate"
 
+// NoIntent is what a classifier answers when no candidate intent fits;
+// no intent may have it as its id.
+const NoIntent = "none"
+
 // Set is a whole, validated knowledge base: every intent, the shared
 // messages and the tests from all files of one directory.
 type Set struct {

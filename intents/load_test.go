@@ -179,6 +179,7 @@ func TestLoadProblems(t *testing.T) {
 		{"missing_id", "intents.yaml:5", "intent has no id"},
 		{"malformed_id", "intents.yaml:5", `malformed intent id "Good-Bye"`},
 		{"reserved_id", "intents.yaml:5", `intent id "escalate" is reserved`},
+		{"reserved_none", "intents.yaml:5", `intent id "none" is reserved`},
 		{"duplicate_id", "b.yaml:5", `duplicate intent id "hello" (first at testdata/problems/duplicate_id/a.yaml:2)`},
 		{"canned_duplicate", "b.yaml:4", `duplicate canned shortcut "hi" (first at testdata/problems/canned_duplicate/a.yaml:6)`},
 		{"canned_shortcut", "intents.yaml:6", `shortcut "Hello There" must be lower-case letters, digits and _`},

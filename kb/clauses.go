@@ -21,7 +21,7 @@ const minClauseWords = 2
 // with no such break is one clause.
 func clauses(text string) []string {
 	var out []string
-	for part := range strings.FieldsFuncSeq(text, isClauseBreak) {
+	for _, part := range splitClauses(text) {
 		var words []string
 		flush := func() {
 			if len(words) >= minClauseWords {
@@ -41,13 +41,29 @@ func clauses(text string) []string {
 	return out
 }
 
-// isClauseBreak reports whether r ends a clause.
-func isClauseBreak(r rune) bool {
-	switch r {
-	case ',', ';', '.', '!', '?', '\n':
-		return true
+// splitClauses cuts text at the punctuation that ends a clause. A full
+// stop or a comma counts only before a space or the end, so that "1.5",
+// "1,5" and "www.bank.com" stay whole.
+func splitClauses(text string) []string {
+	runes := []rune(text)
+	var out []string
+	start := 0
+	for i, r := range runes {
+		brk := false
+		switch r {
+		case ';', '!', '?', '\n':
+			brk = true
+		case '.', ',':
+			brk = i+1 == len(runes) || unicode.IsSpace(runes[i+1])
+		default:
+			brk = unicode.Is(unicode.Pd, r) && r != '-' // dashes, not hyphens
+		}
+		if brk {
+			out = append(out, string(runes[start:i]))
+			start = i + 1
+		}
 	}
-	return unicode.Is(unicode.Pd, r) && r != '-' // dashes, not hyphens
+	return append(out, string(runes[start:]))
 }
 
 // aboutBoth reports whether text has a clause about intent a and another

@@ -111,6 +111,8 @@ func TestClauses(t *testing.T) {
 		{"интернет и ТВ не работают", []string{"тв не работают"}},
 		{"wi-fi is slow. Also the bill — too high", []string{"wi fi is slow", "the bill", "too high"}},
 		{"и и , .", nil},
+		{"перевел 1.5 тысячи и 1,5 процента", []string{"перевел 1 5 тысячи", "1 5 процента"}},
+		{"see www.bank.com page, please help", []string{"see www bank com page", "please help"}},
 	}
 	for _, tt := range tests {
 		if got := clauses(tt.text); !slices.Equal(got, tt.want) {

@@ -60,9 +60,10 @@ const candidateFloor = 0.01
 const examplesPerChoice = 3
 
 // Wants reports whether res is in the grey zone, where a second opinion
-// is asked.
+// is asked. A message about two things is not: the customer is asked
+// which first, and a classifier would pick one and drop the other.
 func (so SecondOpinion) Wants(res Result) bool {
-	if so.Classifier == nil || len(res.Candidates) == 0 {
+	if so.Classifier == nil || len(res.Candidates) == 0 || res.Mixed {
 		return false
 	}
 	c := res.Top().Confidence
@@ -70,20 +71,33 @@ func (so SecondOpinion) Wants(res Result) bool {
 }
 
 // Consult asks so's classifier about text when res, the matcher's result
-// for it, is in the grey zone. The classifier's pick becomes the answer;
-// its "none" means nothing is answered. A timeout, an error or a pick that
-// is not a candidate leaves res as it was. The returned Result's Opinion
-// says what happened; it is nil when no question was asked.
+// for it, is in the grey zone (see SecondOpinion.Consult).
 func (k *KB) Consult(ctx context.Context, text string, res Result, so SecondOpinion) Result {
 	if !so.Wants(res) {
 		return res
 	}
+	return so.Consult(ctx, k.Question(text, res), res)
+}
+
+// Question is what a classifier is asked about text, whose matcher's
+// result is res: the candidates with their titles, descriptions and
+// examples. Consult needs nothing else of the knowledge base, so the
+// caller can let go of it while the classifier thinks.
+func (k *KB) Question(text string, res Result) Question {
 	q := Question{Text: text, Lang: res.Lang}
 	for _, c := range res.Candidates {
 		if c.Confidence >= candidateFloor || len(q.Candidates) == 0 {
 			q.Candidates = append(q.Candidates, k.choice(c.Intent, res.Lang))
 		}
 	}
+	return q
+}
+
+// Consult asks so's classifier q, built for res. The classifier's pick
+// becomes the answer; its "none" means nothing is answered. A timeout, an
+// error or a pick that is not a candidate leaves res as it was. The
+// returned Result's Opinion says what happened.
+func (so SecondOpinion) Consult(ctx context.Context, q Question, res Result) Result {
 	timeout := so.Timeout
 	if timeout <= 0 {
 		timeout = DefaultOpinionTimeout
@@ -96,7 +110,7 @@ func (k *KB) Consult(ctx context.Context, text string, res Result, so SecondOpin
 	op := &Opinion{Intent: id, Duration: time.Since(start)}
 	res.Opinion = op
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || err == nil && ctx.Err() != nil:
+	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		op.Err = fmt.Sprintf("no answer within %s", timeout)
 		return res
 	case err != nil:

@@ -23,6 +23,11 @@ func TestConsult(t *testing.T) {
 	}}
 	sure := Result{Lang: "en", Decision: DecisionAnswer, Intent: "billing", Candidates: []Scored{{Intent: "billing", Confidence: 0.97}}}
 	hopeless := Result{Lang: "en", Decision: DecisionNone, Candidates: []Scored{{Intent: "billing", Confidence: 0.05}}}
+	// The grey zone is [0.15, 0.8): its lower edge is in, its upper out.
+	atFrom := Result{Lang: "en", Decision: DecisionNone, Candidates: []Scored{{Intent: "billing", Confidence: 0.15}, {Intent: "reset_password", Confidence: 0.1}}}
+	atTo := Result{Lang: "en", Decision: DecisionAnswer, Intent: "billing", Candidates: []Scored{{Intent: "billing", Confidence: 0.8}, {Intent: "reset_password", Confidence: 0.1}}}
+	mixed := grey
+	mixed.Mixed = true
 
 	tests := []struct {
 		name     string
@@ -43,6 +48,9 @@ func TestConsult(t *testing.T) {
 		{name: "picks a non-candidate", res: grey, answer: "outage", asked: true, decision: DecisionClarify, errText: "not a candidate"},
 		{name: "above the grey zone", res: sure, decision: DecisionAnswer, intent: "billing"},
 		{name: "below the grey zone", res: hopeless, decision: DecisionNone},
+		{name: "at its lower edge", res: atFrom, answer: "reset_password", asked: true, decision: DecisionAnswer, intent: "reset_password", used: true},
+		{name: "at its upper edge", res: atTo, decision: DecisionAnswer, intent: "billing"},
+		{name: "about two things", res: mixed, decision: DecisionClarify},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,6 +47,9 @@ type Result struct {
 	Candidates []Scored // best first, at most five, ties broken by intent id
 	Decision   Decision
 	Intent     string // the intent to answer when Decision is DecisionAnswer
+	// Mixed: the message has a clause about each of the top two
+	// candidates, so the decision is to ask which first.
+	Mixed bool
 	// Opinion is the second opinion asked about the message, nil when
 	// none was (see KB.Consult).
 	Opinion *Opinion

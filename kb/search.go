@@ -61,8 +61,8 @@ func (k *KB) SearchExamples(ctx context.Context, text string, n int) ([]ExampleH
 		return nil, nil // only stop words
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(terms...), n, 0, false)
-	// Equal scores in document order, so that the same text always finds
-	// the same examples.
+	// Equal scores by document id (compared as text), so that the same
+	// text always finds the same examples.
 	req.SortBy([]string{"-_score", "_id"})
 	res, err := k.index.SearchInContext(ctx, req)
 	if err != nil {

@@ -38,7 +38,7 @@ func cmdEval(ctx context.Context, args []string, e env) error {
 		if !s.LLM.Enabled() {
 			return usageError{fmt.Errorf("--llm needs llm.base_url and llm.model in the config (or FIRSTLINE_LLM_BASE_URL and FIRSTLINE_LLM_MODEL)")}
 		}
-		if so, _, err = secondOpinion(s.LLM, log, nil); err != nil {
+		if so, err = secondOpinion(s.LLM, log, nil); err != nil {
 			return err
 		}
 	}

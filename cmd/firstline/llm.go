@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"net/url"
 	"time"
 
 	"github.com/firstline-support/firstline/kb"
@@ -9,11 +10,11 @@ import (
 )
 
 // secondOpinion builds the language model classifier the settings
-// describe, or returns nils when none is configured. observe, when not
+// describe, or returns nil when none is configured. observe, when not
 // nil, is told of every call, for metrics.
-func secondOpinion(l llmSettings, log *slog.Logger, observe func(outcome string, d time.Duration)) (*kb.SecondOpinion, *openai.Classifier, error) {
+func secondOpinion(l llmSettings, log *slog.Logger, observe func(outcome string, d time.Duration)) (*kb.SecondOpinion, error) {
 	if !l.Enabled() {
-		return nil, nil, nil
+		return nil, nil
 	}
 	c, err := openai.New(openai.Config{
 		BaseURL: l.BaseURL,
@@ -23,9 +24,13 @@ func secondOpinion(l llmSettings, log *slog.Logger, observe func(outcome string,
 		Logger:  log.With("component", "llm"),
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	log.Info("llm second opinion on", "url", l.BaseURL, "model", l.Model,
+	where := l.BaseURL
+	if u, err := url.Parse(l.BaseURL); err == nil {
+		where = u.Redacted() // a password in the URL stays out of the log
+	}
+	log.Info("llm second opinion on", "url", where, "model", l.Model,
 		"grey_from", l.GreyFrom, "grey_to", l.GreyTo, "timeout", l.Timeout)
-	return &kb.SecondOpinion{Classifier: c, From: l.GreyFrom, To: l.GreyTo, Timeout: l.Timeout}, c, nil
+	return &kb.SecondOpinion{Classifier: c, From: l.GreyFrom, To: l.GreyTo, Timeout: l.Timeout}, nil
 }

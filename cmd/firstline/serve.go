@@ -30,7 +30,6 @@ import (
 	"github.com/firstline-support/firstline/dialog/sqlite"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
-	"github.com/firstline-support/firstline/kb/openai"
 )
 
 // shutdownTimeout is how long requests in flight get to finish on shutdown.
@@ -201,7 +200,6 @@ type app struct {
 	store    dialog.Store
 	broker   *broker.Broker
 	notifier *postgres.Notifier // nil on SQLite
-	llm      *openai.Classifier // nil unless a language model is configured
 	engine   *dialog.Engine
 	metrics  *metrics.Metrics
 }
@@ -211,7 +209,7 @@ type app struct {
 func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 	cfg := s.Dialog
 	m := metrics.New()
-	so, llm, err := secondOpinion(s.LLM, log, m.ObserveLLM)
+	so, err := secondOpinion(s.LLM, log, m.ObserveLLM)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +254,6 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 		store:    store,
 		broker:   events,
 		notifier: notifier,
-		llm:      llm,
 		engine:   dialog.NewEngine(store, holder, pub, cfg, log),
 		metrics:  m,
 	}, nil

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -198,6 +200,9 @@ func parseSettings(fs *flag.FlagSet, args []string, which int, getenv func(strin
 	if llm.Enabled() && llm.Model == "" {
 		return nil, fmt.Errorf("llm.base_url is set but llm.model is not (or FIRSTLINE_LLM_MODEL)")
 	}
+	if u, err := url.Parse(llm.BaseURL); llm.Enabled() && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return nil, fmt.Errorf("llm.base_url (or FIRSTLINE_LLM_BASE_URL) must be an http:// or https:// URL, got %q", llm.BaseURL)
+	}
 	if s.llmKeyEnv != "" {
 		llm.APIKey = getenv(s.llmKeyEnv)
 	}
@@ -310,6 +315,9 @@ func readConfig(path string, required bool) (*settings, error) {
 	}, nil
 }
 
+// maxLLMTimeout bounds llm.timeout: the customer waits for the model.
+const maxLLMTimeout = 30 * time.Second
+
 var (
 	queuePattern   = regexp.MustCompile(`^[a-z0-9_]+$`)
 	envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -357,9 +365,9 @@ func checkConfig(c *fileConfig) error {
 	}
 	l := c.LLM
 	switch {
-	case l.Timeout <= 0:
-		return fmt.Errorf("llm.timeout must be positive, got %v", l.Timeout)
-	case l.GreyFrom < 0 || l.GreyFrom >= l.GreyTo || l.GreyTo > 1:
+	case l.Timeout <= 0 || l.Timeout > maxLLMTimeout:
+		return fmt.Errorf("llm.timeout must be positive and at most %v (a customer waits for it), got %v", maxLLMTimeout, l.Timeout)
+	case math.IsNaN(l.GreyFrom) || math.IsNaN(l.GreyTo) || l.GreyFrom < 0 || l.GreyFrom >= l.GreyTo || l.GreyTo > 1:
 		return fmt.Errorf("llm.grey_from and llm.grey_to must satisfy 0 <= grey_from < grey_to <= 1, got %v and %v", l.GreyFrom, l.GreyTo)
 	case l.APIKeyEnv != "" && !envNamePattern.MatchString(l.APIKeyEnv):
 		return fmt.Errorf("llm.api_key_env must name an environment variable, got %q", l.APIKeyEnv)

@@ -17,11 +17,13 @@ import (
 
 	goopenai "github.com/sashabaranov/go-openai"
 
+	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
 )
 
-// None is the model's answer when no candidate fits.
-const None = "none"
+// None is the model's answer when no candidate fits; no intent has it as
+// its id.
+const None = intents.NoIntent
 
 // Outcomes of one call, as passed to Config.Observe.
 const (
@@ -109,7 +111,7 @@ func (c *Classifier) Classify(ctx context.Context, q kb.Question) (string, error
 
 	outcome := OutcomeChosen
 	switch {
-	case err != nil && ctx.Err() != nil:
+	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		outcome = OutcomeTimeout
 		c.timeouts.Add(1)
 		err = fmt.Errorf("llm %s: %w", c.model, context.DeadlineExceeded)
