@@ -42,6 +42,7 @@ type example struct {
 	intent string // intent id
 	lang   string
 	text   string // normalised, as indexed
+	raw    string // as written in the YAML
 }
 
 // New builds a knowledge base from set, matching with the thresholds in
@@ -68,7 +69,7 @@ func New(set *intents.Set, opts Options) (*KB, error) {
 	for _, lang := range intents.Languages {
 		for _, in := range set.Intents {
 			for _, text := range in.Examples[lang] {
-				k.examples = append(k.examples, example{intent: in.ID, lang: lang, text: Normalize(text)})
+				k.examples = append(k.examples, example{intent: in.ID, lang: lang, text: Normalize(text), raw: text})
 			}
 		}
 	}

@@ -20,7 +20,7 @@ const minFuzzyRunes = 5
 type ExampleHit struct {
 	Intent string
 	Lang   string
-	Text   string // normalised, as indexed
+	Text   string // as written in the YAML
 	Score  float64
 }
 
@@ -75,7 +75,7 @@ func (k *KB) SearchExamples(ctx context.Context, text string, n int) ([]ExampleH
 			return nil, fmt.Errorf("search examples: unknown document %q", h.ID)
 		}
 		ex := k.examples[i]
-		hits = append(hits, ExampleHit{Intent: ex.intent, Lang: ex.lang, Text: ex.text, Score: h.Score})
+		hits = append(hits, ExampleHit{Intent: ex.intent, Lang: ex.lang, Text: ex.raw, Score: h.Score})
 	}
 	return hits, nil
 }

@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"slices"
 	"testing"
 )
 
@@ -23,6 +24,11 @@ func TestSearchExamples(t *testing.T) {
 		}
 		if len(hits) == 0 || len(hits) > 3 || hits[0].Intent != tt.intent {
 			t.Errorf("SearchExamples(%q) = %+v, want at most 3 with %s first", tt.text, hits, tt.intent)
+		}
+		for _, h := range hits { // as written in the YAML
+			if in := k.Set().Intent(h.Intent); in == nil || !slices.Contains(in.Examples[h.Lang], h.Text) {
+				t.Errorf("SearchExamples(%q): %+v is not an example as written", tt.text, h)
+			}
 		}
 		for i := 1; i < len(hits); i++ {
 			if hits[i].Score > hits[i-1].Score {

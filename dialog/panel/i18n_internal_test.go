@@ -73,7 +73,7 @@ func TestEveryTextTranslated(t *testing.T) {
 	for _, r := range roles {
 		used["role."+string(r)] = true
 	}
-	for _, r := range reviewReasons {
+	for _, r := range reviewReasons() {
 		used["review.reason."+r] = true
 	}
 	for _, d := range []kb.Decision{kb.DecisionAnswer, kb.DecisionClarify, kb.DecisionNone} {

@@ -25,8 +25,10 @@ const (
 	reasonNotHelpful = "not_helpful" // the customer said the answer to it did not help
 )
 
-// reviewReasons are the reasons in the order the page lists them.
-var reviewReasons = []string{reasonEscalated, reasonClarified, reasonNotHelpful}
+// reviewReasons returns the reasons in the order the page lists them.
+func reviewReasons() []string {
+	return []string{reasonEscalated, reasonClarified, reasonNotHelpful}
+}
 
 // The review page's limits: the messages it looks at, at most, and the
 // samples a group shows before it is expanded.
@@ -208,7 +210,7 @@ func (g *reviewGroup) fill() {
 			g.Examples = append(g.Examples, reviewExample{Lang: m.Lang, Text: strings.TrimSpace(m.Text)})
 		}
 	}
-	for _, r := range reviewReasons {
+	for _, r := range reviewReasons() {
 		if n := reasons[r]; n > 0 {
 			g.Reasons = append(g.Reasons, reasonCount{Reason: r, Count: n})
 		}
@@ -279,7 +281,7 @@ func (p *Panel) unanswered(ctx context.Context, from, to time.Time) ([]*reviewMe
 			continue
 		}
 		rm := &reviewMessage{ID: m.ID, Text: m.Text, Lang: m.Lang, At: m.CreatedAt}
-		for _, r := range reviewReasons {
+		for _, r := range reviewReasons() {
 			if reasons[id][r] {
 				rm.Reasons = append(rm.Reasons, r)
 			}
@@ -343,7 +345,7 @@ func (p *Panel) loadHistory(data *reviewPage, saved string) {
 	changes, err := intents.ReadHistory(p.learning.Dir)
 	if err != nil {
 		p.log.Error("review: read the audit log", "err", err)
-		data.HistoryError = err.Error()
+		data.HistoryError = tr(data.Lang, "review.history.error") // the details, with server paths, are in the log
 		return
 	}
 	savedAt := -1
