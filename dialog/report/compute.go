@@ -87,8 +87,13 @@ func Compute(events []*dialog.Activity, opts Options) (*Report, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
+	return computeChecked(events, opts), nil
+}
+
+// computeChecked is Compute for options already checked.
+func computeChecked(events []*dialog.Activity, opts Options) *Report {
 	st, contacts := followAll(events, opts)
-	return st.report(contacts, st.cycles, opts.From, opts.To), nil
+	return st.report(contacts, st.cycles, opts.From, opts.To)
 }
 
 // followAll follows every conversation of events up to opts.Now and
