@@ -249,6 +249,26 @@ func TestContactsAndOutcomes(t *testing.T) {
 	}
 }
 
+// TestZeroReopenWindow reports with no time to come back in: a contact is
+// assumed once it ends, and returned only when the next one starts at
+// that moment.
+func TestZeroReopenWindow(t *testing.T) {
+	o := opts()
+	o.ReopenWindow = 0
+	var es events
+	es.answered(1, time.Hour, "pay")
+	es.answered(1, time.Hour+30*time.Minute, "pay") // the moment the first ended
+	es.answered(2, time.Hour, "pay")
+	es.answered(2, time.Hour+31*time.Minute, "pay")
+	if got := outcomes(t, compute(t, es, o)); got != "assumed=3 returned=1" {
+		t.Errorf("outcomes %q, want assumed=3 returned=1", got)
+	}
+	o.Now = t0.Add(2*time.Hour + time.Minute) // the last contact ended at 2:01
+	if got := outcomes(t, compute(t, es, o)); got != "assumed=2 returned=1 pending=1" {
+		t.Errorf("outcomes at its end %q, want assumed=2 returned=1 pending=1", got)
+	}
+}
+
 func TestReasonsClarificationAndMessages(t *testing.T) {
 	var es events
 	es.escalated(1, time.Hour, 1, dialog.ReasonNoMatch)
