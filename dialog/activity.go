@@ -29,9 +29,11 @@ const (
 	// helped: Value 1 for yes, 0 for no.
 	ActivityFeedback ActivityKind = "feedback"
 	// ActivityEscalated: the conversation went to people, into a new
-	// ticket or a reopened one (then an ActivityReopened follows). Reason,
-	// Intent, Queue, Priority and the SLA deadlines are the ticket's as
-	// escalated.
+	// ticket or a reopened one (then an ActivityReopened follows). Reason
+	// and Intent are this escalation's, also when it reopened a ticket
+	// created for another; Queue, Priority and the SLA deadlines are the
+	// ticket's after it (a reopened ticket keeps its queue and priority
+	// and gets deadlines counted from the reopen).
 	ActivityEscalated ActivityKind = "escalated"
 	// ActivityReopened: the escalation just recorded reopened TicketID,
 	// closed within the reopen window, instead of creating a ticket.

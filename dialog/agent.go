@@ -49,7 +49,7 @@ func (e *Engine) Reply(ctx context.Context, a TicketAction, text string) (*Messa
 			return err
 		}
 		if at.ticket.FirstResponseAt.IsZero() {
-			at.ticket.FirstResponseAt = e.clock()
+			at.ticket.FirstResponseAt = e.Now()
 			if err := at.tx.UpdateTicket(ctx, at.ticket); err != nil {
 				return err
 			}
@@ -139,7 +139,7 @@ func (e *Engine) Close(ctx context.Context, a TicketAction) (*Ticket, error) {
 			t.Assignee = a.Agent
 		}
 		t.Status = TicketClosed
-		t.ClosedAt = e.clock()
+		t.ClosedAt = e.Now()
 		if err := at.tx.UpdateTicket(ctx, t); err != nil {
 			return err
 		}
@@ -290,7 +290,7 @@ func (e *Engine) pickAgent(ctx context.Context, tx Tx, queue string) (*User, err
 	if err != nil {
 		return nil, err
 	}
-	at := e.clock()
+	at := e.Now()
 	var best *User
 	for _, u := range users {
 		if u.Disabled || u.Role != RoleAgent || !u.WorksQueue(queue) || at.Sub(u.LastSeenAt) > e.cfg.OnlineWithin {
@@ -338,7 +338,7 @@ func (at *agentTurn) send(author Author, name, text string, buttons []string) (*
 		Text:           text,
 		Buttons:        buttons,
 		Lang:           at.conv.Lang,
-		CreatedAt:      at.e.clock(),
+		CreatedAt:      at.e.Now(),
 	}
 	if err := at.tx.AddMessage(at.ctx, m); err != nil {
 		return nil, err

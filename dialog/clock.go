@@ -10,17 +10,12 @@ func (e *Engine) SetClock(now func() time.Time) {
 	e.nowFunc = now
 }
 
-// clock returns the engine's current time in UTC, to the microsecond the
-// stores keep.
-func (e *Engine) clock() time.Time {
+// Now is the engine's current time in UTC, to the microsecond the stores
+// keep: the wall clock, or the one set with SetClock. Reports made of the
+// engine's data ask it what "now" is.
+func (e *Engine) Now() time.Time {
 	if e.nowFunc == nil {
 		return now()
 	}
 	return e.nowFunc().UTC().Truncate(time.Microsecond)
-}
-
-// Now is the engine's current time in UTC: the wall clock, or the one set
-// with SetClock. Reports made of the engine's data ask it what "now" is.
-func (e *Engine) Now() time.Time {
-	return e.clock()
 }

@@ -14,13 +14,13 @@ func (t *turn) record(a Activity) error {
 	if t.in != nil {
 		a.MessageID = t.in.ID
 	}
-	return recordActivity(t.ctx, t.tx, t.e.clock(), t.conv, a)
+	return recordActivity(t.ctx, t.tx, t.e.Now(), t.conv, a)
 }
 
 // record appends an analytics event about the agent's ticket.
 func (at *agentTurn) record(a Activity) error {
 	a.TicketID = at.ticket.ID
-	return recordActivity(at.ctx, at.tx, at.e.clock(), at.conv, a)
+	return recordActivity(at.ctx, at.tx, at.e.Now(), at.conv, a)
 }
 
 // recordActivity stamps a with the time and the conversation's channel and

@@ -174,8 +174,8 @@ type Tx interface {
 	BlockOutboxChat(ctx context.Context, channel, chatID string) error
 
 	// AddActivity appends an analytics event and sets a.ID, and a.At when
-	// zero. An unknown kind, or a conversation or ticket that does not
-	// exist, fails with EINVALID.
+	// zero. An unknown kind, or a conversation, ticket or message that
+	// does not exist, fails with EINVALID.
 	AddActivity(ctx context.Context, a *Activity) error
 }
 

@@ -73,7 +73,7 @@ func (t *turn) receive(in Inbound, cmd, text string, match kb.Result) error {
 		ExternalID:     in.ExternalID,
 		Text:           in.Text,
 		Lang:           t.lang,
-		CreatedAt:      t.e.clock(),
+		CreatedAt:      t.e.Now(),
 	}
 	if err := t.tx.AddMessage(t.ctx, t.in); err != nil {
 		return err
@@ -357,7 +357,7 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	if err != nil {
 		return err
 	}
-	at := t.e.clock()
+	at := t.e.Now()
 	reopened := ticket != nil
 	if reopened {
 		ticket.Status = TicketQueued
@@ -447,7 +447,7 @@ func (t *turn) reopenable() (*Ticket, error) {
 	if err != nil || len(last) == 0 {
 		return nil, err
 	}
-	if tk := last[0]; !tk.Open() && t.e.clock().Sub(tk.ClosedAt) <= t.e.cfg.ReopenWindow {
+	if tk := last[0]; !tk.Open() && t.e.Now().Sub(tk.ClosedAt) <= t.e.cfg.ReopenWindow {
 		return tk, nil
 	}
 	return nil, nil
@@ -514,7 +514,7 @@ func (t *turn) reply(author Author, text string, buttons []string, intent string
 		Lang:           t.lang,
 		Intent:         intent,
 		Confidence:     confidence,
-		CreatedAt:      t.e.clock(),
+		CreatedAt:      t.e.Now(),
 	}
 	if err := t.tx.AddMessage(t.ctx, m); err != nil {
 		return nil, err

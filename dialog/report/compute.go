@@ -19,11 +19,12 @@ type contact struct {
 
 	channel, lang, intent string
 
-	answered  bool
-	helpful   bool
-	escalated bool
-	reason    string // of the first escalation
-	ticket    *cycle // the first escalation's
+	intentAnswered bool // intent is the first answer's
+	answered       bool
+	helpful        bool
+	escalated      bool
+	reason         string // of the first escalation
+	ticket         *cycle // the first escalation's
 
 	answers  []*answer
 	feedback []*dialog.Activity
@@ -67,6 +68,7 @@ type conversation struct {
 	current  *contact // the open contact
 	open     *cycle   // the open ticket
 	lastAsk  *ask     // the last clarification asked and not yet answered
+	answered *contact // the contact of the last answer
 }
 
 // state follows every conversation through its events.
@@ -85,8 +87,13 @@ func Compute(events []*dialog.Activity, opts Options) (*Report, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
+	return computeChecked(events, opts), nil
+}
+
+// computeChecked is Compute for options already checked.
+func computeChecked(events []*dialog.Activity, opts Options) *Report {
 	st, contacts := followAll(events, opts)
-	return st.report(contacts, st.cycles, opts.From, opts.To), nil
+	return st.report(contacts, st.cycles, opts.From, opts.To)
 }
 
 // followAll follows every conversation of events up to opts.Now and
@@ -164,10 +171,22 @@ func inRange(t, from, to time.Time) bool {
 // customer message or ticket close, whichever came later. Every other
 // event belongs to the contact open when it happened, if any; ticket
 // events also go to the ticket's cycle.
+//
+// A customer message whose turn answers "did this help?" continues the
+// contact of the answer it replies to, however late it comes, as long as
+// no other contact has started since: the reply is about that answer, not
+// a new matter.
 func (st *state) follow(events []*dialog.Activity) []*contact {
 	cv := &conversation{}
 	gap := st.opts.ContactGap
+	replies := feedbackTurns(events)
 	for _, e := range events {
+		if e.Kind == dialog.ActivityMessageIn && e.TicketID == 0 && replies[e.MessageID] &&
+			cv.answered != nil && cv.answered == cv.contacts[len(cv.contacts)-1] {
+			c := cv.answered
+			c.lastActivity, c.end, c.ended = e.At, time.Time{}, false
+			cv.current = c
+		}
 		if c := cv.current; c != nil && cv.open == nil && !e.At.Before(c.lastActivity.Add(gap)) {
 			c.end, c.ended = c.lastActivity.Add(gap), true
 			cv.current = nil
@@ -193,6 +212,18 @@ func (st *state) follow(events []*dialog.Activity) []*contact {
 	return cv.contacts
 }
 
+// feedbackTurns returns the customer messages whose turns recorded an
+// answer to "did this help?".
+func feedbackTurns(events []*dialog.Activity) map[int64]bool {
+	turns := map[int64]bool{}
+	for _, e := range events {
+		if e.Kind == dialog.ActivityFeedback && e.MessageID != 0 {
+			turns[e.MessageID] = true
+		}
+	}
+	return turns
+}
+
 // contactEvent counts e in its contact c.
 func contactEvent(cv *conversation, c *contact, e *dialog.Activity) {
 	switch e.Kind {
@@ -209,10 +240,13 @@ func contactEvent(cv *conversation, c *contact, e *dialog.Activity) {
 		}
 	case dialog.ActivityAnswered:
 		c.answered = true
-		if c.intent == "" {
-			c.intent = e.Intent
+		// The first answer's intent is the contact's, even over an
+		// escalation's recorded before it.
+		if !c.intentAnswered {
+			c.intent, c.intentAnswered = e.Intent, true
 		}
 		c.answers = append(c.answers, &answer{intent: e.Intent})
+		cv.answered = c
 	case dialog.ActivityFeedback:
 		if e.Value == 1 {
 			c.helpful = true
@@ -232,7 +266,7 @@ func contactEvent(cv *conversation, c *contact, e *dialog.Activity) {
 	case dialog.ActivityEscalated:
 		if !c.escalated {
 			c.escalated, c.reason, c.ticket = true, e.Reason, cv.open
-			if c.intent == "" {
+			if !c.intentAnswered {
 				c.intent = escalationIntent(e)
 			}
 		}

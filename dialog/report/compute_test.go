@@ -30,6 +30,7 @@ func agent(s string) field         { return func(a *dialog.Activity) { a.Agent =
 func author(s dialog.Author) field { return func(a *dialog.Activity) { a.Author = s } }
 func channel(s string) field       { return func(a *dialog.Activity) { a.Channel = s } }
 func lang(s string) field          { return func(a *dialog.Activity) { a.Lang = s } }
+func turn(id int64) field          { return func(a *dialog.Activity) { a.MessageID = id } }
 func due(fr, res time.Duration) field {
 	return func(a *dialog.Activity) {
 		if fr > 0 {
@@ -136,6 +137,29 @@ func TestContactsAndOutcomes(t *testing.T) {
 			es.add(1, 10*hour+min, dialog.ActivityMessageIn)
 			es.add(1, 10*hour+min, dialog.ActivityFeedback, intent("pay"), value(1))
 		}, 0, "confirmed=1"},
+		{"a yes after the gap continues the answered contact: confirmed", func(es *events) {
+			es.answered(1, 8*hour, "pay")
+			es.add(1, 9*hour, dialog.ActivityMessageIn, turn(100))
+			es.add(1, 9*hour, dialog.ActivityFeedback, intent("pay"), value(1), turn(100))
+			es.add(1, 9*hour, dialog.ActivityMessageOut, author(dialog.AuthorBot), turn(100))
+		}, 0, "confirmed=1"},
+		{"a yes after the gap keeps the contact open a gap longer", func(es *events) {
+			es.answered(1, 8*hour, "pay")
+			es.add(1, 9*hour, dialog.ActivityMessageIn, turn(100))
+			es.add(1, 9*hour, dialog.ActivityFeedback, intent("pay"), value(1), turn(100))
+		}, 9*hour + 29*min, "pending=1"},
+		{"a no after the gap escalates the answered contact", func(es *events) {
+			es.answered(1, 8*hour, "pay")
+			es.add(1, 9*hour, dialog.ActivityMessageIn, turn(100))
+			es.add(1, 9*hour, dialog.ActivityFeedback, intent("pay"), turn(100))
+			es.add(1, 9*hour, dialog.ActivityEscalated, ticket(1), reason(dialog.ReasonNotHelpful), turn(100))
+		}, 0, "escalated=1"},
+		{"a yes after another contact started is a contact of its own", func(es *events) {
+			es.answered(1, 8*hour, "pay")
+			es.add(1, 8*hour+40*min, dialog.ActivityMessageIn, turn(100)) // please rephrase
+			es.add(1, 9*hour+30*min, dialog.ActivityMessageIn, turn(101))
+			es.add(1, 9*hour+30*min, dialog.ActivityFeedback, intent("pay"), value(1), turn(101))
+		}, 0, "confirmed=1 returned=1 unanswered=1"},
 		{"a no escalates", func(es *events) {
 			es.answered(1, 10*hour, "pay")
 			es.add(1, 10*hour+min, dialog.ActivityMessageIn)
@@ -222,6 +246,26 @@ func TestContactsAndOutcomes(t *testing.T) {
 				t.Errorf("outcomes %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestZeroReopenWindow reports with no time to come back in: a contact is
+// assumed once it ends, and returned only when the next one starts at
+// that moment.
+func TestZeroReopenWindow(t *testing.T) {
+	o := opts()
+	o.ReopenWindow = 0
+	var es events
+	es.answered(1, time.Hour, "pay")
+	es.answered(1, time.Hour+30*time.Minute, "pay") // the moment the first ended
+	es.answered(2, time.Hour, "pay")
+	es.answered(2, time.Hour+31*time.Minute, "pay")
+	if got := outcomes(t, compute(t, es, o)); got != "assumed=3 returned=1" {
+		t.Errorf("outcomes %q, want assumed=3 returned=1", got)
+	}
+	o.Now = t0.Add(2*time.Hour + time.Minute) // the last contact ended at 2:01
+	if got := outcomes(t, compute(t, es, o)); got != "assumed=2 returned=1 pending=1" {
+		t.Errorf("outcomes at its end %q, want assumed=2 returned=1 pending=1", got)
 	}
 }
 
@@ -453,6 +497,34 @@ func TestIntents(t *testing.T) {
 	}
 	if r.Contacts.Total != 2 || r.Tickets.Tickets != 1 {
 		t.Errorf("filtered by pay: %d contacts, %d tickets; want 2 and 1, without the unmatched one", r.Contacts.Total, r.Tickets.Tickets)
+	}
+}
+
+func TestLateFeedbackAndIntent(t *testing.T) {
+	var es events
+	// 1: "yes" an hour after the answer, in the answer's contact.
+	es.answered(1, 8*time.Hour, "pay")
+	es.add(1, 9*time.Hour, dialog.ActivityMessageIn, turn(100))
+	es.add(1, 9*time.Hour, dialog.ActivityFeedback, intent("pay"), value(1), turn(100))
+	// 2: escalated for "complaint", closed, then answered "pay" in the
+	// same contact: the answer's intent is the contact's.
+	es.escalated(2, 10*time.Hour, 1, dialog.ReasonIntent, intent("complaint"))
+	es.add(2, 10*time.Hour+10*time.Minute, dialog.ActivityClosed, ticket(1), agent("olga"), queue("first_line"))
+	es.answered(2, 10*time.Hour+20*time.Minute, "pay")
+
+	o := opts()
+	o.Filter.Intent = "pay"
+	r := compute(t, es, o)
+	if got := outcomes(t, r); got != "escalated=1 confirmed=1" {
+		t.Errorf("outcomes of pay %q, want escalated=1 confirmed=1", got)
+	}
+	want := []Intent{{Intent: "pay", Contacts: 2, Answered: 2, Helpful: Ratio{1, 1}, EscalatedAfter: Ratio{0, 2}}}
+	if !reflect.DeepEqual(r.Intents, want) {
+		t.Errorf("intents of pay\n got %+v\nwant %+v", r.Intents, want)
+	}
+	o.Filter.Intent = "complaint"
+	if r := compute(t, es, o); r.Contacts.Total != 0 || r.Tickets.Tickets != 1 {
+		t.Errorf("complaint: %d contacts, %d tickets; want 0 and the ticket", r.Contacts.Total, r.Tickets.Tickets)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -286,12 +287,40 @@ func WriteCSVTable(w io.Writer, r *Report, table string) error {
 	return writeCSV(w, csvTableOf(r, table))
 }
 
-// writeCSV writes a table's header and rows.
+// writeCSV writes a table's header and rows, each cell made safe to open
+// in a spreadsheet.
 func writeCSV(w io.Writer, t csvTable) error {
 	cw := csv.NewWriter(w)
-	cw.Write(t.header)  // buffered: errors show in cw.Error
-	cw.WriteAll(t.rows) // writes out the buffer
+	cw.Write(csvSafe(t.header)) // buffered: errors show in cw.Error
+	for _, row := range t.rows {
+		cw.Write(csvSafe(row))
+	}
+	cw.Flush()
 	return cw.Error()
+}
+
+// csvSafe returns cells with a single quote before each one a spreadsheet
+// would take for a formula: text starting with =, +, -, @, a tab or a
+// carriage return. Agent names, queues and intents are typed by people, so
+// "=HYPERLINK(...)" as a name must stay text. Numbers are left alone.
+func csvSafe(cells []string) []string {
+	var safe []string
+	for i, cell := range cells {
+		if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			continue
+		}
+		if _, err := strconv.ParseFloat(cell, 64); err == nil {
+			continue
+		}
+		if safe == nil {
+			safe = slices.Clone(cells)
+		}
+		safe[i] = "'" + cell
+	}
+	if safe == nil {
+		return cells
+	}
+	return safe
 }
 
 // csvRatio is a ratio's cells: count, denominator and percent.

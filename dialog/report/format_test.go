@@ -343,3 +343,47 @@ func TestWriteDaysCSV(t *testing.T) {
 		t.Errorf("a day without contacts: %q", got)
 	}
 }
+
+// TestCSVFormulas writes names a spreadsheet would run as formulas: each
+// gets a single quote before it, and numbers stay numbers.
+func TestCSVFormulas(t *testing.T) {
+	r := &report.Report{
+		From: day, To: day.AddDate(0, 0, 1), Now: day.AddDate(0, 0, 2),
+		ContactGap: 30 * time.Minute, ReopenWindow: 24 * time.Hour,
+		Filter: report.Filter{Agent: "=HYPERLINK(\"http://x\")"},
+		Intents: []report.Intent{
+			{Intent: "+pay", Answered: 1, EscalatedAfter: report.Ratio{Num: 0, Den: 1}},
+			{Intent: "-1+cmd", Answered: 1},
+			{Intent: "@sum", Answered: 1},
+			{Intent: "\tpay", Answered: 1},
+			{Intent: "pay=", Answered: 1},
+		},
+		Agents: []report.Tickets{{Name: "=1+2", Tickets: 3}, {Name: "olga"}},
+	}
+	cells := map[string]bool{}
+	for _, name := range []string{report.TableReport, report.TableIntents, report.TableAgents} {
+		var b bytes.Buffer
+		if err := report.WriteCSVTable(&b, r, name); err != nil {
+			t.Fatalf("write %s: %v", name, err)
+		}
+		records, err := csv.NewReader(&b).ReadAll()
+		if err != nil {
+			t.Fatalf("read %s: %v", name, err)
+		}
+		for _, row := range records {
+			for _, cell := range row {
+				cells[cell] = true
+			}
+		}
+	}
+	for _, want := range []string{`'=HYPERLINK("http://x")`, "'+pay", "'-1+cmd", "'@sum", "'\tpay", "pay=", "'=1+2", "olga", "3"} {
+		if !cells[want] {
+			t.Errorf("no cell %q", want)
+		}
+	}
+	for cell := range cells {
+		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			t.Errorf("cell %q would be a formula", cell)
+		}
+	}
+}

@@ -9,10 +9,10 @@ import (
 	"github.com/firstline-support/firstline/dialog/dialogtest"
 )
 
-// TestLoadPages reads the events of a store a few at a time: the report
-// is the one computed from every event at once, and leaves out the
-// conversations not active in the range.
-func TestLoadPages(t *testing.T) {
+// TestLoad reads the events of a store: the report is the one computed
+// from every event at once, and leaves out the conversations not active in
+// the range.
+func TestLoad(t *testing.T) {
 	ctx := t.Context()
 	store := dialogtest.Store(t, nil)
 	var all events
@@ -49,16 +49,14 @@ func TestLoadPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	want.Since = all[0].At
-	for _, size := range []int{1, 2, 3, len(all) - 3, pageSize} {
-		got, err := load(ctx, store, opts(), size)
-		if err != nil {
-			t.Fatalf("load by %d: %v", size, err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("load by %d:\n got %+v\nwant %+v", size, got, want)
-		}
+	got, err := Load(ctx, store, opts())
+	if err != nil {
+		t.Fatalf("Load: %v", err)
 	}
-	// A series of the day and the next reads the same pages, once.
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Load:\n got %+v\nwant %+v", got, want)
+	}
+	// A series of the day and the next reads the events once.
 	o := opts()
 	o.To = o.From.AddDate(0, 0, 2)
 	wantSeries, err := ComputeSeries(all, o)
@@ -68,14 +66,12 @@ func TestLoadPages(t *testing.T) {
 	for _, r := range append([]*Report{wantSeries.Total}, wantSeries.Days...) {
 		r.Since = all[0].At
 	}
-	for _, size := range []int{1, 3, pageSize} {
-		got, err := loadSeries(ctx, store, o, size)
-		if err != nil {
-			t.Fatalf("loadSeries by %d: %v", size, err)
-		}
-		if !reflect.DeepEqual(got, wantSeries) {
-			t.Errorf("loadSeries by %d:\n got %+v\nwant %+v", size, got, wantSeries)
-		}
+	gotSeries, err := LoadSeries(ctx, store, o)
+	if err != nil {
+		t.Fatalf("LoadSeries: %v", err)
+	}
+	if !reflect.DeepEqual(gotSeries, wantSeries) {
+		t.Errorf("LoadSeries:\n got %+v\nwant %+v", gotSeries, wantSeries)
 	}
 	if n := wantSeries.Days[1].Contacts.Total; n != 2 { // 3 at 25h, 2 again at 26h
 		t.Errorf("the fixture gives %d contacts the next day, want 2", n)

@@ -33,7 +33,9 @@ type Options struct {
 	// unless a ticket of it is still open.
 	ContactGap time.Duration
 	// ReopenWindow is how soon a customer must come back after a contact
-	// for it to count as returned (tickets.reopen_window).
+	// for it to count as returned (tickets.reopen_window). It may be 0:
+	// then an answered contact is assumed as soon as it ends, and
+	// returned only when the next contact starts the moment it ended.
 	ReopenWindow time.Duration
 	Filter       Filter
 }

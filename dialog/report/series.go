@@ -43,6 +43,11 @@ func ComputeSeries(events []*dialog.Activity, opts Options) (*Series, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
+	return computeSeriesChecked(events, opts), nil
+}
+
+// computeSeriesChecked is ComputeSeries for options already checked.
+func computeSeriesChecked(events []*dialog.Activity, opts Options) *Series {
 	st, all := followAll(events, opts)
 	s := &Series{Total: st.report(all, st.cycles, opts.From, opts.To)}
 
@@ -64,7 +69,7 @@ func ComputeSeries(events []*dialog.Activity, opts Options) (*Series, error) {
 		contacts, cycles = contacts[ci:], cycles[yi:]
 		from = to
 	}
-	return s, nil
+	return s
 }
 
 // values collects the filter values of contacts and cycles.
@@ -100,22 +105,14 @@ func values(contacts []*contact, cycles []*cycle) Values {
 // LoadSeries reads the events of the range from q once, as Load does, and
 // computes its series.
 func LoadSeries(ctx context.Context, q dialog.Queries, opts Options) (*Series, error) {
-	return loadSeries(ctx, q, opts, pageSize)
-}
-
-// loadSeries is LoadSeries reading size events at a time.
-func loadSeries(ctx context.Context, q dialog.Queries, opts Options, size int) (*Series, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	events, since, err := loadEvents(ctx, q, opts, size)
+	events, since, err := loadEvents(ctx, q, opts)
 	if err != nil {
 		return nil, err
 	}
-	s, err := ComputeSeries(events, opts)
-	if err != nil {
-		return nil, err
-	}
+	s := computeSeriesChecked(events, opts)
 	s.Total.Since = since
 	for _, d := range s.Days {
 		d.Since = since

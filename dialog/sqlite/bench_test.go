@@ -146,3 +146,83 @@ func BenchmarkQueueStats(b *testing.B) {
 		})
 	}
 }
+
+// fillActivity stores a year of analytics events from start: conversations
+// of ten events each, one every ten events' worth of the year, n events in
+// all.
+func fillActivity(b *testing.B, db *DB, start time.Time, n int) {
+	b.Helper()
+	ctx := b.Context()
+	convs := n / 10
+	step := 365 * 24 * time.Hour / time.Duration(convs)
+	kinds := []dialog.ActivityKind{dialog.ActivityMessageIn, dialog.ActivityMessageOut, dialog.ActivityAnswered}
+	err := db.Update(ctx, func(tx dialog.Tx) error {
+		for i := range convs {
+			c, err := tx.EnsureConversation(ctx, "webchat", fmt.Sprintf("chat-%d", i))
+			if err != nil {
+				return err
+			}
+			at := start.Add(time.Duration(i) * step)
+			for j := range 10 {
+				a := &dialog.Activity{
+					At:             at.Add(time.Duration(j) * time.Minute),
+					Kind:           kinds[j%len(kinds)],
+					ConversationID: c.ID,
+					Channel:        "webchat",
+					Lang:           "ru",
+					Intent:         "pay",
+				}
+				if err := tx.AddActivity(ctx, a); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatalf("fill: %v", err)
+	}
+}
+
+// BenchmarkActivitiesYear measures what a report of a year reads: every
+// event of the conversations active in it, among 200,000 events, in one
+// query, and for comparison in pages of 5,000, each of which selects the
+// conversations again.
+func BenchmarkActivitiesYear(b *testing.B) {
+	const n = 200_000
+	db := openTest(b)
+	from := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	fillActivity(b, db, from, n)
+	whole := dialog.ActivityFilter{From: from, To: from.AddDate(1, 0, 0), WholeConversations: true}
+	b.Run("one query", func(b *testing.B) {
+		for b.Loop() {
+			list, err := db.Activities(b.Context(), whole)
+			if err != nil {
+				b.Fatalf("Activities: %v", err)
+			}
+			if len(list) != n {
+				b.Fatalf("Activities returned %d events, want %d", len(list), n)
+			}
+		}
+	})
+	b.Run("pages", func(b *testing.B) {
+		for b.Loop() {
+			f, total := whole, 0
+			f.Limit = 5000
+			for {
+				page, err := db.Activities(b.Context(), f)
+				if err != nil {
+					b.Fatalf("Activities: %v", err)
+				}
+				total += len(page)
+				if len(page) < f.Limit {
+					break
+				}
+				f.AfterID = page[len(page)-1].ID
+			}
+			if total != n {
+				b.Fatalf("Activities returned %d events, want %d", total, n)
+			}
+		}
+	})
+}
