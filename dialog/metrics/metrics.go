@@ -71,7 +71,7 @@ func New() *Metrics {
 		llmDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "firstline_llm_request_duration_seconds",
 			Help:    "How long second opinions from the language model took, whatever their outcome.",
-			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10},
+			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30}, // llm.timeout is at most 30 s
 		}),
 		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "firstline_http_request_duration_seconds",
