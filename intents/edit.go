@@ -1,7 +1,6 @@
 package intents
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -485,13 +484,4 @@ func splitLines(src []byte) []string {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
 	return lines
-}
-
-// sameBytes reports whether a file's current content is what an edit was
-// prepared from; nil stands for a file that does not exist.
-func sameBytes(current, prepared []byte) bool {
-	if (current == nil) != (prepared == nil) {
-		return false
-	}
-	return bytes.Equal(current, prepared)
 }
