@@ -140,9 +140,6 @@ firstline_llm_requests_total{outcome="timeout"} 1
 	if h.GetSampleCount() != 4 || h.GetSampleSum() < 0.2 {
 		t.Errorf("llm latency: %d samples adding up to %vs, want 4 with the 0.2s timeout among them", h.GetSampleCount(), h.GetSampleSum())
 	}
-	if s := c.Stats(); s.Calls != 4 {
-		t.Errorf("the classifier counted %d calls", s.Calls)
-	}
 }
 
 // TestHTTPMiddleware sends requests to a router on loopback and checks

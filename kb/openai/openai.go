@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	goopenai "github.com/sashabaranov/go-openai"
@@ -54,19 +53,6 @@ type Classifier struct {
 	model   string
 	observe func(string, time.Duration)
 	log     *slog.Logger
-
-	calls, chosen, none, timeouts, failures atomic.Int64
-	nanos                                   atomic.Int64
-}
-
-// Stats are a Classifier's counts since it was made.
-type Stats struct {
-	Calls    int64         // questions asked
-	Chosen   int64         // answered with a candidate
-	None     int64         // answered "none"
-	Timeouts int64         // not answered in time
-	Failures int64         // failed, or answered outside the schema or the candidates
-	Time     time.Duration // the total time spent waiting
 }
 
 // New returns a Classifier for cfg.
@@ -89,18 +75,6 @@ func New(cfg Config) (*Classifier, error) {
 	return &Classifier{client: goopenai.NewClientWithConfig(c), model: cfg.Model, observe: cfg.Observe, log: log}, nil
 }
 
-// Stats returns the counts so far.
-func (c *Classifier) Stats() Stats {
-	return Stats{
-		Calls:    c.calls.Load(),
-		Chosen:   c.chosen.Load(),
-		None:     c.none.Load(),
-		Timeouts: c.timeouts.Load(),
-		Failures: c.failures.Load(),
-		Time:     time.Duration(c.nanos.Load()),
-	}
-}
-
 // Classify asks the model which of q's candidates q.Text is about. It
 // returns "" for none; an answer that is not a candidate is an error. The
 // caller's context must carry a deadline: the client has none of its own.
@@ -113,20 +87,13 @@ func (c *Classifier) Classify(ctx context.Context, q kb.Question) (string, error
 	switch {
 	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		outcome = OutcomeTimeout
-		c.timeouts.Add(1)
 		err = fmt.Errorf("llm %s: %w", c.model, context.DeadlineExceeded)
 	case err != nil:
 		outcome = OutcomeError
-		c.failures.Add(1)
 		err = fmt.Errorf("llm %s: %w", c.model, err)
 	case id == "":
 		outcome = OutcomeNone
-		c.none.Add(1)
-	default:
-		c.chosen.Add(1)
 	}
-	c.calls.Add(1)
-	c.nanos.Add(int64(d))
 	if c.observe != nil {
 		c.observe(outcome, d)
 	}
