@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"context"
 	"strings"
 	"unicode"
 )
@@ -70,13 +71,16 @@ func splitClauses(text string) []string {
 // about intent b, each matched confidently on its own: the customer asks
 // two things, and the bot should ask which first rather than answer one
 // and ignore the other.
-func (k *KB) aboutBoth(text, a, b string) bool {
+func (k *KB) aboutBoth(ctx context.Context, text, a, b string) bool {
 	cls := clauses(text)
 	if len(cls) < 2 {
 		return false
 	}
 	var seenA, seenB bool
 	for _, cl := range cls {
+		if ctx.Err() != nil {
+			return false
+		}
 		var stems map[string]string
 		norm := cl
 		if !k.allKnown(norm) {

@@ -30,7 +30,7 @@ func (k *KB) GroupSimilar(texts []string, minSimilarity float64) [][]int {
 	feats := make([][]feature, len(texts))
 	df := map[uint64]int{}
 	for i, text := range texts {
-		feats[i] = extract(k.stems.stem, Normalize(text))
+		feats[i] = extract(k.stems.stem, Normalize(groupedPart(text)))
 		for _, f := range feats[i] {
 			df[f.hash]++
 		}
@@ -40,38 +40,49 @@ func (k *KB) GroupSimilar(texts []string, minSimilarity float64) [][]int {
 	type group struct {
 		members  []int
 		centroid map[uint64]float64 // the sum of the members' unit vectors
-		norm     float64            // the centroid's length
+		sumSq    float64            // the centroid's squared length
 	}
 	var groups []*group
+	// withFeature lists the groups whose centroid has a feature, so that a
+	// text is compared only with the groups it shares a feature with.
+	withFeature := map[uint64][]int{}
+	var dots []float64
 	for i, fs := range feats {
 		v := groupVector(fs, df, n)
 		if len(v) == 0 {
 			continue
 		}
-		var best *group
-		bestSim := minSimilarity - epsilon
-		for _, g := range groups {
-			dot := 0.0
-			for h, w := range v {
-				dot += w * g.centroid[h]
+		if cap(dots) < len(groups) {
+			dots = make([]float64, len(groups), 2*len(groups))
+		}
+		dots = dots[:len(groups)]
+		clear(dots)
+		for h, w := range v {
+			for _, g := range withFeature[h] {
+				dots[g] += w * groups[g].centroid[h]
 			}
-			if sim := dot / g.norm; sim >= bestSim {
+		}
+		best := -1
+		bestSim := minSimilarity - epsilon
+		for g, dot := range dots {
+			if sim := dot / math.Sqrt(groups[g].sumSq); sim >= bestSim {
 				best, bestSim = g, sim
 			}
 		}
-		if best == nil {
-			best = &group{centroid: map[uint64]float64{}}
-			groups = append(groups, best)
+		if best < 0 {
+			best = len(groups)
+			groups = append(groups, &group{centroid: map[uint64]float64{}})
 		}
-		best.members = append(best.members, i)
+		g := groups[best]
+		g.members = append(g.members, i)
 		for h, w := range v {
-			best.centroid[h] += w
+			old, ok := g.centroid[h]
+			if !ok {
+				withFeature[h] = append(withFeature[h], best)
+			}
+			g.centroid[h] = old + w
+			g.sumSq += (old+w)*(old+w) - old*old
 		}
-		sum := 0.0
-		for _, w := range best.centroid {
-			sum += w * w
-		}
-		best.norm = math.Sqrt(sum)
 	}
 
 	slices.SortStableFunc(groups, func(a, b *group) int {
@@ -82,6 +93,23 @@ func (k *KB) GroupSimilar(texts []string, minSimilarity float64) [][]int {
 		out[i] = g.members
 	}
 	return out
+}
+
+// maxGroupedRunes is how much of a text, in characters, GroupSimilar
+// compares: what a question is about is said in its first sentences, and
+// the bound keeps the longest messages as cheap to group as short ones.
+const maxGroupedRunes = 512
+
+// groupedPart returns the first maxGroupedRunes characters of text.
+func groupedPart(text string) string {
+	n := 0
+	for i := range text {
+		if n == maxGroupedRunes {
+			return text[:i]
+		}
+		n++
+	}
+	return text
 }
 
 // groupVector weights a text's features by IDF over the n texts being

@@ -39,12 +39,19 @@ func convert(word string, to map[rune]rune) (string, bool) {
 	return b.String(), true
 }
 
+// maxCorrectedWords is how many different words of one message repair
+// looks up in the lexicon: correcting a word costs hundreds of lookups, and
+// a message with more unknown words than this is not a question with a
+// few typos.
+const maxCorrectedWords = 32
+
 // repair prepares a message whose words are not all example words. Each
 // word no example has, nor its stem, is retyped when it was typed with
 // the keyboard in the wrong layout ("ghbdtn" becomes "привет", "руддщ"
 // becomes "hello") and the retyped word is known; otherwise it is
 // corrected to the example word it is most likely a misspelling of. Names,
-// codes and new words that are neither stay as they are. It returns the
+// codes and new words that are neither stay as they are; so do the words
+// after the first maxCorrectedWords corrected ones. It returns the
 // normalised message and the stems it looked up, for extract.
 func (k *KB) repair(text string) (string, map[string]string) {
 	stems := map[string]string{}
@@ -60,6 +67,7 @@ func (k *KB) repair(text string) (string, map[string]string) {
 		return k.stems.stems[st]
 	}
 	var words []string
+	corrected := map[string]string{} // word → its correction, or itself
 	for _, field := range strings.Fields(text) {
 		norm := Normalize(field)
 		if norm == "" {
@@ -79,7 +87,15 @@ func (k *KB) repair(text string) (string, map[string]string) {
 				continue
 			}
 		}
-		if c, ok := k.lexicon.correct(norm); ok {
+		c, ok := corrected[norm]
+		if !ok && len(corrected) < maxCorrectedWords {
+			c = norm
+			if w, ok := k.lexicon.correct(norm); ok {
+				c = w
+			}
+			corrected[norm] = c
+		}
+		if c != "" {
 			norm = c
 		}
 		words = append(words, norm)

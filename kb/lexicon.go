@@ -14,7 +14,17 @@ type lexicon struct {
 	// so looking up the deletions of a message's word finds every
 	// candidate without comparing it with the whole lexicon.
 	deletes map[string][]int32
+	// longest is the length, in letters, of the longest word indexed in
+	// deletes.
+	longest int
 }
+
+// maxCorrectedLetters is the longest word, in letters, that is corrected
+// or indexed for correction. A word has about n²/2 forms with two letters
+// deleted, so an unbounded length would let one long word of a message
+// cost gigabytes; words this long are names, codes and links, not
+// misspellings of example words.
+const maxCorrectedLetters = 24
 
 // newLexicon returns an empty lexicon.
 func newLexicon() *lexicon {
@@ -41,6 +51,10 @@ func (l *lexicon) index() {
 	l.deletes = map[string][]int32{}
 	for i, w := range l.words {
 		r := []rune(w)
+		if len(r) > maxCorrectedLetters {
+			continue
+		}
+		l.longest = max(l.longest, len(r))
 		for _, d := range deletions(r, maxEdits(len(r))) {
 			l.deletes[d] = append(l.deletes[d], int32(i))
 		}
@@ -54,7 +68,9 @@ func (l *lexicon) index() {
 func (l *lexicon) correct(word string) (string, bool) {
 	r := []rune(word)
 	edits := maxEdits(len(r))
-	if edits == 0 {
+	// A word more than edits letters longer than every indexed word is
+	// within edits of none of them.
+	if edits == 0 || len(r) > maxCorrectedLetters || len(r) > l.longest+edits {
 		return "", false
 	}
 	best, bestDist := -1, edits+1

@@ -50,7 +50,7 @@ func (k *KB) Match(ctx context.Context, text, lang string) Result {
 	res.Candidates = cands
 	res.Decision = k.decide(cands)
 	if res.Decision != DecisionClarify && len(cands) > 1 && cands[1].Confidence >= mixedFloor &&
-		k.aboutBoth(text, cands[0].Intent, cands[1].Intent) {
+		k.aboutBoth(ctx, text, cands[0].Intent, cands[1].Intent) {
 		res.Decision, res.Mixed = DecisionClarify, true
 	}
 	if res.Decision == DecisionAnswer {

@@ -12,9 +12,20 @@ import (
 	"github.com/firstline-support/firstline/intents"
 )
 
-// minFuzzyRunes is the length from which a search term may match with a
-// typo.
-const minFuzzyRunes = 5
+// Search terms may match with a typo when they are from minFuzzyRunes to
+// maxFuzzyRunes letters long. bleve builds an automaton for each fuzzy
+// term, which for a long term takes tens of megabytes and then fails; a
+// term that long is a code or a link, looked up as it is.
+const (
+	minFuzzyRunes = 5
+	maxFuzzyRunes = 24
+)
+
+// maxSearchTerms is how many different terms of a message, in each
+// language, a search looks up: the first ones. It bounds the cost of the
+// longest messages, and the first words of a message say what it is
+// about.
+const maxSearchTerms = 16
 
 // ExampleHit is an example found by SearchExamples.
 type ExampleHit struct {
@@ -41,11 +52,19 @@ func (k *KB) SearchExamples(ctx context.Context, text string, n int) ([]ExampleH
 		if analyzer == nil {
 			return nil, fmt.Errorf("search examples: no %s analyzer", lang)
 		}
+		seen := map[string]bool{}
 		for _, tok := range analyzer.Analyze([]byte(norm)) {
 			term := string(tok.Term)
+			if seen[term] {
+				continue
+			}
+			if len(seen) == maxSearchTerms {
+				break
+			}
+			seen[term] = true
 			// A typo is allowed in longer terms only: one letter off a
 			// short stem ("куп") is another word ("ку").
-			if utf8.RuneCountInString(term) >= minFuzzyRunes {
+			if n := utf8.RuneCountInString(term); n >= minFuzzyRunes && n <= maxFuzzyRunes {
 				q := bleve.NewFuzzyQuery(term)
 				q.SetFuzziness(1)
 				q.SetField(lang)
@@ -66,7 +85,7 @@ func (k *KB) SearchExamples(ctx context.Context, text string, n int) ([]ExampleH
 	req.SortBy([]string{"-_score", "_id"})
 	res, err := k.index.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("search examples for %q: %w", text, err)
+		return nil, fmt.Errorf("search examples: %w", err)
 	}
 	hits := make([]ExampleHit, 0, len(res.Hits))
 	for _, h := range res.Hits {
