@@ -4,7 +4,7 @@
 GO ?= go
 BIN := bin/firstline
 
-.PHONY: run build test test-deps vet bench validate intent-tests clean
+.PHONY: run build test test-deps vet fuzz bench validate intent-tests clean
 
 ## run: build and start the server with configs/firstline.yaml (web chat at http://localhost:8080/)
 run: build
@@ -14,9 +14,22 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/firstline
 
-## test: vet, then every test with the race detector (installs Chromium for the browser tests if missing)
+## test: vet, every test with the race detector (installs Chromium for the browser tests if missing), then each fuzz test for a short time
 test: test-deps vet
 	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz
+
+# The fuzz tests of the parsers of untrusted input, as package:Name.
+FUZZ := kb:FuzzMatch intents:FuzzInsertExample intents:FuzzQuote
+FUZZTIME ?= 5s
+
+## fuzz: run each fuzz test for FUZZTIME (default 5s); a failure leaves its input in the package's testdata/fuzz
+fuzz:
+	@for t in $(FUZZ); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
+		out=$$($(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./$$pkg 2>&1) || { echo "$$out"; exit 1; }; \
+	done
 
 ## test-deps: install Debian's headless Chromium, which the browser tests drive
 test-deps:
