@@ -86,7 +86,7 @@ func scanDest(k schema.Kind) any {
 		return new(*time.Time)
 	case schema.KindBlob:
 		return new([]byte)
-	default: // text, list (jsonb read as its text)
+	default: // text, list, candidates (jsonb read as its text)
 		return new(string)
 	}
 }
@@ -117,6 +117,8 @@ func readValue(k schema.Kind, dest any) (any, error) {
 		return b, nil
 	case schema.KindList:
 		return parseList(*dest.(*string))
+	case schema.KindCandidates:
+		return dialog.UnmarshalCandidates(*dest.(*string))
 	}
 	return nil, fmt.Errorf("unknown kind %q", k)
 }
@@ -245,6 +247,8 @@ func writeValue(k schema.Kind, v any) any {
 		return nil
 	case schema.KindList:
 		return formatList(v.([]string))
+	case schema.KindCandidates:
+		return dialog.MarshalCandidates(v.([]dialog.Candidate))
 	}
 	return v
 }

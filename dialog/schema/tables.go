@@ -5,10 +5,14 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/firstline-support/firstline/dialog"
 )
 
 // Kind is how a column's values are typed, the same in every store.
@@ -25,6 +29,9 @@ const (
 	KindNullTime Kind = "nulltime" // a time or NULL
 	KindBlob     Kind = "blob"     // bytes
 	KindList     Kind = "list"     // a list of strings, kept as JSON array text
+	// KindCandidates is a ticket's candidates (dialog.Candidate), kept as
+	// JSON array text of {"intent", "confidence"} objects.
+	KindCandidates Kind = "candidates"
 )
 
 // Column is one column of a table.
@@ -98,7 +105,7 @@ func Tables() []Table {
 			{Name: "status", Kind: KindText},
 			{Name: "reason", Kind: KindText},
 			{Name: "intent", Kind: KindText},
-			{Name: "candidates", Kind: KindList},
+			{Name: "candidates", Kind: KindCandidates},
 			{Name: "priority", Kind: KindText},
 			{Name: "queue", Kind: KindText},
 			{Name: "channel", Kind: KindText},
@@ -245,7 +252,7 @@ func NewWriter(w io.Writer) (*Writer, error) {
 // Write writes one row of t. Its values are in the order of t.Columns, as
 // Go values of their kind: int64 (KindInt; KindNullInt with 0 for NULL),
 // float64, bool, string, time.Time (the zero time for NULL in
-// KindNullTime), []byte and []string.
+// KindNullTime), []byte, []string and []dialog.Candidate.
 func (w *Writer) Write(t Table, values []any) error {
 	if len(values) != len(t.Columns) {
 		return fmt.Errorf("export %s: %d values for %d columns", t.Name, len(values), len(t.Columns))
@@ -306,6 +313,11 @@ func encodeValue(k Kind, v any) (any, error) {
 		if list, ok = v.([]string); ok && list == nil {
 			return []string{}, nil
 		}
+	case KindCandidates:
+		var list []dialog.Candidate
+		if list, ok = v.([]dialog.Candidate); ok && list == nil {
+			return []dialog.Candidate{}, nil
+		}
 	}
 	if !ok {
 		return nil, fmt.Errorf("a %T is not a value of kind %s", v, k)
@@ -313,17 +325,31 @@ func encodeValue(k Kind, v any) (any, error) {
 	return v, nil
 }
 
-// Reader reads an export written by Writer.
+// MaxLineSize is the longest line Reader takes: a row holding the largest
+// attachment (dialog.MaxAttachmentSize, base64-encoded) with room to spare.
+// A longer line is refused rather than read into memory whole, so that a
+// damaged file cannot exhaust it.
+const MaxLineSize = 32 << 20
+
+// Reader reads an export written by Writer. Text read back has no NUL
+// characters: each is replaced by U+FFFD (see dialog.CleanText), since a
+// store refuses text with one, and older SQLite databases may hold some.
 type Reader struct {
-	r      *bufio.Reader
-	line   int
-	tables map[string]Table
+	r       *bufio.Reader
+	line    int
+	maxLine int
+	tables  map[string]Table
 }
 
 // NewReader reads and checks the header of an export.
 func NewReader(r io.Reader) (*Reader, error) {
-	rd := &Reader{r: bufio.NewReader(r), tables: make(map[string]Table)}
-	for _, t := range Tables() {
+	return newReader(r, MaxLineSize, Tables())
+}
+
+// newReader is NewReader with a limit on lines and a list of tables.
+func newReader(r io.Reader, maxLine int, tables []Table) (*Reader, error) {
+	rd := &Reader{r: bufio.NewReader(r), maxLine: maxLine, tables: make(map[string]Table)}
+	for _, t := range tables {
 		rd.tables[t.Name] = t
 	}
 	b, err := rd.next()
@@ -349,7 +375,7 @@ func (rd *Reader) Line() int { return rd.line }
 // next returns the next line that is not blank, or io.EOF.
 func (rd *Reader) next() ([]byte, error) {
 	for {
-		b, err := rd.r.ReadBytes('\n')
+		b, err := rd.readLine()
 		if len(b) == 0 && err == io.EOF {
 			return nil, io.EOF
 		}
@@ -359,6 +385,22 @@ func (rd *Reader) next() ([]byte, error) {
 		rd.line++
 		if len(bytes.TrimSpace(b)) > 0 {
 			return b, nil
+		}
+	}
+}
+
+// readLine reads up to and including the next newline, or to the end,
+// refusing a line longer than rd.maxLine.
+func (rd *Reader) readLine() ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := rd.r.ReadSlice('\n')
+		if len(line)+len(chunk) > rd.maxLine {
+			return nil, fmt.Errorf("the line is longer than %d bytes", rd.maxLine)
+		}
+		line = append(line, chunk...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return line, err
 		}
 	}
 }
@@ -414,44 +456,48 @@ func decodeValue(k Kind, raw json.RawMessage) (any, error) {
 		}
 		var n int64
 		if isNull || json.Unmarshal(raw, &n) != nil {
-			return nil, fmt.Errorf("%s is not an integer", raw)
+			return nil, fmt.Errorf("%s is not an integer", short(raw))
 		}
 		return n, nil
 	case KindReal:
 		var f float64
 		if isNull || json.Unmarshal(raw, &f) != nil {
-			return nil, fmt.Errorf("%s is not a number", raw)
+			return nil, fmt.Errorf("%s is not a number", short(raw))
 		}
 		return f, nil
 	case KindBool:
 		var b bool
 		if isNull || json.Unmarshal(raw, &b) != nil {
-			return nil, fmt.Errorf("%s is not true or false", raw)
+			return nil, fmt.Errorf("%s is not true or false", short(raw))
 		}
 		return b, nil
 	case KindText:
 		var s string
 		if isNull || json.Unmarshal(raw, &s) != nil {
-			return nil, fmt.Errorf("%s is not a string", raw)
+			return nil, fmt.Errorf("%s is not a string", short(raw))
 		}
-		return s, nil
+		return dialog.CleanText(s), nil
 	case KindTime, KindNullTime:
 		if isNull && k == KindNullTime {
 			return time.Time{}, nil
 		}
 		var s string
 		if isNull || json.Unmarshal(raw, &s) != nil {
-			return nil, fmt.Errorf("%s is not a time", raw)
+			return nil, fmt.Errorf("%s is not a time", short(raw))
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return nil, fmt.Errorf("%s is not an RFC 3339 time", raw)
+			return nil, fmt.Errorf("%s is not an RFC 3339 time", short(raw))
 		}
-		return t.UTC().Truncate(time.Microsecond), nil
+		// Kept to the years both stores and the format can hold.
+		if t = t.UTC().Truncate(time.Microsecond); t.Year() < 1 || t.Year() > 9999 {
+			return nil, fmt.Errorf("%s is out of the years 1 to 9999", short(raw))
+		}
+		return t, nil
 	case KindBlob:
 		var s string
 		if isNull || json.Unmarshal(raw, &s) != nil {
-			return nil, fmt.Errorf("%s is not a base64 string", raw)
+			return nil, fmt.Errorf("%s is not a base64 string", short(raw))
 		}
 		b, err := base64.StdEncoding.DecodeString(s)
 		if err != nil {
@@ -461,9 +507,46 @@ func decodeValue(k Kind, raw json.RawMessage) (any, error) {
 	case KindList:
 		var list []string
 		if isNull || json.Unmarshal(raw, &list) != nil {
-			return nil, fmt.Errorf("%s is not a list of strings", raw)
+			return nil, fmt.Errorf("%s is not a list of strings", short(raw))
+		}
+		for i, s := range list {
+			list[i] = dialog.CleanText(s)
 		}
 		return list, nil
+	case KindCandidates:
+		return decodeCandidates(raw)
 	}
 	return nil, fmt.Errorf("unknown kind %q", k)
+}
+
+// decodeCandidates reads a list of candidates: objects with an intent and
+// a confidence, and nothing else.
+func decodeCandidates(raw json.RawMessage) ([]dialog.Candidate, error) {
+	var list []struct {
+		Intent     *string  `json:"intent"`
+		Confidence *float64 `json:"confidence"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if string(bytes.TrimSpace(raw)) == "null" || dec.Decode(&list) != nil {
+		return nil, fmt.Errorf("%s is not a list of candidates ({\"intent\", \"confidence\"} objects)", short(raw))
+	}
+	out := make([]dialog.Candidate, len(list))
+	for i, c := range list {
+		if c.Intent == nil || c.Confidence == nil {
+			return nil, fmt.Errorf("candidate %d has no intent or no confidence", i+1)
+		}
+		out[i] = dialog.Candidate{Intent: dialog.CleanText(*c.Intent), Confidence: *c.Confidence}
+	}
+	return out, nil
+}
+
+// short is a JSON value for a message, cut if long: a damaged line may hold
+// megabytes.
+func short(raw json.RawMessage) string {
+	const most = 64
+	if len(raw) <= most {
+		return string(raw)
+	}
+	return strings.ToValidUTF8(string(raw[:most]), "") + "…"
 }

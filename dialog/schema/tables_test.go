@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/firstline-support/firstline/dialog"
 )
 
 // kinds is a table with a column of every kind.
@@ -20,9 +22,11 @@ var kinds = Table{Name: "kinds", Columns: []Column{
 	{Name: "nt", Kind: KindNullTime},
 	{Name: "blob", Kind: KindBlob},
 	{Name: "list", Kind: KindList},
+	{Name: "c", Kind: KindCandidates},
 }}
 
 func TestWriteAndReadEveryKind(t *testing.T) {
+	cands := []dialog.Candidate{{Intent: "pay_bill", Confidence: 0.75}, {Intent: "setup_tv", Confidence: 0.125}}
 	when := time.Date(2026, 3, 1, 10, 0, 0, 123456789, time.FixedZone("MSK", 3*3600))
 	for _, c := range []struct {
 		name   string
@@ -30,12 +34,15 @@ func TestWriteAndReadEveryKind(t *testing.T) {
 		line   string
 		back   []any // as read back, when not values
 	}{
-		{"values", []any{int64(7), int64(3), 0.25, true, "Анна", when, when, []byte{0, 1, 255}, []string{"a", "b"}},
-			`{"table":"kinds","row":{"b":true,"blob":"AAH/","i":7,"list":["a","b"],"ni":3,"nt":"2026-03-01T07:00:00.123456Z","r":0.25,"s":"Анна","t":"2026-03-01T07:00:00.123456Z"}}`,
-			[]any{int64(7), int64(3), 0.25, true, "Анна", when.UTC().Truncate(time.Microsecond), when.UTC().Truncate(time.Microsecond), []byte{0, 1, 255}, []string{"a", "b"}}},
-		{"nulls and empties", []any{int64(0), int64(0), 0.0, false, "", when, time.Time{}, []byte{}, []string(nil)},
-			`{"table":"kinds","row":{"b":false,"blob":"","i":0,"list":[],"ni":null,"nt":null,"r":0,"s":"","t":"2026-03-01T07:00:00.123456Z"}}`,
-			[]any{int64(0), int64(0), 0.0, false, "", when.UTC().Truncate(time.Microsecond), time.Time{}, []byte{}, []string{}}},
+		{"values", []any{int64(7), int64(3), 0.25, true, "Анна", when, when, []byte{0, 1, 255}, []string{"a", "b"}, cands},
+			`{"table":"kinds","row":{"b":true,"blob":"AAH/","c":[{"intent":"pay_bill","confidence":0.75},{"intent":"setup_tv","confidence":0.125}],"i":7,"list":["a","b"],"ni":3,"nt":"2026-03-01T07:00:00.123456Z","r":0.25,"s":"Анна","t":"2026-03-01T07:00:00.123456Z"}}`,
+			[]any{int64(7), int64(3), 0.25, true, "Анна", when.UTC().Truncate(time.Microsecond), when.UTC().Truncate(time.Microsecond), []byte{0, 1, 255}, []string{"a", "b"}, cands}},
+		{"nulls and empties", []any{int64(0), int64(0), 0.0, false, "", when, time.Time{}, []byte{}, []string(nil), []dialog.Candidate(nil)},
+			`{"table":"kinds","row":{"b":false,"blob":"","c":[],"i":0,"list":[],"ni":null,"nt":null,"r":0,"s":"","t":"2026-03-01T07:00:00.123456Z"}}`,
+			[]any{int64(0), int64(0), 0.0, false, "", when.UTC().Truncate(time.Microsecond), time.Time{}, []byte{}, []string{}, []dialog.Candidate{}}},
+		{"NUL in text", []any{int64(0), int64(0), 0.0, false, "a\x00b", when, time.Time{}, []byte{0}, []string{"\x00"}, []dialog.Candidate{{Intent: "x\x00"}}},
+			`{"table":"kinds","row":{"b":false,"blob":"AA==","c":[{"intent":"x\u0000","confidence":0}],"i":0,"list":["\u0000"],"ni":null,"nt":null,"r":0,"s":"a\u0000b","t":"2026-03-01T07:00:00.123456Z"}}`,
+			[]any{int64(0), int64(0), 0.0, false, "a\uFFFDb", when.UTC().Truncate(time.Microsecond), time.Time{}, []byte{0}, []string{"\uFFFD"}, []dialog.Candidate{{Intent: "x\uFFFD"}}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -46,7 +53,7 @@ func TestWriteAndReadEveryKind(t *testing.T) {
 			if got := strings.TrimSpace(buf.String()); got != c.line {
 				t.Errorf("line\n got %s\nwant %s", got, c.line)
 			}
-			rd := &Reader{r: bufioReader(buf.String()), tables: map[string]Table{"kinds": kinds}}
+			rd := &Reader{r: bufioReader(buf.String()), maxLine: MaxLineSize, tables: map[string]Table{"kinds": kinds}}
 			tbl, values, err := rd.Next()
 			if err != nil || tbl.Name != "kinds" {
 				t.Fatalf("read: %s, %v", tbl.Name, err)
@@ -60,7 +67,7 @@ func TestWriteAndReadEveryKind(t *testing.T) {
 
 func TestWriteWrongType(t *testing.T) {
 	w := &Writer{w: &bytes.Buffer{}}
-	values := []any{7, int64(3), 0.25, true, "", time.Now(), time.Now(), []byte{}, []string{}} // int, not int64
+	values := []any{7, int64(3), 0.25, true, "", time.Now(), time.Now(), []byte{}, []string{}, []dialog.Candidate{}} // int, not int64
 	if err := w.Write(kinds, values); err == nil || !strings.Contains(err.Error(), "kinds.i") {
 		t.Errorf("write = %v, want an error naming kinds.i", err)
 	}
@@ -68,7 +75,7 @@ func TestWriteWrongType(t *testing.T) {
 
 func TestReadErrors(t *testing.T) {
 	const header = `{"firstline_export":1,"tables":["kinds"]}` + "\n"
-	const good = `{"table":"kinds","row":{"b":true,"blob":"","i":7,"list":[],"ni":null,"nt":null,"r":0,"s":"","t":"2026-03-01T07:00:00.123456Z"}}`
+	const good = `{"table":"kinds","row":{"b":true,"blob":"","c":[{"intent":"a","confidence":0.5}],"i":7,"list":[],"ni":null,"nt":null,"r":0,"s":"","t":"2026-03-01T07:00:00.123456Z"}}`
 	for _, c := range []struct {
 		name  string
 		input string
@@ -80,7 +87,7 @@ func TestReadErrors(t *testing.T) {
 		{"not JSON", header + good + "\n{\n", "line 3: not a row"},
 		{"an unknown field", header + `{"table":"kinds","row":{},"x":1}` + "\n", "line 2: not a row"},
 		{"unknown table", header + `{"table":"schema_migrations","row":{}}` + "\n", `line 2: unknown table "schema_migrations"`},
-		{"unknown column", header + strings.Replace(good, `"b":true`, `"b":true,"c":1`, 1) + "\n", `line 2: table kinds has no column "c"`},
+		{"unknown column", header + strings.Replace(good, `"b":true`, `"b":true,"z":1`, 1) + "\n", `line 2: table kinds has no column "z"`},
 		{"missing column", header + strings.Replace(good, `"b":true,`, "", 1) + "\n", "line 2: kinds.b is missing"},
 		{"a string for an int", header + strings.Replace(good, `"i":7`, `"i":"7"`, 1) + "\n", "line 2: kinds.i"},
 		{"a fraction for an int", header + strings.Replace(good, `"i":7`, `"i":7.5`, 1) + "\n", "line 2: kinds.i"},
@@ -89,6 +96,11 @@ func TestReadErrors(t *testing.T) {
 		{"not a time", header + strings.Replace(good, `"2026-03-01T07:00:00.123456Z"`, `"yesterday"`, 1) + "\n", "line 2: kinds.t"},
 		{"not base64", header + strings.Replace(good, `"blob":""`, `"blob":"%%%"`, 1) + "\n", "line 2: kinds.blob"},
 		{"not a list", header + strings.Replace(good, `"list":[]`, `"list":"a"`, 1) + "\n", "line 2: kinds.list"},
+		{"candidates of strings", header + strings.Replace(good, `"c":[{"intent":"a","confidence":0.5}]`, `"c":["a"]`, 1) + "\n", "line 2: kinds.c"},
+		{"a candidate without confidence", header + strings.Replace(good, `,"confidence":0.5`, ``, 1) + "\n", "line 2: kinds.c: candidate 1"},
+		{"a candidate with more", header + strings.Replace(good, `"confidence":0.5`, `"confidence":0.5,"x":1`, 1) + "\n", "line 2: kinds.c"},
+		{"null candidates", header + strings.Replace(good, `"c":[{"intent":"a","confidence":0.5}]`, `"c":null`, 1) + "\n", "line 2: kinds.c"},
+		{"a time past 9999", header + strings.Replace(good, `"2026-03-01T07:00:00.123456Z"`, `"9999-12-31T23:00:00-02:00"`, 1) + "\n", "line 2: kinds.t"},
 		{"more after the row", header + good + " x\n", "line 2: not a row"},
 		{"blank lines count", header + "\n\n{\n", "line 4: not a row"},
 	} {
@@ -100,6 +112,33 @@ func TestReadErrors(t *testing.T) {
 					_, _, err = rd.Next()
 				}
 			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestReadLongLine refuses a line over the limit without reading it whole,
+// and still reads one at the limit.
+func TestReadLongLine(t *testing.T) {
+	header := `{"firstline_export":1,"tables":["kinds"]}` + "\n"
+	const limit = 200
+	for _, c := range []struct {
+		name string
+		line string
+		want string // "" for no error
+	}{
+		{"at the limit", `{"table":"kinds","row":{}}` + strings.Repeat(" ", limit-len(`{"table":"kinds","row":{}}`)-1) + "\n", "kinds.i is missing"},
+		{"over the limit", `{"table":"kinds","row":{}}` + strings.Repeat(" ", limit) + "\n", "line 2: the line is longer than 200 bytes"},
+		{"over the limit, no newline", strings.Repeat("x", 10*limit), "line 2: the line is longer than 200 bytes"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rd, err := newReader(strings.NewReader(header+c.line), limit, []Table{kinds})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = rd.Next()
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("err = %v, want %q", err, c.want)
 			}

@@ -81,7 +81,7 @@ func scanDest(k schema.Kind) any {
 		return new(sql.NullString)
 	case schema.KindBlob:
 		return new([]byte)
-	default: // text, time, list
+	default: // text, time, list, candidates
 		return new(string)
 	}
 }
@@ -112,6 +112,8 @@ func readValue(k schema.Kind, dest any) (any, error) {
 		return b, nil
 	case schema.KindList:
 		return parseList(*dest.(*string))
+	case schema.KindCandidates:
+		return dialog.UnmarshalCandidates(*dest.(*string))
 	}
 	return nil, fmt.Errorf("unknown kind %q", k)
 }
@@ -223,6 +225,8 @@ func writeValue(k schema.Kind, v any) any {
 		return nil
 	case schema.KindList:
 		return formatList(v.([]string))
+	case schema.KindCandidates:
+		return dialog.MarshalCandidates(v.([]dialog.Candidate))
 	}
 	return v
 }
