@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/postgres"
@@ -55,25 +56,61 @@ func cmdExport(ctx context.Context, args []string, e env) error {
 		}
 		return w.Flush()
 	}
-	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", *out, err)
-	}
-	w := bufio.NewWriter(f)
-	if err := es.Export(ctx, w); err != nil {
-		f.Close()
+	if err := exportToFile(ctx, es, *out); err != nil {
 		return err
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", *out, err)
-	}
-	// A file that did not reach the disk is no backup: Close reports it.
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", *out, err)
 	}
 	fmt.Fprintf(e.stderr, "exported to %s\n", *out)
 	return nil
+}
+
+// exportToFile writes the export to a temporary file next to name, flushes
+// it to the disk and only then renames it to name: a failed export leaves
+// neither a partial file nor a temporary one, and the file that was at name
+// before (yesterday's backup) stays as it was.
+func exportToFile(ctx context.Context, es exportStore, name string) (err error) {
+	dir := filepath.Dir(name)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("create %s: %w", name, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	w := bufio.NewWriter(f)
+	if err := es.Export(ctx, w); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	// A file that did not reach the disk is no backup.
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Rename(f.Name(), name); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	// The rename is durable once the directory is.
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// syncDir flushes a directory's entries to the disk.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // cmdImport reads a file written by "firstline export" into the configured
