@@ -17,13 +17,20 @@ import (
 const (
 	codeUniqueViolation     = "23505"
 	codeForeignKeyViolation = "23503"
+	// Text the server cannot keep: a NUL character or bytes that are not
+	// UTF-8 in text ("invalid byte sequence for encoding"), and \u0000 in
+	// jsonb ("unsupported Unicode escape sequence"). The store refuses
+	// such text before sending it (dialog.CheckText); these catch what
+	// slips past.
+	codeCharacterNotInRepertoire = "22021"
+	codeUntranslatableCharacter  = "22P05"
 )
 
 // storeErr wraps an error from the database with what was being done. An
 // error caused by the database being down, unreachable or too slow also
 // carries EUNAVAILABLE, so callers can tell "try again later" from a bug;
 // a violated unique key carries ECONFLICT, and a foreign key that points
-// nowhere EINVALID.
+// nowhere, or text the server cannot keep, EINVALID.
 func storeErr(op string, err error) error {
 	var e *dialog.Error
 	switch {
@@ -33,6 +40,8 @@ func storeErr(op string, err error) error {
 		e = dialog.Errorf(dialog.ECONFLICT, "it conflicts with what is stored already")
 	case isForeignKey(err):
 		e = dialog.Errorf(dialog.EINVALID, "it refers to something that does not exist")
+	case isBadText(err):
+		e = dialog.Errorf(dialog.EINVALID, "text must be valid UTF-8 without the NUL character (U+0000)")
 	default:
 		return fmt.Errorf("%s: %w", op, err)
 	}
@@ -86,6 +95,12 @@ func isUniqueViolation(err error) bool {
 // isForeignKey reports whether err is a violated foreign key.
 func isForeignKey(err error) bool {
 	return hasCode(err, codeForeignKeyViolation)
+}
+
+// isBadText reports whether err is the server refusing text it cannot
+// keep.
+func isBadText(err error) bool {
+	return hasCode(err, codeCharacterNotInRepertoire) || hasCode(err, codeUntranslatableCharacter)
 }
 
 // hasCode reports whether err came from the server with the given

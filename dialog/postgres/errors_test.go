@@ -22,6 +22,8 @@ func TestStoreErrCodes(t *testing.T) {
 	}{
 		{"unique violation", &pgconn.PgError{Code: "23505"}, dialog.ECONFLICT},
 		{"foreign key violation", &pgconn.PgError{Code: "23503"}, dialog.EINVALID},
+		{"NUL or not UTF-8 in text", &pgconn.PgError{Code: "22021"}, dialog.EINVALID},
+		{"\\u0000 in jsonb", &pgconn.PgError{Code: "22P05"}, dialog.EINVALID},
 		{"connection failure", &pgconn.PgError{Code: "08006"}, dialog.EUNAVAILABLE},
 		{"admin shutdown", &pgconn.PgError{Code: "57P01"}, dialog.EUNAVAILABLE},
 		{"cannot connect now", &pgconn.PgError{Code: "57P03"}, dialog.EUNAVAILABLE},

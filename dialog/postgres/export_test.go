@@ -3,9 +3,11 @@ package postgres_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/firstline-support/firstline/dialog/postgres"
 	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
 	"github.com/firstline-support/firstline/dialog/schema"
+	"github.com/firstline-support/firstline/dialog/sqlite"
 )
 
 func openPostgres(t *testing.T) *postgres.DB {
@@ -169,5 +172,55 @@ func TestTablesMatchSchema(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("columns:\nschema.Tables %v\nthe database  %v", want, got)
+	}
+}
+
+// TestImportReplacesNUL imports an export of a SQLite database written
+// before the stores refused the NUL character: PostgreSQL takes it, with
+// U+FFFD in place of each NUL, in text and in lists alike.
+func TestImportReplacesNUL(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "firstline.db")
+	old, err := sqlite.Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	e := dialog.NewEngine(old, dialogtest.KB(t, "../testdata/intents"), nil, dialogtest.FixtureConfig(), slog.New(slog.DiscardHandler))
+	out, err := e.Handle(ctx, dialog.Inbound{Channel: "webchat", ChatID: "w", CustomerName: "Анна", Text: "/human"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, `UPDATE tickets SET customer_name = 'Ан' || char(0) || 'на', candidates = '[{"intent":"a\u0000","confidence":0.5}]';
+		UPDATE messages SET text = 'a' || char(0) || 'b' WHERE id = 1;
+		UPDATE conversations SET pending_options = '["x\u0000"]'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := export(t, old)
+	if !bytes.Contains(data, []byte(`\u0000`)) {
+		t.Fatalf("the export has no NUL:\n%s", data)
+	}
+
+	pg := openPostgres(t)
+	if err := pg.Import(ctx, bytes.NewReader(data)); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	tk, err := pg.TicketByNumber(ctx, out.Ticket.Number)
+	if err != nil || tk.CustomerName != "Ан\uFFFDна" || len(tk.Candidates) != 1 || tk.Candidates[0].Intent != "a\uFFFD" {
+		t.Errorf("ticket = %+v, %v", tk, err)
+	}
+	m, err := pg.Message(ctx, 1)
+	if err != nil || m.Text != "a\uFFFDb" {
+		t.Errorf("message = %+v, %v", m, err)
+	}
+	c, err := pg.ConversationByChat(ctx, "webchat", "w")
+	if err != nil || len(c.PendingOptions) != 1 || c.PendingOptions[0] != "x\uFFFD" {
+		t.Errorf("conversation = %+v, %v", c, err)
 	}
 }

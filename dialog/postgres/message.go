@@ -28,6 +28,9 @@ func (q queries) Message(ctx context.Context, id int64) (*dialog.Message, error)
 // MessageByExternalID returns the message a channel delivered with the
 // given id into a conversation.
 func (q queries) MessageByExternalID(ctx context.Context, conversationID int64, externalID string) (*dialog.Message, error) {
+	if err := dialog.CheckText(externalID); err != nil {
+		return nil, err
+	}
 	// An empty external id marks "none", never a message to find.
 	if externalID == "" {
 		return nil, dialog.Errorf(dialog.ENOTFOUND, "message with an empty external id not found")
@@ -109,6 +112,9 @@ func scanMessage(s scanner) (*dialog.Message, error) {
 // ExternalID) fails with ECONFLICT and leaves the transaction usable, so the
 // caller can look up what the first delivery produced.
 func (t *tx) AddMessage(ctx context.Context, m *dialog.Message) error {
+	if err := m.CheckText(); err != nil {
+		return err
+	}
 	created := m.CreatedAt
 	if created.IsZero() {
 		created = now()

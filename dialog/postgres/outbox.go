@@ -37,6 +37,9 @@ func (q queries) OutboxBacklog(ctx context.Context) (map[string]int, error) {
 // needs a channel, a chat id and an existing message; otherwise it fails
 // with EINVALID.
 func (t *tx) EnqueueOutbox(ctx context.Context, item *dialog.OutboxItem) error {
+	if err := item.CheckText(); err != nil {
+		return err
+	}
 	if item.Channel == "" || item.ChatID == "" {
 		return dialog.Errorf(dialog.EINVALID, "an outbox item needs a channel and a chat id")
 	}
@@ -90,6 +93,9 @@ func (t *tx) EnqueueOutbox(ctx context.Context, item *dialog.OutboxItem) error {
 // item; a row whose locker committed first is checked again as it is now,
 // so a claim or a send that just committed is seen.
 func (t *tx) ClaimOutbox(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]*dialog.OutboxItem, error) {
+	if err := dialog.CheckText(channel); err != nil {
+		return nil, err
+	}
 	if lease <= 0 {
 		return nil, dialog.Errorf(dialog.EINVALID, "an outbox claim needs a positive lease, not %s", lease)
 	}
@@ -152,6 +158,9 @@ func scanOutbox(s scanner) (*dialog.OutboxItem, error) {
 // unknown status or a zero next attempt fails with EINVALID, an item that
 // does not exist with ENOTFOUND.
 func (t *tx) UpdateOutbox(ctx context.Context, item *dialog.OutboxItem) error {
+	if err := item.CheckText(); err != nil {
+		return err
+	}
 	if !validOutboxStatus(item.Status) {
 		return dialog.Errorf(dialog.EINVALID, "unknown outbox status %q", item.Status)
 	}
@@ -177,6 +186,9 @@ func (t *tx) UpdateOutbox(ctx context.Context, item *dialog.OutboxItem) error {
 // BlockOutboxChat marks every pending item of a chat blocked. Items already
 // sent or failed stay as they are.
 func (t *tx) BlockOutboxChat(ctx context.Context, channel, chatID string) error {
+	if err := dialog.CheckText(channel, chatID); err != nil {
+		return err
+	}
 	_, err := t.q.Exec(ctx,
 		`UPDATE outbox SET status = $1 WHERE channel = $2 AND chat_id = $3 AND status = $4`,
 		dialog.OutboxBlocked, channel, chatID, dialog.OutboxPending)

@@ -11,6 +11,9 @@ import (
 // Session returns the session with the given token hash, expired or not:
 // the caller decides what an expired session means.
 func (q queries) Session(ctx context.Context, tokenHash string) (*dialog.Session, error) {
+	if err := dialog.CheckText(tokenHash); err != nil {
+		return nil, err
+	}
 	var s dialog.Session
 	err := q.q.QueryRow(ctx,
 		`SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = $1`,
@@ -28,6 +31,9 @@ func (q queries) Session(ctx context.Context, tokenHash string) (*dialog.Session
 // UserByAPIToken returns the user an API token belongs to, disabled or
 // not: the caller decides what a disabled user may do.
 func (q queries) UserByAPIToken(ctx context.Context, tokenHash string) (*dialog.User, error) {
+	if err := dialog.CheckText(tokenHash); err != nil {
+		return nil, err
+	}
 	row := q.q.QueryRow(ctx,
 		`SELECT `+userColumns+` FROM api_tokens JOIN users ON users.id = api_tokens.user_id
 		WHERE api_tokens.token_hash = $1`,
@@ -44,6 +50,9 @@ func (q queries) UserByAPIToken(ctx context.Context, tokenHash string) (*dialog.
 // CreateSession stores s, and sets s.CreatedAt when zero. A session needs a
 // token hash, an expiry time and an existing user.
 func (t *tx) CreateSession(ctx context.Context, s *dialog.Session) error {
+	if err := dialog.CheckText(s.TokenHash); err != nil {
+		return err
+	}
 	if s.TokenHash == "" {
 		return dialog.Errorf(dialog.EINVALID, "a session needs a token hash")
 	}
@@ -75,6 +84,9 @@ func (t *tx) CreateSession(ctx context.Context, s *dialog.Session) error {
 // DeleteSession ends the session with the given token hash. Ending a
 // session that is already gone is not an error: logging out twice is fine.
 func (t *tx) DeleteSession(ctx context.Context, tokenHash string) error {
+	if err := dialog.CheckText(tokenHash); err != nil {
+		return err
+	}
 	if _, err := t.q.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
 		return storeErr("delete session", err)
 	}
@@ -100,6 +112,9 @@ func (t *tx) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
 // CreateAPIToken stores tk, and sets tk.CreatedAt when zero. A token needs
 // a hash and an existing user.
 func (t *tx) CreateAPIToken(ctx context.Context, tk *dialog.APIToken) error {
+	if err := dialog.CheckText(tk.TokenHash); err != nil {
+		return err
+	}
 	if tk.TokenHash == "" {
 		return dialog.Errorf(dialog.EINVALID, "an API token needs a token hash")
 	}

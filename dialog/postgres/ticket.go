@@ -54,6 +54,9 @@ func (q queries) Ticket(ctx context.Context, id int64) (*dialog.Ticket, error) {
 
 // TicketByNumber returns the ticket with the given number, e.g. FL-000042.
 func (q queries) TicketByNumber(ctx context.Context, number string) (*dialog.Ticket, error) {
+	if err := dialog.CheckText(number); err != nil {
+		return nil, err
+	}
 	row := q.q.QueryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE number = $1`, number)
 	t, err := scanTicket(row)
 	if noRows(err) {
@@ -66,6 +69,9 @@ func (q queries) TicketByNumber(ctx context.Context, number string) (*dialog.Tic
 
 // Tickets returns the tickets f selects, in f's order.
 func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.Ticket, error) {
+	if err := f.CheckText(); err != nil {
+		return nil, err
+	}
 	var (
 		where []string
 		args  []any
@@ -153,6 +159,9 @@ func scanTicket(s scanner) (*dialog.Ticket, error) {
 // CreateTicket stores t and sets t.ID, t.Number, t.CreatedAt and
 // t.UpdatedAt.
 func (t *tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
+	if err := tk.CheckText(); err != nil {
+		return err
+	}
 	created := now()
 	row := t.q.QueryRow(ctx,
 		`INSERT INTO tickets (conversation_id, status, reason, intent, candidates, priority,
@@ -188,6 +197,9 @@ func (t *tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 // SLA times and closed time, and sets t.UpdatedAt. The other fields never
 // change.
 func (t *tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
+	if err := tk.CheckText(); err != nil {
+		return err
+	}
 	updated := now()
 	tag, err := t.q.Exec(ctx,
 		`UPDATE tickets SET status = $1, assignee = $2, priority = $3, queue = $4, csat = $5, reopens = $6,

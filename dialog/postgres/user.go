@@ -26,6 +26,9 @@ func (q queries) User(ctx context.Context, id int64) (*dialog.User, error) {
 
 // UserByName returns the user with the given login name.
 func (q queries) UserByName(ctx context.Context, name string) (*dialog.User, error) {
+	if err := dialog.CheckText(name); err != nil {
+		return nil, err
+	}
 	row := q.q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE name = $1`, name)
 	u, err := scanUser(row)
 	if noRows(err) {
@@ -67,6 +70,9 @@ func scanUser(s scanner) (*dialog.User, error) {
 // CreateUser stores u and sets u.ID and u.CreatedAt. A taken name fails
 // with ECONFLICT and leaves the transaction usable.
 func (t *tx) CreateUser(ctx context.Context, u *dialog.User) error {
+	if err := u.CheckText(); err != nil {
+		return err
+	}
 	if u.Name == "" {
 		return dialog.Errorf(dialog.EINVALID, "a user needs a name")
 	}
@@ -98,6 +104,9 @@ func (t *tx) CreateUser(ctx context.Context, u *dialog.User) error {
 // queues, last seen and last assigned times. The name and the creation
 // time never change.
 func (t *tx) UpdateUser(ctx context.Context, u *dialog.User) error {
+	if err := u.CheckText(); err != nil {
+		return err
+	}
 	if !u.Role.Valid() {
 		return dialog.Errorf(dialog.EINVALID, "unknown role %q", u.Role)
 	}

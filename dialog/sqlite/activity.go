@@ -86,6 +86,9 @@ func scanActivity(s scanner) (*dialog.Activity, error) {
 // AddActivity appends an analytics event and sets a.ID, and a.At when
 // zero.
 func (t *tx) AddActivity(ctx context.Context, a *dialog.Activity) error {
+	if err := a.CheckText(); err != nil {
+		return err
+	}
 	if !a.Kind.Valid() {
 		return dialog.Errorf(dialog.EINVALID, "unknown activity kind %q", a.Kind)
 	}

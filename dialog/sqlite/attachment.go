@@ -75,6 +75,9 @@ func scanAttachment(s scanner) (*dialog.Attachment, error) {
 // with a size other than its data's, or of a message that does not exist
 // fails with EINVALID.
 func (t *tx) AddAttachment(ctx context.Context, a *dialog.Attachment) error {
+	if err := a.CheckText(); err != nil {
+		return err
+	}
 	if a.Size > dialog.MaxAttachmentSize || len(a.Data) > dialog.MaxAttachmentSize {
 		return dialog.Errorf(dialog.ETOOLARGE, "a file may have at most %d bytes", dialog.MaxAttachmentSize)
 	}

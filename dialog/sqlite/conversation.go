@@ -28,6 +28,9 @@ func (q queries) Conversation(ctx context.Context, id int64) (*dialog.Conversati
 
 // ConversationByChat returns the conversation of a channel's chat.
 func (q queries) ConversationByChat(ctx context.Context, channel, chatID string) (*dialog.Conversation, error) {
+	if err := dialog.CheckText(channel, chatID); err != nil {
+		return nil, err
+	}
 	row := q.q.QueryRowContext(ctx,
 		`SELECT `+conversationColumns+` FROM conversations WHERE channel = ? AND chat_id = ?`,
 		channel, chatID)
@@ -70,6 +73,9 @@ func scanConversation(s scanner) (*dialog.Conversation, error) {
 // it in StateBot when there is none. The transaction holds the only write
 // lock on the database, which also holds the conversation.
 func (t *tx) EnsureConversation(ctx context.Context, channel, chatID string) (*dialog.Conversation, error) {
+	if err := dialog.CheckText(channel, chatID); err != nil {
+		return nil, err
+	}
 	if channel == "" || chatID == "" {
 		return nil, dialog.Errorf(dialog.EINVALID, "a conversation needs a channel and a chat id")
 	}
@@ -88,6 +94,9 @@ func (t *tx) EnsureConversation(ctx context.Context, channel, chatID string) (*d
 // UpdateConversation saves c and sets c.UpdatedAt. Channel, ChatID and
 // CreatedAt say which conversation c is and never change.
 func (t *tx) UpdateConversation(ctx context.Context, c *dialog.Conversation) error {
+	if err := c.CheckText(); err != nil {
+		return err
+	}
 	if !c.State.Valid() {
 		return dialog.Errorf(dialog.EINVALID, "unknown conversation state %q", c.State)
 	}

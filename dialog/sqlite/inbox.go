@@ -21,6 +21,9 @@ const inboxOrder = `external_id GLOB '*[^0-9]*',
 // PendingInbox lists a channel's unprocessed inbox items, oldest first (see
 // inboxOrder), at most limit of them; a limit of 0 or less is no limit.
 func (q queries) PendingInbox(ctx context.Context, channel string, limit int) ([]*dialog.InboxItem, error) {
+	if err := dialog.CheckText(channel); err != nil {
+		return nil, err
+	}
 	return queryAll(ctx, q.q, fmt.Sprintf("list pending %s inbox", channel), scanInbox,
 		`SELECT channel, external_id, received_at, processed_at, payload FROM inbox
 		WHERE channel = ? AND processed_at IS NULL
@@ -64,6 +67,9 @@ func sqlLimit(limit int) int {
 // first one as it was and the transaction usable. An item needs a channel
 // and an external id.
 func (t *tx) SaveInbox(ctx context.Context, item *dialog.InboxItem) (bool, error) {
+	if err := dialog.CheckText(item.Channel, item.ExternalID); err != nil {
+		return false, err
+	}
 	if item.Channel == "" || item.ExternalID == "" {
 		return false, dialog.Errorf(dialog.EINVALID, "an inbox item needs a channel and an external id")
 	}
@@ -101,6 +107,9 @@ func (t *tx) SaveInbox(ctx context.Context, item *dialog.InboxItem) (bool, error
 // time, or now when at is zero. Marking it again keeps the first time. An
 // update that is not in the inbox fails with ENOTFOUND.
 func (t *tx) MarkInboxProcessed(ctx context.Context, channel, externalID string, at time.Time) error {
+	if err := dialog.CheckText(channel, externalID); err != nil {
+		return err
+	}
 	if at.IsZero() {
 		at = now()
 	}

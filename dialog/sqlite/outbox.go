@@ -38,6 +38,9 @@ func (q queries) OutboxBacklog(ctx context.Context) (map[string]int, error) {
 // needs a channel, a chat id and an existing message; otherwise it fails
 // with EINVALID.
 func (t *tx) EnqueueOutbox(ctx context.Context, item *dialog.OutboxItem) error {
+	if err := item.CheckText(); err != nil {
+		return err
+	}
 	if item.Channel == "" || item.ChatID == "" {
 		return dialog.Errorf(dialog.EINVALID, "an outbox item needs a channel and a chat id")
 	}
@@ -84,6 +87,9 @@ func (t *tx) EnqueueOutbox(ctx context.Context, item *dialog.OutboxItem) error {
 // them until now+lease. A limit of 0 or less is no limit; a lease must be
 // positive.
 func (t *tx) ClaimOutbox(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]*dialog.OutboxItem, error) {
+	if err := dialog.CheckText(channel); err != nil {
+		return nil, err
+	}
 	if lease <= 0 {
 		return nil, dialog.Errorf(dialog.EINVALID, "an outbox claim needs a positive lease, not %s", lease)
 	}
@@ -150,6 +156,9 @@ func scanOutbox(s scanner) (*dialog.OutboxItem, error) {
 // unknown status or a zero next attempt fails with EINVALID, an item that
 // does not exist with ENOTFOUND.
 func (t *tx) UpdateOutbox(ctx context.Context, item *dialog.OutboxItem) error {
+	if err := item.CheckText(); err != nil {
+		return err
+	}
 	if !validOutboxStatus(item.Status) {
 		return dialog.Errorf(dialog.EINVALID, "unknown outbox status %q", item.Status)
 	}
@@ -178,6 +187,9 @@ func (t *tx) UpdateOutbox(ctx context.Context, item *dialog.OutboxItem) error {
 // BlockOutboxChat marks every pending item of a chat blocked. Items already
 // sent or failed stay as they are.
 func (t *tx) BlockOutboxChat(ctx context.Context, channel, chatID string) error {
+	if err := dialog.CheckText(channel, chatID); err != nil {
+		return err
+	}
 	_, err := t.q.ExecContext(ctx,
 		`UPDATE outbox SET status = ? WHERE channel = ? AND chat_id = ? AND status = ?`,
 		dialog.OutboxBlocked, channel, chatID, dialog.OutboxPending)

@@ -13,6 +13,9 @@ import (
 // Session returns the session with the given token hash, expired or not:
 // the caller decides what an expired session means.
 func (q queries) Session(ctx context.Context, tokenHash string) (*dialog.Session, error) {
+	if err := dialog.CheckText(tokenHash); err != nil {
+		return nil, err
+	}
 	var (
 		s                    dialog.Session
 		createdAt, expiresAt string
@@ -38,6 +41,9 @@ func (q queries) Session(ctx context.Context, tokenHash string) (*dialog.Session
 // UserByAPIToken returns the user an API token belongs to, disabled or
 // not: the caller decides what a disabled user may do.
 func (q queries) UserByAPIToken(ctx context.Context, tokenHash string) (*dialog.User, error) {
+	if err := dialog.CheckText(tokenHash); err != nil {
+		return nil, err
+	}
 	row := q.q.QueryRowContext(ctx,
 		`SELECT `+userColumns+` FROM api_tokens JOIN users ON users.id = api_tokens.user_id
 		WHERE api_tokens.token_hash = ?`,
@@ -54,6 +60,9 @@ func (q queries) UserByAPIToken(ctx context.Context, tokenHash string) (*dialog.
 // CreateSession stores s, and sets s.CreatedAt when zero. A session needs a
 // token hash, an expiry time and an existing user.
 func (t *tx) CreateSession(ctx context.Context, s *dialog.Session) error {
+	if err := dialog.CheckText(s.TokenHash); err != nil {
+		return err
+	}
 	if s.TokenHash == "" {
 		return dialog.Errorf(dialog.EINVALID, "a session needs a token hash")
 	}
@@ -86,6 +95,9 @@ func (t *tx) CreateSession(ctx context.Context, s *dialog.Session) error {
 // DeleteSession ends the session with the given token hash. Ending a
 // session that is already gone is not an error: logging out twice is fine.
 func (t *tx) DeleteSession(ctx context.Context, tokenHash string) error {
+	if err := dialog.CheckText(tokenHash); err != nil {
+		return err
+	}
 	if _, err := t.q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash); err != nil {
 		return storeErr("delete session", err)
 	}
@@ -111,6 +123,9 @@ func (t *tx) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
 // CreateAPIToken stores tk, and sets tk.CreatedAt when zero. A token needs
 // a hash and an existing user.
 func (t *tx) CreateAPIToken(ctx context.Context, tk *dialog.APIToken) error {
+	if err := dialog.CheckText(tk.TokenHash); err != nil {
+		return err
+	}
 	if tk.TokenHash == "" {
 		return dialog.Errorf(dialog.EINVALID, "an API token needs a token hash")
 	}

@@ -54,6 +54,9 @@ func (q queries) Ticket(ctx context.Context, id int64) (*dialog.Ticket, error) {
 
 // TicketByNumber returns the ticket with the given number, e.g. FL-000042.
 func (q queries) TicketByNumber(ctx context.Context, number string) (*dialog.Ticket, error) {
+	if err := dialog.CheckText(number); err != nil {
+		return nil, err
+	}
 	row := q.q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE number = ?`, number)
 	t, err := scanTicket(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -66,6 +69,9 @@ func (q queries) TicketByNumber(ctx context.Context, number string) (*dialog.Tic
 
 // Tickets returns the tickets f selects, in f's order.
 func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.Ticket, error) {
+	if err := f.CheckText(); err != nil {
+		return nil, err
+	}
 	var (
 		where []string
 		args  []any
@@ -163,6 +169,9 @@ func scanTicket(s scanner) (*dialog.Ticket, error) {
 // CreateTicket stores t and sets t.ID, t.Number, t.CreatedAt and
 // t.UpdatedAt.
 func (t *tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
+	if err := tk.CheckText(); err != nil {
+		return err
+	}
 	created := now()
 	row := t.q.QueryRowContext(ctx,
 		`INSERT INTO tickets (conversation_id, status, reason, intent, candidates, priority,
@@ -198,6 +207,9 @@ func (t *tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 // SLA times and closed time, and sets t.UpdatedAt. The other fields never
 // change.
 func (t *tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
+	if err := tk.CheckText(); err != nil {
+		return err
+	}
 	updated := now()
 	res, err := t.q.ExecContext(ctx,
 		`UPDATE tickets SET status = ?, assignee = ?, priority = ?, queue = ?, csat = ?, reopens = ?,

@@ -78,6 +78,7 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"AddActivity", testAddActivity},
 		{"AddActivityInvalid", testAddActivityInvalid},
 		{"ActivityFilter", testActivityFilter},
+		{"TextRefused", testTextRefused},
 		{"NotFound", testNotFound},
 		{"RollbackOnError", testRollbackOnError},
 		{"RollbackOnPanic", testRollbackOnPanic},
