@@ -399,6 +399,10 @@ func editPath(dir, file string) (string, error) {
 	if file == "" {
 		return filepath.Join(dir, LearnedFile), nil
 	}
+	// No file system takes one, and the error of trying is no help.
+	if strings.IndexByte(file, 0) >= 0 {
+		return "", fmt.Errorf("%w: file %q: a file name cannot contain the NUL character (U+0000)", ErrInvalidEdit, file)
+	}
 	rel := filepath.Clean(file)
 	if r, ok := strings.CutPrefix(rel, filepath.Clean(dir)+string(filepath.Separator)); ok {
 		rel = r

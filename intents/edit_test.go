@@ -264,6 +264,7 @@ func TestEditRefused(t *testing.T) {
 		{name: "hidden file", in: &ok, file: ".draft.yaml", is: ErrInvalidEdit, want: "inside the intents directory"},
 		{name: "not a YAML file", in: &ok, file: "notes.txt", is: ErrInvalidEdit, want: "inside the intents directory"},
 		{name: "no such folder", in: &ok, file: "missing/x.yaml", is: ErrInvalidEdit, want: "no folder"},
+		{name: "a NUL in the file name", in: &ok, file: "a\x00.yaml", is: ErrInvalidEdit, want: "NUL character"},
 		{name: "an answer that does not parse", in: ptr(with(func(in *NewIntent) { in.Answer[LangRU] = "Привет, {{.surname}}" })),
 			at: "learned.yaml:9", want: `answer.ru: template: map has no entry for key "surname"`},
 	}

@@ -3,11 +3,13 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -16,6 +18,8 @@ import (
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/api"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/postgres"
+	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
 	"github.com/firstline-support/firstline/dialog/sqlite"
 )
 
@@ -23,14 +27,20 @@ import (
 // API token of an analyst (the role that may do least).
 func newRouter(t *testing.T) (*gin.Engine, dialog.Store, string) {
 	t.Helper()
-	gin.SetMode(gin.TestMode)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "api.db"), log)
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return newRouterOn(t, store)
+}
+
+// newRouterOn is newRouter over an empty store of the test's choosing.
+func newRouterOn(t *testing.T, store dialog.Store) (*gin.Engine, dialog.Store, string) {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
 	users := auth.New(store, auth.Options{BcryptCost: bcrypt.MinCost}, log)
 	if _, err := users.CreateUser(ctx, "olga", dialog.RoleAnalyst, "a long enough password"); err != nil {
 		t.Fatal(err)
@@ -143,5 +153,44 @@ func TestTicketAndFilters(t *testing.T) {
 				t.Errorf("%s: %d tickets, want %d", c.path, n, c.count)
 			}
 		}
+	}
+}
+
+// TestTicketNumberWithNUL asks for a ticket whose number has a NUL
+// character (U+0000) on both stores: 400, saying why, on each.
+func TestTicketNumberWithNUL(t *testing.T) {
+	for name, open := range map[string]func(t *testing.T) dialog.Store{
+		"SQLite": func(t *testing.T) dialog.Store {
+			store, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "api.db"), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { store.Close() })
+			return store
+		},
+		"PostgreSQL": func(t *testing.T) dialog.Store {
+			store, err := postgres.Open(t.Context(), pgtest.Database(t), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { store.Close() })
+			return store
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, _, token := newRouterOn(t, open(t))
+			for _, path := range []string{"/api/v1/tickets/%00", "/api/v1/tickets/FL-%00000001"} {
+				req := httptest.NewRequest(http.MethodGet, path, nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				w := httptest.NewRecorder()
+				r.ServeHTTP(w, req)
+				var body map[string]any
+				json.Unmarshal(w.Body.Bytes(), &body)
+				if w.Code != http.StatusBadRequest || body["code"] != dialog.EINVALID ||
+					!strings.Contains(fmt.Sprint(body["error"]), "NUL character") {
+					t.Errorf("%s: %d %v, want 400 saying why", path, w.Code, body)
+				}
+			}
+		})
 	}
 }

@@ -29,9 +29,10 @@ import (
 // password is every test user's password.
 const password = "correct horse battery"
 
-// harness is the panel over a fresh SQLite store, the engine's fixture
-// intents and the canned replies in testdata, with one user per role:
-// anna (agent), boris (agent), root (admin) and nina (analyst).
+// harness is the panel over a fresh store (SQLite unless the test gives
+// another), the engine's fixture intents and the canned replies in
+// testdata, with one user per role: anna (agent), boris (agent), root
+// (admin) and nina (analyst).
 type harness struct {
 	t      testing.TB
 	ctx    context.Context
@@ -50,6 +51,12 @@ type harness struct {
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
+	return newHarnessOn(t, dialogtest.Store(t, slog.New(slog.DiscardHandler)))
+}
+
+// newHarnessOn is newHarness over an empty store of the test's choosing.
+func newHarnessOn(t testing.TB, store dialog.Store) *harness {
+	t.Helper()
 	gin.SetMode(gin.TestMode)
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -65,7 +72,6 @@ func newHarness(t testing.TB) *harness {
 		}
 	}
 	holder := dialogtest.KB(t, dir)
-	store := dialogtest.Store(t, log)
 	// As in the server: a watcher reloads the directory into the holder.
 	watcher := intents.NewWatcher(dir, log, func(set *intents.Set) error {
 		k, err := kb.New(set, kb.DefaultOptions)
