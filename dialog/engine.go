@@ -252,7 +252,9 @@ func validateInbound(in Inbound, text string) error {
 	case utf8.RuneCountInString(in.Text) > MaxTextLength:
 		return Errorf(ETOOLARGE, "text is longer than %d characters", MaxTextLength)
 	}
-	return nil
+	// The store would refuse it too, but only after the matcher, and a
+	// language model perhaps, had been asked about it.
+	return CheckText(in.Channel, in.ChatID, in.ExternalID, in.CustomerName, in.Text)
 }
 
 // replay rebuilds the outcome of an inbound message handled before.

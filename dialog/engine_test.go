@@ -382,6 +382,9 @@ func TestBadInboundChangesNothing(t *testing.T) {
 		{"invalid utf-8", dialog.Inbound{Channel: "test", ChatID: "c", Text: "\xc3\x28"}, dialog.EINVALID},
 		{"no chat", dialog.Inbound{Channel: "test", Text: "hi"}, dialog.EINVALID},
 		{"no channel", dialog.Inbound{ChatID: "c", Text: "hi"}, dialog.EINVALID},
+		{"NUL in the text", dialog.Inbound{Channel: "test", ChatID: "c", Text: "hi\x00"}, dialog.EINVALID},
+		{"NUL in the name", dialog.Inbound{Channel: "test", ChatID: "c", CustomerName: "Анна\x00", Text: "hi"}, dialog.EINVALID},
+		{"NUL in the message id", dialog.Inbound{Channel: "test", ChatID: "c", ExternalID: "\x00", Text: "hi"}, dialog.EINVALID},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if _, err := h.engine.Handle(h.ctx, c.in); dialog.ErrorCode(err) != c.code {

@@ -183,6 +183,9 @@ func (d *Dispatcher) deliver(ctx context.Context, item *dialog.OutboxItem) error
 		d.log.Warn("send failed; will retry", "chat", item.ChatID, "attempt", item.Attempts,
 			"next", item.NextAttemptAt, "err", err)
 	}
+	// The error may quote what the channel answered, bytes the store
+	// refuses to keep as text.
+	item.LastError = dialog.CleanText(item.LastError)
 	return d.store.Update(ctx, func(tx dialog.Tx) error {
 		if err := tx.UpdateOutbox(ctx, item); err != nil {
 			return err

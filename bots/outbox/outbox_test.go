@@ -192,6 +192,32 @@ func TestTemporaryFailureRetriesWithBackoffAndHoldsTheChat(t *testing.T) {
 	}
 }
 
+// TestErrorWithNUL records an error that quotes a NUL character and bytes
+// that are not UTF-8, which the store refuses as text, and goes on.
+func TestErrorWithNUL(t *testing.T) {
+	f := newFixture(t)
+	f.sender.fail["a1"] = []error{errors.New("bad answer: \x00\xff")}
+	f.queue("a", "a1")
+	f.drainAll()
+	var items []*dialog.OutboxItem
+	peek := errors.New("only a look")
+	err := f.store.Update(f.ctx, func(tx dialog.Tx) error {
+		var err error
+		if items, err = tx.ClaimOutbox(f.ctx, "fake", f.clock.Now().Add(time.Hour), time.Minute, 1); err != nil {
+			return err
+		}
+		return peek // rolled back: the claim was only to read the item
+	})
+	if !errors.Is(err, peek) || len(items) != 1 || items[0].LastError != "bad answer: \uFFFD\uFFFD" || items[0].Attempts != 1 {
+		t.Fatalf("claimed %+v, %v", items, err)
+	}
+	f.clock.Add(time.Hour)
+	f.drainAll()
+	if got := f.sender.got(); fmt.Sprint(got) != "[a:a1]" {
+		t.Errorf("sent %v", got)
+	}
+}
+
 func TestRetryAfterPausesTheChannel(t *testing.T) {
 	f := newFixture(t)
 	f.sender.fail["a1"] = []error{bots.RetryAfter(30 * time.Second)}
