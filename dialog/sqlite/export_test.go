@@ -17,7 +17,8 @@ import (
 
 // TestTablesMatchSchema checks schema.Tables against the migrated
 // database: the same tables (but the ones left out on purpose) and the
-// same columns.
+// same columns, each declared with the type its kind is kept in, NULL-able
+// only when its kind has a NULL.
 func TestTablesMatchSchema(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "firstline.db")
 	store, err := sqlite.Open(t.Context(), path, nil)
@@ -43,22 +44,39 @@ func TestTablesMatchSchema(t *testing.T) {
 		}
 		tables = append(tables, name)
 	}
+	types := map[schema.Kind]string{
+		schema.KindInt: "INTEGER", schema.KindNullInt: "INTEGER NULL", schema.KindReal: "REAL",
+		schema.KindBool: "INTEGER", schema.KindText: "TEXT", schema.KindTime: "TEXT",
+		schema.KindNullTime: "TEXT NULL", schema.KindBlob: "BLOB", schema.KindList: "TEXT", schema.KindCandidates: "TEXT",
+	}
 	var want []string
 	for _, tbl := range schema.Tables() {
 		want = append(want, tbl.Name)
 		var columns []string
-		crows, err := db.Query("SELECT name FROM pragma_table_info(?) ORDER BY name", tbl.Name)
+		crows, err := db.Query(`SELECT name, type, "notnull" OR pk > 0 FROM pragma_table_info(?) ORDER BY name`, tbl.Name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for crows.Next() {
-			var name string
-			if err := crows.Scan(&name); err != nil {
+			var name, typ string
+			var notNull bool
+			if err := crows.Scan(&name, &typ, &notNull); err != nil {
 				t.Fatal(err)
 			}
-			columns = append(columns, name)
+			if !notNull {
+				typ += " NULL"
+			}
+			columns = append(columns, name+" "+typ)
 		}
-		got := slices.Sorted(slices.Values(tbl.ColumnNames()))
+		var got []string
+		for _, c := range tbl.Columns {
+			typ := types[c.Kind]
+			if tbl.Name == "tickets" && c.Name == "number" {
+				typ = "TEXT NULL" // only inside the transaction that creates the ticket
+			}
+			got = append(got, c.Name+" "+typ)
+		}
+		slices.Sort(got)
 		if !slices.Equal(got, columns) {
 			t.Errorf("%s: schema.Tables has %v, the database %v", tbl.Name, got, columns)
 		}
