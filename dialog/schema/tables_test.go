@@ -3,6 +3,7 @@ package schema
 import (
 	"bufio"
 	"bytes"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -143,6 +144,34 @@ func TestReadLongLine(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, c.want)
 			}
 		})
+	}
+}
+
+// endless is a line that never ends, counting what is read of it.
+type endless struct{ read int }
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	e.read += len(p)
+	return len(p), nil
+}
+
+// TestReadEndlessLine stops reading a line that never ends soon after the
+// limit, with an error.
+func TestReadEndlessLine(t *testing.T) {
+	header := `{"firstline_export":1,"tables":["kinds"]}` + "\n"
+	src := &endless{}
+	rd, err := newReader(io.MultiReader(strings.NewReader(header), src), 1<<20, []Table{kinds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := rd.Next(); err == nil || !strings.Contains(err.Error(), "longer than") {
+		t.Errorf("err = %v, want the line refused", err)
+	}
+	if src.read > 1<<20+64<<10 {
+		t.Errorf("read %d bytes of a line limited to %d", src.read, 1<<20)
 	}
 }
 
