@@ -3,11 +3,17 @@ package auth_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
 )
 
 // tokenList returns the user's tokens as "ID:NAME" in order.
@@ -144,5 +150,77 @@ func TestAPITokenLastUsed(t *testing.T) {
 		if got := lastUsed(); !got.Equal(start.Add(c.want)) {
 			t.Errorf("after %v: last used %v, want start+%v", c.after, got, c.want)
 		}
+	}
+}
+
+func TestRecheck(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.user("anna", dialog.RoleAgent)
+	f.user("boris", dialog.RoleAgent)
+	f.user("clara", dialog.RoleAgent)
+	// Another process over the same store: its changes do not fire this
+	// one's Changed, so only Recheck sees them.
+	elsewhere := auth.New(f.store, auth.Options{BcryptCost: bcrypt.MinCost}, slogDiscard())
+
+	// recheck opens a long request with h, runs meanwhile, and returns
+	// whom Recheck finds then.
+	recheck := func(h http.Header, meanwhile func()) string {
+		var name string
+		r := gin.New()
+		r.Use(f.svc.Middleware())
+		r.GET("/stream", func(c *gin.Context) {
+			if auth.CurrentUser(c) == nil {
+				t.Fatal("not identified on opening")
+			}
+			meanwhile()
+			if u := f.svc.Recheck(c); u != nil {
+				name = u.Name
+			}
+		})
+		req := httptest.NewRequest(http.MethodGet, "/stream", nil)
+		req.Header = h
+		r.ServeHTTP(httptest.NewRecorder(), req)
+		return name
+	}
+	nothing := func() {}
+	fail := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	session := f.login("anna")
+	if got := recheck(cookieHeader(session), nothing); got != "anna" {
+		t.Errorf("recheck of a live session: %q", got)
+	}
+	changed := f.svc.Changed()
+	if got := recheck(cookieHeader(session), func() { fail(elsewhere.Disable(ctx, "anna")) }); got != "" {
+		t.Errorf("recheck of a session whose user was disabled elsewhere: %q", got)
+	}
+	select {
+	case <-changed:
+		t.Error("Changed fired for a change made elsewhere")
+	default:
+	}
+
+	token, err := f.svc.CreateAPIToken(ctx, "boris", "ci")
+	fail(err)
+	if got := recheck(bearerHeader(token), nothing); got != "boris" {
+		t.Errorf("recheck of a live token: %q", got)
+	}
+	if got := recheck(bearerHeader(token), func() { fail(elsewhere.RevokeAPIToken(ctx, "boris", "ci")) }); got != "" {
+		t.Errorf("recheck of a token revoked elsewhere: %q", got)
+	}
+
+	session = f.login("clara")
+	if got := recheck(cookieHeader(session), func() { fail(f.svc.Logout(ctx, session)) }); got != "" {
+		t.Errorf("recheck of a session logged out: %q", got)
+	}
+	// A change made here fires Changed.
+	select {
+	case <-changed:
+	default:
+		t.Error("Logout did not fire Changed")
 	}
 }
