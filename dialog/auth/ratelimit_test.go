@@ -74,6 +74,7 @@ func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
+	t.Logf("%d concurrent wrong passwords: %d checked, %d refused", attempts, statuses[http.StatusUnauthorized], statuses[http.StatusTooManyRequests])
 	if statuses[http.StatusUnauthorized] > 5 || statuses[http.StatusUnauthorized]+statuses[http.StatusTooManyRequests] != attempts {
 		t.Errorf("%d concurrent wrong passwords: %d checked (401), %d refused (429), others %v; want at most 5 checked",
 			attempts, statuses[http.StatusUnauthorized], statuses[http.StatusTooManyRequests], statuses)
