@@ -51,7 +51,13 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer app.close()
-	users := auth.New(app.store, auth.Options{SessionTTL: s.SessionTTL, SecureCookies: s.SecureCookies}, log)
+	// Ended sessions and revoked tokens are announced as events, so that
+	// the live views of every replica check their users at once.
+	var access dialog.Publisher = app.broker
+	if app.notifier != nil {
+		access = app.notifier
+	}
+	users := auth.New(app.store, auth.Options{SessionTTL: s.SessionTTL, SecureCookies: s.SecureCookies, Publisher: access}, log)
 	if err := ensureAdmin(ctx, users, e); err != nil {
 		return err
 	}

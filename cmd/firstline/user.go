@@ -17,6 +17,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/postgres"
 )
 
 const userUsage = `Usage:
@@ -332,7 +333,31 @@ func openUsers(ctx context.Context, s *settings, e env) (*auth.Service, dialog.S
 		return nil, nil, err
 	}
 	// Sessions are not started here, so the session settings do not matter.
-	return auth.New(store, auth.Options{}, log), store, nil
+	opts := auth.Options{}
+	if db, ok := store.(*postgres.DB); ok {
+		// The servers hear through the database that a user was disabled
+		// or a token revoked, and end live views at once. On SQLite they
+		// find out by checking every few seconds.
+		opts.Publisher = notifyNow{ctx: ctx, db: db, log: log}
+	}
+	return auth.New(store, opts, log), store, nil
+}
+
+// notifyNow publishes events through PostgreSQL to every running server.
+// Unlike most publishers it waits until the event is sent (a few seconds
+// at most), which a command can afford; a failure is logged, since the
+// servers find out by themselves a little later.
+type notifyNow struct {
+	ctx context.Context
+	db  *postgres.DB
+	log *slog.Logger
+}
+
+// Publish implements dialog.Publisher.
+func (n notifyNow) Publish(e dialog.Event) {
+	if err := n.db.Notify(n.ctx, e); err != nil {
+		n.log.Warn("cannot tell the servers at once; they will notice within seconds", "err", err)
+	}
 }
 
 // quietLogger logs warnings and errors only, unless FIRSTLINE_LOG_LEVEL

@@ -50,6 +50,11 @@ type Options struct {
 	AccountAttempts int
 	AddressAttempts int
 	LoginWindow     time.Duration
+	// Publisher, when set, gets a dialog.EventAccess whenever the Service
+	// ends sessions or revokes API tokens, so that live views everywhere
+	// the events reach (other replicas, through PostgreSQL) check their
+	// callers at once.
+	Publisher dialog.Publisher
 }
 
 // Service logs users in and out, identifies callers and manages accounts.

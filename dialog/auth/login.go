@@ -110,6 +110,6 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if err != nil && dialog.ErrorCode(err) != dialog.ENOTFOUND {
 		return fmt.Errorf("log out: %w", err)
 	}
-	s.changes.fire() // a live-update stream of the session ends
+	s.accessChanged() // a live-update stream of the session ends
 	return nil
 }

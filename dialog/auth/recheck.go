@@ -34,6 +34,16 @@ func (s *Service) Changed() <-chan struct{} {
 	return s.changes.wait()
 }
 
+// accessChanged tells long-lived requests that someone may have lost
+// access: those of this process through Changed, at once, and live views
+// elsewhere through the Publisher, when there is one.
+func (s *Service) accessChanged() {
+	s.changes.fire()
+	if s.opts.Publisher != nil {
+		s.opts.Publisher.Publish(dialog.Event{Kind: dialog.EventAccess})
+	}
+}
+
 // broadcast wakes every waiter at once by closing a channel, then starts
 // a new one for the next round.
 type broadcast struct {

@@ -77,7 +77,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, name, which string) error 
 	if err != nil {
 		return fmt.Errorf("revoke API token of %q: %w", name, err)
 	}
-	s.changes.fire()
+	s.accessChanged()
 	s.log.Info("API token revoked", "user", name, "token", which)
 	return nil
 }
@@ -94,7 +94,7 @@ func (s *Service) RevokeAPITokens(ctx context.Context, name string) (int, error)
 	if err != nil {
 		return 0, fmt.Errorf("revoke API tokens of %q: %w", name, err)
 	}
-	s.changes.fire()
+	s.accessChanged()
 	s.log.Info("API tokens revoked", "user", name, "count", n)
 	return n, nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -222,5 +223,54 @@ func TestRecheck(t *testing.T) {
 	case <-changed:
 	default:
 		t.Error("Logout did not fire Changed")
+	}
+}
+
+// recorder is a dialog.Publisher that keeps what it is given.
+type recorder struct {
+	mu     sync.Mutex
+	events []dialog.EventKind
+}
+
+func (r *recorder) Publish(e dialog.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e.Kind)
+}
+
+// Every change that may take access away is announced, so that live views
+// in other processes check their callers at once; other changes are not.
+func TestAccessChangesAnnounced(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	pub := &recorder{}
+	f.svc = auth.New(f.store, auth.Options{Now: func() time.Time { return f.now }, BcryptCost: bcrypt.MinCost, Publisher: pub}, slogDiscard())
+	f.user("anna", dialog.RoleAgent)
+	f.user("boris", dialog.RoleAgent)
+	session := f.login("anna")
+	if _, err := f.svc.CreateAPIToken(ctx, "anna", "ci"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.SetQueues(ctx, "anna", []string{"billing"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(pub.events) != 0 {
+		t.Fatalf("announced %v before any access changed", pub.events)
+	}
+	steps := []func() error{
+		func() error { return f.svc.RevokeAPIToken(ctx, "anna", "ci") },
+		func() error { _, err := f.svc.RevokeAPITokens(ctx, "anna"); return err },
+		func() error { return f.svc.SetPassword(ctx, "anna", "a new password") },
+		func() error { return f.svc.SetPasswordKeepTokens(ctx, "anna", "a newer password") },
+		func() error { return f.svc.Logout(ctx, session) },
+		func() error { return f.svc.Disable(ctx, "boris") },
+	}
+	for i, step := range steps {
+		if err := step(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if len(pub.events) != i+1 || pub.events[i] != dialog.EventAccess {
+			t.Fatalf("after step %d: announced %v", i, pub.events)
+		}
 	}
 }

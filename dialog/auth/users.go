@@ -114,7 +114,7 @@ func (s *Service) setPassword(ctx context.Context, name, password string, revoke
 	if err != nil {
 		return fmt.Errorf("set password of %q: %w", name, err)
 	}
-	s.changes.fire()
+	s.accessChanged()
 	s.log.Info("password changed", "user", name, "api_tokens_revoked", revoked)
 	return nil
 }
@@ -166,7 +166,7 @@ func (s *Service) Disable(ctx context.Context, name string) error {
 	if err != nil {
 		return fmt.Errorf("disable %q: %w", name, err)
 	}
-	s.changes.fire()
+	s.accessChanged()
 	s.log.Info("user disabled", "user", name)
 	return nil
 }

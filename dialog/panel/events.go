@@ -29,7 +29,8 @@ type streamEvent struct {
 // closed or the caller may no longer see the panel (disabled, logged out,
 // token revoked): that is checked before each event, every recheck, and
 // at once when this process's auth service ends sessions or revokes
-// tokens. A comment every heartbeat keeps idle connections open through
+// tokens. An EventAccess (another replica or a command changed someone's
+// access) is only a reason to check and is not sent. A comment every heartbeat keeps idle connections open through
 // proxies.
 func (p *Panel) stream(c *gin.Context) {
 	select {
@@ -113,6 +114,9 @@ func (p *Panel) stream(c *gin.Context) {
 			// access.
 			if !stillAllowed() {
 				return
+			}
+			if e.Kind == dialog.EventAccess {
+				continue // only a reason to check, done above
 			}
 			if !send(formatEvent(e)) {
 				return

@@ -139,3 +139,21 @@ func TestStreamEndsOnRecheck(t *testing.T) {
 	f.tick(t)
 	f.wantEnd(t)
 }
+
+// An access event (another replica or a command changed someone's access)
+// makes the stream check its caller, and is not sent to the page.
+func TestStreamAccessEvent(t *testing.T) {
+	f := newStreamFixture(t, time.Hour)
+	f.want(t, "retry: 2000", "")
+	f.panel.events.Publish(dialog.Event{Kind: dialog.EventAccess})
+	f.panel.events.Publish(dialog.Event{Kind: dialog.EventTicket, TicketNumber: "FL-000001"})
+	f.want(t, "event: ticket") // the access event was not sent
+
+	elsewhere := auth.New(f.store, auth.Options{}, slog.New(slog.DiscardHandler))
+	if err := elsewhere.Disable(context.Background(), "anna"); err != nil {
+		t.Fatal(err)
+	}
+	f.want(t, `data: {"ticket":"FL-000001","conversation":0}`, "")
+	f.panel.events.Publish(dialog.Event{Kind: dialog.EventAccess})
+	f.wantEnd(t)
+}
