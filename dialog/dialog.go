@@ -122,6 +122,10 @@ type EventKind string
 const (
 	EventTicket  EventKind = "ticket"  // a ticket was created, assigned, transferred, closed or reopened
 	EventMessage EventKind = "message" // a message was added to a conversation
+	// EventAccess says that someone may have lost access (a user
+	// disabled, a session ended, an API token revoked): live views check
+	// their caller again. It carries no ids and is not shown.
+	EventAccess EventKind = "access"
 )
 
 // Event tells live views (the panel) that something changed, after the

@@ -84,6 +84,10 @@ type Queries interface {
 	Session(ctx context.Context, tokenHash string) (*Session, error)
 	// UserByAPIToken returns the user an API token (by hash) belongs to.
 	UserByAPIToken(ctx context.Context, tokenHash string) (*User, error)
+	// APITokenByHash returns the API token with this hash.
+	APITokenByHash(ctx context.Context, tokenHash string) (*APIToken, error)
+	// APITokens lists a user's API tokens in id order.
+	APITokens(ctx context.Context, userID int64) ([]*APIToken, error)
 
 	// Message returns one message by id.
 	Message(ctx context.Context, id int64) (*Message, error)
@@ -145,7 +149,19 @@ type Tx interface {
 	DeleteUserSessions(ctx context.Context, userID int64) error
 	// DeleteExpiredSessions removes sessions that expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error
+	// CreateAPIToken stores t and sets t.ID and t.CreatedAt (when zero).
+	// A taken hash, or a name the user already gave another token, fails
+	// with ECONFLICT.
 	CreateAPIToken(ctx context.Context, t *APIToken) error
+	// SetAPITokenUsed records that the token with this id was used at at.
+	// An unknown id is not an error: the token was revoked meanwhile.
+	SetAPITokenUsed(ctx context.Context, id int64, at time.Time) error
+	// DeleteAPIToken revokes one API token; an unknown id fails with
+	// ENOTFOUND.
+	DeleteAPIToken(ctx context.Context, id int64) error
+	// DeleteUserAPITokens revokes every API token of a user and returns
+	// how many there were.
+	DeleteUserAPITokens(ctx context.Context, userID int64) (int, error)
 
 	// AddAttachment stores a file of a message and sets a.ID and
 	// a.CreatedAt.

@@ -61,7 +61,14 @@ type Session struct {
 // APIToken lets a program act as a user through the JSON API. Only its hash
 // is stored.
 type APIToken struct {
+	ID        int64
 	TokenHash string
 	UserID    int64
+	// Name tells the user's tokens apart ("ci", "reports"); "" for none.
+	// A user's named tokens have different names.
+	Name      string
 	CreatedAt time.Time
+	// LastUsedAt is when the token was last used, to the minute or so;
+	// zero when never.
+	LastUsedAt time.Time
 }

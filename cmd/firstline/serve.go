@@ -51,7 +51,13 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer app.close()
-	users := auth.New(app.store, auth.Options{SessionTTL: s.SessionTTL, SecureCookies: s.SecureCookies}, log)
+	// Ended sessions and revoked tokens are announced as events, so that
+	// the live views of every replica check their users at once.
+	var access dialog.Publisher = app.broker
+	if app.notifier != nil {
+		access = app.notifier
+	}
+	users := auth.New(app.store, auth.Options{SessionTTL: s.SessionTTL, SecureCookies: s.SecureCookies, Publisher: access}, log)
 	if err := ensureAdmin(ctx, users, e); err != nil {
 		return err
 	}
@@ -64,6 +70,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		defer wa.Close()
 	}
 	router := newRouter(log, app.store, app.holder, app.metrics)
+	if err := trustProxies(router, s.TrustedProxies); err != nil {
+		return err
+	}
 	router.Use(users.Middleware()) // identifies the caller; routes that need one add auth.Require
 	for _, ch := range channels {
 		ch.Routes(router)
@@ -349,6 +358,20 @@ func newRouter(log *slog.Logger, store dialog.Store, holder *kb.Holder, m *metri
 	healthRoutes(r, store, holder)
 	r.GET("/metrics", gin.WrapH(m.Handler(log)))
 	return r
+}
+
+// trustProxies lets the reverse proxies in proxies (addresses or CIDR
+// networks) name the client in X-Forwarded-For (or X-Real-IP). The
+// client's address is then what gin's Context.ClientIP returns, which is
+// the one place every part of the server takes it from: the login limits,
+// the web chat's limits. A request from anywhere else is taken at its
+// connection's address, whatever headers it sends. With no proxies no
+// header is trusted.
+func trustProxies(r *gin.Engine, proxies []string) error {
+	if err := r.SetTrustedProxies(proxies); err != nil {
+		return fmt.Errorf("http.trusted_proxies: %w", err)
+	}
+	return nil
 }
 
 // logRequests logs each request: failures at warn level, the rest at debug

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -56,6 +57,11 @@ type settings struct {
 	llmKeyEnv string
 	// ContactGap is the customer silence that ends a contact in reports.
 	ContactGap time.Duration
+	// TrustedProxies are the addresses and networks (CIDR) of reverse
+	// proxies whose X-Forwarded-For header names the client: the address
+	// login limits (and anything else that asks gin's ClientIP) count by.
+	// Empty means the connection's address is the client's.
+	TrustedProxies []string
 }
 
 // llmSettings configure the language model asked about messages in the
@@ -111,6 +117,9 @@ type fileConfig struct {
 		SessionTTL    time.Duration `yaml:"session_ttl"`
 		SecureCookies bool          `yaml:"secure_cookies"`
 	} `yaml:"panel"`
+	HTTP struct {
+		TrustedProxies []string `yaml:"trusted_proxies"`
+	} `yaml:"http"`
 	Telegram struct {
 		Token         string `yaml:"token"`
 		APIURL        string `yaml:"api_url"`
@@ -310,8 +319,9 @@ func readConfig(path string, required bool) (*settings, error) {
 			GreyFrom: c.LLM.GreyFrom,
 			GreyTo:   c.LLM.GreyTo,
 		},
-		llmKeyEnv:  c.LLM.APIKeyEnv,
-		ContactGap: c.Report.ContactGap,
+		llmKeyEnv:      c.LLM.APIKeyEnv,
+		ContactGap:     c.Report.ContactGap,
+		TrustedProxies: c.HTTP.TrustedProxies,
 	}, nil
 }
 
@@ -371,6 +381,14 @@ func checkConfig(c *fileConfig) error {
 		return fmt.Errorf("llm.grey_from and llm.grey_to must satisfy 0 <= grey_from < grey_to <= 1, got %v and %v", l.GreyFrom, l.GreyTo)
 	case l.APIKeyEnv != "" && !envNamePattern.MatchString(l.APIKeyEnv):
 		return fmt.Errorf("llm.api_key_env must name an environment variable, got %q", l.APIKeyEnv)
+	}
+	for _, p := range c.HTTP.TrustedProxies {
+		if _, err := netip.ParseAddr(p); err == nil {
+			continue
+		}
+		if _, err := netip.ParsePrefix(p); err != nil {
+			return fmt.Errorf("http.trusted_proxies: %q is neither an IP address nor a network such as 10.0.0.0/8", p)
+		}
 	}
 	for p, v := range t.SLA {
 		switch {

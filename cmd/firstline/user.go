@@ -17,6 +17,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/postgres"
 )
 
 const userUsage = `Usage:
@@ -24,13 +25,19 @@ const userUsage = `Usage:
   firstline user list
   firstline user disable NAME
   firstline user enable NAME
-  firstline user passwd NAME [--password-stdin]
-  firstline user token NAME
+  firstline user passwd NAME [--password-stdin] [--keep-tokens]
+  firstline user token NAME [--name TOKEN_NAME]
+  firstline user tokens NAME
+  firstline user revoke-token NAME ID|TOKEN_NAME
+  firstline user revoke-token NAME --all
 
 Every subcommand also takes --config FILE and --data DIR, after NAME.
 Without --password-stdin the password is asked for twice on the terminal.
+"passwd" ends the user's sessions and revokes its API tokens, unless
+--keep-tokens; "disable" does both too, and "enable" brings neither back.
 "token" prints a new API token for the user, to send as
-"Authorization: Bearer TOKEN"; it is shown once.
+"Authorization: Bearer TOKEN"; it is shown once. "tokens" lists the
+user's tokens with their ids; "revoke-token" revokes one, by id or name.
 `
 
 func cmdUser(ctx context.Context, args []string, e env) error {
@@ -39,12 +46,14 @@ func cmdUser(ctx context.Context, args []string, e env) error {
 		return usageError{errors.New("missing subcommand")}
 	}
 	subcommands := map[string]func(context.Context, []string, env) error{
-		"add":     cmdUserAdd,
-		"list":    cmdUserList,
-		"disable": cmdUserDisable,
-		"enable":  cmdUserEnable,
-		"passwd":  cmdUserPasswd,
-		"token":   cmdUserToken,
+		"add":          cmdUserAdd,
+		"list":         cmdUserList,
+		"disable":      cmdUserDisable,
+		"enable":       cmdUserEnable,
+		"passwd":       cmdUserPasswd,
+		"token":        cmdUserToken,
+		"tokens":       cmdUserTokens,
+		"revoke-token": cmdUserRevokeToken,
 	}
 	sub, ok := subcommands[args[0]]
 	if !ok {
@@ -167,7 +176,7 @@ func cmdUserDisable(ctx context.Context, args []string, e env) error {
 		if err := users.Disable(ctx, name); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "disabled user %q and ended its sessions\n", name)
+		fmt.Fprintf(e.stdout, "disabled user %q, ended its sessions and revoked its API tokens\n", name)
 		return nil
 	})
 }
@@ -183,9 +192,10 @@ func cmdUserEnable(ctx context.Context, args []string, e env) error {
 }
 
 func cmdUserPasswd(ctx context.Context, args []string, e env) error {
-	var fromStdin *bool
+	var fromStdin, keepTokens *bool
 	define := func(fs *flag.FlagSet) {
 		fromStdin = fs.Bool("password-stdin", false, "read the password from the first line of stdin")
+		keepTokens = fs.Bool("keep-tokens", false, "leave the user's API tokens working (they are revoked by default)")
 	}
 	return withUser(ctx, "passwd", args, e, define, func(users *auth.Service, store dialog.Store, name string) error {
 		// Fail on an unknown name before asking for a password.
@@ -198,22 +208,89 @@ func cmdUserPasswd(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return err
 		}
+		if *keepTokens {
+			if err := users.SetPasswordKeepTokens(ctx, name, password); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "changed the password of %q and ended its sessions; its API tokens still work\n", name)
+			return nil
+		}
 		if err := users.SetPassword(ctx, name, password); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "changed the password of %q and ended its sessions\n", name)
+		fmt.Fprintf(e.stdout, "changed the password of %q, ended its sessions and revoked its API tokens\n", name)
 		return nil
 	})
 }
 
 func cmdUserToken(ctx context.Context, args []string, e env) error {
-	return withUser(ctx, "token", args, e, nil, func(users *auth.Service, store dialog.Store, name string) error {
-		token, err := users.NewAPIToken(ctx, name)
+	var tokenName *string
+	define := func(fs *flag.FlagSet) {
+		tokenName = fs.String("name", "", "a `name` for the token, unique among the user's tokens, to revoke it by")
+	}
+	return withUser(ctx, "token", args, e, define, func(users *auth.Service, store dialog.Store, name string) error {
+		token, err := users.CreateAPIToken(ctx, name, *tokenName)
 		if err != nil {
 			return err
 		}
 		// Only the token, so that scripts can capture it.
 		fmt.Fprintln(e.stdout, token)
+		return nil
+	})
+}
+
+func cmdUserTokens(ctx context.Context, args []string, e env) error {
+	return withUser(ctx, "tokens", args, e, nil, func(users *auth.Service, store dialog.Store, name string) error {
+		list, err := users.APITokens(ctx, name)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			fmt.Fprintf(e.stdout, "%q has no API tokens\n", name)
+			return nil
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tLAST USED")
+		for _, tk := range list {
+			used := "never"
+			if !tk.LastUsedAt.IsZero() {
+				used = tk.LastUsedAt.Local().Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", tk.ID, first(tk.Name, "-"), tk.CreatedAt.Local().Format("2006-01-02 15:04"), used)
+		}
+		return tw.Flush()
+	})
+}
+
+func cmdUserRevokeToken(ctx context.Context, args []string, e env) error {
+	// "revoke-token NAME TOKEN [flags]": take TOKEN out before the flags
+	// are parsed, as withUser does with NAME.
+	var which string
+	if len(args) > 1 && !strings.HasPrefix(args[0], "-") && !strings.HasPrefix(args[1], "-") {
+		which, args = args[1], append([]string{args[0]}, args[2:]...)
+	}
+	var all *bool
+	define := func(fs *flag.FlagSet) {
+		all = fs.Bool("all", false, "revoke every API token of the user")
+	}
+	return withUser(ctx, "revoke-token", args, e, define, func(users *auth.Service, store dialog.Store, name string) error {
+		switch {
+		case *all && which != "":
+			return usageError{errors.New("give a token or --all, not both")}
+		case *all:
+			n, err := users.RevokeAPITokens(ctx, name)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "revoked %d API tokens of %q\n", n, name)
+			return nil
+		case which == "":
+			return usageError{fmt.Errorf("missing the token: firstline user revoke-token %s ID|TOKEN_NAME (see firstline user tokens %s), or --all", name, name)}
+		}
+		if err := users.RevokeAPIToken(ctx, name, which); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "revoked API token %s of %q\n", which, name)
 		return nil
 	})
 }
@@ -256,7 +333,31 @@ func openUsers(ctx context.Context, s *settings, e env) (*auth.Service, dialog.S
 		return nil, nil, err
 	}
 	// Sessions are not started here, so the session settings do not matter.
-	return auth.New(store, auth.Options{}, log), store, nil
+	opts := auth.Options{}
+	if db, ok := store.(*postgres.DB); ok {
+		// The servers hear through the database that a user was disabled
+		// or a token revoked, and end live views at once. On SQLite they
+		// find out by checking every few seconds.
+		opts.Publisher = notifyNow{ctx: ctx, db: db, log: log}
+	}
+	return auth.New(store, opts, log), store, nil
+}
+
+// notifyNow publishes events through PostgreSQL to every running server.
+// Unlike most publishers it waits until the event is sent (a few seconds
+// at most), which a command can afford; a failure is logged, since the
+// servers find out by themselves a little later.
+type notifyNow struct {
+	ctx context.Context
+	db  *postgres.DB
+	log *slog.Logger
+}
+
+// Publish implements dialog.Publisher.
+func (n notifyNow) Publish(e dialog.Event) {
+	if err := n.db.Notify(n.ctx, e); err != nil {
+		n.log.Warn("cannot tell the servers at once; they will notice within seconds", "err", err)
+	}
 }
 
 // quietLogger logs warnings and errors only, unless FIRSTLINE_LOG_LEVEL

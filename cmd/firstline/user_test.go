@@ -135,3 +135,89 @@ func TestEnsureAdminAtStart(t *testing.T) {
 		t.Errorf("admin login: %v %v", u, err)
 	}
 }
+
+func TestUserTokenCommands(t *testing.T) {
+	data := t.TempDir()
+	const pw = "a long enough password"
+	run := func(stdin string, args ...string) (int, string, string) {
+		t.Helper()
+		return runIn(t, data, stdin, nil, args...)
+	}
+	mustRun := func(stdin string, args ...string) string {
+		t.Helper()
+		code, stdout, stderr := run(stdin, args...)
+		if code != 0 {
+			t.Fatalf("firstline %v: exit %d\n%s", args, code, stderr)
+		}
+		return stdout
+	}
+	mustRun(pw+"\n", "user", "add", "--name", "anna", "--role", "agent", "--password-stdin")
+	mustRun(pw+"\n", "user", "add", "--name", "root", "--role", "admin", "--password-stdin")
+	ci := strings.TrimSpace(mustRun("", "user", "token", "anna", "--name", "ci"))
+	plain := strings.TrimSpace(mustRun("", "user", "token", "anna"))
+	reports := strings.TrimSpace(mustRun("", "user", "token", "anna", "--name", "reports"))
+
+	store := openTestStore(t, data)
+	ctx := context.Background()
+	works := func(token string) bool {
+		sum := sha256.Sum256([]byte(token))
+		u, err := store.UserByAPIToken(ctx, hex.EncodeToString(sum[:]))
+		return err == nil && !u.Disabled
+	}
+
+	list := mustRun("", "user", "tokens", "anna")
+	for _, want := range []string{"ID  NAME     CREATED", "1   ci ", "2   -  ", "3   reports", "never"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("tokens list lacks %q:\n%s", want, list)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"user", "token", "anna", "--name", "ci"}, 1, "already has an API token named"},
+		{[]string{"user", "token", "anna", "--name", "7"}, 1, "digits only"},
+		{[]string{"user", "revoke-token", "anna"}, 2, "missing the token"},
+		{[]string{"user", "revoke-token", "anna", "1", "--all"}, 2, "not both"},
+		{[]string{"user", "revoke-token", "anna", "nope"}, 1, `no API token "nope"`},
+		{[]string{"user", "tokens", "nobody"}, 1, `no user "nobody"`},
+		{[]string{"user", "revoke-token", "anna", "ci"}, 0, `revoked API token ci of "anna"`},
+		{[]string{"user", "revoke-token", "anna", "2", "--data", data}, 0, `revoked API token 2 of "anna"`},
+	} {
+		code, stdout, stderr := run("", c.args...)
+		got := stdout
+		if c.code != 0 {
+			got = stderr
+		}
+		if code != c.code || !strings.Contains(got, c.out) {
+			t.Errorf("firstline %v: exit %d, want %d with %q in:\nstdout: %s\nstderr: %s", c.args, code, c.code, c.out, stdout, stderr)
+		}
+	}
+	if works(ci) || works(plain) || !works(reports) {
+		t.Errorf("after revoking ci and 2: ci %v, unnamed %v, reports %v; want only reports working", works(ci), works(plain), works(reports))
+	}
+
+	// passwd --keep-tokens keeps them; passwd revokes them.
+	mustRun("another long password\n", "user", "passwd", "anna", "--password-stdin", "--keep-tokens")
+	if !works(reports) {
+		t.Error("passwd --keep-tokens revoked the token")
+	}
+	if out := mustRun("a third long password\n", "user", "passwd", "anna", "--password-stdin"); !strings.Contains(out, "revoked its API tokens") {
+		t.Errorf("passwd said %q", out)
+	}
+	if works(reports) {
+		t.Error("a token survived passwd")
+	}
+
+	// disable revokes, and enable does not bring them back.
+	again := strings.TrimSpace(mustRun("", "user", "token", "anna", "--name", "again"))
+	mustRun("", "user", "disable", "anna")
+	mustRun("", "user", "enable", "anna")
+	if works(again) {
+		t.Error("a token survived disable and enable")
+	}
+	if out := mustRun("", "user", "tokens", "anna"); !strings.Contains(out, "no API tokens") {
+		t.Errorf("tokens after disable: %q", out)
+	}
+}

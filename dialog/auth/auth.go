@@ -43,6 +43,18 @@ type Options struct {
 	// BcryptCost is the cost of new password hashes; 0 (or a value bcrypt
 	// does not accept) means bcrypt.DefaultCost. Tests lower it for speed.
 	BcryptCost int
+	// AccountAttempts and AddressAttempts are how many failed logins one
+	// account name and one client address may have within LoginWindow;
+	// 0 means DefaultAccountAttempts, DefaultAddressAttempts and
+	// DefaultLoginWindow.
+	AccountAttempts int
+	AddressAttempts int
+	LoginWindow     time.Duration
+	// Publisher, when set, gets a dialog.EventAccess whenever the Service
+	// ends sessions or revokes API tokens, so that live views everywhere
+	// the events reach (other replicas, through PostgreSQL) check their
+	// callers at once.
+	Publisher dialog.Publisher
 }
 
 // Service logs users in and out, identifies callers and manages accounts.
@@ -52,6 +64,7 @@ type Service struct {
 	opts    Options
 	log     *slog.Logger
 	limiter *limiter
+	changes *broadcast
 	// dummyHash is compared against when the name is unknown, so that a
 	// wrong name takes as long as a wrong password and does not reveal
 	// which names exist. It is made on first use: commands that never log
@@ -67,6 +80,15 @@ func New(store dialog.Store, opts Options, log *slog.Logger) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.AccountAttempts <= 0 {
+		opts.AccountAttempts = DefaultAccountAttempts
+	}
+	if opts.AddressAttempts <= 0 {
+		opts.AddressAttempts = DefaultAddressAttempts
+	}
+	if opts.LoginWindow <= 0 {
+		opts.LoginWindow = DefaultLoginWindow
+	}
 	if opts.BcryptCost < bcrypt.MinCost || opts.BcryptCost > bcrypt.MaxCost {
 		opts.BcryptCost = bcrypt.DefaultCost
 	}
@@ -74,7 +96,8 @@ func New(store dialog.Store, opts Options, log *slog.Logger) *Service {
 		store:   store,
 		opts:    opts,
 		log:     log,
-		limiter: newLimiter(maxFailures, failureWindow),
+		limiter: newLimiter(opts.LoginWindow),
+		changes: newBroadcast(),
 		dummyHash: sync.OnceValue(func() []byte {
 			hash, err := bcrypt.GenerateFromPassword([]byte("not a real password"), opts.BcryptCost)
 			if err != nil {

@@ -25,11 +25,15 @@ var errWrongLogin = dialog.Errorf(dialog.EUNAUTHORIZED, "wrong name or password"
 // password.
 func (s *Service) Login(ctx context.Context, name, password, clientIP string) (string, *dialog.User, error) {
 	now := s.now()
-	nameKey, ipKey := "name:"+strings.ToLower(name), ""
+	account := limit{key: "name:" + strings.ToLower(name), max: s.opts.AccountAttempts}
+	address := limit{max: s.opts.AddressAttempts}
 	if clientIP != "" {
-		ipKey = "ip:" + clientIP
+		address.key = "ip:" + clientIP
 	}
-	if wait := s.limiter.wait(now, nameKey, ipKey); wait > 0 {
+	// The attempt is counted before the password is checked, so that
+	// attempts sent all at once cannot all be checked before the first
+	// failure is counted.
+	if wait := s.limiter.reserve(now, account, address); wait > 0 {
 		minutes := int(math.Ceil(wait.Minutes()))
 		unit := "minutes"
 		if minutes == 1 {
@@ -38,18 +42,24 @@ func (s *Service) Login(ctx context.Context, name, password, clientIP string) (s
 		s.log.Warn("login refused: too many failed attempts", "name", name, "ip", clientIP)
 		return "", nil, dialog.Errorf(dialog.ERATELIMIT, "too many attempts; try again in %d %s", minutes, unit)
 	}
+	// giveBack undoes the count of an attempt that did not fail.
+	giveBack := func() {
+		s.limiter.release(now, account.key)
+		if address.key != "" {
+			s.limiter.release(now, address.key)
+		}
+	}
 
 	u, err := s.store.UserByName(ctx, name)
 	switch {
 	case dialog.ErrorCode(err) == dialog.ENOTFOUND:
 		bcrypt.CompareHashAndPassword(s.dummyHash(), []byte(password)) // the same time as a wrong password
-		s.limiter.fail(now, nameKey, ipKey)
 		return "", nil, errWrongLogin
 	case err != nil:
+		giveBack() // the store failed, not the caller
 		return "", nil, fmt.Errorf("log in %q: %w", name, err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		s.limiter.fail(now, nameKey, ipKey)
 		s.log.Info("login failed", "name", name, "ip", clientIP)
 		return "", nil, errWrongLogin
 	}
@@ -58,7 +68,13 @@ func (s *Service) Login(ctx context.Context, name, password, clientIP string) (s
 	if u.Disabled {
 		return "", nil, dialog.Errorf(dialog.EFORBIDDEN, "this account is disabled")
 	}
-	s.limiter.reset(nameKey)
+	// Whoever knows the password may try again at once: the account's
+	// count starts over. The address keeps its earlier failures, so that
+	// one account of its own does not let it spray the others.
+	s.limiter.reset(account.key)
+	if address.key != "" {
+		s.limiter.release(now, address.key)
+	}
 
 	token := newToken()
 	session := &dialog.Session{
@@ -94,5 +110,6 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if err != nil && dialog.ErrorCode(err) != dialog.ENOTFOUND {
 		return fmt.Errorf("log out: %w", err)
 	}
+	s.accessChanged() // a live-update stream of the session ends
 	return nil
 }

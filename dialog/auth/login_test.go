@@ -79,7 +79,8 @@ func TestLoginRateLimit(t *testing.T) {
 		{"same name and address", "anna", attacker, dialog.ERATELIMIT},
 		{"same name, another address", "anna", other, dialog.ERATELIMIT},
 		{"same name in another case", "ANNA", other, dialog.ERATELIMIT},
-		{"another name, same address", "boris", attacker, dialog.ERATELIMIT},
+		// The address has 5 failures of its 20: other accounts log in.
+		{"another name, same address", "boris", attacker, ""},
 		{"another name, another address", "boris", other, ""},
 		{"another name, unknown address", "clara", "", ""},
 	} {

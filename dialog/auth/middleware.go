@@ -58,10 +58,7 @@ func (s *Service) identify(c *gin.Context) *dialog.User {
 	var u *dialog.User
 	var err error
 	if strings.HasPrefix(token, apiTokenPrefix) {
-		u, err = s.store.UserByAPIToken(ctx, hashToken(token))
-		if err == nil && u.Disabled {
-			u = nil
-		}
+		u, err = s.apiTokenUser(ctx, token)
 	} else {
 		u, err = s.sessionUser(ctx, token)
 	}
@@ -72,6 +69,31 @@ func (s *Service) identify(c *gin.Context) *dialog.User {
 		return nil
 	}
 	return u
+}
+
+// apiTokenUser returns the user of an API token, nil when the user is
+// disabled, and ENOTFOUND for an unknown or revoked token. It records the
+// token's use, at most once every seenEvery.
+func (s *Service) apiTokenUser(ctx context.Context, token string) (*dialog.User, error) {
+	tk, err := s.store.APITokenByHash(ctx, hashToken(token))
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.User(ctx, tk.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		// Disable revokes tokens; this catches an account disabled some
+		// other way.
+		return nil, nil
+	}
+	if now := s.now(); now.Sub(tk.LastUsedAt) >= seenEvery {
+		s.update(ctx, "record API token use", func(tx dialog.Tx) error {
+			return tx.SetAPITokenUsed(ctx, tk.ID, now)
+		})
+	}
+	return u, nil
 }
 
 // sessionUser returns the user of the session with token, nil when the

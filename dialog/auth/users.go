@@ -80,24 +80,42 @@ func checkNameFree(ctx context.Context, q dialog.Queries, name string) error {
 	return nil
 }
 
-// SetPassword changes the user's password and ends all of the user's
-// sessions, so a stolen session dies with the old password.
+// SetPassword changes the user's password, ends all of the user's
+// sessions, so a stolen session dies with the old password, and revokes
+// the user's API tokens, which may have leaked with it.
 func (s *Service) SetPassword(ctx context.Context, name, password string) error {
+	return s.setPassword(ctx, name, password, true)
+}
+
+// SetPasswordKeepTokens is SetPassword that leaves the user's API tokens
+// working, for a routine change that should not break the user's scripts.
+func (s *Service) SetPasswordKeepTokens(ctx context.Context, name, password string) error {
+	return s.setPassword(ctx, name, password, false)
+}
+
+func (s *Service) setPassword(ctx context.Context, name, password string, revokeTokens bool) error {
 	hash, err := s.hash(password)
 	if err != nil {
 		return err
 	}
+	revoked := 0
 	err = s.changeUser(ctx, name, func(tx dialog.Tx, u *dialog.User) error {
 		u.PasswordHash = hash
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
+		}
+		if revokeTokens {
+			if revoked, err = tx.DeleteUserAPITokens(ctx, u.ID); err != nil {
+				return err
+			}
 		}
 		return tx.DeleteUserSessions(ctx, u.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("set password of %q: %w", name, err)
 	}
-	s.log.Info("password changed", "user", name)
+	s.accessChanged()
+	s.log.Info("password changed", "user", name, "api_tokens_revoked", revoked)
 	return nil
 }
 
@@ -120,9 +138,11 @@ func (s *Service) SetQueues(ctx context.Context, name string, queues []string) e
 	return nil
 }
 
-// Disable stops the user from logging in or using API tokens, and ends the
-// user's sessions. Disabling the last enabled admin fails with ECONFLICT:
-// nobody could manage users any more.
+// Disable stops the user from logging in, ends the user's sessions and
+// revokes the user's API tokens, so that enabling the user again brings
+// none of them back. Live-update streams of the user end too: at once in
+// this process, within RecheckEvery in other processes. Disabling the last
+// enabled admin fails with ECONFLICT: nobody could manage users any more.
 func (s *Service) Disable(ctx context.Context, name string) error {
 	err := s.changeUser(ctx, name, func(tx dialog.Tx, u *dialog.User) error {
 		if u.Role == dialog.RoleAdmin && !u.Disabled {
@@ -138,16 +158,21 @@ func (s *Service) Disable(ctx context.Context, name string) error {
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}
+		if _, err := tx.DeleteUserAPITokens(ctx, u.ID); err != nil {
+			return err
+		}
 		return tx.DeleteUserSessions(ctx, u.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("disable %q: %w", name, err)
 	}
+	s.accessChanged()
 	s.log.Info("user disabled", "user", name)
 	return nil
 }
 
-// Enable lets a disabled user log in again.
+// Enable lets a disabled user log in again. The sessions and API tokens
+// Disable ended stay ended.
 func (s *Service) Enable(ctx context.Context, name string) error {
 	err := s.changeUser(ctx, name, func(tx dialog.Tx, u *dialog.User) error {
 		u.Disabled = false
@@ -158,24 +183,6 @@ func (s *Service) Enable(ctx context.Context, name string) error {
 	}
 	s.log.Info("user enabled", "user", name)
 	return nil
-}
-
-// NewAPIToken creates an API token that acts as the user. The token is
-// returned once; only its hash is stored. A disabled user gets none
-// (ECONFLICT).
-func (s *Service) NewAPIToken(ctx context.Context, name string) (string, error) {
-	token := apiTokenPrefix + newToken()
-	err := s.changeUser(ctx, name, func(tx dialog.Tx, u *dialog.User) error {
-		if u.Disabled {
-			return dialog.Errorf(dialog.ECONFLICT, "user %q is disabled; enable it first", name)
-		}
-		return tx.CreateAPIToken(ctx, &dialog.APIToken{TokenHash: hashToken(token), UserID: u.ID, CreatedAt: s.now()})
-	})
-	if err != nil {
-		return "", fmt.Errorf("new API token for %q: %w", name, err)
-	}
-	s.log.Info("API token created", "user", name)
-	return token, nil
 }
 
 // EnsureAdmin makes sure someone can manage users: when there is no

@@ -13,6 +13,10 @@ import (
 	"github.com/firstline-support/firstline/dialog/auth"
 )
 
+// streamRecheck is how often a stream checks that its caller may still see
+// the panel, for changes made by other processes.
+const streamRecheck = auth.RecheckEvery
+
 // streamEvent is the data of one Server-Sent Event: which ticket and
 // conversation changed. Pages fetch the rest.
 type streamEvent struct {
@@ -21,8 +25,12 @@ type streamEvent struct {
 }
 
 // stream sends the broker's events to a live page as Server-Sent Events
-// until the page goes away, the request's context ends or the panel is
-// closed. A comment every heartbeat keeps idle connections open through
+// until the page goes away, the request's context ends, the panel is
+// closed or the caller may no longer see the panel (disabled, logged out,
+// token revoked): that is checked before each event, every recheck, and
+// at once when this process's auth service ends sessions or revokes
+// tokens. An EventAccess (another replica or a command changed someone's
+// access) is only a reason to check and is not sent. A comment every heartbeat keeps idle connections open through
 // proxies.
 func (p *Panel) stream(c *gin.Context) {
 	select {
@@ -63,13 +71,30 @@ func (p *Panel) stream(c *gin.Context) {
 	u := auth.CurrentUser(c)
 	heartbeat := time.NewTicker(p.heartbeat)
 	defer heartbeat.Stop()
+	recheck, stopRecheck := p.recheckTicks()
+	defer stopRecheck()
 	ctx := c.Request.Context()
+	// stillAllowed reads the caller's credentials again: a stream outlives
+	// the check made when it opened, and must end once the user is
+	// disabled, the session ends or the token is revoked, here or in
+	// another process.
+	stillAllowed := func() bool {
+		return p.auth.Recheck(c) != nil
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-p.closed:
 			return
+		case <-p.auth.Changed():
+			if !stillAllowed() {
+				return
+			}
+		case <-recheck:
+			if !stillAllowed() {
+				return
+			}
 		case <-heartbeat.C:
 			if !send(": ping\n\n") {
 				return
@@ -83,11 +108,31 @@ func (p *Panel) stream(c *gin.Context) {
 			if !ok {
 				return
 			}
+			// Each event leads the page to fetch what changed, which is
+			// checked as any request is; the stream checks first so that
+			// not even the fact of a change reaches a caller who lost
+			// access.
+			if !stillAllowed() {
+				return
+			}
+			if e.Kind == dialog.EventAccess {
+				continue // only a reason to check, done above
+			}
 			if !send(formatEvent(e)) {
 				return
 			}
 		}
 	}
+}
+
+// recheckTicks returns the ticks on which a stream checks its caller, and
+// a function that stops them.
+func (p *Panel) recheckTicks() (<-chan time.Time, func()) {
+	if p.recheckEvery != nil {
+		return p.recheckEvery()
+	}
+	t := time.NewTicker(streamRecheck)
+	return t.C, t.Stop
 }
 
 // formatEvent writes an event in the text/event-stream format.

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -142,4 +144,66 @@ func TestEventsEndOnClose(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("a new stream after Close: status %d", resp.StatusCode)
 	}
+}
+
+// waitEnd waits for the stream to end without sending anything more.
+func waitEnd(t *testing.T, lines <-chan string) {
+	t.Helper()
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				return
+			}
+			if l != "" && !strings.HasPrefix(l, ":") {
+				t.Fatalf("the stream sent %q to a caller who lost access", l)
+			}
+		case <-time.After(time.Second):
+			t.Fatal("the stream did not end within a second")
+		}
+	}
+}
+
+// An admin disabling a user in the panel ends the user's streams at once.
+func TestEventsEndWhenUserDisabled(t *testing.T) {
+	h := newHarness(t)
+	srv := httptest.NewServer(h.router)
+	t.Cleanup(srv.Close)
+	lines := streamLines(t, h, srv, "anna")
+	other := streamLines(t, h, srv, "boris")
+	h.post("root", "/panel/admin/users/anna/disable", nil, http.StatusSeeOther)
+	waitEnd(t, lines)
+
+	// Boris's stream goes on.
+	h.send("c1", "Anna Petrova", "hello")
+	if kind, _ := nextEvent(t, other); kind != "message" {
+		t.Errorf("boris's stream: %s, want the message", kind)
+	}
+}
+
+// A user disabled by another process (the firstline user command, another
+// replica) gets no more events: the stream checks before each one.
+func TestEventsEndWhenUserDisabledElsewhere(t *testing.T) {
+	h := newHarness(t)
+	srv := httptest.NewServer(h.router)
+	t.Cleanup(srv.Close)
+	lines := streamLines(t, h, srv, "anna")
+	elsewhere := auth.New(h.store, auth.Options{BcryptCost: 4}, slog.New(slog.DiscardHandler))
+	if err := elsewhere.Disable(context.Background(), "anna"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		h.send(fmt.Sprint("chat", i), "Customer", "hello")
+	}
+	waitEnd(t, lines)
+}
+
+// Logging out in one tab ends that session's stream in the others.
+func TestEventsEndOnLogout(t *testing.T) {
+	h := newHarness(t)
+	srv := httptest.NewServer(h.router)
+	t.Cleanup(srv.Close)
+	lines := streamLines(t, h, srv, "anna")
+	h.post("anna", "/panel/logout", nil, http.StatusSeeOther)
+	waitEnd(t, lines)
 }

@@ -205,7 +205,7 @@ var translations = map[string]map[string]string{
 		"users.create":            "Add user",
 		"users.disable":           "Disable",
 		"users.enable":            "Enable",
-		"users.disable.confirm":   "Disable %s? Their sessions end at once.",
+		"users.disable.confirm":   "Disable %s? Their sessions end at once and their API tokens are revoked; enabling them again brings neither back.",
 
 		"nav.analytics": "Analytics",
 
@@ -530,7 +530,7 @@ var translations = map[string]map[string]string{
 		"users.create":            "Добавить",
 		"users.disable":           "Отключить",
 		"users.enable":            "Включить",
-		"users.disable.confirm":   "Отключить %s? Все его сеансы сразу завершатся.",
+		"users.disable.confirm":   "Отключить %s? Все его сеансы сразу завершатся, а API-токены будут отозваны; после включения они не вернутся.",
 
 		"nav.analytics": "Аналитика",
 

@@ -41,6 +41,10 @@ type Panel struct {
 	// heartbeat is how often an idle event stream sends a comment, so
 	// that proxies and the browser see it is alive.
 	heartbeat time.Duration
+	// recheckEvery, when set, replaces the ticker on which event streams
+	// check that their caller may still see the panel (every
+	// streamRecheck), so tests can tick it by hand.
+	recheckEvery func() (<-chan time.Time, func())
 
 	// whatsapp, when set, is the account admins link on the WhatsApp page;
 	// pairing is the linking in progress. lifetime ends with Close, and

@@ -2,6 +2,7 @@ package panel
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,40 +12,77 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/broker"
+	"github.com/firstline-support/firstline/dialog/dialogtest"
 )
 
-func TestStreamHeartbeat(t *testing.T) {
-	gin.SetMode(gin.TestMode)
-	p := &Panel{
-		events:    broker.New(),
-		log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-		closed:    make(chan struct{}),
-		heartbeat: 20 * time.Millisecond,
-	}
-	r := gin.New()
-	r.GET("/events", p.stream)
-	srv := httptest.NewServer(r)
-	defer srv.Close()
-	defer p.Close() // ends the stream before the server closes
+// streamFixture is a bare panel serving its event stream over loopback to
+// a logged-in agent, with the recheck ticker in the test's hands.
+type streamFixture struct {
+	panel   *Panel
+	store   dialog.Store
+	recheck chan time.Time
+	lines   chan string
+}
 
-	resp, err := http.Get(srv.URL + "/events")
+func newStreamFixture(t *testing.T, heartbeat time.Duration) *streamFixture {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store := dialogtest.Store(t, log)
+	users := auth.New(store, auth.Options{BcryptCost: 4}, log)
+	ctx := context.Background()
+	if _, err := users.CreateUser(ctx, "anna", dialog.RoleAgent, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := users.Login(ctx, "anna", "correct horse battery", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	lines := make(chan string, 16)
+	f := &streamFixture{store: store, recheck: make(chan time.Time), lines: make(chan string, 16)}
+	f.panel = &Panel{
+		auth:         users,
+		events:       broker.New(),
+		log:          log,
+		closed:       make(chan struct{}),
+		heartbeat:    heartbeat,
+		recheckEvery: func() (<-chan time.Time, func()) { return f.recheck, func() {} },
+	}
+	r := gin.New()
+	r.Use(users.Middleware())
+	r.GET("/events", auth.Require(), f.panel.stream)
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	t.Cleanup(f.panel.Close) // ends the stream before the server closes
+
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/events", nil)
+	req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: token})
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
 	go func() {
-		defer close(lines)
+		defer close(f.lines)
 		sc := bufio.NewScanner(resp.Body)
 		for sc.Scan() {
-			lines <- sc.Text()
+			f.lines <- sc.Text()
 		}
 	}()
-	want := []string{"retry: 2000", "", ": ping", "", ": ping"}
+	return f
+}
+
+// want reads the next lines of the stream.
+func (f *streamFixture) want(t *testing.T, want ...string) {
+	t.Helper()
 	for i, w := range want {
 		select {
-		case got := <-lines:
+		case got, ok := <-f.lines:
+			if !ok {
+				t.Fatalf("the stream ended before line %d (%q)", i, w)
+			}
 			if got != w {
 				t.Fatalf("line %d = %q, want %q", i, got, w)
 			}
@@ -52,4 +90,70 @@ func TestStreamHeartbeat(t *testing.T) {
 			t.Fatalf("line %d did not come", i)
 		}
 	}
+}
+
+// tick makes the stream recheck its caller.
+func (f *streamFixture) tick(t *testing.T) {
+	t.Helper()
+	select {
+	case f.recheck <- time.Now():
+	case <-time.After(time.Second):
+		t.Fatal("the stream does not recheck its caller")
+	}
+}
+
+// wantEnd waits for the stream to end, with nothing more sent.
+func (f *streamFixture) wantEnd(t *testing.T) {
+	t.Helper()
+	select {
+	case l, ok := <-f.lines:
+		if ok {
+			t.Fatalf("the stream sent %q, want it to end", l)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("the stream did not end within a second")
+	}
+}
+
+func TestStreamHeartbeat(t *testing.T) {
+	f := newStreamFixture(t, 20*time.Millisecond)
+	f.want(t, "retry: 2000", "", ": ping", "", ": ping")
+}
+
+// A user disabled by another process (the firstline user command, another
+// replica) loses the stream at the next recheck, even with no event to
+// send.
+func TestStreamEndsOnRecheck(t *testing.T) {
+	f := newStreamFixture(t, time.Hour)
+	f.want(t, "retry: 2000", "")
+	elsewhere := auth.New(f.store, auth.Options{}, slog.New(slog.DiscardHandler))
+
+	// A recheck while all is well changes nothing.
+	f.tick(t)
+	f.panel.events.Publish(dialog.Event{Kind: dialog.EventTicket, TicketNumber: "FL-000001"})
+	f.want(t, "event: ticket", `data: {"ticket":"FL-000001","conversation":0}`, "")
+
+	if err := elsewhere.Disable(context.Background(), "anna"); err != nil {
+		t.Fatal(err)
+	}
+	f.tick(t)
+	f.wantEnd(t)
+}
+
+// An access event (another replica or a command changed someone's access)
+// makes the stream check its caller, and is not sent to the page.
+func TestStreamAccessEvent(t *testing.T) {
+	f := newStreamFixture(t, time.Hour)
+	f.want(t, "retry: 2000", "")
+	f.panel.events.Publish(dialog.Event{Kind: dialog.EventAccess})
+	f.panel.events.Publish(dialog.Event{Kind: dialog.EventTicket, TicketNumber: "FL-000001"})
+	f.want(t, "event: ticket") // the access event was not sent
+
+	elsewhere := auth.New(f.store, auth.Options{}, slog.New(slog.DiscardHandler))
+	if err := elsewhere.Disable(context.Background(), "anna"); err != nil {
+		t.Fatal(err)
+	}
+	f.want(t, `data: {"ticket":"FL-000001","conversation":0}`, "")
+	f.panel.events.Publish(dialog.Event{Kind: dialog.EventAccess})
+	f.wantEnd(t)
 }

@@ -114,13 +114,21 @@ func (n *Notifier) send(ctx context.Context) {
 
 // notify sends one event.
 func (n *Notifier) notify(ctx context.Context, e dialog.Event) error {
+	return n.db.Notify(ctx, e)
+}
+
+// Notify sends e to the Notifiers of every replica on the database now,
+// and waits for it to be sent. It is for a program that runs no Notifier
+// of its own, such as a command that disables a user and wants the
+// servers' live views to check their users at once.
+func (db *DB) Notify(ctx context.Context, e dialog.Event) error {
 	payload, err := encodeEvent(e)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, notifyTimeout)
 	defer cancel()
-	if _, err := n.db.pool.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, payload); err != nil {
+	if _, err := db.pool.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, payload); err != nil {
 		return storeErr("notify", err)
 	}
 	return nil

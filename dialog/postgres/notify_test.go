@@ -237,3 +237,16 @@ func TestNotifierPayload(t *testing.T) {
 		})
 	}
 }
+
+// A command that runs no Notifier reaches the replicas' live views with
+// DB.Notify.
+func TestNotifyWithoutNotifier(t *testing.T) {
+	url := newTestDB(t).schemaURL(t)
+	server := startReplica(t, open(t, url))
+	command := open(t, url)
+	e := dialog.Event{Kind: dialog.EventAccess}
+	if err := command.Notify(t.Context(), e); err != nil {
+		t.Fatal(err)
+	}
+	server.expect(t, e)
+}

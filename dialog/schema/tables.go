@@ -80,10 +80,13 @@ func Tables() []Table {
 			{Name: "created_at", Kind: KindTime},
 			{Name: "expires_at", Kind: KindTime},
 		}},
-		{Name: "api_tokens", OrderBy: "token_hash", Columns: []Column{
+		{Name: "api_tokens", Identity: true, OrderBy: "id", Columns: []Column{
+			{Name: "id", Kind: KindInt},
 			{Name: "token_hash", Kind: KindText},
 			{Name: "user_id", Kind: KindInt},
+			{Name: "name", Kind: KindText},
 			{Name: "created_at", Kind: KindTime},
+			{Name: "last_used_at", Kind: KindNullTime},
 		}},
 		{Name: "conversations", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},

@@ -75,6 +75,8 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"DeleteExpiredSessions", testDeleteExpiredSessions},
 		{"DeleteUserSessions", testDeleteUserSessions},
 		{"APIToken", testAPIToken},
+		{"APITokenNames", testAPITokenNames},
+		{"APITokenRevoke", testAPITokenRevoke},
 		{"AddActivity", testAddActivity},
 		{"AddActivityInvalid", testAddActivityInvalid},
 		{"ActivityFilter", testActivityFilter},
