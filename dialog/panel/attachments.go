@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
 )
 
 // inlineImages are the image types the panel shows in the page; anything
@@ -58,6 +59,13 @@ func (p *Panel) attachment(c *gin.Context) {
 	}
 	a, err := p.store.Attachment(c.Request.Context(), id)
 	if err != nil {
+		p.fail(c, err)
+		return
+	}
+	if ok, err := p.canSeeAttachment(c.Request.Context(), auth.CurrentUser(c), a); err != nil || !ok {
+		if err == nil {
+			err = panelError(dialog.ENOTFOUND, lang, "error.not_found")
+		}
 		p.fail(c, err)
 		return
 	}

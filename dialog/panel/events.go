@@ -83,6 +83,11 @@ func (p *Panel) stream(c *gin.Context) {
 			if !ok {
 				return
 			}
+			// Events of tickets in queues the user does not work are not
+			// theirs to see, not even that the ticket exists.
+			if u == nil || !u.CanSeeEvent(e) {
+				continue
+			}
 			if !send(formatEvent(e)) {
 				return
 			}
