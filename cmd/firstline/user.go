@@ -25,10 +25,13 @@ const userUsage = `Usage:
   firstline user disable NAME
   firstline user enable NAME
   firstline user passwd NAME [--password-stdin]
+  firstline user queues NAME [--queues a,b]
   firstline user token NAME
 
 Every subcommand also takes --config FILE and --data DIR, after NAME.
 Without --password-stdin the password is asked for twice on the terminal.
+An agent sees and works the tickets of their queues only; "queues" sets
+them, and without --queues gives the agent every queue.
 "token" prints a new API token for the user, to send as
 "Authorization: Bearer TOKEN"; it is shown once.
 `
@@ -44,6 +47,7 @@ func cmdUser(ctx context.Context, args []string, e env) error {
 		"disable": cmdUserDisable,
 		"enable":  cmdUserEnable,
 		"passwd":  cmdUserPasswd,
+		"queues":  cmdUserQueues,
 		"token":   cmdUserToken,
 	}
 	sub, ok := subcommands[args[0]]
@@ -204,6 +208,42 @@ func cmdUserPasswd(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "changed the password of %q and ended its sessions\n", name)
 		return nil
 	})
+}
+
+// cmdUserQueues sets the queues a user works. It parses its arguments as
+// withUser does, and also needs the configured queues to check against.
+func cmdUserQueues(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("user queues", e)
+	list := fs.String("queues", "", "comma-separated `queues` the user works (default: every queue)")
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	s, err := parseSettings(fs, args, flagData, e.getenv)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return usageError{errors.New("missing the user's name: firstline user queues NAME")}
+	}
+	queues, err := parseQueues(*list, s.Dialog.Queues)
+	if err != nil {
+		return usageError{err}
+	}
+	users, store, err := openUsers(ctx, s, e)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := users.SetQueues(ctx, name, queues); err != nil {
+		return err
+	}
+	if len(queues) == 0 {
+		fmt.Fprintf(e.stdout, "user %q works every queue\n", name)
+	} else {
+		fmt.Fprintf(e.stdout, "user %q works %s\n", name, strings.Join(queues, ", "))
+	}
+	return nil
 }
 
 func cmdUserToken(ctx context.Context, args []string, e env) error {
