@@ -145,6 +145,13 @@ func TestQueues(t *testing.T) {
 		t.Error("another queue's agent changed the ticket")
 	}
 
+	// The transfer form warns who would lose the ticket by it.
+	for user, want := range map[string]bool{"olga": true, "anna": false, "root": false} {
+		if got := strings.Contains(h.get(user, "/panel/tickets/"+first.Number, http.StatusOK), `id="transfer-leaves"`); got != want {
+			t.Errorf("the transfer form warns %s: %v, want %v", user, got, want)
+		}
+	}
+
 	// Olga hands her ticket to the second line: she lands on her queue,
 	// and the ticket is petr's to see now, no longer hers.
 	w := h.post("olga", "/panel/tickets/"+first.Number+"/transfer",

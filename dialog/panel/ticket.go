@@ -26,9 +26,12 @@ type ticketPage struct {
 	Others       []*dialog.Ticket // the customer's other tickets in this conversation, newest first
 	Canned       []cannedView
 	Queues       []string // where the ticket can be transferred to
-	Can          permissions
-	Form         ticketForm // what the agent typed, kept when an action fails
-	Error        *pageError // why the last action failed
+	// TransferLeaves says some of Queues are queues the viewer does not
+	// work: a transfer there takes the ticket out of their sight.
+	TransferLeaves bool
+	Can            permissions
+	Form           ticketForm // what the agent typed, kept when an action fails
+	Error          *pageError // why the last action failed
 }
 
 // permissions say which actions the page offers the viewer.
@@ -165,6 +168,7 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 		for _, q := range p.engine.Config().Queues {
 			if q != t.Queue {
 				data.Queues = append(data.Queues, q)
+				data.TransferLeaves = data.TransferLeaves || !user.CanSeeQueue(q)
 			}
 		}
 	}
