@@ -260,6 +260,17 @@ func TestAutoAssignNobodyOnline(t *testing.T) {
 	}
 }
 
+func TestAutoAssignOnlyItsQueue(t *testing.T) {
+	h := newHarness(t, func(c *dialog.Config) { c.AutoAssign = true })
+	now := time.Now()
+	h.addAgent("second", dialog.RoleAgent, now, "second_line", "third_line")
+	h.addAgent("boss", dialog.RoleAdmin, now)
+	out := h.send("a", "/human")
+	if out.Ticket.Queue != "first_line" || out.Ticket.Status != dialog.TicketQueued || out.Ticket.Assignee != "" {
+		t.Errorf("with only other queues' agents online: %+v", out.Ticket)
+	}
+}
+
 func TestEvents(t *testing.T) {
 	h := newHarness(t)
 	events, cancel := h.events.Subscribe()

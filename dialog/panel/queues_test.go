@@ -280,3 +280,22 @@ func TestQueueEvents(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkQueuePageOfOneQueue is the queue page of an agent of the first
+// line, with 100 open tickets there and 100 in the second line: the same
+// page as BenchmarkQueuePage, picked out of twice the tickets.
+func BenchmarkQueuePageOfOneQueue(b *testing.B) {
+	h := newHarness(b)
+	for i := range 200 {
+		tk := h.escalate(fmt.Sprint("c", i), fmt.Sprint("Customer ", i))
+		if i%2 == 1 {
+			if _, err := h.engine.Transfer(h.ctx, dialog.TicketAction{Number: tk.Number, Agent: "root"}, "second_line", ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if err := h.auth.SetQueues(h.ctx, "anna", []string{"first_line"}); err != nil {
+		b.Fatal(err)
+	}
+	benchGet(b, h, "/panel/queue")
+}
