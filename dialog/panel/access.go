@@ -46,19 +46,22 @@ func visibleTickets(user *dialog.User, tickets []*dialog.Ticket) []*dialog.Ticke
 	return out
 }
 
-// canSeeAttachment reports whether user may see an attachment, which goes
-// with the message it came with.
-func (p *Panel) canSeeAttachment(ctx context.Context, user *dialog.User, a *dialog.Attachment) (bool, error) {
+// checkAttachment fails with ENOTFOUND unless user may see an
+// attachment, which goes with the message it came with.
+func (p *Panel) checkAttachment(ctx context.Context, user *dialog.User, a *dialog.Attachment) error {
 	if user.VisibleQueues() == nil {
-		return true, nil // sees every ticket: no need to look
+		return nil // sees every ticket: no need to look
 	}
 	m, err := p.store.Message(ctx, a.MessageID)
 	if err != nil {
-		return false, fmt.Errorf("get message of attachment %d: %w", a.ID, err)
+		return fmt.Errorf("get message of attachment %d: %w", a.ID, err)
 	}
 	tickets, err := p.store.Tickets(ctx, dialog.TicketFilter{ConversationID: m.ConversationID})
 	if err != nil {
-		return false, fmt.Errorf("get tickets of conversation %d: %w", m.ConversationID, err)
+		return fmt.Errorf("get tickets of conversation %d: %w", m.ConversationID, err)
 	}
-	return user.CanSeeMessage(m, tickets), nil
+	if !user.CanSeeMessage(m, tickets) {
+		return dialog.Errorf(dialog.ENOTFOUND, "attachment %d not found", a.ID)
+	}
+	return nil
 }

@@ -58,14 +58,15 @@ func (p *Panel) attachment(c *gin.Context) {
 		return
 	}
 	a, err := p.store.Attachment(c.Request.Context(), id)
-	if err != nil {
-		p.fail(c, err)
-		return
+	if err == nil {
+		err = p.checkAttachment(c.Request.Context(), auth.CurrentUser(c), a)
 	}
-	if ok, err := p.canSeeAttachment(c.Request.Context(), auth.CurrentUser(c), a); err != nil || !ok {
-		if err == nil {
-			err = panelError(dialog.ENOTFOUND, lang, "error.not_found")
-		}
+	if dialog.ErrorCode(err) == dialog.ENOTFOUND {
+		// The same answer for a file that does not exist and one of a
+		// ticket the user may not see.
+		err = panelError(dialog.ENOTFOUND, lang, "error.not_found")
+	}
+	if err != nil {
 		p.fail(c, err)
 		return
 	}

@@ -225,8 +225,11 @@ func TestQueuesInConversation(t *testing.T) {
 	// The file sent under the first line's ticket is the first line's.
 	path := fmt.Sprint("/panel/attachments/", oldFile.ID)
 	h.get("olga", path, http.StatusOK)
-	h.get("petr", path, http.StatusNotFound)
 	h.get("nina", path, http.StatusOK)
+	missing := "/panel/attachments/999"
+	if other, none := h.get("petr", path, http.StatusNotFound), h.get("petr", missing, http.StatusNotFound); strings.ReplaceAll(other, path, missing) != none {
+		t.Errorf("another queue's file answers\n%s\nand a missing one\n%s", other, none)
+	}
 }
 
 func TestQueueEvents(t *testing.T) {
