@@ -19,6 +19,12 @@ type TicketAction struct {
 	// action fails with ECONFLICT if the ticket changed since: the agent's
 	// form is stale (someone else took, transferred or closed it).
 	Version time.Time
+	// User, when set, is the user acting: the action fails with ENOTFOUND,
+	// as for a ticket that does not exist, unless User.CanSeeTicket. It is
+	// checked on the ticket as it is inside the action's transaction, so a
+	// ticket transferred away meanwhile is refused. Programs acting on
+	// their own (the terminal chat) leave it nil.
+	User *User
 }
 
 // Take assigns a ticket to the agent and tells the customer a person has
@@ -183,6 +189,7 @@ type agentTurn struct {
 	set    *intents.Set
 	conv   *Conversation
 	ticket *Ticket
+	from   string // the ticket's queue before the action
 	events []Event
 	sent   []*Message // what went to the customer, for the observer
 }
@@ -214,13 +221,16 @@ func (e *Engine) agentTx(ctx context.Context, a TicketAction, allowClosed bool, 
 		if t, err = tx.Ticket(ctx, t.ID); err != nil {
 			return err
 		}
+		if a.User != nil && !a.User.CanSeeTicket(t) {
+			return Errorf(ENOTFOUND, "ticket %s not found", a.Number)
+		}
 		if !a.Version.IsZero() && !a.Version.Equal(t.UpdatedAt) {
 			return Errorf(ECONFLICT, "ticket %s changed since you opened it; reload it and try again", t.Number)
 		}
 		if !t.Open() && !allowClosed {
 			return Errorf(ECONFLICT, "ticket %s is closed", t.Number)
 		}
-		at = &agentTurn{e: e, ctx: ctx, tx: tx, set: k.Set(), conv: conv, ticket: t}
+		at = &agentTurn{e: e, ctx: ctx, tx: tx, set: k.Set(), conv: conv, ticket: t, from: t.Queue}
 		if err := fn(at); err != nil {
 			return err
 		}
@@ -230,8 +240,11 @@ func (e *Engine) agentTx(ctx context.Context, a TicketAction, allowClosed bool, 
 		return err
 	}
 	t := at.ticket
-	e.publish(append(at.events, Event{Kind: EventTicket, ConversationID: t.ConversationID,
-		TicketID: t.ID, TicketNumber: t.Number, Queue: t.Queue}))
+	changed := Event{Kind: EventTicket, ConversationID: t.ConversationID, TicketID: t.ID, TicketNumber: t.Number, Queue: t.Queue}
+	if at.from != t.Queue {
+		changed.FromQueue = at.from
+	}
+	e.publish(append(at.events, changed))
 	e.observeSent(at.conv, at.sent) // metrics
 	return nil
 }

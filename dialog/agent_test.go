@@ -260,6 +260,17 @@ func TestAutoAssignNobodyOnline(t *testing.T) {
 	}
 }
 
+func TestAutoAssignOnlyItsQueue(t *testing.T) {
+	h := newHarness(t, func(c *dialog.Config) { c.AutoAssign = true })
+	now := time.Now()
+	h.addAgent("second", dialog.RoleAgent, now, "second_line", "third_line")
+	h.addAgent("boss", dialog.RoleAdmin, now)
+	out := h.send("a", "/human")
+	if out.Ticket.Queue != "first_line" || out.Ticket.Status != dialog.TicketQueued || out.Ticket.Assignee != "" {
+		t.Errorf("with only other queues' agents online: %+v", out.Ticket)
+	}
+}
+
 func TestEvents(t *testing.T) {
 	h := newHarness(t)
 	events, cancel := h.events.Subscribe()
@@ -307,5 +318,79 @@ func TestEvents(t *testing.T) {
 	case e := <-events:
 		t.Errorf("a failed action published %+v", e)
 	default:
+	}
+}
+
+func TestActionsStayInQueue(t *testing.T) {
+	h := newHarness(t)
+	events, cancel := h.events.Subscribe()
+	defer cancel()
+	first := &dialog.User{Name: "olga", Role: dialog.RoleAgent, Queues: []string{"first_line"}}
+	second := &dialog.User{Name: "ivan", Role: dialog.RoleAgent, Queues: []string{"second_line"}}
+	as := func(u *dialog.User, number string) dialog.TicketAction {
+		return dialog.TicketAction{Number: number, Agent: u.Name, User: u}
+	}
+	ticket := h.send("c", "/human").Ticket // first_line
+
+	// The second line's agent cannot act on a first line ticket: to them
+	// it does not exist.
+	before := h.ticket(ticket.Number)
+	for name, do := range map[string]func() error{
+		"take":  func() error { _, err := h.engine.Take(h.ctx, as(second, ticket.Number)); return err },
+		"reply": func() error { _, err := h.engine.Reply(h.ctx, as(second, ticket.Number), "hello"); return err },
+		"note":  func() error { _, err := h.engine.Note(h.ctx, as(second, ticket.Number), "hello"); return err },
+		"transfer": func() error {
+			_, err := h.engine.Transfer(h.ctx, as(second, ticket.Number), "third_line", "")
+			return err
+		},
+		"close": func() error { _, err := h.engine.Close(h.ctx, as(second, ticket.Number)); return err },
+	} {
+		if err := do(); dialog.ErrorCode(err) != dialog.ENOTFOUND || !strings.Contains(err.Error(), ticket.Number+" not found") {
+			t.Errorf("%s by another queue's agent: %v, want not found", name, err)
+		}
+	}
+	if got := h.ticket(ticket.Number); !got.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Errorf("another queue's agent changed the ticket: %+v", got)
+	}
+
+	for len(events) > 0 {
+		<-events
+	}
+	// The first line's agent works it, and hands it to the second line.
+	if _, err := h.engine.Take(h.ctx, as(first, ticket.Number)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.engine.Transfer(h.ctx, as(first, ticket.Number), "second_line", "needs an engineer"); err != nil {
+		t.Fatal(err)
+	}
+	var moved dialog.Event
+	for len(events) > 0 {
+		if e := <-events; e.Kind == dialog.EventTicket {
+			moved = e
+		}
+	}
+	if moved.Queue != "second_line" || moved.FromQueue != "first_line" {
+		t.Errorf("transfer event = %+v, want from first_line to second_line", moved)
+	}
+	// Now it is the second line's, and the first line's agent has lost it.
+	if _, err := h.engine.Note(h.ctx, as(first, ticket.Number), "one more thing"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
+		t.Errorf("note after transferring away: %v, want not found", err)
+	}
+	if _, err := h.engine.Take(h.ctx, as(second, ticket.Number)); err != nil {
+		t.Errorf("take by the second line: %v", err)
+	}
+	// Other actions on the ticket name no queue they left.
+	for len(events) > 0 {
+		if e := <-events; e.FromQueue != "" {
+			t.Errorf("take published %+v", e)
+		}
+	}
+	// An agent of every queue, and a program acting on its own, act anywhere.
+	all := &dialog.User{Name: "petr", Role: dialog.RoleAgent}
+	if _, err := h.engine.Note(h.ctx, as(all, ticket.Number), "seen"); err != nil {
+		t.Errorf("note by an agent of every queue: %v", err)
+	}
+	if _, err := h.engine.Note(h.ctx, act(ticket.Number, "Agent"), "seen"); err != nil {
+		t.Errorf("note without a user: %v", err)
 	}
 }

@@ -136,6 +136,8 @@ type Event struct {
 	TicketID       int64  // 0 when the conversation has no ticket
 	TicketNumber   string // "" when the conversation has no ticket
 	Queue          string
+	// FromQueue is the queue a transferred ticket left; "" otherwise.
+	FromQueue string
 }
 
 // Publisher delivers events to whoever listens. Publish must not block.

@@ -40,7 +40,10 @@ type TicketFilter struct {
 	Statuses       []TicketStatus // any of these; empty for all
 	ConversationID int64          // 0 for any
 	Queue          string         // "" for any
-	Assignee       string         // "" for any
+	// Queues keeps only tickets in one of these queues; empty for any.
+	// User.VisibleQueues gives the queues a user may see.
+	Queues   []string
+	Assignee string // "" for any
 	// Search matches a ticket number exactly (case-insensitive), or the
 	// customer's name anywhere in it (case-insensitive).
 	Search string

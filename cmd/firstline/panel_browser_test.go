@@ -4,8 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -160,5 +165,68 @@ func TestPanelLoginRequired(t *testing.T) {
 	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil || !strings.Contains(loc, "/panel/login") {
 		t.Errorf("anonymous visitor at %q, want the login page (%v)", loc, err)
+	}
+}
+
+// TestTransferOutOfSightInBrowser checks that a ticket transferred to a
+// queue the agent does not work leaves the agent's open page: the page
+// follows the change and says there is no such ticket for them.
+func TestTransferOutOfSightInBrowser(t *testing.T) {
+	data := t.TempDir()
+	s := startServer(t, data)
+	const password = "correct horse battery"
+	addUser(t, data, "olga", "agent", password)
+	addUser(t, data, "anna", "agent", password)
+	if out, err := exec.Command(binary, "user", "queues", "olga", "--queues", "first_line", "--data", data).CombinedOutput(); err != nil {
+		t.Fatalf("firstline user queues: %v\n%s", err, out)
+	}
+	r := s.say("moved", "1", "/human")
+	if r.Ticket == nil {
+		t.Fatalf("/human did not escalate: %+v", r)
+	}
+	number := r.Ticket.Number
+
+	ctx := newBrowser(t)
+	login(t, ctx, s.url, "olga", password)
+	waitText(t, ctx, "#queue-list", number)
+	click(t, ctx, fmt.Sprintf(`a[href="/panel/tickets/%s"]`, number))
+	waitText(t, ctx, "#summary", "first_line")
+	waitText(t, ctx, "#live", "Live")
+
+	// Anna, who works every queue, moves it to the second line.
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anna := &http.Client{Jar: jar}
+	resp, err := anna.PostForm(s.url+"panel/login", url.Values{"name": {"anna"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = anna.Get(s.url + "panel/tickets/" + number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="version" value="([^"]+)"`).FindSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("anna's ticket page: %d, version %q", resp.StatusCode, m)
+	}
+	resp, err = anna.PostForm(s.url+"panel/tickets/"+number+"/transfer",
+		url.Values{"version": {html.UnescapeString(string(m[1]))}, "queue": {"second_line"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasSuffix(resp.Request.URL.Path, "/panel/tickets/"+number) {
+		t.Fatalf("anna's transfer: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+
+	// Olga's page follows: the ticket is no longer hers to see.
+	waitText(t, ctx, "body", "There is no ticket "+number)
+	if n := evalString(t, ctx, `String(document.querySelectorAll("#summary, #transcript").length)`); n != "0" {
+		t.Errorf("olga's page still shows the ticket (%s parts)", n)
 	}
 }

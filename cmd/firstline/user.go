@@ -26,6 +26,7 @@ const userUsage = `Usage:
   firstline user disable NAME
   firstline user enable NAME
   firstline user passwd NAME [--password-stdin] [--keep-tokens]
+  firstline user queues NAME [--queues a,b]
   firstline user token NAME [--name TOKEN_NAME]
   firstline user tokens NAME
   firstline user revoke-token NAME ID|TOKEN_NAME
@@ -35,6 +36,8 @@ Every subcommand also takes --config FILE and --data DIR, after NAME.
 Without --password-stdin the password is asked for twice on the terminal.
 "passwd" ends the user's sessions and revokes its API tokens, unless
 --keep-tokens; "disable" does both too, and "enable" brings neither back.
+An agent sees and works the tickets of their queues only; "queues" sets
+them, and without --queues gives the agent every queue.
 "token" prints a new API token for the user, to send as
 "Authorization: Bearer TOKEN"; it is shown once. "tokens" lists the
 user's tokens with their ids; "revoke-token" revokes one, by id or name.
@@ -51,6 +54,7 @@ func cmdUser(ctx context.Context, args []string, e env) error {
 		"disable":      cmdUserDisable,
 		"enable":       cmdUserEnable,
 		"passwd":       cmdUserPasswd,
+		"queues":       cmdUserQueues,
 		"token":        cmdUserToken,
 		"tokens":       cmdUserTokens,
 		"revoke-token": cmdUserRevokeToken,
@@ -221,6 +225,42 @@ func cmdUserPasswd(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "changed the password of %q, ended its sessions and revoked its API tokens\n", name)
 		return nil
 	})
+}
+
+// cmdUserQueues sets the queues a user works. It parses its arguments as
+// withUser does, and also needs the configured queues to check against.
+func cmdUserQueues(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("user queues", e)
+	list := fs.String("queues", "", "comma-separated `queues` the user works (default: every queue)")
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	s, err := parseSettings(fs, args, flagData, e.getenv)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return usageError{errors.New("missing the user's name: firstline user queues NAME")}
+	}
+	queues, err := parseQueues(*list, s.Dialog.Queues)
+	if err != nil {
+		return usageError{err}
+	}
+	users, store, err := openUsers(ctx, s, e)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := users.SetQueues(ctx, name, queues); err != nil {
+		return err
+	}
+	if len(queues) == 0 {
+		fmt.Fprintf(e.stdout, "user %q works every queue\n", name)
+	} else {
+		fmt.Fprintf(e.stdout, "user %q works %s\n", name, strings.Join(queues, ", "))
+	}
+	return nil
 }
 
 func cmdUserToken(ctx context.Context, args []string, e env) error {

@@ -31,7 +31,9 @@ func New(store dialog.Store, log *slog.Logger) *API {
 
 // Routes registers the API's endpoints. They answer logged-in users of any
 // role, by session cookie or API token, so the router must run
-// auth.Service.Middleware before them.
+// auth.Service.Middleware before them. A user sees the tickets of the
+// queues they work only (dialog.User.CanSeeTicket): others are left out of
+// lists and answered as not found (404).
 func (a *API) Routes(r gin.IRouter) {
 	g := r.Group("/api/v1/tickets", auth.Require())
 	g.GET("", a.list)
@@ -88,6 +90,7 @@ func (a *API) list(ctx *gin.Context) {
 			f.Statuses = append(f.Statuses, st)
 		}
 	}
+	f.Queues = auth.CurrentUser(ctx).VisibleQueues()
 	f.Limit = maxList
 	if s := ctx.Query("limit"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -111,12 +114,24 @@ func (a *API) list(ctx *gin.Context) {
 
 func (a *API) get(ctx *gin.Context) {
 	rctx := ctx.Request.Context()
-	t, err := a.store.TicketByNumber(rctx, ctx.Param("number"))
+	user := auth.CurrentUser(ctx)
+	number := ctx.Param("number")
+	t, err := a.store.TicketByNumber(rctx, number)
+	if err == nil && !user.CanSeeTicket(t) {
+		// As if there were no such ticket: its existence is not the
+		// caller's to know either.
+		err = dialog.Errorf(dialog.ENOTFOUND, "ticket %s not found", number)
+	}
 	if err != nil {
 		a.fail(ctx, err)
 		return
 	}
 	msgs, err := a.store.Messages(rctx, dialog.MessageFilter{ConversationID: t.ConversationID})
+	if err != nil {
+		a.fail(ctx, err)
+		return
+	}
+	tickets, err := a.store.Tickets(rctx, dialog.TicketFilter{ConversationID: t.ConversationID})
 	if err != nil {
 		a.fail(ctx, err)
 		return
@@ -127,6 +142,11 @@ func (a *API) get(ctx *gin.Context) {
 		// A closed ticket's transcript ends where the ticket did.
 		if !t.ClosedAt.IsZero() && m.CreatedAt.After(t.ClosedAt) && m.TicketID != t.ID {
 			break
+		}
+		// What was written under the customer's tickets in other queues
+		// stays with them.
+		if !user.CanSeeMessage(m, tickets) {
+			continue
 		}
 		out.Transcript = append(out.Transcript, Message{
 			ID: m.ID, Author: string(m.Author), AuthorName: m.AuthorName, Text: m.Text,

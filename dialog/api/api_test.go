@@ -194,3 +194,79 @@ func TestTicketNumberWithNUL(t *testing.T) {
 		})
 	}
 }
+
+// TestQueues checks that an agent's API token reads the tickets of the
+// agent's queues only; another queue's ticket is answered as a missing one.
+func TestQueues(t *testing.T) {
+	r, store, _ := newRouter(t)
+	ctx := context.Background()
+	users := auth.New(store, auth.Options{BcryptCost: bcrypt.MinCost}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	tokens := map[string]string{}
+	for name, queues := range map[string][]string{"ivan": {"second_line"}, "petr": nil} {
+		if _, err := users.CreateUser(ctx, name, dialog.RoleAgent, "a long enough password"); err != nil {
+			t.Fatal(err)
+		}
+		if err := users.SetQueues(ctx, name, queues); err != nil {
+			t.Fatal(err)
+		}
+		token, err := users.NewAPIToken(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[name] = token
+	}
+	numbers := map[string]string{}
+	err := store.Update(ctx, func(tx dialog.Tx) error {
+		for _, q := range []string{"first_line", "second_line"} {
+			conv, err := tx.EnsureConversation(ctx, "webchat", q)
+			if err != nil {
+				return err
+			}
+			tk := &dialog.Ticket{ConversationID: conv.ID, Status: dialog.TicketQueued, Queue: q, CustomerName: "customer of " + q}
+			if err := tx.CreateTicket(ctx, tk); err != nil {
+				return err
+			}
+			numbers[q] = tk.Number
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(user, path string) (int, string) {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", "Bearer "+tokens[user])
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		return w.Code, w.Body.String()
+	}
+	list := func(user string) []string {
+		code, body := get(user, "/api/v1/tickets")
+		var out struct {
+			Tickets []api.Ticket `json:"tickets"`
+		}
+		if err := json.Unmarshal([]byte(body), &out); code != http.StatusOK || err != nil {
+			t.Fatalf("list as %s: %d %s", user, code, body)
+		}
+		var got []string
+		for _, tk := range out.Tickets {
+			got = append(got, tk.Queue)
+		}
+		return got
+	}
+	if got := list("ivan"); len(got) != 1 || got[0] != "second_line" {
+		t.Errorf("ivan lists %v, want the second line's ticket only", got)
+	}
+	if got := list("petr"); len(got) != 2 {
+		t.Errorf("petr, of every queue, lists %v", got)
+	}
+	if code, body := get("ivan", "/api/v1/tickets/"+numbers["second_line"]); code != http.StatusOK {
+		t.Errorf("ivan's own ticket: %d %s", code, body)
+	}
+	code, body := get("ivan", "/api/v1/tickets/"+numbers["first_line"])
+	missingCode, missing := get("ivan", "/api/v1/tickets/FL-999999")
+	if code != http.StatusNotFound || missingCode != http.StatusNotFound ||
+		strings.ReplaceAll(body, numbers["first_line"], "FL-999999") != missing {
+		t.Errorf("another queue's ticket: %d %s; a missing one: %d %s", code, body, missingCode, missing)
+	}
+}

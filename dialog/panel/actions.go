@@ -13,12 +13,16 @@ import (
 )
 
 // actionFunc performs one agent action with the form that asked for it.
-type actionFunc func(ctx context.Context, a dialog.TicketAction, form url.Values) error
+// It returns the ticket as the action left it when the action can take the
+// ticket out of the agent's sight (a transfer), and nil otherwise.
+type actionFunc func(ctx context.Context, a dialog.TicketAction, form url.Values) (*dialog.Ticket, error)
 
 // act runs an agent action from a ticket page's form: on success it
-// redirects back to the ticket (so a reload does not repeat it); on
-// failure it shows the ticket again with the error, its status and what
-// the agent typed.
+// redirects back to the ticket (so a reload does not repeat it), or to the
+// queue when the agent no longer sees the ticket (transferred to a queue
+// they do not work); on failure it shows the ticket again with the error,
+// its status and what the agent typed. The engine refuses actions on
+// tickets the agent may not see, as not found.
 func (p *Panel) act(c *gin.Context, do actionFunc) {
 	lang := pageLang(c)
 	if err := parseForm(c, lang); err != nil {
@@ -36,45 +40,50 @@ func (p *Panel) act(c *gin.Context, do actionFunc) {
 		p.showTicket(c, http.StatusBadRequest, kept, err)
 		return
 	}
-	a := dialog.TicketAction{Number: number, Agent: auth.CurrentUser(c).Name, Version: version}
-	if err := do(c.Request.Context(), a, form); err != nil {
+	user := auth.CurrentUser(c)
+	a := dialog.TicketAction{Number: number, Agent: user.Name, Version: version, User: user}
+	t, err := do(c.Request.Context(), a, form)
+	if err != nil {
 		p.showTicket(c, dialog.HTTPStatus(dialog.ErrorCode(err)), kept, err)
+		return
+	}
+	if t != nil && !user.CanSeeTicket(t) {
+		c.Redirect(http.StatusSeeOther, homePath)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/panel/tickets/"+url.PathEscape(number))
 }
 
 func (p *Panel) take(c *gin.Context) {
-	p.act(c, func(ctx context.Context, a dialog.TicketAction, _ url.Values) error {
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, _ url.Values) (*dialog.Ticket, error) {
 		_, err := p.engine.Take(ctx, a)
-		return err
+		return nil, err
 	})
 }
 
 func (p *Panel) reply(c *gin.Context) {
-	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) error {
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) (*dialog.Ticket, error) {
 		_, err := p.engine.Reply(ctx, a, form.Get("text"))
-		return err
+		return nil, err
 	})
 }
 
 func (p *Panel) note(c *gin.Context) {
-	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) error {
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) (*dialog.Ticket, error) {
 		_, err := p.engine.Note(ctx, a, form.Get("text"))
-		return err
+		return nil, err
 	})
 }
 
 func (p *Panel) transfer(c *gin.Context) {
-	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) error {
-		_, err := p.engine.Transfer(ctx, a, form.Get("queue"), form.Get("note"))
-		return err
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) (*dialog.Ticket, error) {
+		return p.engine.Transfer(ctx, a, form.Get("queue"), form.Get("note"))
 	})
 }
 
 func (p *Panel) closeTicket(c *gin.Context) {
-	p.act(c, func(ctx context.Context, a dialog.TicketAction, _ url.Values) error {
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, _ url.Values) (*dialog.Ticket, error) {
 		_, err := p.engine.Close(ctx, a)
-		return err
+		return nil, err
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
 )
 
 // inlineImages are the image types the panel shows in the page; anything
@@ -57,6 +58,14 @@ func (p *Panel) attachment(c *gin.Context) {
 		return
 	}
 	a, err := p.store.Attachment(c.Request.Context(), id)
+	if err == nil {
+		err = p.checkAttachment(c.Request.Context(), auth.CurrentUser(c), a)
+	}
+	if dialog.ErrorCode(err) == dialog.ENOTFOUND {
+		// The same answer for a file that does not exist and one of a
+		// ticket the user may not see.
+		err = panelError(dialog.ENOTFOUND, lang, "error.not_found")
+	}
 	if err != nil {
 		p.fail(c, err)
 		return

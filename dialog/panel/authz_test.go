@@ -2,6 +2,7 @@ package panel_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,9 +12,13 @@ import (
 	"github.com/firstline-support/firstline/dialog/auth"
 )
 
-// access is the status each kind of caller must get from a route.
+// access is the status each kind of caller must get from a route. The
+// ticket the routes name is in the first line: agent works the first line,
+// other the second line only, and every has no queues set, so works every
+// queue. A ticket of a queue the caller does not work is answered as one
+// that does not exist.
 type access struct {
-	anon, agent, admin, analyst int
+	anon, agent, other, every, admin, analyst int
 }
 
 // routeAccess lists every route of the panel and the tickets API with the
@@ -22,50 +27,51 @@ type access struct {
 // so nothing changes while walking them. A route missing here fails
 // TestAuthorization: a new route needs its line.
 var routeAccess = map[string]access{
-	"GET /panel/static/*file": {200, 200, 200, 200},
-	"GET /panel/login":        {200, 303, 303, 303},
-	"POST /panel/login":       {400, 400, 400, 400},
-	"GET /panel/":             {303, 303, 303, 303},
-	"POST /panel/logout":      {401, 303, 303, 303},
+	"GET /panel/static/*file": {200, 200, 200, 200, 200, 200},
+	"GET /panel/login":        {200, 303, 303, 303, 303, 303},
+	"POST /panel/login":       {400, 400, 400, 400, 400, 400},
+	"GET /panel/":             {303, 303, 303, 303, 303, 303},
+	"POST /panel/logout":      {401, 303, 303, 303, 303, 303},
 
-	"GET /panel/queue":                      {303, 200, 200, 200},
-	"GET /panel/queue/list":                 {303, 200, 200, 200},
-	"GET /panel/tickets/:number":            {303, 200, 200, 200},
-	"GET /panel/tickets/:number/transcript": {303, 200, 200, 200},
-	"GET /panel/events":                     {303, 200, 200, 200},
-	"GET /panel/attachments/:id":            {303, 404, 404, 404},
-	"POST /panel/settings/lang":             {401, 400, 400, 400},
+	"GET /panel/queue":                      {303, 200, 200, 200, 200, 200},
+	"GET /panel/queue/list":                 {303, 200, 200, 200, 200, 200},
+	"GET /panel/tickets/:number":            {303, 200, 404, 200, 200, 200},
+	"GET /panel/tickets/:number/transcript": {303, 200, 404, 200, 200, 200},
+	"GET /panel/events":                     {303, 200, 200, 200, 200, 200},
+	"GET /panel/attachments/:id":            {303, 200, 404, 200, 200, 200},
+	"POST /panel/settings/lang":             {401, 400, 400, 400, 400, 400},
 
-	"POST /panel/tickets/:number/take":     {401, 400, 400, 403},
-	"POST /panel/tickets/:number/reply":    {401, 400, 400, 403},
-	"POST /panel/tickets/:number/note":     {401, 400, 400, 403},
-	"POST /panel/tickets/:number/transfer": {401, 400, 400, 403},
-	"POST /panel/tickets/:number/close":    {401, 400, 400, 403},
+	"POST /panel/tickets/:number/take":     {401, 400, 404, 400, 400, 403},
+	"POST /panel/tickets/:number/reply":    {401, 400, 404, 400, 400, 403},
+	"POST /panel/tickets/:number/note":     {401, 400, 404, 400, 400, 403},
+	"POST /panel/tickets/:number/transfer": {401, 400, 404, 400, 400, 403},
+	"POST /panel/tickets/:number/close":    {401, 400, 404, 400, 400, 403},
 
 	// Analysts and admins read the figures; agents do not. An export
 	// without a table is refused.
-	"GET /panel/analytics":            {303, 403, 200, 200},
-	"GET /panel/analytics/export.csv": {303, 403, 400, 400},
+	"GET /panel/analytics":            {303, 403, 403, 403, 200, 200},
+	"GET /panel/analytics/export.csv": {303, 403, 403, 403, 400, 400},
 
 	// Analysts read the review; only admins change the knowledge base
 	// from it. A change of no kind is refused.
-	"GET /panel/review":          {303, 403, 200, 200},
-	"POST /panel/review/preview": {401, 403, 400, 403},
-	"POST /panel/review/apply":   {401, 403, 400, 403},
+	"GET /panel/review":          {303, 403, 403, 403, 200, 200},
+	"POST /panel/review/preview": {401, 403, 403, 403, 400, 403},
+	"POST /panel/review/apply":   {401, 403, 403, 403, 400, 403},
 
-	"GET /panel/admin/users":                {303, 403, 200, 403},
-	"POST /panel/admin/users":               {401, 403, 400, 403},
-	"POST /panel/admin/users/:name/disable": {401, 403, 404, 403},
-	"POST /panel/admin/users/:name/enable":  {401, 403, 404, 403},
+	"GET /panel/admin/users":                {303, 403, 403, 403, 200, 403},
+	"POST /panel/admin/users":               {401, 403, 403, 403, 400, 403},
+	"POST /panel/admin/users/:name/disable": {401, 403, 403, 403, 404, 403},
+	"POST /panel/admin/users/:name/enable":  {401, 403, 403, 403, 404, 403},
 	// WhatsApp is off in the harness: its page says so, and changes find nothing.
-	"GET /panel/admin/whatsapp":         {303, 403, 200, 403},
-	"GET /panel/admin/whatsapp/qr.png":  {303, 403, 404, 403},
-	"POST /panel/admin/whatsapp/pair":   {401, 403, 404, 403},
-	"POST /panel/admin/whatsapp/logout": {401, 403, 404, 403},
+	"GET /panel/admin/whatsapp":         {303, 403, 403, 403, 200, 403},
+	"GET /panel/admin/whatsapp/qr.png":  {303, 403, 403, 403, 404, 403},
+	"POST /panel/admin/whatsapp/pair":   {401, 403, 403, 403, 404, 403},
+	"POST /panel/admin/whatsapp/logout": {401, 403, 403, 403, 404, 403},
 
-	// The tickets API reads for any logged-in user.
-	"GET /api/v1/tickets":         {401, 200, 200, 200},
-	"GET /api/v1/tickets/:number": {401, 200, 200, 200},
+	// The tickets API reads for any logged-in user, the tickets of their
+	// queues.
+	"GET /api/v1/tickets":         {401, 200, 200, 200, 200, 200},
+	"GET /api/v1/tickets/:number": {401, 200, 404, 200, 200, 200},
 }
 
 // cancelOnWrite ends the request's context once the response starts, so
@@ -87,9 +93,12 @@ func (w cancelOnWrite) WriteString(s string) (int, error) {
 
 func TestAuthorization(t *testing.T) {
 	h := newHarness(t)
+	h.addAgent("olga", "first_line")
+	h.addAgent("petr", "second_line")
 	tk := h.escalate("c1", "Anna Petrova")
-	params := map[string]string{":number": tk.Number, ":name": "nobody", "*file": "/panel.css", ":id": "999"}
-	users := map[string]string{"agent": "anna", "admin": "root", "analyst": "nina"}
+	file := h.attach("c1", "screen.png")
+	params := map[string]string{":number": tk.Number, ":name": "nobody", "*file": "/panel.css", ":id": fmt.Sprint(file.ID)}
+	users := map[string]string{"agent": "olga", "other": "petr", "every": "anna", "admin": "root", "analyst": "nina"}
 
 	// send makes one request as role ("" for nobody), with a fresh session
 	// each time, since walking the logout route ends the session it uses.
@@ -139,7 +148,7 @@ func TestAuthorization(t *testing.T) {
 		for _, c := range []struct {
 			role string
 			want int
-		}{{"", want.anon}, {"agent", want.agent}, {"admin", want.admin}, {"analyst", want.analyst}} {
+		}{{"", want.anon}, {"agent", want.agent}, {"other", want.other}, {"every", want.every}, {"admin", want.admin}, {"analyst", want.analyst}} {
 			w := send(r.Method, path, c.role, nil)
 			if w.Code != c.want {
 				t.Errorf("%s %s as %q: status %d, want %d", r.Method, path, c.role, w.Code, c.want)

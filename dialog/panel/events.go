@@ -77,9 +77,15 @@ func (p *Panel) stream(c *gin.Context) {
 	// stillAllowed reads the caller's credentials again: a stream outlives
 	// the check made when it opened, and must end once the user is
 	// disabled, the session ends or the token is revoked, here or in
-	// another process.
+	// another process. It also keeps u current, so that a change of the
+	// user's queues applies to the events that follow.
 	stillAllowed := func() bool {
-		return p.auth.Recheck(c) != nil
+		fresh := p.auth.Recheck(c)
+		if fresh == nil {
+			return false
+		}
+		u = fresh
+		return true
 	}
 	for {
 		select {
@@ -117,6 +123,11 @@ func (p *Panel) stream(c *gin.Context) {
 			}
 			if e.Kind == dialog.EventAccess {
 				continue // only a reason to check, done above
+			}
+			// Events of tickets in queues the user does not work are not
+			// theirs to see, not even that the ticket exists.
+			if u == nil || !u.CanSeeEvent(e) {
+				continue
 			}
 			if !send(formatEvent(e)) {
 				return

@@ -81,11 +81,12 @@ type queuePage struct {
 	ListURL   string
 }
 
-// parseQueueFilter reads the filter from the query; unknown values fall
-// back to the defaults rather than failing the page.
-func (p *Panel) parseQueueFilter(c *gin.Context) queueFilter {
+// parseQueueFilter reads the filter from the query; unknown values, and
+// queues other than the viewer's, fall back to the defaults rather than
+// failing the page.
+func (p *Panel) parseQueueFilter(c *gin.Context, queues []string) queueFilter {
 	f := queueFilter{Queue: c.Query("queue"), State: c.Query("state"), Q: strings.TrimSpace(c.Query("q"))}
-	if !slices.Contains(p.engine.Config().Queues, f.Queue) {
+	if !slices.Contains(queues, f.Queue) {
 		f.Queue = ""
 	}
 	switch f.State {
@@ -113,9 +114,10 @@ func searchTerm(q string) string {
 // counts on the tabs.
 func (p *Panel) loadQueue(c *gin.Context, data *queuePage) error {
 	ctx := c.Request.Context()
-	me := auth.CurrentUser(c).Name
+	user := auth.CurrentUser(c)
+	me := user.Name
 	f := data.Filter
-	filter := dialog.TicketFilter{Queue: f.Queue, Search: searchTerm(f.Q)}
+	filter := dialog.TicketFilter{Queue: f.Queue, Queues: user.VisibleQueues(), Search: searchTerm(f.Q)}
 
 	open := filter
 	open.Statuses = []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned}
@@ -165,7 +167,8 @@ func (p *Panel) loadQueue(c *gin.Context, data *queuePage) error {
 }
 
 func (p *Panel) newQueuePage(c *gin.Context) (*queuePage, error) {
-	data := &queuePage{base: newBase(c, "queue"), Queues: p.engine.Config().Queues, Filter: p.parseQueueFilter(c)}
+	queues := p.visibleQueues(auth.CurrentUser(c))
+	data := &queuePage{base: newBase(c, "queue"), Queues: queues, Filter: p.parseQueueFilter(c, queues)}
 	data.Title = tr(data.Lang, "queue.title")
 	data.ListURL = data.Filter.url("/panel/queue/list")
 	if err := p.loadQueue(c, data); err != nil {

@@ -26,9 +26,12 @@ type ticketPage struct {
 	Others       []*dialog.Ticket // the customer's other tickets in this conversation, newest first
 	Canned       []cannedView
 	Queues       []string // where the ticket can be transferred to
-	Can          permissions
-	Form         ticketForm // what the agent typed, kept when an action fails
-	Error        *pageError // why the last action failed
+	// TransferLeaves says some of Queues are queues the viewer does not
+	// work: a transfer there takes the ticket out of their sight.
+	TransferLeaves bool
+	Can            permissions
+	Form           ticketForm // what the agent typed, kept when an action fails
+	Error          *pageError // why the last action failed
 }
 
 // permissions say which actions the page offers the viewer.
@@ -98,10 +101,11 @@ func (p *Panel) showTicket(c *gin.Context, status int, form ticketForm, actionEr
 	p.render(c, status, p.pages.ticket, "layout", data)
 }
 
-// findTicket returns the ticket with number, or a not-found error in lang.
-func (p *Panel) findTicket(ctx context.Context, lang, number string) (*dialog.Ticket, error) {
+// findTicket returns the ticket with number, or a not-found error in lang
+// when there is none or user may not see it.
+func (p *Panel) findTicket(ctx context.Context, user *dialog.User, lang, number string) (*dialog.Ticket, error) {
 	t, err := p.store.TicketByNumber(ctx, number)
-	if dialog.ErrorCode(err) == dialog.ENOTFOUND {
+	if dialog.ErrorCode(err) == dialog.ENOTFOUND || err == nil && !user.CanSeeTicket(t) {
 		return nil, panelError(dialog.ENOTFOUND, lang, "error.no_ticket", number)
 	} else if err != nil {
 		return nil, fmt.Errorf("get ticket %s: %w", number, err)
@@ -114,7 +118,8 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 	ctx := c.Request.Context()
 	data := &ticketPage{base: newBase(c, "queue")}
 	lang := data.Lang
-	t, err := p.findTicket(ctx, lang, number)
+	user := auth.CurrentUser(c)
+	t, err := p.findTicket(ctx, user, lang, number)
 	if err != nil {
 		return nil, err
 	}
@@ -129,12 +134,16 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get transcript of ticket %s: %w", t.Number, err)
 	}
-	if err := p.withAttachments(ctx, msgs); err != nil {
-		return nil, err
-	}
 	all, err := p.store.Tickets(ctx, dialog.TicketFilter{ConversationID: t.ConversationID})
 	if err != nil {
 		return nil, fmt.Errorf("get tickets of conversation %d: %w", t.ConversationID, err)
+	}
+	// The customer's tickets in queues the viewer does not work, and what
+	// was written under them, stay out of the page.
+	msgs = visibleMessages(user, msgs, all)
+	all = visibleTickets(user, all)
+	if err := p.withAttachments(ctx, msgs); err != nil {
+		return nil, err
 	}
 	for _, o := range all {
 		if o.ID != t.ID {
@@ -142,7 +151,6 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 		}
 	}
 
-	user := auth.CurrentUser(c)
 	data.Can = ticketPermissions(user, t)
 	p.withSet(func(set *intents.Set) {
 		data.Why = whyText(lang, t, set)
@@ -160,6 +168,7 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 		for _, q := range p.engine.Config().Queues {
 			if q != t.Queue {
 				data.Queues = append(data.Queues, q)
+				data.TransferLeaves = data.TransferLeaves || !user.CanSeeQueue(q)
 			}
 		}
 	}
@@ -286,7 +295,8 @@ func (p *Panel) transcript(c *gin.Context) {
 		p.fail(c, panelError(dialog.EINVALID, lang, "error.after"))
 		return
 	}
-	t, err := p.findTicket(ctx, lang, c.Param("number"))
+	user := auth.CurrentUser(c)
+	t, err := p.findTicket(ctx, user, lang, c.Param("number"))
 	if err != nil {
 		p.fail(c, err)
 		return
@@ -296,16 +306,18 @@ func (p *Panel) transcript(c *gin.Context) {
 		p.fail(c, fmt.Errorf("get transcript of ticket %s: %w", t.Number, err))
 		return
 	}
-	if err := p.withAttachments(ctx, msgs); err != nil {
-		p.fail(c, err)
-		return
-	}
 	var tickets []*dialog.Ticket
 	if len(msgs) > 0 {
 		if tickets, err = p.store.Tickets(ctx, dialog.TicketFilter{ConversationID: t.ConversationID}); err != nil {
 			p.fail(c, fmt.Errorf("get tickets of conversation %d: %w", t.ConversationID, err))
 			return
 		}
+		msgs = visibleMessages(user, msgs, tickets)
+		tickets = visibleTickets(user, tickets)
+	}
+	if err := p.withAttachments(ctx, msgs); err != nil {
+		p.fail(c, err)
+		return
 	}
 	data := transcriptPage{Lang: lang}
 	p.withSet(func(set *intents.Set) { data.Messages = messageViews(lang, t, tickets, msgs, set) })

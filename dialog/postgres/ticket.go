@@ -94,6 +94,9 @@ func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.
 	if f.Queue != "" {
 		where = append(where, "queue = "+arg(f.Queue))
 	}
+	if len(f.Queues) > 0 {
+		where = append(where, "queue = ANY("+arg(f.Queues)+")")
+	}
 	if f.Assignee != "" {
 		where = append(where, "assignee = "+arg(f.Assignee))
 	}

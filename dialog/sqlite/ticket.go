@@ -92,6 +92,14 @@ func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.
 		where = append(where, "queue = ?")
 		args = append(args, f.Queue)
 	}
+	if len(f.Queues) > 0 {
+		marks := make([]string, len(f.Queues))
+		for i, q := range f.Queues {
+			marks[i] = "?"
+			args = append(args, q)
+		}
+		where = append(where, "queue IN ("+strings.Join(marks, ", ")+")")
+	}
 	if f.Assignee != "" {
 		where = append(where, "assignee = ?")
 		args = append(args, f.Assignee)

@@ -46,6 +46,9 @@ func testTicketSearch(t *testing.T, s dialog.Store) {
 		{"with statuses", dialog.TicketFilter{Search: "иван", Statuses: open}, nil},
 		{"with limit", dialog.TicketFilter{Search: "анна", Limit: 1}, []*dialog.Ticket{anna}},
 		{"in queue order", dialog.TicketFilter{Search: "анна", Order: dialog.OrderQueue}, []*dialog.Ticket{annaPetrova, anna}},
+		// The number or the name matches, but only within the queues.
+		{"number outside the queues", dialog.TicketFilter{Search: ivan.Number, Queues: []string{"billing"}}, nil},
+		{"name outside the queues", dialog.TicketFilter{Search: "анна", Queues: []string{"billing"}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

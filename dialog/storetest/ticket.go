@@ -231,6 +231,20 @@ func testTicketFilter(t *testing.T, s dialog.Store) {
 			Statuses: []dialog.TicketStatus{dialog.TicketQueued},
 		}, []int64{t4}},
 		{"newest order by name", dialog.TicketFilter{Order: dialog.OrderNewest, Limit: 1}, []int64{t5}},
+		// Queues keeps what an agent of those queues may see.
+		{"queues", dialog.TicketFilter{Queues: []string{"general"}}, []int64{t4, t2}},
+		{"several queues", dialog.TicketFilter{Queues: []string{"general", "billing"}}, []int64{t5, t4, t3, t2, t1}},
+		{"queues with one missing", dialog.TicketFilter{Queues: []string{"nobody", "general"}}, []int64{t4, t2}},
+		{"missing queues", dialog.TicketFilter{Queues: []string{"nobody"}}, nil},
+		{"queues and queue", dialog.TicketFilter{Queues: []string{"general"}, Queue: "billing"}, nil},
+		{"queues, queue in them", dialog.TicketFilter{Queues: []string{"general", "billing"}, Queue: "billing"}, []int64{t5, t3, t1}},
+		{"queues in conversation", dialog.TicketFilter{Queues: []string{"billing"}, ConversationID: c2.ID}, []int64{t5}},
+		{"open in queues in queue order", dialog.TicketFilter{
+			Queues:   []string{"general"},
+			Statuses: []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned},
+			Order:    dialog.OrderQueue,
+		}, []int64{t2, t4}},
+		{"queues with limit", dialog.TicketFilter{Queues: []string{"billing"}, Limit: 1}, []int64{t5}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,7 +75,17 @@
       old.replaceWith(document.adoptNode(fresh));
       firstline.refresh(fresh);
       document.getElementById("changed").hidden = false;
-    }).catch(function () {});
+    }).catch(function (e) {
+      // The ticket left the agent's sight (transferred to a queue they do
+      // not work): reload to say so, unless that would lose what they typed.
+      if (e && e.message === "status 404") {
+        if (!typed()) {
+          location.reload();
+          return;
+        }
+        document.getElementById("changed").hidden = false;
+      }
+    });
   }
 
   firstline.listen(function (kind, data) {
