@@ -247,8 +247,8 @@ func validateInbound(in Inbound, text string) error {
 		return Errorf(EINVALID, "chat id is required")
 	case !utf8.ValidString(in.Text):
 		return Errorf(EINVALID, "text is not valid UTF-8")
-	case text == "" && len(in.Attachments) == 0:
-		return Errorf(EINVALID, "text is empty")
+	case !HasVisibleText(text) && len(in.Attachments) == 0:
+		return Errorf(EINVALID, "text is empty or has only invisible characters")
 	case utf8.RuneCountInString(in.Text) > MaxTextLength:
 		return Errorf(ETOOLARGE, "text is longer than %d characters", MaxTextLength)
 	}

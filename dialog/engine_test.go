@@ -378,6 +378,12 @@ func TestBadInboundChangesNothing(t *testing.T) {
 		code string
 	}{
 		{"empty", dialog.Inbound{Channel: "test", ChatID: "c", Text: "  \n "}, dialog.EINVALID},
+		{"zero-width space", dialog.Inbound{Channel: "test", ChatID: "c", Text: "\u200b"}, dialog.EINVALID},
+		{"word joiner and soft hyphen", dialog.Inbound{Channel: "test", ChatID: "c", Text: "\u2060\u00ad \u2060"}, dialog.EINVALID},
+		{"right-to-left override", dialog.Inbound{Channel: "test", ChatID: "c", Text: "\u202e"}, dialog.EINVALID},
+		{"byte order mark", dialog.Inbound{Channel: "test", ChatID: "c", Text: "\ufeff\ufeff"}, dialog.EINVALID},
+		{"joiners and selectors", dialog.Inbound{Channel: "test", ChatID: "c", Text: "\u200c\u200d\ufe0f\u180e\u3164"}, dialog.EINVALID},
+		{"control characters", dialog.Inbound{Channel: "test", ChatID: "c", Text: "\x01\x7f"}, dialog.EINVALID},
 		{"too long", dialog.Inbound{Channel: "test", ChatID: "c", Text: strings.Repeat("a", dialog.MaxTextLength+1)}, dialog.ETOOLARGE},
 		{"invalid utf-8", dialog.Inbound{Channel: "test", ChatID: "c", Text: "\xc3\x28"}, dialog.EINVALID},
 		{"no chat", dialog.Inbound{Channel: "test", Text: "hi"}, dialog.EINVALID},
@@ -394,6 +400,10 @@ func TestBadInboundChangesNothing(t *testing.T) {
 	}
 	if _, err := h.store.ConversationByChat(h.ctx, "test", "c"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
 		t.Errorf("bad input created a conversation: %v", err)
+	}
+	// Visible text among invisible characters is a message.
+	if _, err := h.engine.Handle(h.ctx, dialog.Inbound{Channel: "test", ChatID: "v", Text: "\u200bhi\u200b"}); err != nil {
+		t.Errorf("text with a visible word among zero-width spaces: %v", err)
 	}
 	// Exactly at the limit is accepted.
 	if _, err := h.engine.Handle(h.ctx, dialog.Inbound{Channel: "test", ChatID: "c", Text: strings.Repeat("я", dialog.MaxTextLength)}); err != nil {

@@ -99,6 +99,10 @@ type Queries interface {
 	Attachments(ctx context.Context, messageIDs []int64) ([]*Attachment, error)
 	// Attachment returns one attachment with its data.
 	Attachment(ctx context.Context, id int64) (*Attachment, error)
+	// AttachmentPart returns one attachment with at most limit bytes of
+	// its data, from byte offset on: none at or past the end. Reading a
+	// large file part by part keeps only one part in memory at a time.
+	AttachmentPart(ctx context.Context, id, offset int64, limit int) (*Attachment, error)
 
 	// PendingInbox lists a channel's unprocessed inbox items, oldest first
 	// (by ExternalID as a number when it is one, then as text).

@@ -15,11 +15,14 @@ func splitText(text string, limit int) []string {
 	var parts []string
 	rest := strings.TrimSpace(text)
 	for rest != "" {
-		if utf8.RuneCountInString(rest) <= limit {
+		// Only the window is measured, never the whole rest: the cost is
+		// linear in the text, however small the limit.
+		end := byteOffset(rest, limit)
+		if end == len(rest) {
 			parts = append(parts, rest)
 			break
 		}
-		window := rest[:byteOffset(rest, limit)]
+		window := rest[:end]
 		cut := len(window)
 		for _, sep := range []string{"\n\n", "\n", " "} {
 			if i := strings.LastIndex(window, sep); i > 0 && utf8.RuneCountInString(window[:i]) >= limit/2 {

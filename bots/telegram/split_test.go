@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -60,5 +61,20 @@ func TestCallbackData(t *testing.T) {
 		if id != tc.id || index != tc.index || ok != tc.ok {
 			t.Errorf("parseCallbackData(%q) = %d, %d, %v; want %d, %d, %v", tc.data, id, index, ok, tc.id, tc.index, tc.ok)
 		}
+	}
+}
+
+// TestSplitTextLinear splits a long text into one-character parts: each
+// part must cost its own length, not the rest of the text's (which took
+// minutes for this text).
+func TestSplitTextLinear(t *testing.T) {
+	text := strings.Repeat("ab ", 150_000)
+	start := time.Now()
+	parts := splitText(text, 1)
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("splitting %d KB into parts of one character took %v", len(text)>>10, took)
+	}
+	if len(parts) != 300_000 {
+		t.Errorf("%d parts, want 300000", len(parts))
 	}
 }

@@ -4,11 +4,7 @@
 package webchat
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -34,16 +30,32 @@ const maxPage = 200
 // the page, never shown to anyone.
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
+// Options configure the web chat.
+type Options struct {
+	Title string // shown on the chat page
+	// Limit bounds each client address's requests; the zero value none.
+	Limit RateLimit
+}
+
 // Channel is the web chat channel.
 type Channel struct {
 	engine *dialog.Engine
 	log    *slog.Logger
 	title  string
+	// requests bounds every API request of an address, sessions the ones
+	// that start a conversation; nil when off.
+	requests, sessions *limiter
 }
 
-// New returns the web chat channel. title is shown on the chat page.
-func New(engine *dialog.Engine, title string, log *slog.Logger) *Channel {
-	return &Channel{engine: engine, title: title, log: log}
+// New returns the web chat channel.
+func New(engine *dialog.Engine, opts Options, log *slog.Logger) *Channel {
+	return &Channel{
+		engine:   engine,
+		title:    opts.Title,
+		log:      log,
+		requests: newLimiter(opts.Limit.PerMinute, opts.Limit.Burst),
+		sessions: newLimiter(opts.Limit.NewSessionsPerMinute, opts.Limit.NewSessionsBurst),
+	}
 }
 
 // Name implements bots.Channel.
@@ -55,16 +67,18 @@ func (c *Channel) Run(context.Context) error { return nil }
 // Routes implements bots.Channel.
 func (c *Channel) Routes(r gin.IRouter) {
 	r.GET("/", c.page)
-	r.POST("/api/v1/webchat/messages", c.postMessage)
-	r.GET("/api/v1/webchat/messages", c.getMessages)
+	api := r.Group("/api/v1/webchat", c.limit)
+	api.POST("/messages", c.postMessage)
+	api.GET("/messages", c.getMessages)
 }
 
 // postRequest is the body of POST /api/v1/webchat/messages.
+// It is read by decodeBody, by these names exactly.
 type postRequest struct {
-	Session   string `json:"session"`
-	MessageID string `json:"message_id"`
-	Text      string `json:"text"`
-	Name      string `json:"name,omitempty"` // the customer's name, if the site knows it
+	Session   string // "session"
+	MessageID string // "message_id"
+	Text      string // "text"
+	Name      string // "name": the customer's name, if the site knows it; optional
 }
 
 // postResponse is the answer to POST /api/v1/webchat/messages.
@@ -126,6 +140,14 @@ func (c *Channel) postMessage(ctx *gin.Context) {
 		return
 	case utf8.RuneCountInString(req.Name) > 200:
 		c.fail(ctx, dialog.Errorf(dialog.EINVALID, "name is longer than 200 characters"))
+		return
+	}
+	if err := checkText(req.Text, req.Name); err != nil {
+		c.fail(ctx, err)
+		return
+	}
+	if err := c.limitNewSession(ctx, req.Session); err != nil {
+		c.fail(ctx, err)
 		return
 	}
 
@@ -207,44 +229,19 @@ func newTicketInfo(t *dialog.Ticket) *ticketInfo {
 	return &ticketInfo{Number: t.Number, Status: string(t.Status)}
 }
 
-// decodeBody reads a JSON body of at most MaxBodyBytes into v, strictly:
-// invalid UTF-8, unknown fields and trailing data are errors.
-func decodeBody(ctx *gin.Context, v any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(ctx.Writer, ctx.Request.Body, MaxBodyBytes))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return dialog.Errorf(dialog.ETOOLARGE, "request body is larger than %d KiB", MaxBodyBytes>>10)
-	} else if err != nil {
-		return dialog.Errorf(dialog.EINVALID, "could not read request body")
+// decodeBody reads the body of POST /api/v1/webchat/messages into req,
+// strictly: see decodeObject.
+func decodeBody(ctx *gin.Context, req *postRequest) error {
+	body, err := readBody(ctx)
+	if err != nil {
+		return err
 	}
-	// encoding/json would quietly turn invalid UTF-8 into U+FFFD.
-	if !utf8.Valid(body) {
-		return dialog.Errorf(dialog.EINVALID, "request body is not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return dialog.Errorf(dialog.EINVALID, "malformed JSON: %s", jsonProblem(err))
-	}
-	if dec.More() {
-		return dialog.Errorf(dialog.EINVALID, "malformed JSON: data after the object")
-	}
-	return nil
-}
-
-// jsonProblem describes a decoding error without echoing the input.
-func jsonProblem(err error) string {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.Is(err, io.EOF):
-		return "empty body"
-	case errors.As(err, &syntax):
-		return "syntax error at byte " + strconv.FormatInt(syntax.Offset, 10)
-	case errors.As(err, &typ):
-		return "field " + strconv.Quote(typ.Field) + " must be a " + typ.Type.String()
-	}
-	return err.Error() // unknown field, unexpected EOF: short and safe
+	return decodeObject(body, map[string]*string{
+		"session":    &req.Session,
+		"message_id": &req.MessageID,
+		"text":       &req.Text,
+		"name":       &req.Name,
+	})
 }
 
 // fail answers with the error's status and safe message, and logs what is

@@ -25,7 +25,7 @@ func TestPollHidesNotes(t *testing.T) {
 	engine := dialogtest.New(t, "../../dialog/testdata/intents", dialog.DefaultConfig, nil, log).Engine
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
-	webchat.New(engine, "Support", log).Routes(r)
+	webchat.New(engine, webchat.Options{Title: "Support"}, log).Routes(r)
 
 	do := func(method, path, body string) map[string]any {
 		t.Helper()

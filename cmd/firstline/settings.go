@@ -17,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/firstline-support/firstline/bots/webchat"
 	"github.com/firstline-support/firstline/bots/whatsapp"
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/report"
@@ -36,8 +37,10 @@ type settings struct {
 	DataDir    string
 	IntentsDir string
 	Title      string // shown on the web chat page
-	Matching   kb.Options
-	Dialog     dialog.Config
+	// WebchatLimit bounds each client address's web chat requests.
+	WebchatLimit webchat.RateLimit
+	Matching     kb.Options
+	Dialog       dialog.Config
 	// Sessions in the panel last this long; cookies are marked Secure
 	// always when SecureCookies, otherwise only over TLS.
 	SessionTTL    time.Duration
@@ -93,7 +96,13 @@ type fileConfig struct {
 	Data    string `yaml:"data"`
 	Intents string `yaml:"intents"`
 	Webchat struct {
-		Title string `yaml:"title"`
+		Title     string `yaml:"title"`
+		RateLimit struct {
+			PerMinute            int `yaml:"per_minute"`
+			Burst                int `yaml:"burst"`
+			NewSessionsPerMinute int `yaml:"new_sessions_per_minute"`
+			NewSessionsBurst     int `yaml:"new_sessions_burst"`
+		} `yaml:"rate_limit"`
 	} `yaml:"webchat"`
 	Matching struct {
 		AnswerThreshold  float64 `yaml:"answer_threshold"`
@@ -237,6 +246,9 @@ func readConfig(path string, required bool) (*settings, error) {
 	c.Data = "./data"
 	c.Intents = "configs/intents"
 	c.Webchat.Title = "Support"
+	rl := &c.Webchat.RateLimit
+	rl.PerMinute, rl.Burst = webchat.DefaultRateLimit.PerMinute, webchat.DefaultRateLimit.Burst
+	rl.NewSessionsPerMinute, rl.NewSessionsBurst = webchat.DefaultRateLimit.NewSessionsPerMinute, webchat.DefaultRateLimit.NewSessionsBurst
 	c.Matching.AnswerThreshold = kb.DefaultOptions.AnswerThreshold
 	c.Matching.ClarifyThreshold = kb.DefaultOptions.ClarifyThreshold
 	c.Matching.ClarifyMargin = kb.DefaultOptions.ClarifyMargin
@@ -285,6 +297,12 @@ func readConfig(path string, required bool) (*settings, error) {
 		DataDir:    c.Data,
 		IntentsDir: c.Intents,
 		Title:      c.Webchat.Title,
+		WebchatLimit: webchat.RateLimit{
+			PerMinute:            c.Webchat.RateLimit.PerMinute,
+			Burst:                c.Webchat.RateLimit.Burst,
+			NewSessionsPerMinute: c.Webchat.RateLimit.NewSessionsPerMinute,
+			NewSessionsBurst:     c.Webchat.RateLimit.NewSessionsBurst,
+		},
 		Matching: kb.Options{
 			AnswerThreshold:  c.Matching.AnswerThreshold,
 			ClarifyThreshold: c.Matching.ClarifyThreshold,
@@ -372,6 +390,15 @@ func checkConfig(c *fileConfig) error {
 		return fmt.Errorf("panel.session_ttl must be at least 1m")
 	case c.Report.ContactGap <= 0:
 		return fmt.Errorf("report.contact_gap must be positive")
+	}
+	rl := c.Webchat.RateLimit
+	switch {
+	case rl.PerMinute < 0 || rl.NewSessionsPerMinute < 0:
+		return fmt.Errorf("webchat.rate_limit: per_minute and new_sessions_per_minute must not be negative (0 turns a limit off)")
+	case rl.PerMinute > 0 && rl.Burst < 1:
+		return fmt.Errorf("webchat.rate_limit.burst must be at least 1, got %d", rl.Burst)
+	case rl.NewSessionsPerMinute > 0 && rl.NewSessionsBurst < 1:
+		return fmt.Errorf("webchat.rate_limit.new_sessions_burst must be at least 1, got %d", rl.NewSessionsBurst)
 	}
 	l := c.LLM
 	switch {

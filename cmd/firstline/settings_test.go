@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/firstline-support/firstline/bots/webchat"
 )
 
 func TestSettingsPrecedence(t *testing.T) {
@@ -41,6 +43,33 @@ func TestSettingsDefaultsWithoutConfig(t *testing.T) {
 	if s.Addr != "127.0.0.1:8080" || s.DataDir != "./data" || s.IntentsDir != "configs/intents" || s.ConfigFile != "" {
 		t.Errorf("defaults = %+v", s)
 	}
+	if s.WebchatLimit != webchat.DefaultRateLimit {
+		t.Errorf("web chat limit = %+v, want the default %+v", s.WebchatLimit, webchat.DefaultRateLimit)
+	}
+}
+
+// TestSettingsWebchatLimit checks that the shipped config and a file's
+// own values reach the web chat.
+func TestSettingsWebchatLimit(t *testing.T) {
+	s, err := readConfig("../../configs/firstline.yaml", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.WebchatLimit.PerMinute <= 0 || s.WebchatLimit.NewSessionsPerMinute <= 0 {
+		t.Errorf("shipped config: web chat limit = %+v, want both limits on", s.WebchatLimit)
+	}
+	cfg := filepath.Join(t.TempDir(), "firstline.yaml")
+	body := "webchat:\n  rate_limit:\n    per_minute: 90\n    burst: 9\n    new_sessions_per_minute: 0\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = readConfig(cfg, true); err != nil {
+		t.Fatal(err)
+	}
+	want := webchat.RateLimit{PerMinute: 90, Burst: 9, NewSessionsBurst: webchat.DefaultRateLimit.NewSessionsBurst}
+	if s.WebchatLimit != want {
+		t.Errorf("web chat limit = %+v, want %+v", s.WebchatLimit, want)
+	}
 }
 
 func TestSettingsErrors(t *testing.T) {
@@ -70,6 +99,8 @@ func TestSettingsErrors(t *testing.T) {
 		{"llm grey zone not a number", []string{"--config", write("g3.yaml", "llm:\n  grey_from: .nan\n")}, "grey_from", false},
 		{"llm URL without scheme", []string{"--config", write("g4.yaml", "llm:\n  base_url: api.openai.com/v1\n  model: m\n")}, "http://", false},
 		{"llm key variable", []string{"--config", write("h.yaml", "llm:\n  api_key_env: sk-123\n")}, "api_key_env", false},
+		{"negative web chat limit", []string{"--config", write("i.yaml", "webchat:\n  rate_limit:\n    per_minute: -1\n")}, "webchat.rate_limit", false},
+		{"web chat limit without burst", []string{"--config", write("i2.yaml", "webchat:\n  rate_limit:\n    burst: 0\n")}, "webchat.rate_limit.burst", false},
 		{"unknown flag", []string{"--colour"}, "colour", true},
 		{"stray argument", []string{"extra"}, "unexpected argument", true},
 	} {

@@ -47,9 +47,15 @@ func (p *Panel) withAttachments(ctx context.Context, msgs []*dialog.Message) err
 	return nil
 }
 
+// attachmentChunk is how much of a file is read from the store and
+// written at a time: the memory one download holds, however large the
+// file.
+const attachmentChunk = 1 << 20
+
 // attachment serves a file a customer sent. Images of the common types are
 // shown inline; everything else downloads, and nothing is ever run: the
-// response is sandboxed and its type is not sniffed.
+// response is sandboxed and its type is not sniffed. The file is read and
+// sent a chunk at a time.
 func (p *Panel) attachment(c *gin.Context) {
 	lang := pageLang(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
@@ -57,9 +63,10 @@ func (p *Panel) attachment(c *gin.Context) {
 		p.fail(c, panelError(dialog.ENOTFOUND, lang, "error.not_found"))
 		return
 	}
-	a, err := p.store.Attachment(c.Request.Context(), id)
+	ctx := c.Request.Context()
+	a, err := p.store.AttachmentPart(ctx, id, 0, attachmentChunk)
 	if err == nil {
-		err = p.checkAttachment(c.Request.Context(), auth.CurrentUser(c), a)
+		err = p.checkAttachment(ctx, auth.CurrentUser(c), a)
 	}
 	if dialog.ErrorCode(err) == dialog.ENOTFOUND {
 		// The same answer for a file that does not exist and one of a
@@ -83,7 +90,29 @@ func (p *Panel) attachment(c *gin.Context) {
 		name = fmt.Sprintf("%s-%d", a.Kind, a.ID)
 	}
 	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": name}))
-	c.Data(http.StatusOK, typ, a.Data)
+	h.Set("Content-Type", typ)
+	h.Set("Content-Length", strconv.FormatInt(a.Size, 10))
+	c.Status(http.StatusOK)
+
+	// Once the headers are out a failure can only cut the response short,
+	// which the client sees as a failed download against Content-Length.
+	for sent := int64(0); ; {
+		if _, err := c.Writer.Write(a.Data); err != nil {
+			return // the client went away
+		}
+		sent += int64(len(a.Data))
+		if sent >= a.Size {
+			return
+		}
+		if len(a.Data) == 0 {
+			p.log.Error("attachment shorter than its size", "attachment", id, "size", a.Size, "sent", sent)
+			return
+		}
+		if a, err = p.store.AttachmentPart(ctx, id, sent, attachmentChunk); err != nil {
+			p.log.Error("read attachment", "attachment", id, "offset", sent, "err", err)
+			return
+		}
+	}
 }
 
 // isInlineImage reports whether the page shows an attachment as a picture.

@@ -2,7 +2,6 @@ package panel
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -716,28 +715,61 @@ func validLang(lang string) bool {
 
 // browserLang picks ru or en from an Accept-Language header: whichever of
 // the two the browser rates higher, earlier on a tie; en when it names
-// neither.
+// neither. An element with a weight that is not one (RFC 9110: 0 to 1, at
+// most three decimals) is passed over, so "en;q=2" cannot outrank "ru".
 func browserLang(header string) string {
-	best, bestQ := langEN, 0.0
-	for _, part := range strings.Split(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+	best, bestQ := langEN, 0
+	for part := range strings.SplitSeq(header, ",") {
+		tag, params, _ := strings.Cut(part, ";")
 		primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
 		if !validLang(primary) {
 			continue
 		}
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				continue
-			}
-			q = f
-		}
-		if q > bestQ {
+		q, ok := weight(params)
+		if ok && q > bestQ {
 			best, bestQ = primary, q
 		}
 	}
 	return best
+}
+
+// weight is the q parameter among an element's parameters, in thousandths
+// (1000 when there is none), and whether it is a valid weight.
+func weight(params string) (int, bool) {
+	q := 1000
+	for param := range strings.SplitSeq(params, ";") {
+		name, value, _ := strings.Cut(strings.TrimSpace(param), "=")
+		if !strings.EqualFold(name, "q") {
+			continue
+		}
+		var ok bool
+		if q, ok = parseQValue(value); !ok {
+			return 0, false
+		}
+	}
+	return q, true
+}
+
+// parseQValue reads a weight: "0" or "1", optionally followed by a dot
+// and up to three digits (only zeros after a 1), in thousandths.
+func parseQValue(s string) (int, bool) {
+	if s == "" || (s[0] != '0' && s[0] != '1') {
+		return 0, false
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	if len(whole) != 1 || (dot && len(frac) > 3) {
+		return 0, false
+	}
+	q := int(whole[0]-'0') * 1000
+	scale := 100
+	for _, c := range []byte(frac) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		q += int(c-'0') * scale
+		scale /= 10
+	}
+	return q, q <= 1000
 }
 
 // errorTitle is the headline shown above an error's message.

@@ -119,6 +119,17 @@ func TestBrowserLang(t *testing.T) {
 		{"ru;q=0", "en"},
 		{"ru;q=bogus", "en"},
 		{"fr, de", "en"},
+		// Weights outside 0 to 1 or not written as HTTP's are passed over.
+		{"ru,en;q=1e1", "ru"},
+		{"en;q=2,ru;q=0.5", "ru"},
+		{"ru;q=0.5,en;q=Inf", "ru"},
+		{"ru;q=0.5,en;q=0x1p-1", "ru"},
+		{"ru;q=0.5,en;q=1.0001", "ru"},
+		{"ru;q=1.000, en", "ru"},
+		// The weight is found among other parameters, in either case.
+		{"en;q=0.4, ru;level=1;q=0.3", "en"},
+		{"ru;Q=0.2, en;q=0.3", "en"},
+		{"en ; q=0.5 , ru ; q=0.6", "ru"},
 	} {
 		if got := browserLang(c.header); got != c.want {
 			t.Errorf("browserLang(%q) = %q, want %q", c.header, got, c.want)

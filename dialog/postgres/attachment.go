@@ -39,6 +39,28 @@ func (q queries) Attachment(ctx context.Context, id int64) (*dialog.Attachment, 
 	return &a, nil
 }
 
+// AttachmentPart returns the attachment with the given id and at most
+// limit bytes of its data from offset on.
+func (q queries) AttachmentPart(ctx context.Context, id, offset int64, limit int) (*dialog.Attachment, error) {
+	if offset < 0 || limit < 0 {
+		return nil, dialog.Errorf(dialog.EINVALID, "a part of a file needs a non-negative offset and limit")
+	}
+	// substring counts bytea's bytes, from 1; PostgreSQL reads only the
+	// TOAST chunks the part spans of a value stored uncompressed.
+	row := q.q.QueryRow(ctx,
+		`SELECT `+attachmentColumns+`, substring(data FROM $2 FOR $3) FROM attachments WHERE id = $1`,
+		id, offset+1, limit)
+	var a dialog.Attachment
+	err := row.Scan(&a.ID, &a.MessageID, &a.Kind, &a.FileName, &a.MIME, &a.Size, &a.CreatedAt, &a.Data)
+	if noRows(err) {
+		return nil, dialog.Errorf(dialog.ENOTFOUND, "attachment %d not found", id)
+	} else if err != nil {
+		return nil, storeErr(fmt.Sprintf("get part of attachment %d", id), err)
+	}
+	a.CreatedAt = a.CreatedAt.UTC()
+	return &a, nil
+}
+
 // scanAttachment reads a row of attachmentColumns.
 func scanAttachment(s scanner) (*dialog.Attachment, error) {
 	var a dialog.Attachment

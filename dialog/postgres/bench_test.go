@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/storetest"
 )
 
 // BenchmarkUpdateAddMessage measures one turn's write: a transaction that
@@ -46,4 +47,9 @@ func BenchmarkUpdateAddMessage(b *testing.B) {
 			b.Fatalf("Update: %v", err)
 		}
 	}
+}
+
+// BenchmarkAttachmentRead reads a 20 MB file whole and in parts.
+func BenchmarkAttachmentRead(b *testing.B) {
+	storetest.BenchmarkAttachmentRead(b, open(b, newTestDB(b).schemaURL(b)))
 }

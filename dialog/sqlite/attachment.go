@@ -53,6 +53,31 @@ func (q queries) Attachment(ctx context.Context, id int64) (*dialog.Attachment, 
 	return &a, nil
 }
 
+// AttachmentPart returns the attachment with the given id and at most
+// limit bytes of its data from offset on.
+func (q queries) AttachmentPart(ctx context.Context, id, offset int64, limit int) (*dialog.Attachment, error) {
+	if offset < 0 || limit < 0 {
+		return nil, dialog.Errorf(dialog.EINVALID, "a part of a file needs a non-negative offset and limit")
+	}
+	// substr counts a BLOB's bytes, from 1.
+	row := q.q.QueryRowContext(ctx,
+		`SELECT `+attachmentColumns+`, substr(data, ?, ?) FROM attachments WHERE id = ?`, offset+1, limit, id)
+	var (
+		a         dialog.Attachment
+		createdAt string
+	)
+	err := row.Scan(&a.ID, &a.MessageID, &a.Kind, &a.FileName, &a.MIME, &a.Size, &createdAt, &a.Data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dialog.Errorf(dialog.ENOTFOUND, "attachment %d not found", id)
+	} else if err != nil {
+		return nil, storeErr(fmt.Sprintf("get part of attachment %d", id), err)
+	}
+	if a.CreatedAt, err = parseTime(createdAt); err != nil {
+		return nil, storeErr(fmt.Sprintf("get part of attachment %d", id), err)
+	}
+	return &a, nil
+}
+
 // scanAttachment reads a row of attachmentColumns.
 func scanAttachment(s scanner) (*dialog.Attachment, error) {
 	var (

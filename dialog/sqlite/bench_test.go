@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/storetest"
 )
 
 // BenchmarkUpdateAddMessage measures one turn's write: a transaction that
@@ -225,4 +226,9 @@ func BenchmarkActivitiesYear(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkAttachmentRead reads a 20 MB file whole and in parts.
+func BenchmarkAttachmentRead(b *testing.B) {
+	storetest.BenchmarkAttachmentRead(b, openTest(b))
 }

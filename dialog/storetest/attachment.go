@@ -93,6 +93,7 @@ func testAttachments(t *testing.T, s dialog.Store) {
 				t.Fatalf("Attachment %d%s: %v", want.ID, where, err)
 			}
 			checkAttachment(t, want.FileName+where, got, want)
+			checkParts(t, q, want.FileName+where, want)
 		}
 
 		tests := []struct {
@@ -130,6 +131,54 @@ func testAttachments(t *testing.T, s dialog.Store) {
 	})
 }
 
+// checkParts reads want in parts of several sizes and checks that each
+// part comes with the attachment's fields and that the parts make up its
+// data; and that a part at or past the end is empty.
+func checkParts(t *testing.T, q dialog.Queries, what string, want *dialog.Attachment) {
+	t.Helper()
+	ctx := t.Context()
+	for _, limit := range []int{1, 100, 511, 512, 4096} {
+		var data []byte
+		for off := int64(0); off < want.Size; off += int64(limit) {
+			part, err := q.AttachmentPart(ctx, want.ID, off, limit)
+			if err != nil {
+				t.Fatalf("%s: AttachmentPart(%d, %d): %v", what, off, limit, err)
+			}
+			if n := min(int64(limit), want.Size-off); int64(len(part.Data)) != n {
+				t.Fatalf("%s: AttachmentPart(%d, %d) has %d bytes, want %d", what, off, limit, len(part.Data), n)
+			}
+			checkAttachment(t, what+" part", withoutData(part), withoutData(want))
+			data = append(data, part.Data...)
+		}
+		if !bytes.Equal(data, want.Data) {
+			t.Errorf("%s: parts of %d bytes make up other data than stored", what, limit)
+		}
+	}
+	for _, off := range []int64{want.Size, want.Size + 1, want.Size + 1000} {
+		part, err := q.AttachmentPart(ctx, want.ID, off, 100)
+		if err != nil || len(part.Data) != 0 {
+			t.Errorf("%s: AttachmentPart at %d of %d bytes: %d bytes, %v; want none", what, off, want.Size, len(part.Data), err)
+		}
+	}
+	part, err := q.AttachmentPart(ctx, want.ID, 0, 0)
+	if err != nil || len(part.Data) != 0 {
+		t.Errorf("%s: AttachmentPart of 0 bytes: %d bytes, %v; want none", what, len(part.Data), err)
+	}
+}
+
+func testAttachmentPartErrors(t *testing.T, s dialog.Store) {
+	ctx := t.Context()
+	c := ensure(t, s, "telegram", "42")
+	m := addMessage(t, s, &dialog.Message{ConversationID: c.ID, Author: dialog.AuthorCustomer, Text: "a file"})
+	a := addAttachment(t, s, &dialog.Attachment{MessageID: m.ID, Kind: dialog.AttachmentDocument, Data: []byte("abc")})
+	_, err := s.AttachmentPart(ctx, a.ID+1000, 0, 10)
+	checkCode(t, "missing attachment", err, dialog.ENOTFOUND)
+	_, err = s.AttachmentPart(ctx, a.ID, -1, 10)
+	checkCode(t, "negative offset", err, dialog.EINVALID)
+	_, err = s.AttachmentPart(ctx, a.ID, 0, -1)
+	checkCode(t, "negative limit", err, dialog.EINVALID)
+}
+
 func testAddAttachmentLimits(t *testing.T, s dialog.Store) {
 	ctx := t.Context()
 	c := ensure(t, s, "telegram", "42")
@@ -146,6 +195,21 @@ func testAddAttachmentLimits(t *testing.T, s dialog.Store) {
 		t.Fatalf("Attachment: %v", err)
 	}
 	checkAttachment(t, "largest", got, big)
+	// Parts of the largest file, the last one cut short by its end.
+	const part = 1 << 20
+	for off := int64(0); off < big.Size; off += part * 7 {
+		p, err := s.AttachmentPart(ctx, big.ID, off, part)
+		if err != nil {
+			t.Fatalf("AttachmentPart(%d): %v", off, err)
+		}
+		if !bytes.Equal(p.Data, largest[off:min(off+part, big.Size)]) {
+			t.Errorf("AttachmentPart(%d) of the largest file: other bytes than stored", off)
+		}
+	}
+	tail, err := s.AttachmentPart(ctx, big.ID, big.Size-10, part)
+	if err != nil || !bytes.Equal(tail.Data, largest[big.Size-10:]) {
+		t.Errorf("the last 10 bytes of the largest file: %d bytes, %v", len(tail.Data), err)
+	}
 
 	tests := []struct {
 		name string

@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"MessageByID", testMessageByID},
 		{"Attachments", testAttachments},
 		{"AddAttachmentLimits", testAddAttachmentLimits},
+		{"AttachmentPartErrors", testAttachmentPartErrors},
 		{"SaveInbox", testSaveInbox},
 		{"PendingInboxOrder", testPendingInboxOrder},
 		{"MarkInboxProcessed", testMarkInboxProcessed},
