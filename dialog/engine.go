@@ -245,6 +245,10 @@ func validateInbound(in Inbound, text string) error {
 		return Errorf(EINVALID, "channel is required")
 	case in.ChatID == "":
 		return Errorf(EINVALID, "chat id is required")
+	case IsErasedChatID(in.ChatID):
+		// Such a chat id stands in for an erased customer's: nobody may
+		// write into that conversation.
+		return Errorf(EINVALID, "chat id %q is reserved", in.ChatID)
 	case !utf8.ValidString(in.Text):
 		return Errorf(EINVALID, "text is not valid UTF-8")
 	case text == "" && len(in.Attachments) == 0:
