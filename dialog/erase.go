@@ -100,11 +100,14 @@ func IsErasedChatID(chatID string) bool {
 const OutboxErasedError = "conversation erased"
 
 // NotErasable is the error of an erasure that did not happen to c, found
-// as it is now: its ticket is open, or it was active again since a
-// retention job listed it.
+// as it is now: its ticket is open, or, since a retention job listed it,
+// it was erased or active again.
 func NotErasable(c *Conversation) error {
-	if c.State == StateQueued || c.State == StateAgent {
+	switch {
+	case c.State == StateQueued || c.State == StateAgent:
 		return Errorf(ECONFLICT, "conversation %d has an open ticket; close it before erasing", c.ID)
+	case c.Erased():
+		return Errorf(ECONFLICT, "conversation %d was erased at %s", c.ID, c.ErasedAt.Format(time.RFC3339))
 	}
 	return Errorf(ECONFLICT, "conversation %d was active again at %s", c.ID, c.UpdatedAt.Format(time.RFC3339))
 }

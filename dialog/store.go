@@ -193,10 +193,10 @@ type Tx interface {
 	// harmless. It returns the conversation as it is afterwards.
 	//
 	// A conversation that is queued or with an agent fails with ECONFLICT
-	// (its ticket must be closed first), and so does one last updated at
-	// or after idleBefore, when idleBefore is not zero: it was active
-	// again since a retention job listed it. A missing one fails with
-	// ENOTFOUND.
+	// (its ticket must be closed first). When idleBefore is not zero (a
+	// retention job), so does one erased already or last updated at or
+	// after idleBefore: another job erased it, or it was active again,
+	// since it was listed. A missing one fails with ENOTFOUND.
 	EraseConversation(ctx context.Context, id int64, at, idleBefore time.Time) (*Conversation, error)
 
 	// AddActivity appends an analytics event and sets a.ID, and a.At when

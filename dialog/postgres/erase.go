@@ -43,7 +43,7 @@ func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 		WHERE id = $3 AND state IN ($4, $5)`
 	args := []any{dialog.ErasedChatID(id), dbTime(at), id, dialog.StateBot, dialog.StateClosed}
 	if !idleBefore.IsZero() {
-		query += ` AND updated_at < $6`
+		query += ` AND erased_at IS NULL AND updated_at < $6`
 		args = append(args, dbTime(idleBefore))
 	}
 	tag, err := t.q.Exec(ctx, query, args...)

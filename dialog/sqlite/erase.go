@@ -38,7 +38,7 @@ func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 		WHERE id = ? AND state IN (?, ?)`
 	args := []any{dialog.ErasedChatID(id), formatTime(at), id, dialog.StateBot, dialog.StateClosed}
 	if !idleBefore.IsZero() {
-		query += ` AND updated_at < ?`
+		query += ` AND erased_at IS NULL AND updated_at < ?`
 		args = append(args, formatTime(idleBefore))
 	}
 	res, err := t.q.ExecContext(ctx, query, args...)

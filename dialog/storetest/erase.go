@@ -226,6 +226,9 @@ func testEraseConversationRefused(t *testing.T, s dialog.Store) {
 	if _, err := erase(t, s, c.ID, at, c.UpdatedAt.Add(time.Microsecond)); err != nil {
 		t.Errorf("EraseConversation idle before a later time: %v", err)
 	}
+	// A retention job finds it erased by another: not erased again.
+	_, err = erase(t, s, c.ID, at.Add(time.Hour), c.UpdatedAt.Add(time.Microsecond))
+	checkCode(t, "EraseConversation idle of an erased conversation", err, dialog.ECONFLICT)
 }
 
 func testIdleConversations(t *testing.T, s dialog.Store) {
