@@ -203,7 +203,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("handle message from %s/%s: %w", in.Channel, in.ChatID, err)
+		return nil, fmt.Errorf("handle %s message: %w", in.Channel, err)
 	}
 	e.publish(events)
 	e.observeHandled(out) // metrics
