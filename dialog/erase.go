@@ -95,6 +95,10 @@ func IsErasedChatID(chatID string) bool {
 	return strings.HasPrefix(chatID, erasedChatPrefix)
 }
 
+// ChannelWhatsApp is the WhatsApp channel's name, whose chat ids are the
+// addresses its session keeps contacts under (see Tx.EraseConversation).
+const ChannelWhatsApp = "whatsapp"
+
 // OutboxErasedError is the LastError of a delivery given up because its
 // conversation was erased before it went out.
 const OutboxErasedError = "conversation erased"

@@ -182,11 +182,13 @@ type Tx interface {
 	BlockOutboxChat(ctx context.Context, channel, chatID string) error
 
 	// EraseConversation deletes the personal data a conversation holds:
-	// the text and buttons of every message, the attachments, the customer's name
-	// (on the conversation and its tickets), the chat id (replaced by
-	// ErasedChatID, so the customer's next message starts a new
-	// conversation), what the bot was waiting for, and the text and chat
-	// id of its outbox items (pending ones are marked failed). It keeps
+	// the text and buttons of every message, the attachments, the
+	// customer's name (on the conversation and its tickets), the chat id
+	// (replaced by ErasedChatID, so the customer's next message starts a
+	// new conversation), what the bot was waiting for, the text and chat
+	// id of its outbox items (pending ones are marked failed), and, on
+	// WhatsApp, the contact the WhatsApp session keeps of the customer
+	// (whatsmeow_contacts, when that table is in the database). It keeps
 	// the conversation, its tickets, messages and analytics events with
 	// their ids, kinds, statuses and times, so that reports still add up,
 	// and sets ErasedAt to at unless it was set before: erasing again is

@@ -38,6 +38,10 @@ func scanID(s scanner) (int64, error) {
 // other transaction left it.
 func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore time.Time) (*dialog.Conversation, error) {
 	op := fmt.Sprintf("erase conversation %d", id)
+	before, err := t.Conversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	query := `UPDATE conversations SET customer_name = '', chat_id = $1, pending = '', pending_options = '[]',
 			erased_at = COALESCE(erased_at, $2)
 		WHERE id = $3 AND state IN ($4, $5)`
@@ -76,5 +80,24 @@ func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 			return nil, storeErr(op+": "+s.what, err)
 		}
 	}
+	if err := t.eraseWhatsAppContact(ctx, before); err != nil {
+		return nil, storeErr(op+": whatsapp contact", err)
+	}
 	return t.Conversation(ctx, id)
+}
+
+// eraseWhatsAppContact deletes what the WhatsApp session (whatsmeow's
+// tables, in the same database once WhatsApp was linked) keeps of a
+// WhatsApp conversation's customer: their names, under their address,
+// which is the conversation's chat id.
+func (t *tx) eraseWhatsAppContact(ctx context.Context, c *dialog.Conversation) error {
+	if c.Channel != dialog.ChannelWhatsApp || dialog.IsErasedChatID(c.ChatID) {
+		return nil
+	}
+	var exists bool
+	if err := t.q.QueryRow(ctx, `SELECT to_regclass('whatsmeow_contacts') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+		return err
+	}
+	_, err := t.q.Exec(ctx, `DELETE FROM whatsmeow_contacts WHERE their_jid = $1`, c.ChatID)
+	return err
 }

@@ -33,6 +33,10 @@ func scanID(s scanner) (int64, error) {
 // database's pages.
 func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore time.Time) (*dialog.Conversation, error) {
 	op := fmt.Sprintf("erase conversation %d", id)
+	before, err := t.Conversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	query := `UPDATE conversations SET customer_name = '', chat_id = ?, pending = '', pending_options = '[]',
 			erased_at = COALESCE(erased_at, ?)
 		WHERE id = ? AND state IN (?, ?)`
@@ -69,7 +73,28 @@ func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 			return nil, storeErr(op+": "+s.what, err)
 		}
 	}
+	if err := t.eraseWhatsAppContact(ctx, before); err != nil {
+		return nil, storeErr(op+": whatsapp contact", err)
+	}
 	return t.Conversation(ctx, id)
+}
+
+// eraseWhatsAppContact deletes what the WhatsApp session (whatsmeow's
+// tables, in the same database once WhatsApp was linked) keeps of a
+// WhatsApp conversation's customer: their names, under their address,
+// which is the conversation's chat id.
+func (t *tx) eraseWhatsAppContact(ctx context.Context, c *dialog.Conversation) error {
+	if c.Channel != dialog.ChannelWhatsApp || dialog.IsErasedChatID(c.ChatID) {
+		return nil
+	}
+	var tables int
+	err := t.q.QueryRowContext(ctx,
+		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'whatsmeow_contacts'`).Scan(&tables)
+	if err != nil || tables == 0 {
+		return err
+	}
+	_, err = t.q.ExecContext(ctx, `DELETE FROM whatsmeow_contacts WHERE their_jid = ?`, c.ChatID)
+	return err
 }
 
 // notErasable says why the conversation with id was not erased.

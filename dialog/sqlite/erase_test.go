@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog"
 )
@@ -86,5 +87,65 @@ func TestEraseLeavesNothingInTheFiles(t *testing.T) {
 	// The conversation itself is still there.
 	if got, err := db.Conversation(ctx, conv.ID); err != nil || !got.Erased() {
 		t.Errorf("erased conversation: %+v, %v", got, err)
+	}
+}
+
+// TestEraseWhatsAppContact erases a WhatsApp customer from a database the
+// WhatsApp session shares: the contact it keeps of them goes too, the
+// others' stay.
+func TestEraseWhatsAppContact(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	// The part of whatsmeow's table the erasure touches.
+	_, err := db.writer.ExecContext(ctx, `CREATE TABLE whatsmeow_contacts (
+		our_jid TEXT, their_jid TEXT, push_name TEXT, PRIMARY KEY (our_jid, their_jid))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const customer, other = "79161234567@s.whatsapp.net", "79990000000@s.whatsapp.net"
+	_, err = db.writer.ExecContext(ctx, `INSERT INTO whatsmeow_contacts VALUES
+		('700@s.whatsapp.net', ?, 'Vasilisa'), ('700@s.whatsapp.net', ?, 'Other')`, customer, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conv *dialog.Conversation
+	err = db.Update(ctx, func(tx dialog.Tx) error {
+		if conv, err = tx.EnsureConversation(ctx, dialog.ChannelWhatsApp, customer); err != nil {
+			return err
+		}
+		_, err = tx.EraseConversation(ctx, conv.ID, time.Now(), time.Time{})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	rows, err := db.reader.QueryContext(ctx, `SELECT push_name FROM whatsmeow_contacts ORDER BY push_name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		left = append(left, name)
+	}
+	if strings.Join(left, ",") != "Other" {
+		t.Errorf("whatsapp contacts after the erasure: %v, want only the other customer's", left)
+	}
+	// Without the session's tables (WhatsApp never linked) erasing works.
+	db2 := openTest(t)
+	err = db2.Update(ctx, func(tx dialog.Tx) error {
+		c, err := tx.EnsureConversation(ctx, dialog.ChannelWhatsApp, customer)
+		if err != nil {
+			return err
+		}
+		_, err = tx.EraseConversation(ctx, c.ID, time.Now(), time.Time{})
+		return err
+	})
+	if err != nil {
+		t.Errorf("erasing without the session's tables: %v", err)
 	}
 }
