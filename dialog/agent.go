@@ -218,6 +218,11 @@ func (e *Engine) agentTx(ctx context.Context, a TicketAction, allowClosed bool, 
 		if conv, err = tx.EnsureConversation(ctx, conv.Channel, conv.ChatID); err != nil {
 			return err
 		}
+		if conv.ID != t.ConversationID {
+			// The conversation was erased in between, and its chat id
+			// with it.
+			return Errorf(ECONFLICT, "the conversation of ticket %s changed; reload it and try again", t.Number)
+		}
 		if t, err = tx.Ticket(ctx, t.ID); err != nil {
 			return err
 		}

@@ -75,7 +75,13 @@ type Conversation struct {
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// ErasedAt is when the customer's words, files and contact details
+	// were erased (see Engine.Erase); zero while they are kept.
+	ErasedAt time.Time
 }
+
+// Erased reports whether the conversation's personal data was erased.
+func (c *Conversation) Erased() bool { return !c.ErasedAt.IsZero() }
 
 // Message is one entry of a conversation's transcript.
 type Message struct {

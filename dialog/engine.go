@@ -203,7 +203,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("handle message from %s/%s: %w", in.Channel, in.ChatID, err)
+		return nil, fmt.Errorf("handle %s message: %w", in.Channel, err)
 	}
 	e.publish(events)
 	e.observeHandled(out) // metrics
@@ -245,6 +245,10 @@ func validateInbound(in Inbound, text string) error {
 		return Errorf(EINVALID, "channel is required")
 	case in.ChatID == "":
 		return Errorf(EINVALID, "chat id is required")
+	case IsErasedChatID(in.ChatID):
+		// Such a chat id stands in for an erased customer's: nobody may
+		// write into that conversation.
+		return Errorf(EINVALID, "chat id %q is reserved", in.ChatID)
 	case !utf8.ValidString(in.Text):
 		return Errorf(EINVALID, "text is not valid UTF-8")
 	case !HasVisibleText(text) && len(in.Attachments) == 0:

@@ -116,6 +116,12 @@ type Queries interface {
 
 	// Activities lists the analytics events f selects, in id order.
 	Activities(ctx context.Context, f ActivityFilter) ([]*Activity, error)
+
+	// IdleConversations lists, in id order, the ids of up to limit
+	// conversations not erased yet that nobody works on (with the bot or
+	// closed) and that were last updated before the given time: what a
+	// retention period lets go.
+	IdleConversations(ctx context.Context, before time.Time, limit int) ([]int64, error)
 }
 
 // Tx is one read-write transaction. Everything written through a Tx becomes
@@ -177,7 +183,9 @@ type Tx interface {
 	// SaveInbox stores an update unless one with the same (Channel,
 	// ExternalID) is there already; it reports whether it stored it.
 	SaveInbox(ctx context.Context, item *InboxItem) (bool, error)
-	// MarkInboxProcessed records that the update was handled.
+	// MarkInboxProcessed records that the update was handled and empties
+	// its payload: a processed update is kept only to recognise a
+	// redelivery, and its payload holds the customer's words and name.
 	MarkInboxProcessed(ctx context.Context, channel, externalID string, at time.Time) error
 
 	// EnqueueOutbox stores an outbound delivery and sets item.ID,
@@ -195,6 +203,26 @@ type Tx interface {
 	// BlockOutboxChat marks every pending item of a chat blocked (the
 	// customer blocked the bot).
 	BlockOutboxChat(ctx context.Context, channel, chatID string) error
+
+	// EraseConversation deletes the personal data a conversation holds:
+	// the text and buttons of every message, the attachments, the
+	// customer's name (on the conversation and its tickets), the chat id
+	// (replaced by ErasedChatID, so the customer's next message starts a
+	// new conversation), what the bot was waiting for, the text and chat
+	// id of its outbox items (pending ones are marked failed), and, on
+	// WhatsApp, the contact the WhatsApp session keeps of the customer
+	// (whatsmeow_contacts, when that table is in the database). It keeps
+	// the conversation, its tickets, messages and analytics events with
+	// their ids, kinds, statuses and times, so that reports still add up,
+	// and sets ErasedAt to at unless it was set before: erasing again is
+	// harmless. It returns the conversation as it is afterwards.
+	//
+	// A conversation that is queued or with an agent fails with ECONFLICT
+	// (its ticket must be closed first). When idleBefore is not zero (a
+	// retention job), so does one erased already or last updated at or
+	// after idleBefore: another job erased it, or it was active again,
+	// since it was listed. A missing one fails with ENOTFOUND.
+	EraseConversation(ctx context.Context, id int64, at, idleBefore time.Time) (*Conversation, error)
 
 	// AddActivity appends an analytics event and sets a.ID, and a.At when
 	// zero. An unknown kind, or a conversation, ticket or message that

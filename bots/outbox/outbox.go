@@ -163,7 +163,7 @@ func (d *Dispatcher) deliver(ctx context.Context, item *dialog.OutboxItem) error
 		item.Status = dialog.OutboxBlocked
 		item.LastError = err.Error()
 		blocked = true
-		d.log.Info("customer blocked the bot; their queued messages are dropped", "chat", item.ChatID)
+		d.log.Info("customer blocked the bot; their queued messages are dropped", "conversation", item.ConversationID)
 	case errors.As(err, &retry):
 		item.NextAttemptAt = now.Add(retry.After)
 		item.LastError = err.Error()
@@ -172,15 +172,15 @@ func (d *Dispatcher) deliver(ctx context.Context, item *dialog.OutboxItem) error
 			d.pauseUntil = until
 		}
 		d.mu.Unlock()
-		d.log.Warn("rate limited by the channel", "chat", item.ChatID, "retry_after", retry.After)
+		d.log.Warn("rate limited by the channel", "conversation", item.ConversationID, "retry_after", retry.After)
 	case errors.As(err, &permanent):
 		item.Status = dialog.OutboxFailed
 		item.LastError = err.Error()
-		d.log.Error("message refused by the channel; not retried", "chat", item.ChatID, "message", item.MessageID, "err", err)
+		d.log.Error("message refused by the channel; not retried", "conversation", item.ConversationID, "message", item.MessageID, "err", err)
 	default:
 		item.NextAttemptAt = now.Add(d.backoff(item.Attempts))
 		item.LastError = err.Error()
-		d.log.Warn("send failed; will retry", "chat", item.ChatID, "attempt", item.Attempts,
+		d.log.Warn("send failed; will retry", "conversation", item.ConversationID, "attempt", item.Attempts,
 			"next", item.NextAttemptAt, "err", err)
 	}
 	// The error may quote what the channel answered, bytes the store

@@ -33,8 +33,8 @@ func (c *Channel) Send(ctx context.Context, item *dialog.OutboxItem) (int, error
 			params.ReplyMarkup = keyboard(item.MessageID, item.Buttons)
 		}
 		if err := c.sendMessage(ctx, params); err != nil {
-			return sent, fmt.Errorf("send message %d part %d of %d to telegram chat %s: %w",
-				item.MessageID, i+1, len(parts), item.ChatID, classify(err))
+			return sent, fmt.Errorf("send message %d part %d of %d to telegram: %w",
+				item.MessageID, i+1, len(parts), classify(err))
 		}
 		sent = i + 1
 	}

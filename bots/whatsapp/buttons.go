@@ -67,11 +67,11 @@ func (c *Channel) buttonLabel(ctx context.Context, chatID, text string) (string,
 	if dialog.ErrorCode(err) == dialog.ENOTFOUND {
 		return text, nil
 	} else if err != nil {
-		return "", fmt.Errorf("look up whatsapp chat %s: %w", chatID, err)
+		return "", fmt.Errorf("look up the conversation of a whatsapp chat: %w", err)
 	}
 	msgs, err := store.Messages(ctx, dialog.MessageFilter{ConversationID: conv.ID, Public: true})
 	if err != nil {
-		return "", fmt.Errorf("read whatsapp chat %s: %w", chatID, err)
+		return "", fmt.Errorf("read whatsapp conversation %d: %w", conv.ID, err)
 	}
 	for i := len(msgs) - 1; i >= 0; i-- {
 		m := msgs[i]

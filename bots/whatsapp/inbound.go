@@ -61,10 +61,10 @@ func (c *Channel) handleMessage(ctx context.Context, m *events.Message) error {
 		switch dialog.ErrorCode(err) {
 		case dialog.EINVALID, dialog.ETOOLARGE:
 			// Delivering it again cannot help: acknowledge and drop it.
-			c.log.Warn("whatsapp message refused", "id", m.Info.ID, "chat", chatID, "err", err)
+			c.log.Warn("whatsapp message refused", "id", m.Info.ID, "err", err)
 			return nil
 		}
-		return fmt.Errorf("handle whatsapp message %s from %s: %w", m.Info.ID, chatID, err)
+		return fmt.Errorf("handle whatsapp message %s: %w", m.Info.ID, err)
 	}
 	c.log.Debug("whatsapp message handled", "id", m.Info.ID, "chat", chatID,
 		"conversation", out.Conversation.ID, "replies", len(out.Replies), "duplicate", out.Duplicate)
@@ -118,7 +118,7 @@ func (c *Channel) seen(ctx context.Context, chatID, externalID string) (bool, er
 	if dialog.ErrorCode(err) == dialog.ENOTFOUND {
 		return false, nil
 	} else if err != nil {
-		return false, fmt.Errorf("look up whatsapp chat %s: %w", chatID, err)
+		return false, fmt.Errorf("look up the conversation of a whatsapp chat: %w", err)
 	}
 	_, err = store.MessageByExternalID(ctx, conv.ID, externalID)
 	switch dialog.ErrorCode(err) {

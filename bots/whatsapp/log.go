@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 
 	waLog "go.mau.fi/whatsmeow/util/log"
 )
@@ -41,5 +42,15 @@ func (l *slogLogger) write(level slog.Level, msg string, args []any) {
 	if !l.log.Enabled(ctx, level) {
 		return
 	}
-	l.log.Log(ctx, level, fmt.Sprintf(msg, args...), "module", l.module)
+	line := fmt.Sprintf(msg, args...)
+	if level >= slog.LevelInfo {
+		// whatsmeow names customers by their addresses, which are their
+		// phone numbers: those are for debugging only.
+		line = addressUser.ReplaceAllString(line, "…@")
+	}
+	l.log.Log(ctx, level, line, "module", l.module)
 }
+
+// addressUser matches the user part of a WhatsApp address: a phone number
+// or a linked id, with a device number, as in 79161234567:12@s.whatsapp.net.
+var addressUser = regexp.MustCompile(`\d{5,}(?:[.:]\d+)*@`)

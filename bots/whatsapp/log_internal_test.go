@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 )
 
@@ -53,5 +54,29 @@ func TestLogger(t *testing.T) {
 		if got != want[i] {
 			t.Errorf("record %d: %+v, want %+v", i, got, want[i])
 		}
+	}
+}
+
+// TestLoggerHidesPhoneNumbers checks that whatsmeow's lines name no
+// customer's phone number at info level and above, and still do at debug.
+func TestLoggerHidesPhoneNumbers(t *testing.T) {
+	rec := &recorder{level: slog.LevelDebug}
+	log := newLogger(slog.New(rec), "WhatsApp")
+	log.Warnf("Error decrypting message %s from %s: %v", "3EB0", "79161234567:12@s.whatsapp.net in 79161234567@s.whatsapp.net", "bad mac")
+	log.Infof("Got %d new devices for %s", 2, "123456789012345@lid")
+	log.Debugf("Decrypting message from %s", "79161234567@s.whatsapp.net")
+	if len(rec.records) != 3 {
+		t.Fatalf("%d records, want 3", len(rec.records))
+	}
+	for _, r := range rec.records[:2] {
+		if strings.Contains(r.Message, "79161234567") || strings.Contains(r.Message, "123456789012345") {
+			t.Errorf("%s line names a customer: %q", r.Level, r.Message)
+		}
+	}
+	if want := "Error decrypting message 3EB0 from …@s.whatsapp.net in …@s.whatsapp.net: bad mac"; rec.records[0].Message != want {
+		t.Errorf("warn line = %q, want %q", rec.records[0].Message, want)
+	}
+	if !strings.Contains(rec.records[2].Message, "79161234567@") {
+		t.Errorf("debug line = %q, want the address kept", rec.records[2].Message)
 	}
 }

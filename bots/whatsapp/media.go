@@ -66,18 +66,18 @@ func content(msg *waE2E.Message) (text string, files []file) {
 func (c *Channel) download(ctx context.Context, id string, files []file) (attachments []*dialog.Attachment, notes []string) {
 	for _, f := range files {
 		if f.size > dialog.MaxAttachmentSize {
-			c.log.Warn("whatsapp file not kept: too large", "id", id, "file", f.name, "size", f.size)
+			c.log.Warn("whatsapp file not kept: too large", "id", id, "size", f.size)
 			notes = append(notes, fmt.Sprintf("[%s not kept: %s, over the %s limit]", f.name, megabytes(int64(f.size)), megabytes(dialog.MaxAttachmentSize)))
 			continue
 		}
 		data, err := c.client.Download(ctx, f.media)
 		if err != nil {
-			c.log.Warn("whatsapp file not kept: download failed", "id", id, "file", f.name, "err", err)
+			c.log.Warn("whatsapp file not kept: download failed", "id", id, "err", err)
 			notes = append(notes, fmt.Sprintf("[%s not kept: the download failed]", f.name))
 			continue
 		}
 		if len(data) > dialog.MaxAttachmentSize {
-			c.log.Warn("whatsapp file not kept: too large", "id", id, "file", f.name, "size", len(data))
+			c.log.Warn("whatsapp file not kept: too large", "id", id, "size", len(data))
 			notes = append(notes, fmt.Sprintf("[%s not kept: %s, over the %s limit]", f.name, megabytes(int64(len(data))), megabytes(dialog.MaxAttachmentSize)))
 			continue
 		}

@@ -35,7 +35,7 @@ func (c *Channel) Send(ctx context.Context, item *dialog.OutboxItem) (int, error
 	}
 	to, err := types.ParseJID(item.ChatID)
 	if err != nil || to.User == "" {
-		return 0, bots.Permanent(fmt.Errorf("chat id %q is not a WhatsApp JID", item.ChatID))
+		return 0, bots.Permanent(fmt.Errorf("the chat id of conversation %d is not a WhatsApp JID", item.ConversationID))
 	}
 	if !c.client.IsConnected() {
 		return 0, fmt.Errorf("%w: %w", ErrNotConnected, bots.RetryAfter(reconnectPoll))
@@ -44,7 +44,7 @@ func (c *Channel) Send(ctx context.Context, item *dialog.OutboxItem) (int, error
 	defer cancel()
 	id, err := c.client.SendText(ctx, to, renderButtons(item.Text, item.Buttons))
 	if err != nil {
-		return 0, fmt.Errorf("send to whatsapp chat %s: %w", item.ChatID, err)
+		return 0, fmt.Errorf("send message %d to whatsapp: %w", item.MessageID, err)
 	}
 	c.log.Debug("whatsapp message sent", "chat", item.ChatID, "message", item.MessageID, "whatsapp_id", id)
 	return 1, nil

@@ -13,6 +13,7 @@
 //	firstline user      manage the accounts of agents, admins and analysts
 //	firstline whatsapp  link a WhatsApp account, show its status, unlink it
 //	firstline report    support figures of a date range, from analytics events
+//	firstline customer  erase a customer's personal data
 package main
 
 import (
@@ -39,6 +40,7 @@ Usage:
   firstline loadtest  [--url URL] [--customers N] [--messages N]
   firstline user      add|list|disable|enable|passwd|token  (see "firstline user help")
   firstline whatsapp  pair|status|logout  (see "firstline whatsapp help")
+  firstline customer  erase --channel C --chat ID | --conversation N  (personal data)
   firstline export    [--config FILE] [--data DIR] [--out FILE]   (all data, to move stores)
   firstline import    [--config FILE] [--data DIR] --in FILE      (into an empty store)
   firstline eval      --data FILE.jsonl [--lang auto|ru|en] [--holdout-intents 0.25 --seed 1] [--folds 5] [--json]
@@ -89,6 +91,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"import":   cmdImport,
 		"eval":     cmdEval,
 		"report":   cmdReport,
+		"customer": cmdCustomer,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -135,6 +135,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if len(dispatchers) > 0 {
 		wg.Go(func() { wakeOnMessages(ctx, app.broker, dispatchers) })
 	}
+	if s.RetainClosed > 0 {
+		wg.Go(func() { runRetention(ctx, s, app.engine, log) })
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("firstline is serving: open the web chat", "url", "http://"+ln.Addr().String()+"/",
@@ -387,5 +390,20 @@ func logRequests(log *slog.Logger) gin.HandlerFunc {
 		}
 		log.Log(ctx.Request.Context(), level, "http request", "method", ctx.Request.Method,
 			"path", ctx.Request.URL.Path, "status", status, "duration", time.Since(start))
+	}
+}
+
+// runRetention erases the conversations privacy.retain_closed lets go
+// until ctx is done. Replicas sharing a PostgreSQL database take turns
+// under a leader lock, so that one of them does the work; the erasure is
+// safe without it too (see dialog.Retainer).
+func runRetention(ctx context.Context, s *settings, engine *dialog.Engine, log *slog.Logger) {
+	r := dialog.NewRetainer(engine, s.RetainClosed, 0, log)
+	err := lead(ctx, s, "firstline retention", log, func(ctx context.Context) error {
+		r.Run(ctx)
+		return nil
+	})
+	if err != nil {
+		log.Error("retention stopped", "err", err)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -65,6 +67,10 @@ type settings struct {
 	// login limits (and anything else that asks gin's ClientIP) count by.
 	// Empty means the connection's address is the client's.
 	TrustedProxies []string
+	// RetainClosed is how long a conversation nobody works on keeps its
+	// customer's words, files and contact details after its last update;
+	// 0 keeps them until erased by hand.
+	RetainClosed time.Duration
 }
 
 // llmSettings configure the language model asked about messages in the
@@ -152,6 +158,9 @@ type fileConfig struct {
 	Report struct {
 		ContactGap time.Duration `yaml:"contact_gap"`
 	} `yaml:"report"`
+	Privacy struct {
+		RetainClosed days `yaml:"retain_closed"`
+	} `yaml:"privacy"`
 }
 
 // slaConfig is one priority's deadlines in the config file.
@@ -340,6 +349,7 @@ func readConfig(path string, required bool) (*settings, error) {
 		llmKeyEnv:      c.LLM.APIKeyEnv,
 		ContactGap:     c.Report.ContactGap,
 		TrustedProxies: c.HTTP.TrustedProxies,
+		RetainClosed:   time.Duration(c.Privacy.RetainClosed),
 	}, nil
 }
 
@@ -390,6 +400,8 @@ func checkConfig(c *fileConfig) error {
 		return fmt.Errorf("panel.session_ttl must be at least 1m")
 	case c.Report.ContactGap <= 0:
 		return fmt.Errorf("report.contact_gap must be positive")
+	case c.Privacy.RetainClosed != 0 && time.Duration(c.Privacy.RetainClosed) < minRetention:
+		return fmt.Errorf("privacy.retain_closed must be 0 (keep everything) or at least 1d, got %v", time.Duration(c.Privacy.RetainClosed))
 	}
 	rl := c.Webchat.RateLimit
 	switch {
@@ -454,3 +466,51 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// minRetention is the shortest privacy.retain_closed: a shorter one is more
+// likely a slip (365s for 365d) than a wish to erase yesterday's chats.
+const minRetention = 24 * time.Hour
+
+// days is a duration in the config that may also be written in days,
+// "365d", as well as the way Go writes durations ("8760h").
+type days time.Duration
+
+// UnmarshalYAML reads "Nd", a Go duration, or 0.
+func (d *days) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return err
+	}
+	v, err := parseDays(s)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = days(v)
+	return nil
+}
+
+// parseDays reads "Nd" (N whole days), a Go duration such as "8760h", or
+// "0".
+func parseDays(s string) (time.Duration, error) {
+	if s == "0" {
+		return 0, nil
+	}
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		count, err := strconv.Atoi(n)
+		if err != nil || count < 0 || count > maxDays {
+			return 0, fmt.Errorf("%q is not a number of days (0 to %d) followed by d", s, maxDays)
+		}
+		return time.Duration(count) * 24 * time.Hour, nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as 365d or 8760h", s)
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("%q is negative", s)
+	}
+	return v, nil
+}
+
+// maxDays keeps a number of days within what a time.Duration holds.
+const maxDays = 100 * 365

@@ -101,6 +101,10 @@ func TestSettingsErrors(t *testing.T) {
 		{"llm key variable", []string{"--config", write("h.yaml", "llm:\n  api_key_env: sk-123\n")}, "api_key_env", false},
 		{"negative web chat limit", []string{"--config", write("i.yaml", "webchat:\n  rate_limit:\n    per_minute: -1\n")}, "webchat.rate_limit", false},
 		{"web chat limit without burst", []string{"--config", write("i2.yaml", "webchat:\n  rate_limit:\n    burst: 0\n")}, "webchat.rate_limit.burst", false},
+		{"retention too short", []string{"--config", write("j.yaml", "privacy:\n  retain_closed: 365s\n")}, "privacy.retain_closed", false},
+		{"retention without unit", []string{"--config", write("j2.yaml", "privacy:\n  retain_closed: 365\n")}, "365d or 8760h", false},
+		{"retention in weeks", []string{"--config", write("j3.yaml", "privacy:\n  retain_closed: 52w\n")}, "365d or 8760h", false},
+		{"retention negative", []string{"--config", write("j4.yaml", "privacy:\n  retain_closed: -1d\n")}, "number of days", false},
 		{"unknown flag", []string{"--colour"}, "colour", true},
 		{"stray argument", []string{"extra"}, "unexpected argument", true},
 	} {
@@ -182,6 +186,31 @@ func TestChat(t *testing.T) {
 	for _, want := range []string{"intent reset_password", "FL-000001", "Agent: Здравствуйте, смотрю", "[5] 5"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("chat output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestSettingsRetention(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		yaml string
+		want time.Duration
+	}{
+		{"", 0},
+		{"privacy:\n  retain_closed: 0\n", 0},
+		{"privacy:\n  retain_closed: 365d\n", 365 * 24 * time.Hour},
+		{"privacy:\n  retain_closed: 720h\n", 30 * 24 * time.Hour},
+	} {
+		p := filepath.Join(dir, "c.yaml")
+		if err := os.WriteFile(p, []byte(c.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), []string{"--config", p}, 0, func(string) string { return "" })
+		if err != nil {
+			t.Fatalf("%q: %v", c.yaml, err)
+		}
+		if s.RetainClosed != c.want {
+			t.Errorf("%q: retain_closed = %v, want %v", c.yaml, s.RetainClosed, c.want)
 		}
 	}
 }

@@ -87,3 +87,38 @@ func (p *Panel) closeTicket(c *gin.Context) {
 		return nil, err
 	})
 }
+
+// erase deletes the personal data of the ticket's customer (see
+// dialog.Engine.Erase), for an admin who confirmed it, and records who did
+// it in the log.
+func (p *Panel) erase(c *gin.Context) {
+	lang := pageLang(c)
+	if err := parseForm(c, lang); err != nil {
+		p.showTicket(c, dialog.HTTPStatus(dialog.ErrorCode(err)), ticketForm{}, err)
+		return
+	}
+	// The form says it was confirmed: a post without it (a stray
+	// request, a script) erases nothing.
+	if c.Request.PostForm.Get("confirm") != "erase" {
+		err := panelError(dialog.EINVALID, lang, "action.erase.unconfirmed")
+		p.showTicket(c, http.StatusBadRequest, ticketForm{}, err)
+		return
+	}
+	ctx := c.Request.Context()
+	t, err := p.findTicket(ctx, auth.CurrentUser(c), lang, c.Param("number"))
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
+	conv, err := p.engine.Erase(ctx, t.ConversationID)
+	if dialog.ErrorCode(err) == dialog.ECONFLICT {
+		err = panelError(dialog.ECONFLICT, lang, "action.erase.open")
+	}
+	if err != nil {
+		p.showTicket(c, dialog.HTTPStatus(dialog.ErrorCode(err)), ticketForm{}, err)
+		return
+	}
+	p.log.Info("customer data erased from the panel", "by", auth.CurrentUser(c).Name,
+		"conversation", conv.ID, "ticket", t.Number, "erased_at", conv.ErasedAt)
+	c.Redirect(http.StatusSeeOther, "/panel/tickets/"+url.PathEscape(t.Number))
+}

@@ -46,6 +46,9 @@ var routeAccess = map[string]access{
 	"POST /panel/tickets/:number/note":     {401, 400, 404, 400, 400, 403},
 	"POST /panel/tickets/:number/transfer": {401, 400, 404, 400, 400, 403},
 	"POST /panel/tickets/:number/close":    {401, 400, 404, 400, 400, 403},
+	// Erasing a customer's data is for admins only; unconfirmed, it is
+	// refused.
+	"POST /panel/tickets/:number/erase": {401, 403, 403, 403, 400, 403},
 
 	// Analysts and admins read the figures; agents do not. An export
 	// without a table is refused.

@@ -1,6 +1,7 @@
 package panel_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -47,6 +48,7 @@ type harness struct {
 	reload func() error      // loads dir into kb, as the server's watcher does
 	tokens map[string]string // session token by user name
 	seq    int
+	logs   *bytes.Buffer // what the panel and the engine logged, at info and above
 }
 
 func newHarness(t testing.TB) *harness {
@@ -59,7 +61,8 @@ func newHarnessOn(t testing.TB, store dialog.Store) *harness {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := new(bytes.Buffer)
+	log := slog.New(slog.NewTextHandler(logs, nil))
 
 	dir := t.TempDir()
 	for _, src := range []string{"../testdata/intents/faq.yaml", "testdata/canned.yaml"} {
@@ -82,7 +85,7 @@ func newHarnessOn(t testing.TB, store dialog.Store) *harness {
 		return nil
 	})
 
-	h := &harness{t: t, ctx: ctx, store: store, events: broker.New(), dir: dir, kb: holder, reload: watcher.Reload, tokens: map[string]string{}}
+	h := &harness{t: t, ctx: ctx, store: store, events: broker.New(), dir: dir, kb: holder, reload: watcher.Reload, tokens: map[string]string{}, logs: logs}
 	h.engine = dialog.NewEngine(store, holder, h.events, dialog.DefaultConfig, log)
 	h.auth = auth.New(store, auth.Options{BcryptCost: 4}, log)
 	var err error

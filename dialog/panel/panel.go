@@ -138,6 +138,10 @@ func (p *Panel) Routes(r gin.IRouter) {
 	work.POST("/transfer", p.transfer)
 	work.POST("/close", p.closeTicket)
 
+	// Erasing a customer's personal data cannot be undone: admins only.
+	erase := in.Group("/tickets/:number", auth.Require(dialog.RoleAdmin))
+	erase.POST("/erase", p.erase)
+
 	analytics := in.Group("/analytics", auth.Require(dialog.RoleAnalyst, dialog.RoleAdmin))
 	analytics.GET("", p.analyticsPage)
 	analytics.GET("/export.csv", p.analyticsExport)

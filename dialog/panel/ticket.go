@@ -42,6 +42,11 @@ type permissions struct {
 	Transfer bool   // the ticket is open
 	Close    bool   // the ticket is open
 	HeldBy   string // another agent who has the ticket, if any
+	// Erase: an admin may erase the customer's personal data; not while a
+	// ticket of the conversation is open, nor once it is erased.
+	Erase bool
+	// EraseOpen: an admin would erase, but a ticket is open.
+	EraseOpen bool
 }
 
 // ticketForm is what the agent typed into the page's forms.
@@ -152,6 +157,10 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 	}
 
 	data.Can = ticketPermissions(user, t)
+	if user.Role == dialog.RoleAdmin && !data.Conversation.Erased() {
+		open := data.Conversation.State == dialog.StateQueued || data.Conversation.State == dialog.StateAgent
+		data.Can.Erase, data.Can.EraseOpen = !open, open
+	}
 	p.withSet(func(set *intents.Set) {
 		data.Why = whyText(lang, t, set)
 		for _, cand := range t.Candidates {

@@ -3,13 +3,14 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog"
 )
 
 // conversationColumns are the columns scanConversation reads, in order.
 const conversationColumns = `id, channel, chat_id, customer_name, lang, state, ticket_id,
-	pending, pending_options, created_at, updated_at`
+	pending, pending_options, created_at, updated_at, erased_at`
 
 // Conversation returns the conversation with the given id.
 func (q queries) Conversation(ctx context.Context, id int64) (*dialog.Conversation, error) {
@@ -47,9 +48,10 @@ func scanConversation(s scanner) (*dialog.Conversation, error) {
 		c        dialog.Conversation
 		ticketID *int64
 		options  string
+		erasedAt *time.Time
 	)
 	err := s.Scan(&c.ID, &c.Channel, &c.ChatID, &c.CustomerName, &c.Lang, &c.State, &ticketID,
-		&c.Pending, &options, &c.CreatedAt, &c.UpdatedAt)
+		&c.Pending, &options, &c.CreatedAt, &c.UpdatedAt, &erasedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +60,7 @@ func scanConversation(s scanner) (*dialog.Conversation, error) {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	c.ErasedAt = readNullTime(erasedAt)
 	return &c, nil
 }
 

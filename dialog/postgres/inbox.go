@@ -85,7 +85,8 @@ func (t *tx) SaveInbox(ctx context.Context, item *dialog.InboxItem) (bool, error
 }
 
 // MarkInboxProcessed records that the update was handled at the given
-// time, or now when at is zero. Marking it again keeps the first time. An
+// time, or now when at is zero, and empties its payload (see dialog.Tx).
+// Marking it again keeps the first time. An
 // update that is not in the inbox fails with ENOTFOUND.
 func (t *tx) MarkInboxProcessed(ctx context.Context, channel, externalID string, at time.Time) error {
 	if err := dialog.CheckText(channel, externalID); err != nil {
@@ -95,7 +96,7 @@ func (t *tx) MarkInboxProcessed(ctx context.Context, channel, externalID string,
 		at = now()
 	}
 	tag, err := t.q.Exec(ctx,
-		`UPDATE inbox SET processed_at = coalesce(processed_at, $1)
+		`UPDATE inbox SET processed_at = coalesce(processed_at, $1), payload = ''::bytea
 		WHERE channel = $2 AND external_id = $3`,
 		dbTime(at), channel, externalID)
 	if err != nil {

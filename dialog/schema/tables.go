@@ -100,6 +100,7 @@ func Tables() []Table {
 			{Name: "pending_options", Kind: KindList},
 			{Name: "created_at", Kind: KindTime},
 			{Name: "updated_at", Kind: KindTime},
+			{Name: "erased_at", Kind: KindNullTime},
 		}},
 		{Name: "tickets", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},

@@ -11,7 +11,7 @@ import (
 
 // conversationColumns are the columns scanConversation reads, in order.
 const conversationColumns = `id, channel, chat_id, customer_name, lang, state, ticket_id,
-	pending, pending_options, created_at, updated_at`
+	pending, pending_options, created_at, updated_at, erased_at`
 
 // Conversation returns the conversation with the given id.
 func (q queries) Conversation(ctx context.Context, id int64) (*dialog.Conversation, error) {
@@ -50,9 +50,10 @@ func scanConversation(s scanner) (*dialog.Conversation, error) {
 		ticketID             sql.NullInt64
 		options              string
 		createdAt, updatedAt string
+		erasedAt             sql.NullString
 	)
 	err := s.Scan(&c.ID, &c.Channel, &c.ChatID, &c.CustomerName, &c.Lang, &c.State, &ticketID,
-		&c.Pending, &options, &createdAt, &updatedAt)
+		&c.Pending, &options, &createdAt, &updatedAt, &erasedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +65,9 @@ func scanConversation(s scanner) (*dialog.Conversation, error) {
 		return nil, err
 	}
 	if c.UpdatedAt, err = parseTime(updatedAt); err != nil {
+		return nil, err
+	}
+	if c.ErasedAt, err = parseNullTime(erasedAt); err != nil {
 		return nil, err
 	}
 	return &c, nil

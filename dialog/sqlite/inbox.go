@@ -104,7 +104,8 @@ func (t *tx) SaveInbox(ctx context.Context, item *dialog.InboxItem) (bool, error
 }
 
 // MarkInboxProcessed records that the update was handled at the given
-// time, or now when at is zero. Marking it again keeps the first time. An
+// time, or now when at is zero, and empties its payload (see dialog.Tx).
+// Marking it again keeps the first time. An
 // update that is not in the inbox fails with ENOTFOUND.
 func (t *tx) MarkInboxProcessed(ctx context.Context, channel, externalID string, at time.Time) error {
 	if err := dialog.CheckText(channel, externalID); err != nil {
@@ -114,7 +115,7 @@ func (t *tx) MarkInboxProcessed(ctx context.Context, channel, externalID string,
 		at = now()
 	}
 	res, err := t.q.ExecContext(ctx,
-		`UPDATE inbox SET processed_at = COALESCE(processed_at, ?)
+		`UPDATE inbox SET processed_at = COALESCE(processed_at, ?), payload = X''
 		WHERE channel = ? AND external_id = ?`,
 		formatTime(at), channel, externalID)
 	op := fmt.Sprintf("mark %s update %q processed", channel, externalID)

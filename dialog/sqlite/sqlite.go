@@ -45,6 +45,7 @@ type DB struct {
 var (
 	_ dialog.Store        = (*DB)(nil)
 	_ dialog.PoolReporter = (*DB)(nil)
+	_ dialog.Compacter    = (*DB)(nil)
 )
 
 // Open opens the SQLite database at path, creating the file and its
@@ -118,6 +119,10 @@ func writerDSN(path string, busy time.Duration) string {
 		"_busy_timeout": {strconv.FormatInt(busy.Milliseconds(), 10)},
 		"_foreign_keys": {"on"},
 		"_journal_mode": {"WAL"},
+		// Zero what a delete or an update frees, so that an erased
+		// customer's words are gone from the file's pages, not only from
+		// its tables.
+		"_pragma": {"secure_delete(on)"},
 		// FULL syncs the log on every commit: an acknowledged message
 		// survives a power loss, not only a crash of this process.
 		"_synchronous": {"FULL"},

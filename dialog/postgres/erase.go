@@ -1,0 +1,103 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+// IdleConversations lists the ids of up to limit conversations, not
+// erased, with the bot or closed, last updated before the given time,
+// the oldest first.
+func (q queries) IdleConversations(ctx context.Context, before time.Time, limit int) ([]int64, error) {
+	query := `SELECT id FROM conversations
+		WHERE erased_at IS NULL AND updated_at < $1 AND state IN ($2, $3)
+		ORDER BY updated_at, id`
+	args := []any{dbTime(before), dialog.StateBot, dialog.StateClosed}
+	if limit > 0 {
+		query += ` LIMIT $4`
+		args = append(args, limit)
+	}
+	return queryAll(ctx, q.q, "list idle conversations", scanID, query, args...)
+}
+
+// scanID reads a row of one id.
+func scanID(s scanner) (int64, error) {
+	var id int64
+	err := s.Scan(&id)
+	return id, err
+}
+
+// EraseConversation deletes the personal data of a conversation; see
+// dialog.Tx. The conversation's row is updated first, which holds it
+// against the transactions of other replicas (a customer's message, an
+// agent's action, another erasure) until this one ends; a conditional
+// update that had to wait checks its condition again on the row as the
+// other transaction left it.
+func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore time.Time) (*dialog.Conversation, error) {
+	op := fmt.Sprintf("erase conversation %d", id)
+	before, err := t.Conversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	query := `UPDATE conversations SET customer_name = '', chat_id = $1, pending = '', pending_options = '[]',
+			erased_at = COALESCE(erased_at, $2)
+		WHERE id = $3 AND state IN ($4, $5)`
+	args := []any{dialog.ErasedChatID(id), dbTime(at), id, dialog.StateBot, dialog.StateClosed}
+	if !idleBefore.IsZero() {
+		query += ` AND erased_at IS NULL AND updated_at < $6`
+		args = append(args, dbTime(idleBefore))
+	}
+	tag, err := t.q.Exec(ctx, query, args...)
+	if err != nil {
+		return nil, storeErr(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		c, err := t.Conversation(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return nil, dialog.NotErasable(c)
+	}
+	steps := []struct {
+		what  string
+		query string
+		args  []any
+	}{
+		{"tickets", `UPDATE tickets SET customer_name = '', customer_name_lower = '' WHERE conversation_id = $1`, []any{id}},
+		{"attachments", `DELETE FROM attachments WHERE message_id IN (SELECT id FROM messages WHERE conversation_id = $1)`, []any{id}},
+		{"messages", `UPDATE messages SET text = '', buttons = '[]' WHERE conversation_id = $1 AND (text <> '' OR buttons <> '[]')`, []any{id}},
+		{"outbox", `UPDATE outbox SET text = '', buttons = '[]', chat_id = $1,
+				last_error = CASE WHEN status = $2 OR last_error = $3 THEN $3 ELSE '' END,
+				status = CASE WHEN status = $2 THEN $4 ELSE status END
+			WHERE conversation_id = $5`,
+			[]any{dialog.ErasedChatID(id), dialog.OutboxPending, dialog.OutboxErasedError, dialog.OutboxFailed, id}},
+	}
+	for _, s := range steps {
+		if _, err := t.q.Exec(ctx, s.query, s.args...); err != nil {
+			return nil, storeErr(op+": "+s.what, err)
+		}
+	}
+	if err := t.eraseWhatsAppContact(ctx, before); err != nil {
+		return nil, storeErr(op+": whatsapp contact", err)
+	}
+	return t.Conversation(ctx, id)
+}
+
+// eraseWhatsAppContact deletes what the WhatsApp session (whatsmeow's
+// tables, in the same database once WhatsApp was linked) keeps of a
+// WhatsApp conversation's customer: their names, under their address,
+// which is the conversation's chat id.
+func (t *tx) eraseWhatsAppContact(ctx context.Context, c *dialog.Conversation) error {
+	if c.Channel != dialog.ChannelWhatsApp || dialog.IsErasedChatID(c.ChatID) {
+		return nil
+	}
+	var exists bool
+	if err := t.q.QueryRow(ctx, `SELECT to_regclass('whatsmeow_contacts') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+		return err
+	}
+	_, err := t.q.Exec(ctx, `DELETE FROM whatsmeow_contacts WHERE their_jid = $1`, c.ChatID)
+	return err
+}
