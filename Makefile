@@ -20,7 +20,9 @@ test: test-deps vet
 	$(MAKE) fuzz
 
 # The fuzz tests of the parsers of untrusted input, as package:Name.
-FUZZ := kb:FuzzMatch intents:FuzzInsertExample intents:FuzzQuote
+FUZZ := kb:FuzzMatch intents:FuzzInsertExample intents:FuzzQuote \
+	bots/webchat:FuzzDecodeObject bots/webchat:FuzzDecodeObjectBuilt bots/telegram:FuzzSplitText \
+	dialog/schema:FuzzReader dialog/panel:FuzzBrowserLang
 FUZZTIME ?= 5s
 
 ## fuzz: run each fuzz test for FUZZTIME (default 5s); a failure leaves its input in the package's testdata/fuzz

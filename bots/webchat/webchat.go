@@ -190,7 +190,9 @@ func (c *Channel) getMessages(ctx *gin.Context) {
 	store := c.engine.Store()
 	rctx := ctx.Request.Context()
 	conv, err := store.ConversationByChat(rctx, ChannelName, session)
-	if dialog.ErrorCode(err) == dialog.ENOTFOUND {
+	// An erased conversation keeps a chat id no page was given; it shows
+	// as one where nothing was said.
+	if dialog.ErrorCode(err) == dialog.ENOTFOUND || err == nil && conv.Erased() {
 		ctx.JSON(http.StatusOK, resp) // nothing said yet
 		return
 	} else if err != nil {

@@ -55,3 +55,35 @@ func TestPollHidesNotes(t *testing.T) {
 		t.Errorf("the agent's reply is missing: %s", raw)
 	}
 }
+
+// TestErasedChatIsEmpty checks that an erased conversation shows nothing
+// to a page that asks for it by the chat id it keeps: not even the
+// times and authors of its emptied messages.
+func TestErasedChatIsEmpty(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	engine := dialogtest.New(t, "../../dialog/testdata/intents", dialog.DefaultConfig, nil, log).Engine
+	gin.SetMode(gin.TestMode)
+	r := gin.New()
+	webchat.New(engine, webchat.Options{Title: "Support"}, log).Routes(r)
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/api/v1/webchat/messages",
+		strings.NewReader(`{"session":"s1","message_id":"1","text":"забыл пароль"}`)))
+	var out struct {
+		ConversationID int64 `json:"conversation_id"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || w.Code != http.StatusOK {
+		t.Fatalf("post: %d %s", w.Code, w.Body)
+	}
+	if _, err := engine.Erase(ctx, out.ConversationID); err != nil {
+		t.Fatal(err)
+	}
+	w = httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/webchat/messages?session="+dialog.ErasedChatID(out.ConversationID), nil))
+	var page struct {
+		Messages []any `json:"messages"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil || w.Code != http.StatusOK || len(page.Messages) != 0 {
+		t.Errorf("the erased chat reads as %d %s, want no messages", w.Code, w.Body)
+	}
+}
