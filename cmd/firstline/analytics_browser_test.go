@@ -184,7 +184,7 @@ func TestAnalyticsInBrowser(t *testing.T) {
 
 	// From the menu: the last 7 days, today included.
 	click(t, ctx, `nav a[href="/panel/analytics"]`)
-	waitJS(t, ctx, `document.querySelector("#deflection-chart")`, "the chart")
+	waitJS(t, ctx, `document.readyState === "complete" && document.querySelector("#deflection-chart") !== null`, "the chart")
 	if n := evalString(t, ctx, `String(document.querySelectorAll("#deflection-chart g.day").length)`); n != "7" {
 		t.Errorf("the last week's chart has %s days", n)
 	}
@@ -198,7 +198,10 @@ func TestAnalyticsInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(t, ctx, `document.querySelectorAll("#deflection-chart g.day").length === 15`, "two weeks and today on the chart")
+	// The whole page, not only its chart: a page still being parsed has
+	// the chart before the rest.
+	waitJS(t, ctx, `document.readyState === "complete" && document.querySelectorAll("#deflection-chart g.day").length === 15`,
+		"two weeks and today on the chart")
 
 	// The figures are the report's, made at the moment the page says.
 	made, err := time.Parse(time.RFC3339Nano, evalString(t, ctx, `document.querySelector("#about").dataset.now`))
