@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,11 @@ type Column struct {
 	// (conversations.ticket_id → tickets): an import writes them as NULL
 	// and sets them once every row is in.
 	Deferred bool
+	// Since is the export format version that added the column (0 for
+	// the first). A file of an older version lacks it, and Reader gives
+	// it its default: NULL, empty text, or, for an id, the row's number
+	// in its table.
+	Since int
 }
 
 // Table is one of firstline's tables.
@@ -81,12 +87,12 @@ func Tables() []Table {
 			{Name: "expires_at", Kind: KindTime},
 		}},
 		{Name: "api_tokens", Identity: true, OrderBy: "id", Columns: []Column{
-			{Name: "id", Kind: KindInt},
+			{Name: "id", Kind: KindInt, Since: 2},
 			{Name: "token_hash", Kind: KindText},
 			{Name: "user_id", Kind: KindInt},
-			{Name: "name", Kind: KindText},
+			{Name: "name", Kind: KindText, Since: 2},
 			{Name: "created_at", Kind: KindTime},
-			{Name: "last_used_at", Kind: KindNullTime},
+			{Name: "last_used_at", Kind: KindNullTime, Since: 2},
 		}},
 		{Name: "conversations", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},
@@ -100,7 +106,7 @@ func Tables() []Table {
 			{Name: "pending_options", Kind: KindList},
 			{Name: "created_at", Kind: KindTime},
 			{Name: "updated_at", Kind: KindTime},
-			{Name: "erased_at", Kind: KindNullTime},
+			{Name: "erased_at", Kind: KindNullTime, Since: 2},
 		}},
 		{Name: "tickets", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},
@@ -210,9 +216,11 @@ func (t Table) ColumnNames() []string {
 	return names
 }
 
-// FormatVersion is the version of the export format that Writer writes
-// and Reader reads.
-const FormatVersion = 1
+// FormatVersion is the version of the export format that Writer writes.
+// Reader reads it and every earlier one (see Column.Since): a backup made
+// by an older firstline imports into a newer one. Version 2 added API
+// token ids, names and last use, and the time a conversation was erased.
+const FormatVersion = 2
 
 // timeLayout is how times are written in an export: RFC 3339 in UTC, to
 // the microsecond, which is as fine as either store keeps them.
@@ -343,6 +351,8 @@ type Reader struct {
 	line    int
 	maxLine int
 	tables  map[string]Table
+	version int            // the file's format version
+	rows    map[string]int // rows read of each table, for ids a file lacks
 }
 
 // NewReader reads and checks the header of an export.
@@ -367,9 +377,10 @@ func newReader(r io.Reader, maxLine int, tables []Table) (*Reader, error) {
 	if err := json.Unmarshal(b, &h); err != nil {
 		return nil, fmt.Errorf("line 1: not an export header: %w", err)
 	}
-	if h.Version != FormatVersion {
-		return nil, fmt.Errorf("line 1: not a firstline export of version %d", FormatVersion)
+	if h.Version < 1 || h.Version > FormatVersion {
+		return nil, fmt.Errorf("line 1: not a firstline export of version 1 to %d", FormatVersion)
 	}
+	rd.version = h.Version
 	return rd, nil
 }
 
@@ -435,9 +446,16 @@ func (rd *Reader) Next() (Table, []any, error) {
 			return Table{}, nil, fmt.Errorf("line %d: table %s has no column %q", rd.line, t.Name, name)
 		}
 	}
+	if rd.rows == nil {
+		rd.rows = map[string]int{}
+	}
+	rd.rows[t.Name]++
 	values := make([]any, len(t.Columns))
 	for i, c := range t.Columns {
 		raw, ok := l.Row[c.Name]
+		if !ok && c.Since > rd.version {
+			raw, ok = rd.defaultValue(t, c), true
+		}
 		if !ok {
 			return Table{}, nil, fmt.Errorf("line %d: %s.%s is missing", rd.line, t.Name, c.Name)
 		}
@@ -448,6 +466,20 @@ func (rd *Reader) Next() (Table, []any, error) {
 		values[i] = v
 	}
 	return t, values, nil
+}
+
+// defaultValue is the value of a column that a file of an older format
+// lacks: the row's number in its table for an id, NULL or empty text
+// otherwise.
+func (rd *Reader) defaultValue(t Table, c Column) json.RawMessage {
+	switch {
+	case c.Name == "id" && t.Identity:
+		return json.RawMessage(strconv.Itoa(rd.rows[t.Name]))
+	case c.Kind == KindText:
+		return json.RawMessage(`""`)
+	default:
+		return json.RawMessage("null")
+	}
 }
 
 // decodeValue reads a JSON value of kind k into its Go value.

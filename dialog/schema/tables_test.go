@@ -3,6 +3,7 @@ package schema
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -84,7 +85,8 @@ func TestReadErrors(t *testing.T) {
 	}{
 		{"empty", "", "line 1: the export is empty"},
 		{"not a header", "hello\n", "line 1: not an export header"},
-		{"another version", `{"firstline_export":2}` + "\n", "line 1: not a firstline export of version 1"},
+		{"a later version", `{"firstline_export":3}` + "\n", "line 1: not a firstline export of version 1 to 2"},
+		{"version 0", `{"firstline_export":0}` + "\n", "line 1: not a firstline export of version 1 to 2"},
 		{"not JSON", header + good + "\n{\n", "line 3: not a row"},
 		{"an unknown field", header + `{"table":"kinds","row":{},"x":1}` + "\n", "line 2: not a row"},
 		{"unknown table", header + `{"table":"schema_migrations","row":{}}` + "\n", `line 2: unknown table "schema_migrations"`},
@@ -189,3 +191,40 @@ func TestTables(t *testing.T) {
 }
 
 func bufioReader(s string) *bufio.Reader { return bufio.NewReader(strings.NewReader(s)) }
+
+// TestReadVersion1 reads an export made before API tokens had ids, names
+// and last use, and conversations an erasure time: a backup of an older
+// firstline imports into this one, with those columns at their defaults,
+// and only those.
+func TestReadVersion1(t *testing.T) {
+	input := `{"firstline_export":1,"tables":["api_tokens","conversations"]}
+{"table":"api_tokens","row":{"token_hash":"h1","user_id":1,"created_at":"2026-03-01T07:00:00Z"}}
+{"table":"api_tokens","row":{"token_hash":"h2","user_id":2,"created_at":"2026-03-02T07:00:00Z"}}
+{"table":"api_tokens","row":{"token_hash":"h3","user_id":1}}
+`
+	rd, err := NewReader(strings.NewReader(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"[1 h1 1  2026-03-01 07:00:00 +0000 UTC 0001-01-01 00:00:00 +0000 UTC]", "[2 h2 2  2026-03-02 07:00:00 +0000 UTC 0001-01-01 00:00:00 +0000 UTC]"} {
+		tb, values, err := rd.Next()
+		if err != nil {
+			t.Fatalf("row %d: %v", i+1, err)
+		}
+		if tb.Name != "api_tokens" || fmt.Sprint(values) != want {
+			t.Errorf("row %d of %s: %q, want %q", i+1, tb.Name, fmt.Sprint(values), want)
+		}
+	}
+	// A column the version had is still required.
+	if _, _, err := rd.Next(); err == nil || !strings.Contains(err.Error(), "api_tokens.created_at is missing") {
+		t.Errorf("a version 1 row without created_at: %v", err)
+	}
+	// A version 2 file must have every column.
+	rd, err = NewReader(strings.NewReader(strings.Replace(input, `"firstline_export":1`, `"firstline_export":2`, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := rd.Next(); err == nil || !strings.Contains(err.Error(), "api_tokens.id is missing") {
+		t.Errorf("a version 2 row without id: %v", err)
+	}
+}
