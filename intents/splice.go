@@ -235,6 +235,7 @@ type flowScan struct {
 	close   int  // offset of the closing bracket
 	lastEnd int  // offset just past the last entry; -1 when there is none
 	comma   bool // the last entry is followed by a comma
+	commaAt int  // offset of that comma
 }
 
 // scanFlow reads a flow collection from its opening bracket at open to the
@@ -274,7 +275,7 @@ func scanFlow(src []byte, open int) (flowScan, error) {
 			fs.lastEnd, fs.comma, atStart = i+1, false, false
 		case c == ',':
 			if depth == 1 {
-				fs.comma = true
+				fs.comma, fs.commaAt = true, i
 			} else {
 				fs.lastEnd = i + 1
 			}
@@ -447,6 +448,12 @@ func (t *yamlText) addToFlow(n *yaml.Node, item string) ([]byte, error) {
 			indent = n.Content[i].Column - 1
 			break
 		}
+	}
+	if fs.comma && t.lineOf(fs.commaAt) != endLine {
+		// The last entry's comma starts a later line ("[a\n, ]"): the
+		// item goes after it, since a new line before it would come
+		// between the entry and its comma.
+		return applySplices(t.src, splice{at: fs.commaAt + 1, text: " " + item + ","}), nil
 	}
 	if fs.comma {
 		return applySplices(t.src, t.insertLines(endLine, spaces(indent)+item+","+t.nl)), nil
