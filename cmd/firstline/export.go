@@ -67,7 +67,20 @@ func cmdExport(ctx context.Context, args []string, e env) error {
 // it to the disk and only then renames it to name: a failed export leaves
 // neither a partial file nor a temporary one, and the file that was at name
 // before (yesterday's backup) stays as it was.
+//
+// A name that is a link is followed, so the link stays; a name that is not
+// a regular file (a pipe, /dev/stdout) is written to directly.
 func exportToFile(ctx context.Context, es exportStore, name string) (err error) {
+	if real, err := filepath.EvalSymlinks(name); err == nil {
+		fi, err := os.Stat(real)
+		if err != nil {
+			return fmt.Errorf("export to %s: %w", name, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return exportToStream(ctx, es, real)
+		}
+		name = real
+	}
 	dir := filepath.Dir(name)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
@@ -96,8 +109,31 @@ func exportToFile(ctx context.Context, es exportStore, name string) (err error) 
 	if err := os.Rename(f.Name(), name); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
-	// The rename is durable once the directory is.
+	// The rename is durable once the directory is. The export is in
+	// place by now (the clean-up finds no temporary file to remove).
 	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("exported to %s, but could not flush its directory to the disk: %w", name, err)
+	}
+	return nil
+}
+
+// exportToStream writes the export to a file that is not a regular one,
+// such as a pipe, as it comes.
+func exportToStream(ctx context.Context, es exportStore, name string) error {
+	f, err := os.OpenFile(name, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("export to %s: %w", name, err)
+	}
+	w := bufio.NewWriter(f)
+	if err := es.Export(ctx, w); err != nil {
+		f.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/firstline-support/firstline/dialog"
@@ -171,5 +173,53 @@ func TestExportFailureLeavesNoFile(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("a failed export left %v", entries)
+	}
+}
+
+// TestExportToLinkAndPipe writes an export through a link, which stays a
+// link to the new export, and into a named pipe, which is written to as
+// it is rather than replaced by a file.
+func TestExportToLinkAndPipe(t *testing.T) {
+	data := t.TempDir()
+	if code, _, stderr := runIn(t, data, "a long enough password\n", nil, "user", "add", "--name", "anna", "--role", "agent", "--password-stdin"); code != 0 {
+		t.Fatalf("user add: %s", stderr)
+	}
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "backup.jsonl"), filepath.Join(dir, "latest.jsonl")
+	if err := os.WriteFile(target, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runIn(t, data, "", nil, "export", "--out", link); code != 0 {
+		t.Fatalf("export to a link: %s", stderr)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v, %v", fi, err)
+	}
+	if b, err := os.ReadFile(target); err != nil || !strings.Contains(string(b), `"anna"`) {
+		t.Errorf("the link's target reads %q, %v; want the export", b, err)
+	}
+
+	pipe := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Opened for reading first, so that the export's open does not wait;
+	// the export is smaller than the pipe's buffer.
+	r, err := os.OpenFile(pipe, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if code, _, stderr := runIn(t, data, "", nil, "export", "--out", pipe); code != 0 {
+		t.Fatalf("export to a pipe: %s", stderr)
+	}
+	if b, _ := io.ReadAll(r); !strings.Contains(string(b), `"anna"`) {
+		t.Errorf("the pipe carried %q, want the export", b)
+	}
+	if fi, err := os.Lstat(pipe); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe was replaced: %v, %v", fi, err)
 	}
 }
