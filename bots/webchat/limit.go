@@ -37,7 +37,9 @@ type RateLimit struct {
 // DefaultRateLimit lets dozens of people behind one address (an office,
 // a mobile carrier's NAT) chat at once, and stops a script opening
 // thousands of sessions.
-var DefaultRateLimit = RateLimit{PerMinute: 1200, Burst: 300, NewSessionsPerMinute: 30, NewSessionsBurst: 60}
+func DefaultRateLimit() RateLimit {
+	return RateLimit{PerMinute: 1200, Burst: 300, NewSessionsPerMinute: 30, NewSessionsBurst: 60}
+}
 
 // limiter is a token bucket per client address, with the addresses kept in
 // the order they were last seen so that idle ones are dropped cheaply.
