@@ -209,6 +209,11 @@ func (e *Engine) agentTx(ctx context.Context, a TicketAction, allowClosed bool, 
 		if err != nil {
 			return err
 		}
+		// First, so that any other answer does not tell an agent about a
+		// ticket they may not see; checked again once it is read anew.
+		if a.User != nil && !a.User.CanSeeTicket(t) {
+			return Errorf(ENOTFOUND, "ticket %s not found", a.Number)
+		}
 		conv, err := tx.Conversation(ctx, t.ConversationID)
 		if err != nil {
 			return err

@@ -1,11 +1,15 @@
 package dialog_test
 
 import (
+	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/broker"
+	"github.com/firstline-support/firstline/dialog/dialogtest"
 )
 
 // addAgent stores an agent seen at seen, working queues (all when none).
@@ -393,4 +397,47 @@ func TestActionsStayInQueue(t *testing.T) {
 	if _, err := h.engine.Note(h.ctx, act(ticket.Number, "Agent"), "seen"); err != nil {
 		t.Errorf("note without a user: %v", err)
 	}
+}
+
+// A ticket another queue's agent may not see is not found, even when its
+// conversation changed under the action: the answer tells them nothing
+// about it.
+func TestActionOnHiddenTicketWhoseConversationChanged(t *testing.T) {
+	h := newHarness(t)
+	ticket := h.send("c", "/human").Ticket // first_line
+	log := slog.New(slog.DiscardHandler)
+	engine := dialog.NewEngine(movedStore{h.store}, dialogtest.KB(t, "testdata/intents"), broker.New(), dialog.DefaultConfig, log)
+	for _, c := range []struct {
+		user *dialog.User
+		code string
+	}{
+		{&dialog.User{Name: "ivan", Role: dialog.RoleAgent, Queues: []string{"second_line"}}, dialog.ENOTFOUND},
+		{&dialog.User{Name: "olga", Role: dialog.RoleAgent, Queues: []string{"first_line"}}, dialog.ECONFLICT},
+	} {
+		_, err := engine.Note(h.ctx, dialog.TicketAction{Number: ticket.Number, Agent: c.user.Name, User: c.user}, "hello")
+		if dialog.ErrorCode(err) != c.code {
+			t.Errorf("note by %s: %v, want %s", c.user.Name, err, c.code)
+		}
+	}
+}
+
+// movedStore is a store in which every conversation's chat has moved to
+// another conversation by the time a transaction holds it, as when the
+// conversation is erased at that moment.
+type movedStore struct{ dialog.Store }
+
+func (s movedStore) Update(ctx context.Context, fn func(tx dialog.Tx) error) error {
+	return s.Store.Update(ctx, func(tx dialog.Tx) error { return fn(movedTx{tx}) })
+}
+
+type movedTx struct{ dialog.Tx }
+
+func (tx movedTx) EnsureConversation(ctx context.Context, channel, chatID string) (*dialog.Conversation, error) {
+	c, err := tx.Tx.EnsureConversation(ctx, channel, chatID)
+	if err != nil {
+		return nil, err
+	}
+	moved := *c
+	moved.ID += 1000
+	return &moved, nil
 }

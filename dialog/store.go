@@ -85,8 +85,6 @@ type Queries interface {
 	Users(ctx context.Context) ([]*User, error)
 	// Session returns the session with this token hash, expired or not.
 	Session(ctx context.Context, tokenHash string) (*Session, error)
-	// UserByAPIToken returns the user an API token (by hash) belongs to.
-	UserByAPIToken(ctx context.Context, tokenHash string) (*User, error)
 	// APITokenByHash returns the API token with this hash.
 	APITokenByHash(ctx context.Context, tokenHash string) (*APIToken, error)
 	// APITokens lists a user's API tokens in id order.

@@ -3,7 +3,6 @@ package webchat
 import (
 	"container/list"
 	"math"
-	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/clientaddr"
 )
 
 // maxClients bounds how many client addresses a limiter remembers at
@@ -37,7 +37,9 @@ type RateLimit struct {
 // DefaultRateLimit lets dozens of people behind one address (an office,
 // a mobile carrier's NAT) chat at once, and stops a script opening
 // thousands of sessions.
-var DefaultRateLimit = RateLimit{PerMinute: 1200, Burst: 300, NewSessionsPerMinute: 30, NewSessionsBurst: 60}
+func DefaultRateLimit() RateLimit {
+	return RateLimit{PerMinute: 1200, Burst: 300, NewSessionsPerMinute: 30, NewSessionsBurst: 60}
+}
 
 // limiter is a token bucket per client address, with the addresses kept in
 // the order they were last seen so that idle ones are dropped cheaply.
@@ -127,27 +129,9 @@ func (l *limiter) size() int {
 	return l.order.Len()
 }
 
-// clientKey is the address a client is counted by: its IP address, or for
-// IPv6 its /64 network, which one subscriber usually has whole.
-func clientKey(ip string) string {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ip
-	}
-	addr = addr.Unmap()
-	if addr.Is4() {
-		return addr.String()
-	}
-	p, err := addr.Prefix(64)
-	if err != nil {
-		return addr.String()
-	}
-	return p.String()
-}
-
 // limit answers 429 with Retry-After to an address over its request limit.
 func (c *Channel) limit(ctx *gin.Context) {
-	ok, wait := c.requests.allow(clientKey(ctx.ClientIP()), c.engine.Now())
+	ok, wait := c.requests.allow(clientaddr.Key(ctx.ClientIP()), c.engine.Now())
 	if !ok {
 		c.refuse(ctx, wait)
 	}
@@ -166,7 +150,7 @@ func (c *Channel) limitNewSession(ctx *gin.Context, session string) error {
 	} else if dialog.ErrorCode(err) != dialog.ENOTFOUND {
 		return err
 	}
-	if ok, wait := c.sessions.allow(clientKey(ctx.ClientIP()), c.engine.Now()); !ok {
+	if ok, wait := c.sessions.allow(clientaddr.Key(ctx.ClientIP()), c.engine.Now()); !ok {
 		c.setRetryAfter(ctx, wait)
 		return dialog.Errorf(dialog.ERATELIMIT, "too many new chats from your address; try again in %d seconds", retrySeconds(wait))
 	}

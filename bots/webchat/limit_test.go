@@ -80,7 +80,7 @@ func checkLimited(t *testing.T, what string, w *httptest.ResponseRecorder, wantR
 // one address against the default limits: only the burst and what refills
 // in 5 s get through, and a customer elsewhere is not affected.
 func TestNewSessionFlood(t *testing.T) {
-	s := newChatServer(t, webchat.DefaultRateLimit)
+	s := newChatServer(t, webchat.DefaultRateLimit())
 	const attacker, customer = "203.0.113.9", "198.51.100.4"
 	accepted := 0
 	for i := range 3000 {
@@ -97,7 +97,7 @@ func TestNewSessionFlood(t *testing.T) {
 		}
 	}
 	// 60 at once, then half a session a second for the 4 s that passed.
-	if want := webchat.DefaultRateLimit.NewSessionsBurst + 2; accepted != want {
+	if want := webchat.DefaultRateLimit().NewSessionsBurst + 2; accepted != want {
 		t.Errorf("%d of 3,000 sessions opened in 5 s, want %d", accepted, want)
 	}
 	if w := s.post(customer, "customer-1", "1"); w.Code != http.StatusOK {

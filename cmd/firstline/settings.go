@@ -256,8 +256,9 @@ func readConfig(path string, required bool) (*settings, error) {
 	c.Intents = "configs/intents"
 	c.Webchat.Title = "Support"
 	rl := &c.Webchat.RateLimit
-	rl.PerMinute, rl.Burst = webchat.DefaultRateLimit.PerMinute, webchat.DefaultRateLimit.Burst
-	rl.NewSessionsPerMinute, rl.NewSessionsBurst = webchat.DefaultRateLimit.NewSessionsPerMinute, webchat.DefaultRateLimit.NewSessionsBurst
+	defaults := webchat.DefaultRateLimit()
+	rl.PerMinute, rl.Burst = defaults.PerMinute, defaults.Burst
+	rl.NewSessionsPerMinute, rl.NewSessionsBurst = defaults.NewSessionsPerMinute, defaults.NewSessionsBurst
 	c.Matching.AnswerThreshold = kb.DefaultOptions.AnswerThreshold
 	c.Matching.ClarifyThreshold = kb.DefaultOptions.ClarifyThreshold
 	c.Matching.ClarifyMargin = kb.DefaultOptions.ClarifyMargin

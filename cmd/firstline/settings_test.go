@@ -43,8 +43,8 @@ func TestSettingsDefaultsWithoutConfig(t *testing.T) {
 	if s.Addr != "127.0.0.1:8080" || s.DataDir != "./data" || s.IntentsDir != "configs/intents" || s.ConfigFile != "" {
 		t.Errorf("defaults = %+v", s)
 	}
-	if s.WebchatLimit != webchat.DefaultRateLimit {
-		t.Errorf("web chat limit = %+v, want the default %+v", s.WebchatLimit, webchat.DefaultRateLimit)
+	if s.WebchatLimit != webchat.DefaultRateLimit() {
+		t.Errorf("web chat limit = %+v, want the default %+v", s.WebchatLimit, webchat.DefaultRateLimit())
 	}
 }
 
@@ -66,7 +66,7 @@ func TestSettingsWebchatLimit(t *testing.T) {
 	if s, err = readConfig(cfg, true); err != nil {
 		t.Fatal(err)
 	}
-	want := webchat.RateLimit{PerMinute: 90, Burst: 9, NewSessionsBurst: webchat.DefaultRateLimit.NewSessionsBurst}
+	want := webchat.RateLimit{PerMinute: 90, Burst: 9, NewSessionsBurst: webchat.DefaultRateLimit().NewSessionsBurst}
 	if s.WebchatLimit != want {
 		t.Errorf("web chat limit = %+v, want %+v", s.WebchatLimit, want)
 	}

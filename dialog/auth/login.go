@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/clientaddr"
 )
 
 // errWrongLogin is the same for a wrong name and a wrong password, so the
@@ -21,14 +23,19 @@ var errWrongLogin = dialog.Errorf(dialog.EUNAUTHORIZED, "wrong name or password"
 //
 // A wrong name or password fails with EUNAUTHORIZED, a disabled account
 // with EFORBIDDEN, and too many recent failures for the name or from
-// clientIP ("" when unknown) with ERATELIMIT, without checking the
-// password.
+// clientIP ("" when unknown; an IPv6 address counts with its /64) with
+// ERATELIMIT, without checking the password.
 func (s *Service) Login(ctx context.Context, name, password, clientIP string) (string, *dialog.User, error) {
 	now := s.now()
-	account := limit{key: "name:" + strings.ToLower(name), max: s.opts.AccountAttempts}
+	// A name no user can have is not counted: made-up names (up to the
+	// size of a form) would otherwise fill the limiter's memory.
+	account := limit{max: s.opts.AccountAttempts}
+	if CheckName(name) == nil {
+		account.key = "name:" + strings.ToLower(name)
+	}
 	address := limit{max: s.opts.AddressAttempts}
 	if clientIP != "" {
-		address.key = "ip:" + clientIP
+		address.key = "ip:" + clientaddr.Key(clientIP)
 	}
 	// The attempt is counted before the password is checked, so that
 	// attempts sent all at once cannot all be checked before the first
@@ -39,14 +46,15 @@ func (s *Service) Login(ctx context.Context, name, password, clientIP string) (s
 		if minutes == 1 {
 			unit = "minute"
 		}
-		s.log.Warn("login refused: too many failed attempts", "name", name, "ip", clientIP)
+		s.log.Warn("login refused: too many failed attempts", "name", logName(name), "ip", clientIP)
 		return "", nil, dialog.Errorf(dialog.ERATELIMIT, "too many attempts; try again in %d %s", minutes, unit)
 	}
 	// giveBack undoes the count of an attempt that did not fail.
 	giveBack := func() {
-		s.limiter.release(now, account.key)
-		if address.key != "" {
-			s.limiter.release(now, address.key)
+		for _, key := range []string{account.key, address.key} {
+			if key != "" {
+				s.limiter.release(now, key)
+			}
 		}
 	}
 
@@ -57,10 +65,10 @@ func (s *Service) Login(ctx context.Context, name, password, clientIP string) (s
 		return "", nil, errWrongLogin
 	case err != nil:
 		giveBack() // the store failed, not the caller
-		return "", nil, fmt.Errorf("log in %q: %w", name, err)
+		return "", nil, fmt.Errorf("log in %q: %w", logName(name), err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		s.log.Info("login failed", "name", name, "ip", clientIP)
+		s.log.Info("login failed", "name", logName(name), "ip", clientIP)
 		return "", nil, errWrongLogin
 	}
 	// Checked after the password, so only someone who knows it learns that
@@ -71,7 +79,9 @@ func (s *Service) Login(ctx context.Context, name, password, clientIP string) (s
 	// Whoever knows the password may try again at once: the account's
 	// count starts over. The address keeps its earlier failures, so that
 	// one account of its own does not let it spray the others.
-	s.limiter.reset(account.key)
+	if account.key != "" {
+		s.limiter.reset(account.key)
+	}
 	if address.key != "" {
 		s.limiter.release(now, address.key)
 	}
@@ -112,4 +122,13 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	}
 	s.accessChanged() // a live-update stream of the session ends
 	return nil
+}
+
+// logName is at most the first maxNameLength characters of a login name,
+// as it goes into logs and errors: the name is whatever the form held.
+func logName(name string) string {
+	if utf8.RuneCountInString(name) <= maxNameLength {
+		return name
+	}
+	return string([]rune(name)[:maxNameLength]) + "…"
 }

@@ -1,12 +1,18 @@
 package auth_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
 )
 
 func TestLogin(t *testing.T) {
@@ -166,5 +172,62 @@ func TestLoginMessagesRevealNothing(t *testing.T) {
 	_, _, err := f.svc.Login(context.Background(), "anna", "wrong password", "")
 	if msg := dialog.ErrorMessage(err); strings.Contains(msg, "anna") || strings.Contains(msg, "wrong password") {
 		t.Errorf("message %q repeats the input", msg)
+	}
+}
+
+// A name that no user can have is not counted as an account: otherwise
+// anyone could fill memory with long made-up names, and a made-up name
+// tried from many addresses would stay locked for nobody's benefit.
+func TestLoginLimitInvalidName(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	name := "not a name " + strings.Repeat("x", 100_000)
+	for i := range 10 {
+		_, _, err := f.svc.Login(ctx, name, "guess", fmt.Sprintf("198.51.100.%d", i))
+		wantCode(t, err, dialog.EUNAUTHORIZED)
+	}
+	// The address is still counted.
+	const sprayer = "203.0.113.5"
+	for range 20 {
+		_, _, err := f.svc.Login(ctx, name, "guess", sprayer)
+		wantCode(t, err, dialog.EUNAUTHORIZED)
+	}
+	_, _, err := f.svc.Login(ctx, name, "guess", sprayer)
+	wantCode(t, err, dialog.ERATELIMIT)
+}
+
+// An IPv6 client usually has a whole /64: rotating addresses inside it
+// does not buy more attempts.
+func TestLoginLimitIPv6Network(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.user("anna", dialog.RoleAgent)
+	for i := range 20 {
+		_, _, err := f.svc.Login(ctx, fmt.Sprint("user", i), "guess", fmt.Sprintf("2001:db8:1:2::%x", i+1))
+		wantCode(t, err, dialog.EUNAUTHORIZED)
+	}
+	_, _, err := f.svc.Login(ctx, "anna", password, "2001:db8:1:2:ffff::1")
+	wantCode(t, err, dialog.ERATELIMIT)
+	if _, _, err := f.svc.Login(ctx, "anna", password, "2001:db8:1:3::1"); err != nil {
+		t.Errorf("from the next /64: %v", err)
+	}
+}
+
+// What a refused login logs of the name is short, however long the name.
+func TestLoginLogsShortName(t *testing.T) {
+	var logged bytes.Buffer
+	f := newFixture(t)
+	f.svc = auth.New(f.store, auth.Options{Now: func() time.Time { return f.now }, BcryptCost: bcrypt.MinCost},
+		slog.New(slog.NewTextHandler(&logged, nil)))
+	ctx := context.Background()
+	name := strings.Repeat("a", 10_000)
+	for range 21 {
+		f.svc.Login(ctx, name, "guess", "198.51.100.7")
+	}
+	if !strings.Contains(logged.String(), "login refused") {
+		t.Fatalf("no refusal logged:\n%.500s", logged.String())
+	}
+	if strings.Contains(logged.String(), strings.Repeat("a", 65)) {
+		t.Errorf("the log holds more than 64 characters of the name:\n%.500s", logged.String())
 	}
 }

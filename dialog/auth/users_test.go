@@ -151,11 +151,11 @@ func TestNewAPIToken(t *testing.T) {
 	if !strings.HasPrefix(token, "flt_") || len(token) < 40 || token == second {
 		t.Errorf("tokens %q, %q", token, second)
 	}
-	u, err := f.store.UserByAPIToken(ctx, sha256Hex(token))
-	if err != nil || u.ID != anna.ID {
-		t.Errorf("token not stored under its hash: %v %v", u, err)
+	tk, err := f.store.APITokenByHash(ctx, sha256Hex(token))
+	if err != nil || tk.UserID != anna.ID {
+		t.Errorf("token not stored under its hash: %v %v", tk, err)
 	}
-	if _, err := f.store.UserByAPIToken(ctx, token); dialog.ErrorCode(err) != dialog.ENOTFOUND {
+	if _, err := f.store.APITokenByHash(ctx, token); dialog.ErrorCode(err) != dialog.ENOTFOUND {
 		t.Errorf("the token itself is stored: %v", err)
 	}
 	_, err = f.svc.NewAPIToken(ctx, "boris")

@@ -17,6 +17,10 @@ import (
 // the panel, for changes made by other processes.
 const streamRecheck = auth.RecheckEvery
 
+// eventRecheck is how often, at most, events make a stream check its
+// caller: each check reads the store, and events come in bursts.
+const eventRecheck = time.Second
+
 // streamEvent is the data of one Server-Sent Event: which ticket and
 // conversation changed. Pages fetch the rest.
 type streamEvent struct {
@@ -27,11 +31,13 @@ type streamEvent struct {
 // stream sends the broker's events to a live page as Server-Sent Events
 // until the page goes away, the request's context ends, the panel is
 // closed or the caller may no longer see the panel (disabled, logged out,
-// token revoked): that is checked before each event, every recheck, and
-// at once when this process's auth service ends sessions or revokes
-// tokens. An EventAccess (another replica or a command changed someone's
-// access) is only a reason to check and is not sent. A comment every heartbeat keeps idle connections open through
-// proxies.
+// token revoked).
+//
+// The caller is checked at once when this process's auth service ends
+// sessions or revokes tokens, and on an EventAccess (another replica or a
+// command changed someone's access), which is not sent; every recheck;
+// and before an event, at most once every eventRecheck. A comment every
+// heartbeat keeps idle connections open through proxies.
 func (p *Panel) stream(c *gin.Context) {
 	select {
 	case <-p.closed:
@@ -41,6 +47,9 @@ func (p *Panel) stream(c *gin.Context) {
 	}
 	events, unsubscribe := p.events.Subscribe()
 	defer unsubscribe()
+	// Taken before anything can change, and renewed each time it fires,
+	// so that a change made while the stream is busy is not missed.
+	changed := p.auth.Changed()
 
 	w := c.Writer
 	rc := http.NewResponseController(w)
@@ -74,12 +83,18 @@ func (p *Panel) stream(c *gin.Context) {
 	recheck, stopRecheck := p.recheckTicks()
 	defer stopRecheck()
 	ctx := c.Request.Context()
+	now := p.now
+	if now == nil {
+		now = time.Now
+	}
+	var checked time.Time // zero: the first event checks
 	// stillAllowed reads the caller's credentials again: a stream outlives
 	// the check made when it opened, and must end once the user is
 	// disabled, the session ends or the token is revoked, here or in
 	// another process. It also keeps u current, so that a change of the
 	// user's queues applies to the events that follow.
 	stillAllowed := func() bool {
+		checked = now()
 		fresh := p.auth.Recheck(c)
 		if fresh == nil {
 			return false
@@ -93,7 +108,8 @@ func (p *Panel) stream(c *gin.Context) {
 			return
 		case <-p.closed:
 			return
-		case <-p.auth.Changed():
+		case <-changed:
+			changed = p.auth.Changed()
 			if !stillAllowed() {
 				return
 			}
@@ -116,10 +132,12 @@ func (p *Panel) stream(c *gin.Context) {
 			}
 			// Each event leads the page to fetch what changed, which is
 			// checked as any request is; the stream checks first so that
-			// not even the fact of a change reaches a caller who lost
-			// access.
-			if !stillAllowed() {
-				return
+			// the fact of a change does not reach a caller who lost
+			// access, unless within a second of the last check.
+			if e.Kind == dialog.EventAccess || now().Sub(checked) >= eventRecheck {
+				if !stillAllowed() {
+					return
+				}
 			}
 			if e.Kind == dialog.EventAccess {
 				continue // only a reason to check, done above

@@ -45,6 +45,9 @@ type Panel struct {
 	// check that their caller may still see the panel (every
 	// streamRecheck), so tests can tick it by hand.
 	recheckEvery func() (<-chan time.Time, func())
+	// now is the clock event streams limit their event-triggered checks
+	// by; time.Now when nil.
+	now func() time.Time
 
 	// whatsapp, when set, is the account admins link on the WhatsApp page;
 	// pairing is the linking in progress. lifetime ends with Close, and
@@ -93,6 +96,7 @@ func New(engine *dialog.Engine, holder *kb.Holder, auth *auth.Service, events *b
 		static:    static,
 		closed:    make(chan struct{}),
 		heartbeat: 25 * time.Second,
+		now:       engine.Now,
 	}, nil
 }
 

@@ -3,10 +3,13 @@ package panel
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,15 +26,63 @@ import (
 type streamFixture struct {
 	panel   *Panel
 	store   dialog.Store
+	users   *auth.Service
+	gated   *gatedStore
 	recheck chan time.Time
 	lines   chan string
+
+	mu  sync.Mutex
+	now time.Time // the panel's clock
+}
+
+// gatedStore is a store whose next User read, once held, waits after
+// reading until it is let go: the stream is then busy checking its caller.
+type gatedStore struct {
+	dialog.Store
+	held    chan struct{} // closed when a held read has read
+	release chan struct{}
+	armed   atomic.Bool
+}
+
+func (g *gatedStore) User(ctx context.Context, id int64) (*dialog.User, error) {
+	u, err := g.Store.User(ctx, id)
+	if g.armed.CompareAndSwap(true, false) {
+		close(g.held)
+		<-g.release
+	}
+	return u, err
+}
+
+// hold makes the next User read wait, and returns a function that waits
+// until it has read and one that lets it go.
+func (g *gatedStore) hold() (reached func(t *testing.T), release func()) {
+	g.held, g.release = make(chan struct{}), make(chan struct{})
+	g.armed.Store(true)
+	return func(t *testing.T) {
+			t.Helper()
+			select {
+			case <-g.held:
+			case <-time.After(time.Second):
+				t.Fatal("the stream did not read the user")
+			}
+		}, func() {
+			close(g.release)
+		}
+}
+
+// advance moves the panel's clock on by d.
+func (f *streamFixture) advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = f.now.Add(d)
 }
 
 func newStreamFixture(t *testing.T, heartbeat time.Duration) *streamFixture {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store := dialogtest.Store(t, log)
+	gated := &gatedStore{Store: dialogtest.Store(t, log)}
+	store := dialog.Store(gated)
 	users := auth.New(store, auth.Options{BcryptCost: 4}, log)
 	ctx := context.Background()
 	if _, err := users.CreateUser(ctx, "anna", dialog.RoleAgent, "correct horse battery"); err != nil {
@@ -41,8 +92,14 @@ func newStreamFixture(t *testing.T, heartbeat time.Duration) *streamFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &streamFixture{store: store, recheck: make(chan time.Time), lines: make(chan string, 16)}
+	f := &streamFixture{store: store, users: users, gated: gated, recheck: make(chan time.Time), lines: make(chan string, 16),
+		now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	f.panel = &Panel{
+		now: func() time.Time {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			return f.now
+		},
 		auth:         users,
 		events:       broker.New(),
 		log:          log,
@@ -155,5 +212,51 @@ func TestStreamAccessEvent(t *testing.T) {
 	}
 	f.want(t, `data: {"ticket":"FL-000001","conversation":0}`, "")
 	f.panel.events.Publish(dialog.Event{Kind: dialog.EventAccess})
+	f.wantEnd(t)
+}
+
+// Access that ends while the stream is busy checking its caller, so not
+// waiting for a wake-up, still ends the stream at once.
+func TestStreamAccessEndsWhileBusy(t *testing.T) {
+	f := newStreamFixture(t, time.Hour)
+	f.want(t, "retry: 2000", "")
+	reached, release := f.gated.hold()
+	go func() {
+		select {
+		case f.recheck <- time.Now():
+		case <-time.After(time.Second):
+		}
+	}()
+	reached(t)
+	// The check read anna as allowed; now she is disabled, in this
+	// process, before the check returns.
+	if err := f.users.Disable(context.Background(), "anna"); err != nil {
+		t.Fatal(err)
+	}
+	release()
+	f.wantEnd(t)
+}
+
+// Events check the caller at most once a second: a burst of events costs
+// one check, not one per event. The ticks and access changes still check
+// at once.
+func TestStreamEventRecheckLimited(t *testing.T) {
+	f := newStreamFixture(t, time.Hour)
+	f.want(t, "retry: 2000", "")
+	elsewhere := auth.New(f.store, auth.Options{}, slog.New(slog.DiscardHandler))
+	ticket := func(n int) {
+		t.Helper()
+		number := fmt.Sprintf("FL-%06d", n)
+		f.panel.events.Publish(dialog.Event{Kind: dialog.EventTicket, TicketNumber: number})
+		f.want(t, "event: ticket", `data: {"ticket":"`+number+`","conversation":0}`, "")
+	}
+	ticket(1) // the first event checks
+	if err := elsewhere.Disable(context.Background(), "anna"); err != nil {
+		t.Fatal(err)
+	}
+	f.advance(time.Second - time.Millisecond)
+	ticket(2) // within the second: not checked again
+	f.advance(time.Millisecond)
+	f.panel.events.Publish(dialog.Event{Kind: dialog.EventTicket, TicketNumber: "FL-000003"})
 	f.wantEnd(t)
 }

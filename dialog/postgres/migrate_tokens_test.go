@@ -59,7 +59,7 @@ func TestMigrateAPITokenNames(t *testing.T) {
 	if tk.ID == 0 || tk.UserID != 1 || tk.Name != "" || !tk.CreatedAt.Equal(created) || !tk.LastUsedAt.IsZero() {
 		t.Errorf("migrated token %+v", tk)
 	}
-	if _, err := db.UserByAPIToken(ctx, "ivan-token"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
+	if _, err := db.APITokenByHash(ctx, "ivan-token"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
 		t.Errorf("the disabled user's token after the migration: %v, want it revoked", err)
 	}
 	err = db.Update(ctx, func(tx dialog.Tx) error {

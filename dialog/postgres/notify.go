@@ -201,6 +201,7 @@ type wireEvent struct {
 	TicketID       int64            `json:"ticket_id,omitempty"`
 	TicketNumber   string           `json:"ticket_number,omitempty"`
 	Queue          string           `json:"queue,omitempty"`
+	FromQueue      string           `json:"from_queue,omitempty"`
 }
 
 // encodeEvent returns the payload of a notification carrying e.
@@ -211,6 +212,7 @@ func encodeEvent(e dialog.Event) (string, error) {
 		TicketID:       e.TicketID,
 		TicketNumber:   e.TicketNumber,
 		Queue:          e.Queue,
+		FromQueue:      e.FromQueue,
 	})
 	if err != nil {
 		return "", fmt.Errorf("encode event: %w", err)
@@ -233,5 +235,6 @@ func decodeEvent(payload string) (dialog.Event, error) {
 		TicketID:       w.TicketID,
 		TicketNumber:   w.TicketNumber,
 		Queue:          w.Queue,
+		FromQueue:      w.FromQueue,
 	}, nil
 }

@@ -38,25 +38,6 @@ func (q queries) Session(ctx context.Context, tokenHash string) (*dialog.Session
 	return &s, nil
 }
 
-// UserByAPIToken returns the user an API token belongs to, disabled or
-// not: the caller decides what a disabled user may do.
-func (q queries) UserByAPIToken(ctx context.Context, tokenHash string) (*dialog.User, error) {
-	if err := dialog.CheckText(tokenHash); err != nil {
-		return nil, err
-	}
-	row := q.q.QueryRowContext(ctx,
-		`SELECT `+userColumns+` FROM api_tokens JOIN users ON users.id = api_tokens.user_id
-		WHERE api_tokens.token_hash = ?`,
-		tokenHash)
-	u, err := scanUser(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, dialog.Errorf(dialog.ENOTFOUND, "API token not found")
-	} else if err != nil {
-		return nil, storeErr("get user by API token", err)
-	}
-	return u, nil
-}
-
 // CreateSession stores s, and sets s.CreatedAt when zero. A session needs a
 // token hash, an expiry time and an existing user.
 func (t *tx) CreateSession(ctx context.Context, s *dialog.Session) error {
@@ -145,6 +126,9 @@ func scanAPIToken(s scanner) (*dialog.APIToken, error) {
 
 // APITokenByHash returns the API token with the given hash.
 func (q queries) APITokenByHash(ctx context.Context, tokenHash string) (*dialog.APIToken, error) {
+	if err := dialog.CheckText(tokenHash); err != nil {
+		return nil, err
+	}
 	row := q.q.QueryRowContext(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens WHERE token_hash = ?`, tokenHash)
 	tk, err := scanAPIToken(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -165,7 +149,7 @@ func (q queries) APITokens(ctx context.Context, userID int64) ([]*dialog.APIToke
 // token needs a hash and an existing user; its name, when given, must be
 // free among the user's tokens.
 func (t *tx) CreateAPIToken(ctx context.Context, tk *dialog.APIToken) error {
-	if err := dialog.CheckText(tk.TokenHash); err != nil {
+	if err := dialog.CheckText(tk.TokenHash, tk.Name); err != nil {
 		return err
 	}
 	if tk.TokenHash == "" {

@@ -262,14 +262,14 @@ func TestDeleteUserCascades(t *testing.T) {
 	if _, err := db.Session(ctx, "session-olga"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
 		t.Errorf("Session of a deleted user: %v, want ENOTFOUND", err)
 	}
-	if _, err := db.UserByAPIToken(ctx, "token-olga"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
-		t.Errorf("UserByAPIToken of a deleted user: %v, want ENOTFOUND", err)
+	if _, err := db.APITokenByHash(ctx, "token-olga"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
+		t.Errorf("APITokenByHash of a deleted user: %v, want ENOTFOUND", err)
 	}
 	if _, err := db.Session(ctx, "session-ivan"); err != nil {
 		t.Errorf("Session of another user: %v", err)
 	}
-	if _, err := db.UserByAPIToken(ctx, "token-ivan"); err != nil {
-		t.Errorf("UserByAPIToken of another user: %v", err)
+	if _, err := db.APITokenByHash(ctx, "token-ivan"); err != nil {
+		t.Errorf("APITokenByHash of another user: %v", err)
 	}
 }
 

@@ -120,8 +120,8 @@ func testAPITokenRevoke(t *testing.T, s dialog.Store) {
 	update(t, s, func(tx dialog.Tx) error {
 		return tx.DeleteAPIToken(ctx, a.ID)
 	})
-	_, err := s.UserByAPIToken(ctx, "olga-a")
-	checkCode(t, "UserByAPIToken of a revoked token", err, dialog.ENOTFOUND)
+	_, err := tokenUser(ctx, s, "olga-a")
+	checkCode(t, "tokenUser of a revoked token", err, dialog.ENOTFOUND)
 	_, err = s.APITokenByHash(ctx, "olga-a")
 	checkCode(t, "APITokenByHash of a revoked token", err, dialog.ENOTFOUND)
 	if got := tokenNames(t, s, olga.ID); len(got) != 2 || got[0] != "b" || got[1] != "-" {
@@ -148,10 +148,10 @@ func testAPITokenRevoke(t *testing.T, s dialog.Store) {
 		t.Errorf("olga's tokens after DeleteUserAPITokens: %v", got)
 	}
 	for _, hash := range []string{"olga-b", "olga-c", "olga-a-2"} {
-		_, err := s.UserByAPIToken(ctx, hash)
+		_, err := tokenUser(ctx, s, hash)
 		checkCode(t, hash+" after DeleteUserAPITokens", err, dialog.ENOTFOUND)
 	}
-	if u, err := s.UserByAPIToken(ctx, "ivan-a"); err != nil || u.ID != ivan.ID {
+	if u, err := tokenUser(ctx, s, "ivan-a"); err != nil || u.ID != ivan.ID {
 		t.Errorf("another user's token after DeleteUserAPITokens: %v, %v", u, err)
 	}
 	update(t, s, func(tx dialog.Tx) error {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -165,7 +166,7 @@ func testAPIToken(t *testing.T, s dialog.Store) {
 			}
 		}
 		// Visible inside the transaction that made them.
-		got, err := tx.UserByAPIToken(ctx, "olga-script")
+		got, err := tokenUser(ctx, tx, "olga-script")
 		if err != nil {
 			return err
 		}
@@ -180,9 +181,9 @@ func testAPIToken(t *testing.T, s dialog.Store) {
 		{"olga-script", olga},
 		{"ivan-report", ivan},
 	} {
-		got, err := s.UserByAPIToken(ctx, tt.hash)
+		got, err := tokenUser(ctx, s, tt.hash)
 		if err != nil {
-			t.Fatalf("UserByAPIToken(%q): %v", tt.hash, err)
+			t.Fatalf("tokenUser(%q): %v", tt.hash, err)
 		}
 		checkUser(t, tt.hash, got, tt.want)
 	}
@@ -193,12 +194,12 @@ func testAPIToken(t *testing.T, s dialog.Store) {
 	update(t, s, func(tx dialog.Tx) error {
 		return tx.UpdateUser(ctx, olga)
 	})
-	got, err := s.UserByAPIToken(ctx, "olga-script")
+	got, err := tokenUser(ctx, s, "olga-script")
 	if err != nil {
-		t.Fatalf("UserByAPIToken of a disabled user: %v", err)
+		t.Fatalf("tokenUser of a disabled user: %v", err)
 	}
 	if !got.Disabled {
-		t.Error("UserByAPIToken of a disabled user returned an enabled user")
+		t.Error("tokenUser of a disabled user returned an enabled user")
 	}
 
 	invalid := []struct {
@@ -216,8 +217,18 @@ func testAPIToken(t *testing.T, s dialog.Store) {
 		})
 		checkCode(t, tt.name, err, tt.code)
 	}
-	got, err = s.UserByAPIToken(ctx, "olga-script")
+	got, err = tokenUser(ctx, s, "olga-script")
 	if err != nil || got.ID != olga.ID {
-		t.Errorf("UserByAPIToken after a taken token = %+v, %v; want olga", got, err)
+		t.Errorf("tokenUser after a taken token = %+v, %v; want olga", got, err)
 	}
+}
+
+// tokenUser returns the user of the API token with this hash, disabled or
+// not, as the server finds it: the token, then its user.
+func tokenUser(ctx context.Context, q dialog.Queries, tokenHash string) (*dialog.User, error) {
+	tk, err := q.APITokenByHash(ctx, tokenHash)
+	if err != nil {
+		return nil, err
+	}
+	return q.User(ctx, tk.UserID)
 }

@@ -10,7 +10,9 @@ import (
 )
 
 // badTexts are values no store keeps: PostgreSQL cannot, so none does.
-var badTexts = map[string]string{"NUL": "a\x00b", "not UTF-8": "a\xffb"}
+func badTexts() map[string]string {
+	return map[string]string{"NUL": "a\x00b", "not UTF-8": "a\xffb"}
+}
 
 // storeState is what the text tests read to see that a refused call
 // changed nothing.
@@ -70,7 +72,7 @@ func testTextRefused(t *testing.T, s dialog.Store) {
 	})
 	before := readState(t, s, c.ID)
 
-	for name, bad := range badTexts {
+	for name, bad := range badTexts() {
 		conv := func(edit func(c *dialog.Conversation)) *dialog.Conversation {
 			cc := *c
 			edit(&cc)
@@ -143,8 +145,11 @@ func testTextRefused(t *testing.T, s dialog.Store) {
 				return tx.CreateSession(ctx, &dialog.Session{TokenHash: bad, UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)})
 			},
 			"DeleteSession": func(tx dialog.Tx) error { return tx.DeleteSession(ctx, bad) },
-			"CreateAPIToken": func(tx dialog.Tx) error {
+			"CreateAPIToken hash": func(tx dialog.Tx) error {
 				return tx.CreateAPIToken(ctx, &dialog.APIToken{TokenHash: bad, UserID: u.ID})
+			},
+			"CreateAPIToken name": func(tx dialog.Tx) error {
+				return tx.CreateAPIToken(ctx, &dialog.APIToken{TokenHash: "token-hash", UserID: u.ID, Name: bad})
 			},
 			"AddAttachment": func(tx dialog.Tx) error {
 				return tx.AddAttachment(ctx, &dialog.Attachment{MessageID: msg.ID, Kind: dialog.AttachmentDocument, FileName: bad, Size: 1, Data: []byte{0}})
@@ -194,7 +199,7 @@ func testTextRefused(t *testing.T, s dialog.Store) {
 			"Tickets assignee":    func(q dialog.Queries) error { _, err := q.Tickets(ctx, dialog.TicketFilter{Assignee: bad}); return err },
 			"UserByName":          func(q dialog.Queries) error { _, err := q.UserByName(ctx, bad); return err },
 			"Session":             func(q dialog.Queries) error { _, err := q.Session(ctx, bad); return err },
-			"UserByAPIToken":      func(q dialog.Queries) error { _, err := q.UserByAPIToken(ctx, bad); return err },
+			"APITokenByHash":      func(q dialog.Queries) error { _, err := q.APITokenByHash(ctx, bad); return err },
 			"PendingInbox":        func(q dialog.Queries) error { _, err := q.PendingInbox(ctx, bad, 0); return err },
 		}
 		for what, lookup := range lookups {

@@ -83,12 +83,12 @@ func testNotFound(t *testing.T, s dialog.Store) {
 			_, err := q.Session(ctx, "token")
 			return err
 		}},
-		{"UserByAPIToken", func(ctx context.Context, q dialog.Queries) error {
-			_, err := q.UserByAPIToken(ctx, "other token")
+		{"tokenUser", func(ctx context.Context, q dialog.Queries) error {
+			_, err := tokenUser(ctx, q, "other token")
 			return err
 		}},
-		{"UserByAPIToken by a session", func(ctx context.Context, q dialog.Queries) error {
-			_, err := q.UserByAPIToken(ctx, "session")
+		{"tokenUser by a session", func(ctx context.Context, q dialog.Queries) error {
+			_, err := tokenUser(ctx, q, "session")
 			return err
 		}},
 	}
@@ -175,8 +175,8 @@ func checkRolledBack(t *testing.T, s dialog.Store, w written) {
 	checkCode(t, "UserByName after the rollback", err, dialog.ENOTFOUND)
 	_, err = s.Session(ctx, "session")
 	checkCode(t, "Session after the rollback", err, dialog.ENOTFOUND)
-	_, err = s.UserByAPIToken(ctx, "token")
-	checkCode(t, "UserByAPIToken after the rollback", err, dialog.ENOTFOUND)
+	_, err = tokenUser(ctx, s, "token")
+	checkCode(t, "tokenUser after the rollback", err, dialog.ENOTFOUND)
 
 	// A bounded wait, so that a store stuck on a leaked transaction fails
 	// the test instead of hanging it.
@@ -192,8 +192,8 @@ func checkRolledBack(t *testing.T, s dialog.Store, w written) {
 	if _, err := s.ConversationByChat(ctx, "webchat", "chat-1"); err != nil {
 		t.Errorf("ConversationByChat after a later commit: %v", err)
 	}
-	if _, err := s.UserByAPIToken(ctx, "token"); err != nil {
-		t.Errorf("UserByAPIToken after a later commit: %v", err)
+	if _, err := tokenUser(ctx, s, "token"); err != nil {
+		t.Errorf("tokenUser after a later commit: %v", err)
 	}
 }
 
