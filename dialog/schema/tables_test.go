@@ -3,6 +3,7 @@ package schema
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"reflect"
@@ -226,5 +227,14 @@ func TestReadVersion1(t *testing.T) {
 	}
 	if _, _, err := rd.Next(); err == nil || !strings.Contains(err.Error(), "api_tokens.id is missing") {
 		t.Errorf("a version 2 row without id: %v", err)
+	}
+}
+
+// TestLineFitsLargestAttachment checks that a row holding the largest file
+// a customer may send, base64-encoded with room for its other columns,
+// is within the longest line Reader takes.
+func TestLineFitsLargestAttachment(t *testing.T) {
+	if n := base64.StdEncoding.EncodedLen(dialog.MaxAttachmentSize) + 64<<10; n > MaxLineSize {
+		t.Errorf("a row of the largest attachment takes about %d bytes, over MaxLineSize %d", n, MaxLineSize)
 	}
 }
