@@ -148,6 +148,9 @@ func (db *DB) Import(ctx context.Context, r io.Reader) error {
 	if err := importRows(ctx, pgTx, r); err != nil {
 		return err
 	}
+	if err := redoMigrations(ctx, pgTx); err != nil {
+		return err
+	}
 	for _, t := range schema.Tables() {
 		if !t.Identity {
 			continue
@@ -159,6 +162,22 @@ func (db *DB) Import(ctx context.Context, r io.Reader) error {
 	}
 	if err := pgTx.Commit(ctx); err != nil {
 		return storeErr("commit import", err)
+	}
+	return nil
+}
+
+// redoMigrations makes again the changes to data that migrations made
+// after an export of an older version was written, so that importing
+// that export does not bring back what they removed: the API tokens of
+// disabled users (0003) and the payloads of processed updates, which hold
+// customers' words (0004). Both hold for any export, so they run after
+// every import.
+func redoMigrations(ctx context.Context, q querier) error {
+	if _, err := q.Exec(ctx, "DELETE FROM api_tokens WHERE user_id IN (SELECT id FROM users WHERE disabled)"); err != nil {
+		return storeErr("import: revoke the tokens of disabled users", err)
+	}
+	if _, err := q.Exec(ctx, "UPDATE inbox SET payload = ''::bytea WHERE processed_at IS NOT NULL AND length(payload) > 0"); err != nil {
+		return storeErr("import: empty processed inbox payloads", err)
 	}
 	return nil
 }

@@ -86,6 +86,7 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"EraseConversationRefused", testEraseConversationRefused},
 		{"IdleConversations", testIdleConversations},
 		{"InboxPayloadDropped", testInboxPayloadDropped},
+		{"ImportVersion1", testImportVersion1},
 		{"NotFound", testNotFound},
 		{"RollbackOnError", testRollbackOnError},
 		{"RollbackOnPanic", testRollbackOnPanic},
