@@ -74,7 +74,8 @@ func (e *Engine) Reply(ctx context.Context, a TicketAction, text string) (*Messa
 }
 
 // Note adds an internal note to the ticket's transcript: agents see it,
-// the customer does not. Closed tickets take notes too.
+// the customer does not. Closed tickets take notes too, but not those
+// of a conversation whose customer's data was erased.
 func (e *Engine) Note(ctx context.Context, a TicketAction, text string) (*Message, error) {
 	text, err := checkAgentText(text, "note")
 	if err != nil {
@@ -227,6 +228,11 @@ func (e *Engine) agentTx(ctx context.Context, a TicketAction, allowClosed bool, 
 			// The conversation was erased in between, and its chat id
 			// with it.
 			return Errorf(ECONFLICT, "the conversation of ticket %s changed; reload it and try again", t.Number)
+		}
+		if conv.Erased() {
+			// Nothing more goes into it: a note naming the customer
+			// would never be erased.
+			return Errorf(ECONFLICT, "ticket %s: the customer's data was erased", t.Number)
 		}
 		if t, err = tx.Ticket(ctx, t.ID); err != nil {
 			return err

@@ -117,9 +117,14 @@ func TestErase(t *testing.T) {
 			if fresh := say(t, e, "c1", "3", "привет").Conversation; fresh.ID == conv.ID {
 				t.Error("the erased customer's next message went into the erased conversation")
 			}
-			// Notes on the erased conversation's closed ticket still work.
-			if _, err := e.Note(ctx, act(ticket.Number, "olga"), "erased on request"); err != nil {
-				t.Errorf("note on the erased conversation's ticket: %v", err)
+			// No note goes onto the erased conversation's ticket: one
+			// naming the customer would never be erased.
+			if _, err := e.Note(ctx, act(ticket.Number, "olga"), "note about "+marker); dialog.ErrorCode(err) != dialog.ECONFLICT ||
+				!strings.Contains(err.Error(), "erased") {
+				t.Errorf("note on the erased conversation's ticket: %v, want a conflict saying it was erased", err)
+			}
+			if msgs, err := store.Messages(ctx, dialog.MessageFilter{ConversationID: conv.ID}); err != nil || len(msgs) == 0 || msgs[len(msgs)-1].Text != "" {
+				t.Errorf("the erased conversation's transcript after a refused note: %v", err)
 			}
 
 			// By chat id, on a customer not erased yet.

@@ -66,6 +66,13 @@ func TestEraseCustomer(t *testing.T) {
 			t.Errorf("message %d kept its text %q", m.ID, m.Text)
 		}
 	}
+	for _, user := range []string{"root", "anna"} {
+		if page := h.get(user, path, http.StatusOK); strings.Contains(page, `id="composer"`) {
+			t.Errorf("%s is offered to write a note on the erased customer's ticket", user)
+		}
+	}
+	note := url.Values{"version": {formatVersion(h.ticket(tk.Number).UpdatedAt)}, "text": {"note about " + marker}}
+	h.post("anna", path+"/note", note, http.StatusConflict)
 	// Twice is harmless.
 	h.post("root", path+"/erase", confirmed, http.StatusSeeOther)
 
