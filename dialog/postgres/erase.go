@@ -2,8 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/firstline-support/firstline/dialog"
 )
@@ -88,16 +92,57 @@ func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 
 // eraseWhatsAppContact deletes what the WhatsApp session (whatsmeow's
 // tables, in the same database once WhatsApp was linked) keeps of a
-// WhatsApp conversation's customer: their names, under their address,
-// which is the conversation's chat id.
+// WhatsApp conversation's customer: their names (whatsmeow_contacts),
+// under their address, which is the conversation's chat id, and under
+// the other of their phone-number JID and linked id (…@lid), and the
+// link between those two (whatsmeow_lid_map, which keeps each without
+// its server). Each table is touched only when it exists, as whatsmeow
+// versions differ. What the session holds in memory stays until it is
+// restarted.
 func (t *tx) eraseWhatsAppContact(ctx context.Context, c *dialog.Conversation) error {
 	if c.Channel != dialog.ChannelWhatsApp || dialog.IsErasedChatID(c.ChatID) {
 		return nil
 	}
-	var exists bool
-	if err := t.q.QueryRow(ctx, `SELECT to_regclass('whatsmeow_contacts') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+	jids := []string{c.ChatID}
+	lidMap, err := t.hasTable(ctx, "whatsmeow_lid_map")
+	if err != nil {
 		return err
 	}
-	_, err := t.q.Exec(ctx, `DELETE FROM whatsmeow_contacts WHERE their_jid = $1`, c.ChatID)
-	return err
+	user, server, _ := strings.Cut(c.ChatID, "@")
+	if lidMap && (server == "s.whatsapp.net" || server == "lid") {
+		// The column the chat id's user is in, and the other one.
+		mine, other, otherServer := "pn", "lid", "lid"
+		if server == "lid" {
+			mine, other, otherServer = "lid", "pn", "s.whatsapp.net"
+		}
+		var linked string
+		err := t.q.QueryRow(ctx, "SELECT "+other+" FROM whatsmeow_lid_map WHERE "+mine+" = $1", user).Scan(&linked)
+		switch {
+		case err == nil:
+			jids = append(jids, linked+"@"+otherServer)
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		if _, err := t.q.Exec(ctx, "DELETE FROM whatsmeow_lid_map WHERE "+mine+" = $1", user); err != nil {
+			return err
+		}
+	}
+	contacts, err := t.hasTable(ctx, "whatsmeow_contacts")
+	if err != nil || !contacts {
+		return err
+	}
+	for _, jid := range jids {
+		if _, err := t.q.Exec(ctx, `DELETE FROM whatsmeow_contacts WHERE their_jid = $1`, jid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hasTable reports whether the database has the table: whatsmeow's are
+// there only once WhatsApp was linked.
+func (t *tx) hasTable(ctx context.Context, name string) (bool, error) {
+	var exists bool
+	err := t.q.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, name).Scan(&exists)
+	return exists, err
 }

@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/firstline-support/firstline/dialog"
@@ -81,20 +84,59 @@ func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 
 // eraseWhatsAppContact deletes what the WhatsApp session (whatsmeow's
 // tables, in the same database once WhatsApp was linked) keeps of a
-// WhatsApp conversation's customer: their names, under their address,
-// which is the conversation's chat id.
+// WhatsApp conversation's customer: their names (whatsmeow_contacts),
+// under their address, which is the conversation's chat id, and under
+// the other of their phone-number JID and linked id (…@lid), and the
+// link between those two (whatsmeow_lid_map, which keeps each without
+// its server). Each table is touched only when it exists, as whatsmeow
+// versions differ. What the session holds in memory stays until it is
+// restarted.
 func (t *tx) eraseWhatsAppContact(ctx context.Context, c *dialog.Conversation) error {
 	if c.Channel != dialog.ChannelWhatsApp || dialog.IsErasedChatID(c.ChatID) {
 		return nil
 	}
-	var tables int
-	err := t.q.QueryRowContext(ctx,
-		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'whatsmeow_contacts'`).Scan(&tables)
-	if err != nil || tables == 0 {
+	jids := []string{c.ChatID}
+	lidMap, err := t.hasTable(ctx, "whatsmeow_lid_map")
+	if err != nil {
 		return err
 	}
-	_, err = t.q.ExecContext(ctx, `DELETE FROM whatsmeow_contacts WHERE their_jid = ?`, c.ChatID)
-	return err
+	user, server, _ := strings.Cut(c.ChatID, "@")
+	if lidMap && (server == "s.whatsapp.net" || server == "lid") {
+		// The column the chat id's user is in, and the other one.
+		mine, other, otherServer := "pn", "lid", "lid"
+		if server == "lid" {
+			mine, other, otherServer = "lid", "pn", "s.whatsapp.net"
+		}
+		var linked string
+		err := t.q.QueryRowContext(ctx, "SELECT "+other+" FROM whatsmeow_lid_map WHERE "+mine+" = ?", user).Scan(&linked)
+		switch {
+		case err == nil:
+			jids = append(jids, linked+"@"+otherServer)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if _, err := t.q.ExecContext(ctx, "DELETE FROM whatsmeow_lid_map WHERE "+mine+" = ?", user); err != nil {
+			return err
+		}
+	}
+	contacts, err := t.hasTable(ctx, "whatsmeow_contacts")
+	if err != nil || !contacts {
+		return err
+	}
+	for _, jid := range jids {
+		if _, err := t.q.ExecContext(ctx, `DELETE FROM whatsmeow_contacts WHERE their_jid = ?`, jid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hasTable reports whether the database has the table: whatsmeow's are
+// there only once WhatsApp was linked.
+func (t *tx) hasTable(ctx context.Context, name string) (bool, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, name).Scan(&n)
+	return n > 0, err
 }
 
 // notErasable says why the conversation with id was not erased.
