@@ -37,7 +37,7 @@ func (q queries) ConversationByChat(ctx context.Context, channel, chatID string)
 	if noRows(err) {
 		return nil, dialog.Errorf(dialog.ENOTFOUND, "no conversation for %s chat %q", channel, chatID)
 	} else if err != nil {
-		return nil, storeErr(fmt.Sprintf("get conversation of %s chat %q", channel, chatID), err)
+		return nil, storeErr("get conversation of a "+channel+" chat", err)
 	}
 	return c, nil
 }
@@ -76,7 +76,7 @@ func (t *tx) EnsureConversation(ctx context.Context, channel, chatID string) (*d
 	if channel == "" || chatID == "" {
 		return nil, dialog.Errorf(dialog.EINVALID, "a conversation needs a channel and a chat id")
 	}
-	op := fmt.Sprintf("ensure conversation of %s chat %q", channel, chatID)
+	op := "ensure conversation of a " + channel + " chat"
 	created := now()
 	// DO NOTHING: a concurrent insert of the same chat waits for the other
 	// transaction, then does nothing if that one committed.

@@ -193,7 +193,7 @@ func (t *tx) BlockOutboxChat(ctx context.Context, channel, chatID string) error 
 		`UPDATE outbox SET status = $1 WHERE channel = $2 AND chat_id = $3 AND status = $4`,
 		dialog.OutboxBlocked, channel, chatID, dialog.OutboxPending)
 	if err != nil {
-		return storeErr(fmt.Sprintf("block %s chat %q in the outbox", channel, chatID), err)
+		return storeErr("block a "+channel+" chat in the outbox", err)
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func (q queries) ConversationByChat(ctx context.Context, channel, chatID string)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dialog.Errorf(dialog.ENOTFOUND, "no conversation for %s chat %q", channel, chatID)
 	} else if err != nil {
-		return nil, storeErr(fmt.Sprintf("get conversation of %s chat %q", channel, chatID), err)
+		return nil, storeErr("get conversation of a "+channel+" chat", err)
 	}
 	return c, nil
 }
@@ -90,7 +90,7 @@ func (t *tx) EnsureConversation(ctx context.Context, channel, chatID string) (*d
 		ON CONFLICT (channel, chat_id) DO NOTHING`,
 		channel, chatID, dialog.StateBot, created, created)
 	if err != nil {
-		return nil, storeErr(fmt.Sprintf("create conversation of %s chat %q", channel, chatID), err)
+		return nil, storeErr("create conversation of a "+channel+" chat", err)
 	}
 	return t.ConversationByChat(ctx, channel, chatID)
 }

@@ -194,7 +194,7 @@ func (t *tx) BlockOutboxChat(ctx context.Context, channel, chatID string) error 
 		`UPDATE outbox SET status = ? WHERE channel = ? AND chat_id = ? AND status = ?`,
 		dialog.OutboxBlocked, channel, chatID, dialog.OutboxPending)
 	if err != nil {
-		return storeErr(fmt.Sprintf("block %s chat %q in the outbox", channel, chatID), err)
+		return storeErr("block a "+channel+" chat in the outbox", err)
 	}
 	return nil
 }

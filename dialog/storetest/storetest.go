@@ -87,6 +87,7 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"IdleConversations", testIdleConversations},
 		{"InboxPayloadDropped", testInboxPayloadDropped},
 		{"ImportVersion1", testImportVersion1},
+		{"ErrorsNameNoChat", testErrorsNameNoChat},
 		{"NotFound", testNotFound},
 		{"RollbackOnError", testRollbackOnError},
 		{"RollbackOnPanic", testRollbackOnPanic},
