@@ -196,7 +196,9 @@ type Tx interface {
 	// same item.
 	ClaimOutbox(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]*OutboxItem, error)
 	// UpdateOutbox saves an item's status, parts sent, attempts, next
-	// attempt, claim, last error and sent time.
+	// attempt, claim, last error and sent time. An item whose chat id is
+	// no longer item.ChatID (its conversation was erased while it was
+	// being sent) is left as the erasure left it, without an error.
 	UpdateOutbox(ctx context.Context, item *OutboxItem) error
 	// BlockOutboxChat marks every pending item of a chat blocked (the
 	// customer blocked the bot).

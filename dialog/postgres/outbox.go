@@ -156,7 +156,9 @@ func scanOutbox(s scanner) (*dialog.OutboxItem, error) {
 // UpdateOutbox saves an item's status, parts sent, attempts, next attempt,
 // claim, last error and sent time. The other fields never change. An
 // unknown status or a zero next attempt fails with EINVALID, an item that
-// does not exist with ENOTFOUND.
+// does not exist with ENOTFOUND. An item whose chat id is no longer
+// item.ChatID (its conversation was erased while it was being sent) is
+// left as the erasure left it, and that is no error.
 func (t *tx) UpdateOutbox(ctx context.Context, item *dialog.OutboxItem) error {
 	if err := item.CheckText(); err != nil {
 		return err
@@ -170,15 +172,28 @@ func (t *tx) UpdateOutbox(ctx context.Context, item *dialog.OutboxItem) error {
 	tag, err := t.q.Exec(ctx,
 		`UPDATE outbox SET status = $1, parts_sent = $2, attempts = $3, next_attempt_at = $4,
 			claimed_until = $5, last_error = $6, sent_at = $7
-		WHERE id = $8`,
+		WHERE id = $8 AND chat_id = $9`,
 		item.Status, item.PartsSent, item.Attempts, dbTime(item.NextAttemptAt),
 		nullTime(item.ClaimedUntil), item.LastError, nullTime(item.SentAt),
-		item.ID)
+		item.ID, item.ChatID)
 	if err != nil {
 		return storeErr(fmt.Sprintf("update outbox item %d", item.ID), err)
 	}
 	if tag.RowsAffected() == 0 {
-		return dialog.Errorf(dialog.ENOTFOUND, "outbox item %d not found", item.ID)
+		return outboxItemGone(ctx, t.q, item.ID)
+	}
+	return nil
+}
+
+// outboxItemGone says why an outbox item was not updated: ENOTFOUND if it
+// does not exist, nothing if it does (its chat id changed: erased).
+func outboxItemGone(ctx context.Context, q querier, id int64) error {
+	var found bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1)`, id).Scan(&found); err != nil {
+		return storeErr(fmt.Sprintf("look up outbox item %d", id), err)
+	}
+	if !found {
+		return dialog.Errorf(dialog.ENOTFOUND, "outbox item %d not found", id)
 	}
 	return nil
 }

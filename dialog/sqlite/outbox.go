@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -154,7 +155,9 @@ func scanOutbox(s scanner) (*dialog.OutboxItem, error) {
 // UpdateOutbox saves an item's status, parts sent, attempts, next attempt,
 // claim, last error and sent time. The other fields never change. An
 // unknown status or a zero next attempt fails with EINVALID, an item that
-// does not exist with ENOTFOUND.
+// does not exist with ENOTFOUND. An item whose chat id is no longer
+// item.ChatID (its conversation was erased while it was being sent) is
+// left as the erasure left it, and that is no error.
 func (t *tx) UpdateOutbox(ctx context.Context, item *dialog.OutboxItem) error {
 	if err := item.CheckText(); err != nil {
 		return err
@@ -168,10 +171,10 @@ func (t *tx) UpdateOutbox(ctx context.Context, item *dialog.OutboxItem) error {
 	res, err := t.q.ExecContext(ctx,
 		`UPDATE outbox SET status = ?, parts_sent = ?, attempts = ?, next_attempt_at = ?,
 			claimed_until = ?, last_error = ?, sent_at = ?
-		WHERE id = ?`,
+		WHERE id = ? AND chat_id = ?`,
 		item.Status, item.PartsSent, item.Attempts, formatTime(item.NextAttemptAt),
 		formatNullTime(item.ClaimedUntil), item.LastError, formatNullTime(item.SentAt),
-		item.ID)
+		item.ID, item.ChatID)
 	op := fmt.Sprintf("update outbox item %d", item.ID)
 	if err != nil {
 		return storeErr(op, err)
@@ -179,7 +182,20 @@ func (t *tx) UpdateOutbox(ctx context.Context, item *dialog.OutboxItem) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return storeErr(op, err)
 	} else if n == 0 {
-		return dialog.Errorf(dialog.ENOTFOUND, "outbox item %d not found", item.ID)
+		return outboxItemGone(ctx, t.q, item.ID)
+	}
+	return nil
+}
+
+// outboxItemGone says why an outbox item was not updated: ENOTFOUND if it
+// does not exist, nothing if it does (its chat id changed: erased).
+func outboxItemGone(ctx context.Context, q querier, id int64) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dialog.Errorf(dialog.ENOTFOUND, "outbox item %d not found", id)
+	} else if err != nil {
+		return storeErr(fmt.Sprintf("look up outbox item %d", id), err)
 	}
 	return nil
 }

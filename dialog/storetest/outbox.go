@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -440,5 +441,30 @@ func testClaimOutboxConcurrent(t *testing.T, s dialog.Store) {
 	}
 	if len(seen) != len(heads) {
 		t.Errorf("%d items claimed, want the %d oldest of each chat", len(seen), len(heads))
+	}
+}
+
+// testUpdateOutboxErased erases a conversation while one of its items is
+// being sent: the sender's update afterwards (a retryable failure) changes
+// nothing, so the item stays given up rather than going out again, empty,
+// to the erased chat.
+func testUpdateOutboxErased(t *testing.T, s dialog.Store) {
+	item := enqueue(t, s, outboxItem("telegram", "42", "being sent", outboxBase))
+	list := checkClaim(t, s, "claim", "telegram", outboxBase, 10, item.Text)
+	if len(list) != 1 {
+		t.FailNow()
+	}
+	if _, err := erase(t, s, item.ConversationID, outboxBase, time.Time{}); err != nil {
+		t.Fatalf("erase: %v", err)
+	}
+	got := list[0]
+	got.Attempts, got.NextAttemptAt, got.ClaimedUntil, got.LastError = 1, outboxBase.Add(time.Minute), time.Time{}, "timeout"
+	updateOutbox(t, s, got)
+	checkClaim(t, s, "after the sender's update", "telegram", outboxBase.Add(time.Hour), 10)
+	for _, line := range strings.Split(export(t, s), "\n") {
+		if strings.Contains(line, `"table":"outbox"`) &&
+			(!strings.Contains(line, `"status":"failed"`) || !strings.Contains(line, `"last_error":"`+dialog.OutboxErasedError+`"`)) {
+			t.Errorf("the erased conversation's item after the sender's update: %s", line)
+		}
 	}
 }

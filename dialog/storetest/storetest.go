@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"ClaimOutboxNextAttempt", testClaimOutboxNextAttempt},
 		{"ClaimOutboxConcurrent", testClaimOutboxConcurrent},
 		{"UpdateOutbox", testUpdateOutbox},
+		{"UpdateOutboxErased", testUpdateOutboxErased},
 		{"BlockOutboxChat", testBlockOutboxChat},
 		{"OutboxBacklog", testOutboxBacklog},
 		{"CreateUser", testCreateUser},
