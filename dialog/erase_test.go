@@ -2,8 +2,10 @@ package dialog_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -285,4 +287,57 @@ func TestRetainerRun(t *testing.T) {
 		cancel()
 		<-done
 	})
+}
+
+// failingErase is a store whose EraseConversation fails for one
+// conversation, the way a damaged row or a store bug would.
+type failingErase struct {
+	dialog.Store
+	id int64
+}
+
+func (s failingErase) Update(ctx context.Context, fn func(tx dialog.Tx) error) error {
+	return s.Store.Update(ctx, func(tx dialog.Tx) error { return fn(failingEraseTx{tx, s.id}) })
+}
+
+type failingEraseTx struct {
+	dialog.Tx
+	id int64
+}
+
+func (tx failingEraseTx) EraseConversation(ctx context.Context, id int64, at, idleBefore time.Time) (*dialog.Conversation, error) {
+	if id == tx.id {
+		return nil, errors.New("the row is damaged")
+	}
+	return tx.Tx.EraseConversation(ctx, id, at, idleBefore)
+}
+
+// TestRetentionSkipsFailure fails the erasure of the oldest conversation
+// due: the sweep logs it, without the customer's data, and erases the
+// others rather than stopping behind it for good.
+func TestRetentionSkipsFailure(t *testing.T) {
+	const period = 24 * time.Hour
+	ctx := t.Context()
+	store := dialogtest.Store(t, nil)
+	e := dialog.NewEngine(store, dialogtest.KB(t, "testdata/intents"), nil, dialog.DefaultConfig, quiet)
+	const marker = "Rt5customerWords"
+	first := say(t, e, "chat-"+marker, "1", "привет "+marker).Conversation
+	say(t, e, "second", "1", "привет")
+	say(t, e, "third", "1", "привет")
+
+	var logs strings.Builder
+	failing := dialog.NewEngine(failingErase{store, first.ID}, dialogtest.KB(t, "testdata/intents"), nil, dialog.DefaultConfig, quiet)
+	failing.SetClock(clockAt(period + time.Hour))
+	r := dialog.NewRetainer(failing, period, 0, slog.New(slog.NewTextHandler(&logs, nil)))
+	listed, erased, err := r.Sweep(ctx)
+	if err != nil || listed != 3 || erased != 2 {
+		t.Errorf("sweep with a failing conversation first: listed %d, erased %d, %v; want 3 and 2, no error", listed, erased, err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "the row is damaged") || !strings.Contains(out, "conversation="+strconv.FormatInt(first.ID, 10)) {
+		t.Errorf("the failure is not in the log with its conversation:\n%s", out)
+	}
+	if strings.Contains(out, marker) {
+		t.Errorf("the log holds the customer's data:\n%s", out)
+	}
 }

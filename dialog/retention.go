@@ -56,7 +56,8 @@ func (r *Retainer) Run(ctx context.Context) {
 	}
 }
 
-// sweepAll runs Sweep until a batch comes back short of a full one.
+// sweepAll runs Sweep until a batch comes back short of a full one, or
+// erases nothing.
 func (r *Retainer) sweepAll(ctx context.Context) {
 	for ctx.Err() == nil {
 		listed, erased, err := r.Sweep(ctx)
@@ -69,7 +70,8 @@ func (r *Retainer) sweepAll(ctx context.Context) {
 		if erased > 0 {
 			r.log.Info("retention: conversations erased", "count", erased, "older_than", r.period)
 		}
-		if listed < r.batch {
+		if listed < r.batch || erased == 0 {
+			// Short, or nothing done: the next batch would be the same.
 			return
 		}
 	}
@@ -78,7 +80,8 @@ func (r *Retainer) sweepAll(ctx context.Context) {
 // Sweep erases one batch of the conversations due, each in a transaction
 // of its own, and reports how many it listed and how many it erased (one
 // listed may have become active again, or been erased by another
-// process, since).
+// process, since). A conversation whose erasure fails is logged and
+// skipped; the error returned is of listing, or of ctx ending.
 func (r *Retainer) Sweep(ctx context.Context) (listed, erased int, err error) {
 	store := r.engine.Store()
 	now := r.engine.Now()
@@ -105,7 +108,12 @@ func (r *Retainer) Sweep(ctx context.Context) (listed, erased int, err error) {
 		case ECONFLICT, ENOTFOUND:
 			// Active again, or gone: not due any more.
 		default:
-			return len(ids), erased, fmt.Errorf("erase conversation %d: %w", id, err)
+			if ctx.Err() != nil {
+				return len(ids), erased, fmt.Errorf("erase conversation %d: %w", id, err)
+			}
+			// The others are not held up behind it: it comes first
+			// again at the next sweep, and would every time.
+			r.log.Warn("retention: erasing a conversation failed", "conversation", id, "err", err)
 		}
 	}
 	if erased > 0 {
