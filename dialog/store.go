@@ -115,10 +115,10 @@ type Queries interface {
 	// Activities lists the analytics events f selects, in id order.
 	Activities(ctx context.Context, f ActivityFilter) ([]*Activity, error)
 
-	// IdleConversations lists, in id order, the ids of up to limit
-	// conversations not erased yet that nobody works on (with the bot or
-	// closed) and that were last updated before the given time: what a
-	// retention period lets go.
+	// IdleConversations lists the ids of up to limit conversations not
+	// erased yet that nobody works on (with the bot or closed) and that
+	// were last updated before the given time: what a retention period
+	// lets go. The least recently updated come first (ties in id order).
 	IdleConversations(ctx context.Context, before time.Time, limit int) ([]int64, error)
 }
 

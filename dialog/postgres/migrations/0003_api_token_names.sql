@@ -5,6 +5,8 @@
 -- Disabling a user now revokes its tokens, so that enabling it again
 -- does not bring them back: tokens of users disabled before this
 -- migration are revoked here.
+--
+-- It matches the SQLite store's migration 0005.
 
 ALTER TABLE api_tokens DROP CONSTRAINT api_tokens_pkey;
 ALTER TABLE api_tokens ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;

@@ -1,7 +1,7 @@
 -- Erasing customers' personal data (firstline customer erase, the panel,
 -- privacy.retain_closed): when a conversation was erased, and indexes to
 -- find what a retention period lets go and a conversation's outbox items.
--- It matches the SQLite store's migration 0005.
+-- It matches the SQLite store's migration 0006.
 
 ALTER TABLE conversations ADD COLUMN erased_at timestamptz; -- NULL while kept
 
