@@ -22,19 +22,24 @@ func FixtureConfig() dialog.Config {
 // Fixture names what Populate wrote, so that Read can find it again in a
 // copy of the store.
 type Fixture struct {
-	Chats  [][2]string // (channel, chat id) of every conversation
+	Chats  [][2]string // (channel, chat id) of every conversation not erased
 	Hashes [2]string   // the session's and the API token's hashes
+	// Erased is the id of the erased conversation, which has no chat id
+	// to find it by any more.
+	Erased int64
 }
 
 // Populate fills every table of a store through env's engine (configured
 // with FixtureConfig) and its store, with every kind of value each column
-// holds: users with queues, a session and an API token; a Telegram
+// holds: users with queues, one disabled, a session and a named API token
+// that was used; a Telegram
 // conversation with an attachment and a ticket that was taken, answered,
 // noted, closed, rated and reopened; tickets with the intents the bot
 // considered (candidates), one of them after "did this help?" was
 // answered no; a conversation waiting for the customer to pick one of two
 // intents; a web chat with an open ticket under an SLA; inbox items;
-// outbox items, one sent; and the analytics events of all of it.
+// outbox items, one sent; a closed conversation whose customer's data was
+// erased; and the analytics events of all of it.
 func Populate(t testing.TB, env *Env) Fixture {
 	t.Helper()
 	ctx := t.Context()
@@ -52,7 +57,12 @@ func Populate(t testing.TB, env *Env) Fixture {
 		if err := tx.CreateSession(ctx, &dialog.Session{TokenHash: "session-hash", UserID: olga.ID, ExpiresAt: seen.Add(24 * time.Hour)}); err != nil {
 			return err
 		}
-		return tx.CreateAPIToken(ctx, &dialog.APIToken{TokenHash: "token-hash", UserID: ivan.ID})
+		// A disabled user has no tokens: disabling revokes them.
+		token := &dialog.APIToken{TokenHash: "token-hash", UserID: olga.ID, Name: "reports"}
+		if err := tx.CreateAPIToken(ctx, token); err != nil {
+			return err
+		}
+		return tx.SetAPITokenUsed(ctx, token.ID, seen.Add(time.Minute))
 	})
 	if err != nil {
 		t.Fatalf("users: %v", err)
@@ -126,9 +136,18 @@ func Populate(t testing.TB, env *Env) Fixture {
 	if err != nil {
 		t.Fatalf("inbox and outbox: %v", err)
 	}
+
+	gone := send("telegram", "43", "6", "/human")
+	if _, err := e.Close(ctx, dialog.TicketAction{Number: gone.Ticket.Number, Agent: "Olga"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Erase(ctx, gone.Conversation.ID); err != nil {
+		t.Fatal(err)
+	}
 	return Fixture{
 		Chats:  [][2]string{{"telegram", "42"}, {"webchat", "w-1"}, {"webchat", "w-2"}, {"webchat", "w-3"}, {"webchat", "w-4"}},
 		Hashes: [2]string{"session-hash", "token-hash"},
+		Erased: gone.Conversation.ID,
 	}
 }
 
@@ -142,6 +161,7 @@ type Snapshot struct {
 	Users         []*dialog.User
 	Session       *dialog.Session
 	TokenUser     *dialog.User
+	Tokens        []*dialog.APIToken // the token user's
 	Backlog       map[string]int
 	Inbox         []*dialog.InboxItem
 	Due           []*dialog.OutboxItem // what a sender would claim now
@@ -159,9 +179,16 @@ func (f Fixture) Read(t testing.TB, store dialog.Store) Snapshot {
 			t.Fatal(err)
 		}
 	}
+	var convs []*dialog.Conversation
 	for _, c := range f.Chats {
 		conv, err := store.ConversationByChat(ctx, c[0], c[1])
 		must(err)
+		convs = append(convs, conv)
+	}
+	erased, err := store.Conversation(ctx, f.Erased)
+	must(err)
+	convs = append(convs, erased)
+	for _, conv := range convs {
 		s.Conversations = append(s.Conversations, conv)
 		msgs, err := store.Messages(ctx, dialog.MessageFilter{ConversationID: conv.ID})
 		must(err)
@@ -178,7 +205,6 @@ func (f Fixture) Read(t testing.TB, store dialog.Store) Snapshot {
 			s.Attachments = append(s.Attachments, full)
 		}
 	}
-	var err error
 	s.Tickets, err = store.Tickets(ctx, dialog.TicketFilter{})
 	must(err)
 	s.Users, err = store.Users(ctx)
@@ -188,6 +214,8 @@ func (f Fixture) Read(t testing.TB, store dialog.Store) Snapshot {
 	token, err := store.APITokenByHash(ctx, f.Hashes[1])
 	must(err)
 	s.TokenUser, err = store.User(ctx, token.UserID)
+	must(err)
+	s.Tokens, err = store.APITokens(ctx, s.TokenUser.ID)
 	must(err)
 	s.Backlog, err = store.OutboxBacklog(ctx)
 	must(err)
@@ -213,10 +241,10 @@ func (f Fixture) Read(t testing.TB, store dialog.Store) Snapshot {
 	for _, tk := range s.Tickets {
 		candidates += len(tk.Candidates)
 	}
-	if len(s.Attachments) != 1 || len(s.Inbox) != 1 || s.Backlog["telegram"] == 0 || len(s.Due) == 0 || len(s.Tickets) != 4 ||
-		candidates < 2 || len(s.Activity) == 0 {
-		t.Fatalf("the fixture is incomplete: %d attachments, inbox %v, backlog %v, %d due, %d tickets with %d candidates, %d events",
-			len(s.Attachments), s.Inbox, s.Backlog, len(s.Due), len(s.Tickets), candidates, len(s.Activity))
+	if len(s.Attachments) != 1 || len(s.Inbox) != 1 || s.Backlog["telegram"] == 0 || len(s.Due) == 0 || len(s.Tickets) != 5 ||
+		candidates < 2 || len(s.Activity) == 0 || !erased.Erased() || len(s.Tokens) != 1 || s.Tokens[0].Name == "" || s.Tokens[0].LastUsedAt.IsZero() {
+		t.Fatalf("the fixture is incomplete: %d attachments, inbox %v, backlog %v, %d due, %d tickets with %d candidates, %d events, erased %+v, tokens %s",
+			len(s.Attachments), s.Inbox, s.Backlog, len(s.Due), len(s.Tickets), candidates, len(s.Activity), erased, dump(s.Tokens))
 	}
 	return s
 }
