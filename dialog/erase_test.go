@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -293,20 +294,20 @@ func TestRetainerRun(t *testing.T) {
 // conversation, the way a damaged row or a store bug would.
 type failingErase struct {
 	dialog.Store
-	id int64
+	ids []int64
 }
 
 func (s failingErase) Update(ctx context.Context, fn func(tx dialog.Tx) error) error {
-	return s.Store.Update(ctx, func(tx dialog.Tx) error { return fn(failingEraseTx{tx, s.id}) })
+	return s.Store.Update(ctx, func(tx dialog.Tx) error { return fn(failingEraseTx{tx, s.ids}) })
 }
 
 type failingEraseTx struct {
 	dialog.Tx
-	id int64
+	ids []int64
 }
 
 func (tx failingEraseTx) EraseConversation(ctx context.Context, id int64, at, idleBefore time.Time) (*dialog.Conversation, error) {
-	if id == tx.id {
+	if slices.Contains(tx.ids, id) {
 		return nil, errors.New("the row is damaged")
 	}
 	return tx.Tx.EraseConversation(ctx, id, at, idleBefore)
@@ -326,7 +327,7 @@ func TestRetentionSkipsFailure(t *testing.T) {
 	say(t, e, "third", "1", "привет")
 
 	var logs strings.Builder
-	failing := dialog.NewEngine(failingErase{store, first.ID}, dialogtest.KB(t, "testdata/intents"), nil, dialog.DefaultConfig, quiet)
+	failing := dialog.NewEngine(failingErase{store, []int64{first.ID}}, dialogtest.KB(t, "testdata/intents"), nil, dialog.DefaultConfig, quiet)
 	failing.SetClock(clockAt(period + time.Hour))
 	r := dialog.NewRetainer(failing, period, 0, slog.New(slog.NewTextHandler(&logs, nil)))
 	listed, erased, err := r.Sweep(ctx)
@@ -339,5 +340,38 @@ func TestRetentionSkipsFailure(t *testing.T) {
 	}
 	if strings.Contains(out, marker) {
 		t.Errorf("the log holds the customer's data:\n%s", out)
+	}
+}
+
+// TestRetentionPassesFailingBatch fails the erasure of a whole batch of
+// the oldest conversations due: a pass goes on past them and erases the
+// rest, rather than stopping at a batch where nothing was erased.
+func TestRetentionPassesFailingBatch(t *testing.T) {
+	const period = 24 * time.Hour
+	store := dialogtest.Store(t, nil)
+	e := dialog.NewEngine(store, dialogtest.KB(t, "testdata/intents"), nil, dialog.DefaultConfig, quiet)
+	var failing []int64
+	for _, chat := range []string{"f1", "f2"} {
+		failing = append(failing, say(t, e, chat, "1", "привет").Conversation.ID)
+	}
+	var good []int64
+	for _, chat := range []string{"g1", "g2", "g3"} {
+		good = append(good, say(t, e, chat, "1", "привет").Conversation.ID)
+	}
+	fe := dialog.NewEngine(failingErase{store, failing}, dialogtest.KB(t, "testdata/intents"), nil, dialog.DefaultConfig, quiet)
+	fe.SetClock(clockAt(period + time.Hour))
+	r := dialog.NewRetainer(fe, period, 0, quiet)
+	r.SetBatch(len(failing))
+	r.SweepAll(t.Context())
+	for _, id := range good {
+		conv, err := store.Conversation(t.Context(), id)
+		if err != nil || !conv.Erased() {
+			t.Errorf("conversation %d behind a failing batch: erased %v, %v", id, err == nil && conv.Erased(), err)
+		}
+	}
+	for _, id := range failing {
+		if conv, err := store.Conversation(t.Context(), id); err != nil || conv.Erased() {
+			t.Errorf("failing conversation %d: %v, %v", id, conv, err)
+		}
 	}
 }

@@ -29,6 +29,11 @@ type Retainer struct {
 	interval time.Duration
 	batch    int
 	log      *slog.Logger
+	// skip holds the conversations whose erasure failed in the current
+	// pass (sweepAll), left out of its later batches so that a batch
+	// full of them does not stop it. Run is the only goroutine that
+	// uses it.
+	skip map[int64]bool
 }
 
 // NewRetainer returns a retainer that erases conversations idle for
@@ -59,7 +64,10 @@ func (r *Retainer) Run(ctx context.Context) {
 // sweepAll runs Sweep until a batch comes back short of a full one, or
 // erases nothing.
 func (r *Retainer) sweepAll(ctx context.Context) {
+	r.skip = map[int64]bool{}
+	defer func() { r.skip = nil }()
 	for ctx.Err() == nil {
+		failedBefore := len(r.skip)
 		listed, erased, err := r.Sweep(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -70,8 +78,9 @@ func (r *Retainer) sweepAll(ctx context.Context) {
 		if erased > 0 {
 			r.log.Info("retention: conversations erased", "count", erased, "older_than", r.period)
 		}
-		if listed < r.batch || erased == 0 {
-			// Short, or nothing done: the next batch would be the same.
+		if listed < r.batch || erased == 0 && len(r.skip) == failedBefore {
+			// Short, or nothing done nor failed: the next batch would be
+			// the same.
 			return
 		}
 	}
@@ -81,16 +90,21 @@ func (r *Retainer) sweepAll(ctx context.Context) {
 // of its own, and reports how many it listed and how many it erased (one
 // listed may have become active again, or been erased by another
 // process, since). A conversation whose erasure fails is logged and
-// skipped; the error returned is of listing, or of ctx ending.
+// skipped (and, within one pass of Run, left out of the batches after);
+// the error returned is of listing, or of ctx ending.
 func (r *Retainer) Sweep(ctx context.Context) (listed, erased int, err error) {
 	store := r.engine.Store()
 	now := r.engine.Now()
 	cutoff := now.Add(-r.period)
-	ids, err := store.IdleConversations(ctx, cutoff, r.batch)
+	ids, err := store.IdleConversations(ctx, cutoff, r.batch+len(r.skip))
 	if err != nil {
 		return 0, 0, fmt.Errorf("list conversations idle since %s: %w", cutoff.Format(time.RFC3339), err)
 	}
 	for _, id := range ids {
+		if r.skip[id] {
+			continue
+		}
+		listed++
 		var conv *Conversation
 		var tickets []*Ticket
 		err := store.Update(ctx, func(tx Tx) error {
@@ -109,15 +123,18 @@ func (r *Retainer) Sweep(ctx context.Context) (listed, erased int, err error) {
 			// Active again, or gone: not due any more.
 		default:
 			if ctx.Err() != nil {
-				return len(ids), erased, fmt.Errorf("erase conversation %d: %w", id, err)
+				return listed, erased, fmt.Errorf("erase conversation %d: %w", id, err)
 			}
-			// The others are not held up behind it: it comes first
-			// again at the next sweep, and would every time.
+			// The others are not held up behind it: it is tried again
+			// at the next pass.
 			r.log.Warn("retention: erasing a conversation failed", "conversation", id, "err", err)
+			if r.skip != nil {
+				r.skip[id] = true
+			}
 		}
 	}
 	if erased > 0 {
 		r.engine.compact(ctx)
 	}
-	return len(ids), erased, nil
+	return listed, erased, nil
 }
