@@ -181,12 +181,9 @@ func Evaluate(ctx context.Context, lines []EvalLine, opts EvalOptions) (EvalResu
 		if l.Text == "" || l.Intent == "" {
 			return EvalResult{}, fmt.Errorf("line %d: text and intent are required", l.Line)
 		}
-		it := evalItem{text: l.Text, intent: l.Intent, lang: opts.Lang}
+		it := newEvalItem(l, opts.Lang)
 		if held[it.intent] {
 			it.intent = EvalOOS
-		}
-		if it.lang == "" {
-			it.lang = DetectLanguage(Normalize(l.Text), DefaultOptions.DefaultLanguage)
 		}
 		switch l.Split {
 		case SplitTrain:
@@ -222,7 +219,7 @@ func Evaluate(ctx context.Context, lines []EvalLine, opts EvalOptions) (EvalResu
 	log.Info("building the matcher", "examples", countInScope(train))
 	runtime.GC()
 	start := time.Now()
-	k, err := buildEvalKB(train)
+	k, err := buildEvalKB(train, DefaultOptions)
 	if err != nil {
 		return EvalResult{}, err
 	}
@@ -328,7 +325,8 @@ func holdOut(lines []EvalLine, share float64, seed uint64) map[string]bool {
 // buildEvalKB builds a matcher whose intents are the in-scope items, each
 // with its items as examples in their languages and a placeholder answer
 // in each of those languages, so that the set is like a valid YAML one.
-func buildEvalKB(items []evalItem) (*KB, error) {
+// opts are the matcher's thresholds.
+func buildEvalKB(items []evalItem, opts Options) (*KB, error) {
 	byID := map[string]*intents.Intent{}
 	var ins []*intents.Intent
 	for _, it := range items {
@@ -356,7 +354,7 @@ func buildEvalKB(items []evalItem) (*KB, error) {
 			in.Templates[it.lang] = t
 		}
 	}
-	k, err := New(intents.NewSet(ins, nil, nil), DefaultOptions)
+	k, err := New(intents.NewSet(ins, nil, nil), opts)
 	if err != nil {
 		return nil, fmt.Errorf("build matcher from train lines: %w", err)
 	}
@@ -420,7 +418,7 @@ func crossValidate(ctx context.Context, train []evalItem, folds int, seed uint64
 			continue
 		}
 		log.Info("cross-validation", "fold", f+1, "of", folds, "train", len(fit), "held", len(held))
-		k, err := buildEvalKB(fit)
+		k, err := buildEvalKB(fit, DefaultOptions)
 		if err != nil {
 			return nil, fmt.Errorf("fold %d: %w", f+1, err)
 		}

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -25,12 +27,42 @@ func cmdEval(ctx context.Context, args []string, e env) error {
 	folds := fs.Int("folds", 5, "cross-validation folds, used without val or test lines")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
 	useLLM := fs.Bool("llm", false, "also ask the language model of the config's llm section about messages in its grey zone")
+	shots := fs.String("shots", "", "few-shot mode: build with K train lines per intent, for each K of a comma-separated `list` (0: all)")
+	seeds := fs.Int("seeds", 1, "few-shot mode: average this many seeds, --seed and the next ones")
 	s, err := parseSettings(fs, args, 0, e.getenv)
 	if err != nil {
 		return err
 	}
 	if *data == "" {
 		return usageError{fmt.Errorf("--data is required")}
+	}
+	var ks []int
+	if *shots != "" {
+		if ks, err = parseShots(*shots); err != nil {
+			return usageError{err}
+		}
+		if *seeds < 1 {
+			return usageError{fmt.Errorf("--seeds %d: need at least 1", *seeds)}
+		}
+		var clash []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "holdout-intents" || f.Name == "folds" || f.Name == "llm" {
+				clash = append(clash, "--"+f.Name)
+			}
+		})
+		if len(clash) > 0 {
+			return usageError{fmt.Errorf("--shots does not go with %s", strings.Join(clash, ", "))}
+		}
+	} else {
+		var only []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "seeds" {
+				only = append(only, "--"+f.Name)
+			}
+		})
+		if len(only) > 0 {
+			return usageError{fmt.Errorf("%s needs --shots", strings.Join(only, ", "))}
+		}
 	}
 	log := newLogger(e)
 	var so *kb.SecondOpinion
@@ -50,6 +82,9 @@ func cmdEval(ctx context.Context, args []string, e env) error {
 	lines, err := readEvalLines(f)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", *data, err)
+	}
+	if ks != nil {
+		return evalShots(ctx, e, lines, *data, kb.ShotsOptions{Lang: *lang, Shots: ks, Seed: *seed, Seeds: *seeds, Matching: s.Matching}, *asJSON)
 	}
 	res, err := kb.Evaluate(ctx, lines, kb.EvalOptions{
 		Lang:           *lang,
@@ -158,6 +193,65 @@ func printEval(w io.Writer, res kb.EvalResult) {
 		fmt.Fprintf(tw, "  in-scope accuracy\t%.4f\n", l.InScopeAccuracy)
 		fmt.Fprintf(tw, "  out-of-scope recall\t%s\n", oos)
 		fmt.Fprintf(tw, "  macro F1\t%.4f\n", l.MacroF1)
+	}
+	tw.Flush()
+}
+
+// evalShots runs and prints a few-shot benchmark.
+func evalShots(ctx context.Context, e env, lines []kb.EvalLine, data string, opts kb.ShotsOptions, asJSON bool) error {
+	res, err := kb.EvaluateShots(ctx, lines, opts)
+	if err != nil {
+		return fmt.Errorf("evaluate %s: %w", data, err)
+	}
+	if asJSON {
+		return json.NewEncoder(e.stdout).Encode(res)
+	}
+	printShots(e.stdout, res)
+	return nil
+}
+
+// parseShots parses a comma-separated list of examples per intent.
+func parseShots(list string) ([]int, error) {
+	var ks []int
+	for _, f := range strings.Split(list, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || k < 0 {
+			return nil, fmt.Errorf("--shots %q: want a comma-separated list of whole numbers, 0 or more", list)
+		}
+		ks = append(ks, k)
+	}
+	return ks, nil
+}
+
+// printShots prints a few-shot benchmark as a table, one row per K.
+// Counts are means over the seeds, so they get a decimal with several.
+func printShots(w io.Writer, res kb.ShotsResult) {
+	asked := "test split"
+	if res.Test == kb.SplitTrain {
+		asked = "train lines not chosen as examples (no test split)"
+	}
+	fmt.Fprintf(w, "asked: %s; thresholds: answer %.2f, clarify %.2f, margin %.2f\n",
+		asked, res.AnswerThreshold, res.ClarifyThreshold, res.ClarifyMargin)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "K\tseeds\tintents\texamples\tin scope\tright\twrong\toptions\tnone\tout of scope\tanswered\tprecision\tcalibration error\t\n")
+	for _, r := range res.Rows {
+		k := strconv.Itoa(r.Shots)
+		if r.Shots == 0 {
+			k = "all"
+		}
+		n := func(v float64) string {
+			if r.Seeds == 1 {
+				return strconv.FormatFloat(v, 'f', 0, 64)
+			}
+			return strconv.FormatFloat(v, 'f', 1, 64)
+		}
+		oos, answered := n(r.OOS), n(r.OOSAnswered)
+		if r.OOS == 0 {
+			oos, answered = "-", "-"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.4f\t%.4f\t\n",
+			k, r.Seeds, r.Intents, n(r.Examples), n(r.InScope), n(r.Right), n(r.Wrong), n(r.Options), n(r.None),
+			oos, answered, r.Precision, r.CalibrationError)
 	}
 	tw.Flush()
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -167,4 +168,103 @@ func deref64(p *float64) any {
 		return nil
 	}
 	return *p
+}
+
+// runEval runs firstline eval with args and returns its stdout.
+func runEval(t *testing.T, args ...string) string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	if code := run(context.Background(), append([]string{"eval"}, args...), e); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	return stdout.String()
+}
+
+func TestEvalShots(t *testing.T) {
+	const data = "../../kb/testdata/eval/shots.jsonl"
+	shots := func(seed string) kb.ShotsResult {
+		t.Helper()
+		var res kb.ShotsResult
+		out := runEval(t, "--data", data, "--lang", "en", "--shots", "1,3,0", "--seed", seed, "--json")
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+		}
+		return res
+	}
+	res := shots("1")
+	if len(res.Rows) != 3 {
+		t.Fatalf("%d rows, want 3", len(res.Rows))
+	}
+	for i, k := range []int{1, 3, 0} {
+		r := res.Rows[i]
+		if r.Right+r.Wrong+r.Options+r.None != r.InScope || r.InScope != 12 || r.OOS != 3 {
+			t.Errorf("K %d: %+v; want right + wrong + options + none = 12 in scope, and 3 out of scope", k, r)
+		}
+		if answers := r.Right + r.Wrong + r.OOSAnswered; answers > 0 && r.Precision != r.Right/answers {
+			t.Errorf("K %d: precision %v, want %v / %v", k, r.Precision, r.Right, answers)
+		}
+		// Each of the 4 intents has 7 train lines.
+		want := float64(4 * k)
+		if k == 0 {
+			want = 28
+		}
+		if r.Shots != k || r.Intents != 4 || r.Examples != want {
+			t.Errorf("K %d: %d intents, %v examples; want 4 and %v", k, r.Intents, r.Examples, want)
+		}
+	}
+	if again := shots("1"); !reflect.DeepEqual(res, again) {
+		t.Errorf("seed 1 twice:\n%+v\n%+v", res, again)
+	}
+	differ := false
+	for _, seed := range []string{"2", "3", "4"} {
+		differ = differ || !reflect.DeepEqual(res.Rows, shots(seed).Rows)
+	}
+	if !differ {
+		t.Errorf("seeds 1 to 4 all measured %+v", res.Rows)
+	}
+
+	table := runEval(t, "--data", data, "--lang", "en", "--shots", "1,0", "--seeds", "3")
+	for _, want := range []string{"asked: test split", "answer 0.45", "precision", "calibration error", "\n    1      3", "\n  all      1"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table has no %q:\n%s", want, table)
+		}
+	}
+}
+
+func TestEvalShotsUsesConfigThresholds(t *testing.T) {
+	config := filepath.Join(t.TempDir(), "firstline.yaml")
+	if err := os.WriteFile(config, []byte("matching:\n  answer_threshold: 1\n  clarify_threshold: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var res kb.ShotsResult
+	out := runEval(t, "--config", config, "--data", "../../kb/testdata/eval/shots.jsonl", "--lang", "en", "--shots", "0", "--json")
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.AnswerThreshold != 1 || res.Rows[0].Right != 0 || res.Rows[0].None != 12 {
+		t.Errorf("%+v; want the config's threshold 1 and nothing answered", res)
+	}
+}
+
+func TestEvalShotsUsage(t *testing.T) {
+	const data = "../../kb/testdata/eval/shots.jsonl"
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--shots", "5,x"}, "comma-separated list"},
+		{[]string{"--shots", "-1"}, "comma-separated list"},
+		{[]string{"--shots", "5", "--seeds", "0"}, "--seeds 0"},
+		{[]string{"--shots", "5", "--folds", "3"}, "--shots does not go with --folds"},
+		{[]string{"--seeds", "3"}, "--seeds needs --shots"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		e := env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+		args := append([]string{"eval", "--data", data}, tt.args...)
+		if code := run(context.Background(), args, e); code != 2 || !strings.Contains(stderr.String(), tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, stderr.String(), tt.want)
+		}
+	}
 }
