@@ -17,7 +17,8 @@ import (
 
 // cmdEval benchmarks the matcher on a labelled JSONL file: one
 // {"text", "intent", "split"} object a line, intent "oos" for a message no
-// intent covers. See kb.Evaluate for what is measured.
+// intent covers. See kb.Evaluate for what is measured; with --shots, see
+// kb.EvaluateShots.
 func cmdEval(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("eval", e)
 	data := fs.String("data", "", "labelled messages, one JSON object a line (`file`)")

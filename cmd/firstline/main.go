@@ -44,6 +44,7 @@ Usage:
   firstline export    [--config FILE] [--data DIR] [--out FILE]   (all data, to move stores)
   firstline import    [--config FILE] [--data DIR] --in FILE      (into an empty store)
   firstline eval      --data FILE.jsonl [--lang auto|ru|en] [--holdout-intents 0.25 --seed 1] [--folds 5] [--json]
+  firstline eval      --data FILE.jsonl --shots 5,10,0 [--lang auto|ru|en] [--seed 1] [--seeds 3] [--json]
   firstline report    --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
                       [--channel C] [--lang L] [--intent I] [--queue Q] [--agent A]
 
