@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -202,33 +201,7 @@ func TestReplicasShareLiveUpdates(t *testing.T) {
 	b := startServer(t, dataB)
 	token := newAPIToken(t, dataA)
 
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, a.url+"panel/events", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("events on A: %d", resp.StatusCode)
-	}
-	lines := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(resp.Body)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	// The stream is subscribed once its first line arrives.
-	select {
-	case <-lines:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no first line on A's event stream")
-	}
+	lines := openStream(t, a, token)
 
 	r := b.say("replica", "1", "/human")
 	if r.Ticket == nil {

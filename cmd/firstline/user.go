@@ -227,21 +227,16 @@ func cmdUserPasswd(ctx context.Context, args []string, e env) error {
 	})
 }
 
-// cmdUserQueues sets the queues a user works. It parses its arguments as
-// withUser does, and also needs the configured queues to check against.
+// cmdUserQueues sets the queues a user works. Unlike withUser's
+// subcommands it needs the settings: the configured queues to check
+// against.
 func cmdUserQueues(ctx context.Context, args []string, e env) error {
-	fs := newFlagSet("user queues", e)
-	list := fs.String("queues", "", "comma-separated `queues` the user works (default: every queue)")
-	var name string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	s, err := parseSettings(fs, args, flagData, e.getenv)
+	var list *string
+	name, s, err := userArgs("queues", args, e, func(fs *flag.FlagSet) {
+		list = fs.String("queues", "", "comma-separated `queues` the user works (default: every queue)")
+	})
 	if err != nil {
 		return err
-	}
-	if name == "" {
-		return usageError{errors.New("missing the user's name: firstline user queues NAME")}
 	}
 	queues, err := parseQueues(*list, s.Dialog.Queues)
 	if err != nil {
@@ -341,20 +336,9 @@ func cmdUserRevokeToken(ctx context.Context, args []string, e env) error {
 // not nil, adds the subcommand's own flags.
 func withUser(ctx context.Context, sub string, args []string, e env, define func(*flag.FlagSet),
 	fn func(users *auth.Service, store dialog.Store, name string) error) error {
-	fs := newFlagSet("user "+sub, e)
-	if define != nil {
-		define(fs)
-	}
-	var name string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	s, err := parseSettings(fs, args, flagData, e.getenv)
+	name, s, err := userArgs(sub, args, e, define)
 	if err != nil {
 		return err
-	}
-	if name == "" {
-		return usageError{fmt.Errorf("missing the user's name: firstline user %s NAME", sub)}
 	}
 	users, store, err := openUsers(ctx, s, e)
 	if err != nil {
@@ -465,4 +449,26 @@ func ensureAdmin(ctx context.Context, users *auth.Service, e env) error {
 			auth.AdminName, generated, auth.AdminName)
 	}
 	return nil
+}
+
+// userArgs parses the arguments of a subcommand that names one user:
+// NAME first, then the flags define adds (when not nil) and the common
+// ones.
+func userArgs(sub string, args []string, e env, define func(*flag.FlagSet)) (string, *settings, error) {
+	fs := newFlagSet("user "+sub, e)
+	if define != nil {
+		define(fs)
+	}
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	s, err := parseSettings(fs, args, flagData, e.getenv)
+	if err != nil {
+		return "", nil, err
+	}
+	if name == "" {
+		return "", nil, usageError{fmt.Errorf("missing the user's name: firstline user %s NAME", sub)}
+	}
+	return name, s, nil
 }

@@ -26,17 +26,7 @@ func (q queries) Attachments(ctx context.Context, messageIDs []int64) ([]*dialog
 
 // Attachment returns the attachment with the given id, with its data.
 func (q queries) Attachment(ctx context.Context, id int64) (*dialog.Attachment, error) {
-	row := q.q.QueryRow(ctx,
-		`SELECT `+attachmentColumns+`, data FROM attachments WHERE id = $1`, id)
-	var a dialog.Attachment
-	err := row.Scan(&a.ID, &a.MessageID, &a.Kind, &a.FileName, &a.MIME, &a.Size, &a.CreatedAt, &a.Data)
-	if noRows(err) {
-		return nil, dialog.Errorf(dialog.ENOTFOUND, "attachment %d not found", id)
-	} else if err != nil {
-		return nil, storeErr(fmt.Sprintf("get attachment %d", id), err)
-	}
-	a.CreatedAt = a.CreatedAt.UTC()
-	return &a, nil
+	return q.attachment(ctx, fmt.Sprintf("get attachment %d", id), id, "data")
 }
 
 // AttachmentPart returns the attachment with the given id and at most
@@ -47,15 +37,20 @@ func (q queries) AttachmentPart(ctx context.Context, id, offset int64, limit int
 	}
 	// substring counts bytea's bytes, from 1; PostgreSQL reads only the
 	// TOAST chunks the part spans of a value stored uncompressed.
+	return q.attachment(ctx, fmt.Sprintf("get part of attachment %d", id), id, "substring(data FROM $2 FOR $3)", offset+1, limit)
+}
+
+// attachment reads the attachment with the given id ($1) and, as its
+// data, the expression data (with its arguments from $2 on).
+func (q queries) attachment(ctx context.Context, op string, id int64, data string, args ...any) (*dialog.Attachment, error) {
 	row := q.q.QueryRow(ctx,
-		`SELECT `+attachmentColumns+`, substring(data FROM $2 FOR $3) FROM attachments WHERE id = $1`,
-		id, offset+1, limit)
+		`SELECT `+attachmentColumns+`, `+data+` FROM attachments WHERE id = $1`, append([]any{id}, args...)...)
 	var a dialog.Attachment
 	err := row.Scan(&a.ID, &a.MessageID, &a.Kind, &a.FileName, &a.MIME, &a.Size, &a.CreatedAt, &a.Data)
 	if noRows(err) {
 		return nil, dialog.Errorf(dialog.ENOTFOUND, "attachment %d not found", id)
 	} else if err != nil {
-		return nil, storeErr(fmt.Sprintf("get part of attachment %d", id), err)
+		return nil, storeErr(op, err)
 	}
 	a.CreatedAt = a.CreatedAt.UTC()
 	return &a, nil

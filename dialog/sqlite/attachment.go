@@ -35,22 +35,7 @@ func (q queries) Attachments(ctx context.Context, messageIDs []int64) ([]*dialog
 
 // Attachment returns the attachment with the given id, with its data.
 func (q queries) Attachment(ctx context.Context, id int64) (*dialog.Attachment, error) {
-	row := q.q.QueryRowContext(ctx,
-		`SELECT `+attachmentColumns+`, data FROM attachments WHERE id = ?`, id)
-	var (
-		a         dialog.Attachment
-		createdAt string
-	)
-	err := row.Scan(&a.ID, &a.MessageID, &a.Kind, &a.FileName, &a.MIME, &a.Size, &createdAt, &a.Data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, dialog.Errorf(dialog.ENOTFOUND, "attachment %d not found", id)
-	} else if err != nil {
-		return nil, storeErr(fmt.Sprintf("get attachment %d", id), err)
-	}
-	if a.CreatedAt, err = parseTime(createdAt); err != nil {
-		return nil, storeErr(fmt.Sprintf("get attachment %d", id), err)
-	}
-	return &a, nil
+	return q.attachment(ctx, fmt.Sprintf("get attachment %d", id), id, "data")
 }
 
 // AttachmentPart returns the attachment with the given id and at most
@@ -60,8 +45,14 @@ func (q queries) AttachmentPart(ctx context.Context, id, offset int64, limit int
 		return nil, dialog.Errorf(dialog.EINVALID, "a part of a file needs a non-negative offset and limit")
 	}
 	// substr counts a BLOB's bytes, from 1.
+	return q.attachment(ctx, fmt.Sprintf("get part of attachment %d", id), id, "substr(data, ?, ?)", offset+1, limit)
+}
+
+// attachment reads the attachment with the given id and, as its data,
+// the expression data (with its arguments before the id's).
+func (q queries) attachment(ctx context.Context, op string, id int64, data string, args ...any) (*dialog.Attachment, error) {
 	row := q.q.QueryRowContext(ctx,
-		`SELECT `+attachmentColumns+`, substr(data, ?, ?) FROM attachments WHERE id = ?`, offset+1, limit, id)
+		`SELECT `+attachmentColumns+`, `+data+` FROM attachments WHERE id = ?`, append(args, id)...)
 	var (
 		a         dialog.Attachment
 		createdAt string
@@ -70,10 +61,10 @@ func (q queries) AttachmentPart(ctx context.Context, id, offset int64, limit int
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dialog.Errorf(dialog.ENOTFOUND, "attachment %d not found", id)
 	} else if err != nil {
-		return nil, storeErr(fmt.Sprintf("get part of attachment %d", id), err)
+		return nil, storeErr(op, err)
 	}
 	if a.CreatedAt, err = parseTime(createdAt); err != nil {
-		return nil, storeErr(fmt.Sprintf("get part of attachment %d", id), err)
+		return nil, storeErr(op, err)
 	}
 	return &a, nil
 }
