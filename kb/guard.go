@@ -362,8 +362,8 @@ func outcome(r Result) string {
 	case DecisionAnswer:
 		return r.Intent
 	case DecisionClarify:
-		if len(r.Candidates) > 1 {
-			return "clarify: " + r.Candidates[0].Intent + " or " + r.Candidates[1].Intent
+		if len(r.Offer) > 1 {
+			return "clarify: " + strings.Join(r.Offer, " or ")
 		}
 	}
 	return string(r.Decision)

@@ -53,8 +53,11 @@ func (k *KB) Match(ctx context.Context, text, lang string) Result {
 		k.aboutBoth(ctx, text, cands[0].Intent, cands[1].Intent) {
 		res.Decision, res.Mixed = DecisionClarify, true
 	}
-	if res.Decision == DecisionAnswer {
+	switch res.Decision {
+	case DecisionAnswer:
 		res.Intent = cands[0].Intent
+	case DecisionClarify:
+		res.Offer = []string{cands[0].Intent, cands[1].Intent}
 	}
 	return res
 }

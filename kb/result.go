@@ -6,7 +6,7 @@ type Decision string
 // Decisions.
 const (
 	DecisionAnswer  Decision = "answer"  // the top intent is confident enough to answer
-	DecisionClarify Decision = "clarify" // the top two intents are close: ask which one
+	DecisionClarify Decision = "clarify" // some intents are plausible, none is sure: ask which one
 	DecisionNone    Decision = "none"    // nothing matches confidently
 )
 
@@ -47,6 +47,9 @@ type Result struct {
 	Candidates []Scored // best first, at most five, ties broken by intent id
 	Decision   Decision
 	Intent     string // the intent to answer when Decision is DecisionAnswer
+	// Offer lists the intents to offer the customer when Decision is
+	// DecisionClarify: two or three, best first.
+	Offer []string
 	// Mixed: the message has a clause about each of the top two
 	// candidates, so the decision is to ask which first.
 	Mixed bool

@@ -271,12 +271,7 @@ func runShots(ctx context.Context, examples, asked []evalItem, opts Options) (sh
 	return c, nil
 }
 
-// offered reports whether intent is one of the first two candidates.
+// offered reports whether intent is one of the options offered.
 func offered(res Result, intent string) bool {
-	for _, s := range res.Candidates[:min(2, len(res.Candidates))] {
-		if s.Intent == intent {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(res.Offer, intent)
 }
