@@ -67,8 +67,9 @@ type Conversation struct {
 	State        State
 	TicketID     int64 // the current ticket while queued or with an agent; 0 otherwise
 
-	// What the bot waits for, and its context: for clarify the candidate
-	// intent ids in button order, for feedback the answered intent, for
+	// What the bot waits for, and its context: for clarify the intent
+	// ids offered, in button order (a last button, for a person, follows
+	// them), for feedback the answered intent, for
 	// csat the rated ticket's number.
 	Pending        Pending
 	PendingOptions []string

@@ -112,6 +112,9 @@ type Engine struct {
 	log   *slog.Logger
 
 	nowFunc func() time.Time // nil: the wall clock (see SetClock)
+	// matchFunc, when not nil, replaces the knowledge base's matcher; only
+	// tests set it.
+	matchFunc func(ctx context.Context, k *kb.KB, text string) kb.Result
 }
 
 // NewEngine returns an engine over store answering from the knowledge base
@@ -154,7 +157,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 	var question *kb.Question
 	k, release := e.kb.Acquire()
 	if cmd == "" {
-		match = k.Match(ctx, text, "")
+		match = e.match(ctx, k, text)
 		if so := e.cfg.SecondOpinion; so != nil && so.Wants(match) && e.botAnswers(ctx, in, k.Set(), text) {
 			q := k.Question(text, match)
 			question = &q
@@ -187,7 +190,8 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 				return err
 			}
 		}
-		t := &turn{e: e, ctx: ctx, tx: tx, conv: conv, set: k.Set()}
+		t := &turn{e: e, ctx: ctx, tx: tx, conv: conv, set: k.Set(),
+			match: func(text string) kb.Result { return e.match(ctx, k, text) }}
 		if err := t.receive(in, cmd, text, match); err != nil {
 			return err
 		}
@@ -208,6 +212,14 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 	e.publish(events)
 	e.observeHandled(out) // metrics
 	return out, nil
+}
+
+// match reads text with the knowledge base k.
+func (e *Engine) match(ctx context.Context, k *kb.KB, text string) kb.Result {
+	if e.matchFunc != nil {
+		return e.matchFunc(ctx, k, text)
+	}
+	return k.Match(ctx, text, "")
 }
 
 // botAnswers reports whether the bot will act on what the matcher makes
@@ -233,7 +245,8 @@ func (e *Engine) botAnswers(ctx context.Context, in Inbound, set *intents.Set, t
 	case conv.Pending == PendingFeedback:
 		return t.yesNo(text) == ""
 	case conv.Pending == PendingClarify:
-		return t.chosenOption(text, conv.PendingOptions) == ""
+		id, person := t.chosenOption(text, conv.PendingOptions)
+		return id == "" && !person
 	}
 	return true
 }

@@ -21,7 +21,7 @@ type Action string
 // Actions.
 const (
 	ActionAnswered  Action = "answered"  // replied with an intent's answer
-	ActionClarified Action = "clarified" // asked which of two intents the customer meant
+	ActionClarified Action = "clarified" // asked which of the intents offered the customer meant
 	ActionRephrase  Action = "rephrase"  // understood nothing and asked to rephrase
 	ActionEscalated Action = "escalated" // handed the conversation to a person
 	// ActionNone: the bot did not act on a match. The message was a

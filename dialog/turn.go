@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,10 @@ type turn struct {
 	tx   Tx
 	conv *Conversation
 	set  *intents.Set
+
+	// match reads a message with the knowledge base of this turn, for
+	// what a message earlier in the conversation was matched with.
+	match func(text string) kb.Result
 
 	in     *Message // the stored inbound message
 	rating bool     // the message rates the ticket just closed
@@ -120,7 +125,11 @@ func (t *turn) respond(cmd, text string, match kb.Result) error {
 	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
 	switch pending {
 	case PendingClarify:
-		if id := t.chosenOption(text, options); id != "" {
+		id, person := t.chosenOption(text, options)
+		if person {
+			return t.talkToPerson(options)
+		}
+		if id != "" {
 			if err := t.record(Activity{Kind: ActivityClarifyAnswered, Intent: id}); err != nil {
 				return err
 			}
@@ -254,30 +263,76 @@ func (t *turn) render(templates map[string]*intents.Template) string {
 	return tpl.Render(t.vars())
 }
 
-// clarify asks which of the two best candidates, which the matcher found
-// too close to choose between, the customer meant.
+// clarify asks which of the intents the matcher offers, two or three it
+// found plausible and none sure, the customer meant. Each is a button, and
+// a last one hands the conversation to a person, so that the customer is
+// one tap from an answer or from someone who can give one.
 func (t *turn) clarify(match kb.Result) error {
 	var ids, titles []string
-	for _, c := range match.Candidates {
-		if in := t.set.Intent(c.Intent); in != nil && len(ids) < 2 {
-			ids = append(ids, c.Intent)
+	for _, id := range match.Offer {
+		// An intent a reload removed since the match is not offered.
+		if in := t.set.Intent(id); in != nil && !slices.Contains(ids, id) {
+			ids = append(ids, id)
 			titles = append(titles, in.TitleFor(t.lang))
 		}
 	}
-	if len(ids) < 2 {
+	if len(ids) == 0 {
 		t.conv.Pending = PendingRephrase
 		return t.say(intents.MsgRephrase, nil)
 	}
 	t.conv.Pending, t.conv.PendingOptions = PendingClarify, ids
 	vars := t.vars()
 	vars["options"] = joinOptions(titles, t.lang)
-	if _, err := t.reply(AuthorBot, t.set.Messages.Render(intents.MsgClarify, t.lang, vars), titles, "", 0); err != nil {
+	buttons := append(slices.Clone(titles), t.set.Messages.Render(intents.MsgButtonHuman, t.lang, nil))
+	if _, err := t.reply(AuthorBot, t.set.Messages.Render(intents.MsgClarify, t.lang, vars), buttons, "", 0); err != nil {
 		return err
 	}
 	return t.record(Activity{Kind: ActivityClarifyAsked, Intent: ids[0], Options: ids})
 }
 
-// joinOptions reads a list of titles as `"A" or "B"` / «А» или «Б».
+// talkToPerson escalates when the customer chose a person over the
+// options of a clarify question, as /human does. The ticket's candidates
+// are the options offered, with the confidences the matcher gave them
+// when it asked, so the agent sees what the bot hesitated between.
+func (t *turn) talkToPerson(options []string) error {
+	asked, err := t.askedMatch()
+	if err != nil {
+		return err
+	}
+	var offered kb.Result
+	for _, id := range options {
+		offered.Candidates = append(offered.Candidates, kb.Scored{Intent: id, Confidence: asked.ConfidenceOf(id)})
+	}
+	return t.escalate(ReasonCustomerAsk, "", offered)
+}
+
+// askedMatch returns what the matcher makes of the customer's message that
+// the conversation's last question with buttons answered, or a zero
+// Result when there is none.
+func (t *turn) askedMatch() (kb.Result, error) {
+	msgs, err := t.tx.Messages(t.ctx, MessageFilter{ConversationID: t.conv.ID, Public: true})
+	if err != nil {
+		return kb.Result{}, err
+	}
+	var question *Message
+	for i := len(msgs) - 1; i >= 0 && question == nil; i-- {
+		if m := msgs[i]; m.Author == AuthorBot && len(m.Buttons) > 0 && m.ReplyTo != 0 {
+			question = m
+		}
+	}
+	if question == nil || t.match == nil {
+		return kb.Result{}, nil
+	}
+	for _, m := range msgs {
+		if m.ID == question.ReplyTo {
+			return t.match(m.Text), nil
+		}
+	}
+	return kb.Result{}, nil
+}
+
+// joinOptions reads a list of titles as `"A" or "B"` / «А» или «Б», and
+// `"A", "B" or "C"` / «А», «Б» или «В».
 func joinOptions(titles []string, lang string) string {
 	left, right, or := `"`, `"`, " or "
 	if lang == intents.LangRU {
@@ -293,12 +348,20 @@ func joinOptions(titles []string, lang string) string {
 	return strings.Join(quoted[:len(quoted)-1], ", ") + or + quoted[len(quoted)-1]
 }
 
-// chosenOption returns the intent the customer picked from a clarify
-// question: by button title or by its number.
-func (t *turn) chosenOption(text string, options []string) string {
+// chosenOption reads the customer's answer to a clarify question that
+// offered options: the intent picked by its button's title, in either
+// language, or by its number; or person, when the customer chose the last
+// button, a person (by its label or number). Anything else picks nothing.
+func (t *turn) chosenOption(text string, options []string) (id string, person bool) {
 	text = strings.TrimSpace(text)
-	if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(options) {
-		return options[n-1]
+	if n, err := strconv.Atoi(text); err == nil {
+		switch {
+		case n >= 1 && n <= len(options):
+			return options[n-1], false
+		case n == len(options)+1:
+			return "", true
+		}
+		return "", false
 	}
 	for _, id := range options {
 		in := t.set.Intent(id)
@@ -307,11 +370,16 @@ func (t *turn) chosenOption(text string, options []string) string {
 		}
 		for _, l := range intents.Languages {
 			if strings.EqualFold(text, in.TitleFor(l)) {
-				return id
+				return id, false
 			}
 		}
 	}
-	return ""
+	for _, l := range intents.Languages {
+		if strings.EqualFold(text, t.set.Messages.Render(intents.MsgButtonHuman, l, nil)) {
+			return "", true
+		}
+	}
+	return "", false
 }
 
 // yesNo reads a reply to "did this help?" as "yes", "no" or "".

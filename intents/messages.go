@@ -6,7 +6,7 @@ package intents
 const (
 	MsgGreeting         = "greeting"          // reply to /start
 	MsgRephrase         = "rephrase"          // no confident match, first time
-	MsgClarify          = "clarify"           // two intents are close: "did you mean ...?"
+	MsgClarify          = "clarify"           // some intents are plausible, none is sure: "did you mean ...?"
 	MsgEscalated        = "escalated"         // a ticket was created
 	MsgAgentJoined      = "agent_joined"      // an agent took the ticket
 	MsgClosed           = "closed"            // the ticket was resolved
@@ -16,6 +16,7 @@ const (
 	MsgStatusNone       = "status_none"       // reply to /status without a ticket
 	MsgButtonYes        = "button_yes"        // label of the "yes" button
 	MsgButtonNo         = "button_no"         // label of the "no" button
+	MsgButtonHuman      = "button_human"      // label of the "talk to a person" button of a clarify question
 	MsgCSATQuestion     = "csat_question"     // asked after a ticket is closed
 	MsgCSATThanks       = "csat_thanks"       // the customer rated the support
 	MsgStatusQueued     = "status_queued"     // ticket status words used in {{.status}}
@@ -67,6 +68,7 @@ var DefaultMessages = map[string]Text{
 	},
 	MsgButtonYes:    {LangRU: "Да", LangEN: "Yes"},
 	MsgButtonNo:     {LangRU: "Нет", LangEN: "No"},
+	MsgButtonHuman:  {LangRU: "Связаться со специалистом", LangEN: "Talk to a person"},
 	MsgCSATQuestion: {LangRU: "Оцените, пожалуйста, помощь специалиста от 1 до 5.", LangEN: "Please rate the help you got from 1 to 5."},
 	MsgCSATThanks:   {LangRU: "Спасибо за оценку!", LangEN: "Thank you for your rating!"},
 	MsgStatusQueued: {LangRU: "ждёт специалиста", LangEN: "waiting for a specialist"},

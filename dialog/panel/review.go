@@ -21,7 +21,7 @@ import (
 // Why a message is on the review page: what the bot did with it then.
 const (
 	reasonEscalated  = "escalated"   // nothing matched, even after a rephrase: it went to people
-	reasonClarified  = "clarified"   // the bot asked which of two intents was meant
+	reasonClarified  = "clarified"   // the bot asked which of the intents offered was meant
 	reasonNotHelpful = "not_helpful" // the customer said the answer to it did not help
 )
 
