@@ -12,15 +12,15 @@ import (
 	"github.com/firstline-support/firstline/kb/openai/openaitest"
 )
 
-// withLLM asks the OpenAI-compatible server at url about messages in the
-// grey zone, waiting at most 300 ms.
+// withLLM asks the OpenAI-compatible server at url about the messages the
+// matcher would ask to clarify, waiting at most 300 ms.
 func withLLM(t *testing.T, url string) func(*dialog.Config) {
 	c, err := openai.New(openai.Config{BaseURL: url, Model: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return func(cfg *dialog.Config) {
-		cfg.SecondOpinion = &kb.SecondOpinion{Classifier: c, From: 0.15, To: 0.8, Timeout: 300 * time.Millisecond}
+		cfg.SecondOpinion = &kb.SecondOpinion{Classifier: c, Timeout: 300 * time.Millisecond}
 	}
 }
 
@@ -51,18 +51,26 @@ func TestSecondOpinionChooses(t *testing.T) {
 	}
 }
 
+// A model that says none of the candidates fit leaves the customer the
+// question: the options and a person, one tap away, rather than a request
+// to say it all again.
 func TestSecondOpinionNone(t *testing.T) {
 	llm := openaitest.NewServer(func(openaitest.Request) openaitest.Reply { return openaitest.Choose("none") })
 	defer llm.Close()
 	h := newHarness(t, withLLM(t, llm.URL))
 
 	out := h.send("c", ambiguous)
-	if out.Match.Decision != kb.DecisionNone {
-		t.Fatalf("decision = %s, want none", out.Match.Decision)
+	if op := out.Match.Opinion; op == nil || !op.Used || op.Intent != "" {
+		t.Fatalf("opinion = %+v, want none, used", op)
 	}
-	if out.Conversation.Pending != dialog.PendingRephrase {
-		t.Errorf("pending = %q, want a request to rephrase", out.Conversation.Pending)
+	if out.Match.Decision != kb.DecisionClarify || out.Conversation.Pending != dialog.PendingClarify {
+		t.Fatalf("decision %s pending %q, want the question asked", out.Match.Decision, out.Conversation.Pending)
 	}
+	want := []string{"Настройка роутера", "Настройка телевидения", "Связаться со специалистом"}
+	if len(out.Replies) != 1 || !slices.Equal(out.Replies[0].Buttons, want) {
+		t.Errorf("replies %+v, want the question with buttons %q", out.Replies, want)
+	}
+	h.expect(h.send("c", "2"), dialog.StateBot, "Инструкция по настройке ТВ")
 }
 
 // A model that is slow, down or talks nonsense changes nothing: the bot
@@ -97,23 +105,34 @@ func TestSecondOpinionFallsBack(t *testing.T) {
 	}
 }
 
-// Messages the matcher is sure of, and messages to a conversation an
-// agent handles, are not sent to the model.
+// The model is asked about the messages the matcher would ask to clarify
+// and no others: not one it answers, one nothing matches, one about two
+// things, nor one to a conversation an agent handles.
 func TestSecondOpinionNotAsked(t *testing.T) {
 	llm := openaitest.NewServer(func(openaitest.Request) openaitest.Reply { return openaitest.Choose("none") })
 	defer llm.Close()
 	h := newHarness(t, withLLM(t, llm.URL))
 
 	h.expect(h.send("a", "как сбросить пароль"), dialog.StateBot, "сбросить пароль")
+	if out := h.send("n", "ывапролджэ фывапр"); out.Match.Decision != kb.DecisionNone || out.Match.Top().Confidence == 0 {
+		t.Errorf("nonsense: decision %s, top %+v; want none, with some candidate", out.Match.Decision, out.Match.Top())
+	}
+	if out := h.send("m", "настроить роутер и настроить телевидение"); !out.Match.Mixed {
+		t.Errorf("not read as about two things: %+v", out.Match)
+	}
 	h.send("b", dialog.CommandHuman)
 	h.expect(h.send("b", ambiguous), dialog.StateQueued)
 	if n := len(llm.Requests()); n != 0 {
 		t.Errorf("%d requests to the model, want none", n)
 	}
+	h.send("c", ambiguous)
+	if n := len(llm.Requests()); n != 1 {
+		t.Errorf("%d requests to the model after a message it should be asked about, want 1", n)
+	}
 }
 
-// A pick from "A or B?" and a redelivered message are not sent to the
-// model, even with a grey zone that covers everything.
+// A pick from "A or B?", a person chosen instead, and a redelivered
+// message are not sent to the model.
 func TestSecondOpinionNotAskedForPicksAndDuplicates(t *testing.T) {
 	llm := openaitest.NewServer(func(openaitest.Request) openaitest.Reply {
 		return openaitest.Reply{Status: http.StatusServiceUnavailable}
@@ -124,7 +143,7 @@ func TestSecondOpinionNotAskedForPicksAndDuplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t, func(cfg *dialog.Config) {
-		cfg.SecondOpinion = &kb.SecondOpinion{Classifier: c, From: 0, To: 1, Timeout: time.Second}
+		cfg.SecondOpinion = &kb.SecondOpinion{Classifier: c, Timeout: time.Second}
 	})
 
 	in := dialog.Inbound{Channel: "test", ChatID: "c", ExternalID: "first", Text: ambiguous}
@@ -139,7 +158,9 @@ func TestSecondOpinionNotAskedForPicksAndDuplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.expect(h.send("c", "Настройка роутера"), dialog.StateBot, "Инструкция по настройке роутера")
-	if n := len(llm.Requests()); n != 1 {
-		t.Errorf("%d requests to the model, want only the first message's", n)
+	h.send("d", ambiguous)
+	h.expect(h.send("d", "Связаться со специалистом"), dialog.StateQueued, "FL-")
+	if n := len(llm.Requests()); n != 2 {
+		t.Errorf("%d requests to the model, want only the questions'", n)
 	}
 }

@@ -54,8 +54,8 @@ type EvalOptions struct {
 	Folds int
 	// Logger receives progress; nil means none.
 	Logger *slog.Logger
-	// SecondOpinion, when not nil, is asked about the reported messages in
-	// its grey zone, and EvalResult.LLM says what it changed.
+	// SecondOpinion, when not nil, is asked about the reported messages the
+	// matcher would ask to clarify, and EvalResult.LLM says what it changed.
 	SecondOpinion *SecondOpinion
 }
 
@@ -107,7 +107,7 @@ type EvalResult struct {
 }
 
 // EvalLLM is the benchmark with a second opinion: the reported messages
-// whose top confidence is in the grey zone are put to the classifier, and
+// the matcher would ask to clarify are put to the classifier, and
 // the figures are recomputed at the same threshold. A message the
 // classifier gave an intent counts as answered with it, one it said none
 // of counts as not answered, and one it failed on keeps the matcher's
@@ -362,8 +362,8 @@ func buildEvalKB(items []evalItem, opts Options) (*KB, error) {
 }
 
 // predict matches every item, one at a time, and returns the top
-// candidates and how long each match took. With so, the items in its grey
-// zone are put to its classifier too; that time is not in the durations.
+// candidates and how long each match took. With so, the items it wants
+// are put to its classifier too; that time is not in the durations.
 func predict(ctx context.Context, k *KB, items []evalItem, so *SecondOpinion, log *slog.Logger) ([]prediction, []time.Duration) {
 	preds := make([]prediction, len(items))
 	durations := make([]time.Duration, len(items))

@@ -30,12 +30,12 @@ type Choice struct {
 	Examples    []string // a few of the intent's examples, in the message's language first
 }
 
-// SecondOpinion says when to ask a Classifier: only in the grey zone,
-// when the matcher's best confidence is at least From and below To.
-// Above, the matcher is sure enough; below, no candidate is plausible.
+// SecondOpinion says when to ask a Classifier: about exactly the messages
+// the matcher would ask the customer to clarify, where some candidates are
+// plausible and none is sure. A message it answers is left to it, and one
+// with no plausible candidate goes to a person either way.
 type SecondOpinion struct {
 	Classifier Classifier
-	From, To   float64
 	// Timeout bounds one question; the matcher's decision stands when it
 	// runs out. 0 means DefaultOpinionTimeout.
 	Timeout time.Duration
@@ -59,19 +59,17 @@ const candidateFloor = 0.01
 // examplesPerChoice is how many examples describe a candidate.
 const examplesPerChoice = 3
 
-// Wants reports whether res is in the grey zone, where a second opinion
-// is asked. A message about two things is not: the customer is asked
-// which first, and a classifier would pick one and drop the other.
+// Wants reports whether a second opinion is asked about res: when the
+// matcher would ask the customer which intent they meant. A message about
+// two things is not asked about: the customer is asked which first, and a
+// classifier would pick one and drop the other.
 func (so SecondOpinion) Wants(res Result) bool {
-	if so.Classifier == nil || len(res.Candidates) == 0 || res.Mixed {
-		return false
-	}
-	c := res.Top().Confidence
-	return c >= so.From-epsilon && c < so.To-epsilon
+	return so.Classifier != nil && res.Decision == DecisionClarify && !res.Mixed && len(res.Candidates) > 0
 }
 
 // Consult asks so's classifier about text when res, the matcher's result
-// for it, is in the grey zone (see SecondOpinion.Consult).
+// for it, is one it wants (see SecondOpinion.Wants and
+// SecondOpinion.Consult).
 func (k *KB) Consult(ctx context.Context, text string, res Result, so SecondOpinion) Result {
 	if !so.Wants(res) {
 		return res
@@ -94,9 +92,12 @@ func (k *KB) Question(text string, res Result) Question {
 }
 
 // Consult asks so's classifier q, built for res. The classifier's pick
-// becomes the answer; its "none" means nothing is answered. A timeout, an
-// error or a pick that is not a candidate leaves res as it was. The
-// returned Result's Opinion says what happened.
+// becomes the answer. Its "none" leaves the matcher's decision as it was:
+// a customer who asked something the matcher half understood is better
+// served by the options it found, a person among them, than by being told
+// nothing fits. A timeout, an error or a pick that is not a candidate
+// leaves res as it was too. The returned Result's Opinion says what
+// happened.
 func (so SecondOpinion) Consult(ctx context.Context, q Question, res Result) Result {
 	timeout := so.Timeout
 	if timeout <= 0 {
@@ -122,10 +123,9 @@ func (so SecondOpinion) Consult(ctx context.Context, q Question, res Result) Res
 	}
 	op.Used = true
 	if id == "" {
-		res.Decision, res.Intent = DecisionNone, ""
 		return res
 	}
-	res.Decision, res.Intent = DecisionAnswer, id
+	res.Decision, res.Intent, res.Offer = DecisionAnswer, id, nil
 	return res
 }
 

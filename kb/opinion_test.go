@@ -16,17 +16,18 @@ func (f classifierFunc) Classify(ctx context.Context, q Question) (string, error
 
 func TestConsult(t *testing.T) {
 	k := newKB(t, newTestSet(smallIntents()...), DefaultOptions)
-	grey := Result{Lang: "en", Decision: DecisionClarify, Candidates: []Scored{
+	unsure := Result{Lang: "en", Decision: DecisionClarify, Offer: []string{"billing", "reset_password"}, Candidates: []Scored{
 		{Intent: "billing", Confidence: 0.40},
 		{Intent: "reset_password", Confidence: 0.35},
 		{Intent: "outage", Confidence: 0.005}, // below the floor: not offered
 	}}
 	sure := Result{Lang: "en", Decision: DecisionAnswer, Intent: "billing", Candidates: []Scored{{Intent: "billing", Confidence: 0.97}}}
 	hopeless := Result{Lang: "en", Decision: DecisionNone, Candidates: []Scored{{Intent: "billing", Confidence: 0.05}}}
-	// The grey zone is [0.15, 0.8): its lower edge is in, its upper out.
-	atFrom := Result{Lang: "en", Decision: DecisionNone, Candidates: []Scored{{Intent: "billing", Confidence: 0.15}, {Intent: "reset_password", Confidence: 0.1}}}
-	atTo := Result{Lang: "en", Decision: DecisionAnswer, Intent: "billing", Candidates: []Scored{{Intent: "billing", Confidence: 0.8}, {Intent: "reset_password", Confidence: 0.1}}}
-	mixed := grey
+	// The confidence alone does not decide: a message answered at 0.6, or
+	// left unanswered at 0.3, is not one the matcher would ask about.
+	answeredLow := Result{Lang: "en", Decision: DecisionAnswer, Intent: "billing", Candidates: []Scored{{Intent: "billing", Confidence: 0.6}, {Intent: "reset_password", Confidence: 0.1}}}
+	noneHigh := Result{Lang: "en", Decision: DecisionNone, Candidates: []Scored{{Intent: "billing", Confidence: 0.3}, {Intent: "reset_password", Confidence: 0.1}}}
+	mixed := unsure
 	mixed.Mixed = true
 
 	tests := []struct {
@@ -41,15 +42,16 @@ func TestConsult(t *testing.T) {
 		used     bool
 		errText  string
 	}{
-		{name: "picks a candidate", res: grey, answer: "reset_password", asked: true, decision: DecisionAnswer, intent: "reset_password", used: true},
-		{name: "says none", res: grey, answer: "", asked: true, decision: DecisionNone, used: true},
-		{name: "fails", res: grey, err: errors.New("HTTP 500"), asked: true, decision: DecisionClarify, errText: "HTTP 500"},
-		{name: "times out", res: grey, block: true, asked: true, decision: DecisionClarify, errText: "no answer within"},
-		{name: "picks a non-candidate", res: grey, answer: "outage", asked: true, decision: DecisionClarify, errText: "not a candidate"},
-		{name: "above the grey zone", res: sure, decision: DecisionAnswer, intent: "billing"},
-		{name: "below the grey zone", res: hopeless, decision: DecisionNone},
-		{name: "at its lower edge", res: atFrom, answer: "reset_password", asked: true, decision: DecisionAnswer, intent: "reset_password", used: true},
-		{name: "at its upper edge", res: atTo, decision: DecisionAnswer, intent: "billing"},
+		{name: "picks a candidate", res: unsure, answer: "reset_password", asked: true, decision: DecisionAnswer, intent: "reset_password", used: true},
+		// "None" keeps the question: the customer is still offered the options.
+		{name: "says none", res: unsure, answer: "", asked: true, decision: DecisionClarify, used: true},
+		{name: "fails", res: unsure, err: errors.New("HTTP 500"), asked: true, decision: DecisionClarify, errText: "HTTP 500"},
+		{name: "times out", res: unsure, block: true, asked: true, decision: DecisionClarify, errText: "no answer within"},
+		{name: "picks a non-candidate", res: unsure, answer: "outage", asked: true, decision: DecisionClarify, errText: "not a candidate"},
+		{name: "sure", res: sure, decision: DecisionAnswer, intent: "billing"},
+		{name: "hopeless", res: hopeless, decision: DecisionNone},
+		{name: "answered with a middling confidence", res: answeredLow, decision: DecisionAnswer, intent: "billing"},
+		{name: "unanswered with a middling confidence", res: noneHigh, decision: DecisionNone},
 		{name: "about two things", res: mixed, decision: DecisionClarify},
 	}
 	for _, tt := range tests {
@@ -63,7 +65,7 @@ func TestConsult(t *testing.T) {
 				}
 				return tt.answer, tt.err
 			})
-			so := SecondOpinion{Classifier: c, From: 0.15, To: 0.8, Timeout: 50 * time.Millisecond}
+			so := SecondOpinion{Classifier: c, Timeout: 50 * time.Millisecond}
 			got := k.Consult(context.Background(), "how much for the password", tt.res, so)
 
 			if (len(asked) == 1) != tt.asked || len(asked) > 1 {
@@ -71,6 +73,9 @@ func TestConsult(t *testing.T) {
 			}
 			if got.Decision != tt.decision || got.Intent != tt.intent {
 				t.Errorf("decision %s %q, want %s %q", got.Decision, got.Intent, tt.decision, tt.intent)
+			}
+			if got.Decision == DecisionClarify && !slices.Equal(got.Offer, tt.res.Offer) {
+				t.Errorf("offer %v, want the matcher's %v", got.Offer, tt.res.Offer)
 			}
 			if !tt.asked {
 				if got.Opinion != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"net/netip"
 	"net/url"
 	"os"
@@ -73,16 +72,16 @@ type settings struct {
 	RetainClosed time.Duration
 }
 
-// llmSettings configure the language model asked about messages in the
-// matcher's grey zone.
+// llmSettings configure the language model asked about the messages the
+// matcher would ask the customer to clarify.
 type llmSettings struct {
 	BaseURL string // FIRSTLINE_LLM_BASE_URL; any OpenAI-compatible server
 	Model   string // FIRSTLINE_LLM_MODEL
 	APIKey  string // from the environment variable llm.api_key_env names
 	Timeout time.Duration
-	// GreyFrom and GreyTo bound the grey zone: the model is asked when the
-	// best intent's confidence is at least GreyFrom and below GreyTo.
-	GreyFrom, GreyTo float64
+	// Ignored names the keys of the file's llm section that are read but
+	// no longer used (llm.grey_from, llm.grey_to), to be warned about.
+	Ignored []string
 }
 
 // Enabled reports whether a model is configured.
@@ -152,8 +151,12 @@ type fileConfig struct {
 		Model     string        `yaml:"model"`
 		APIKeyEnv string        `yaml:"api_key_env"`
 		Timeout   time.Duration `yaml:"timeout"`
-		GreyFrom  float64       `yaml:"grey_from"`
-		GreyTo    float64       `yaml:"grey_to"`
+		// GreyFrom and GreyTo once bounded the confidences the model was
+		// asked about; it is now asked about the messages the bot would
+		// ask to clarify. They are still read, so that older configs load,
+		// and ignored.
+		GreyFrom *float64 `yaml:"grey_from"`
+		GreyTo   *float64 `yaml:"grey_to"`
 	} `yaml:"llm"`
 	Report struct {
 		ContactGap time.Duration `yaml:"contact_gap"`
@@ -272,8 +275,6 @@ func readConfig(path string, required bool) (*settings, error) {
 	c.Panel.SessionTTL = 12 * time.Hour
 	c.LLM.APIKeyEnv = "OPENAI_API_KEY"
 	c.LLM.Timeout = kb.DefaultOpinionTimeout
-	c.LLM.GreyFrom = 0.15
-	c.LLM.GreyTo = 0.80
 	c.Report.ContactGap = report.DefaultContactGap
 
 	raw, err := os.ReadFile(path)
@@ -341,17 +342,29 @@ func readConfig(path string, required bool) (*settings, error) {
 		WhatsApp:    c.WhatsApp.Enabled,
 		DatabaseURL: c.Database.URL,
 		LLM: llmSettings{
-			BaseURL:  c.LLM.BaseURL,
-			Model:    c.LLM.Model,
-			Timeout:  c.LLM.Timeout,
-			GreyFrom: c.LLM.GreyFrom,
-			GreyTo:   c.LLM.GreyTo,
+			BaseURL: c.LLM.BaseURL,
+			Model:   c.LLM.Model,
+			Timeout: c.LLM.Timeout,
+			Ignored: ignoredLLMKeys(c),
 		},
 		llmKeyEnv:      c.LLM.APIKeyEnv,
 		ContactGap:     c.Report.ContactGap,
 		TrustedProxies: c.HTTP.TrustedProxies,
 		RetainClosed:   time.Duration(c.Privacy.RetainClosed),
 	}, nil
+}
+
+// ignoredLLMKeys names the keys of the llm section that c sets and that
+// are no longer used.
+func ignoredLLMKeys(c fileConfig) []string {
+	var keys []string
+	if c.LLM.GreyFrom != nil {
+		keys = append(keys, "llm.grey_from")
+	}
+	if c.LLM.GreyTo != nil {
+		keys = append(keys, "llm.grey_to")
+	}
+	return keys
 }
 
 // maxLLMTimeout bounds llm.timeout: the customer waits for the model.
@@ -417,8 +430,6 @@ func checkConfig(c *fileConfig) error {
 	switch {
 	case l.Timeout <= 0 || l.Timeout > maxLLMTimeout:
 		return fmt.Errorf("llm.timeout must be positive and at most %v (a customer waits for it), got %v", maxLLMTimeout, l.Timeout)
-	case math.IsNaN(l.GreyFrom) || math.IsNaN(l.GreyTo) || l.GreyFrom < 0 || l.GreyFrom >= l.GreyTo || l.GreyTo > 1:
-		return fmt.Errorf("llm.grey_from and llm.grey_to must satisfy 0 <= grey_from < grey_to <= 1, got %v and %v", l.GreyFrom, l.GreyTo)
 	case l.APIKeyEnv != "" && !envNamePattern.MatchString(l.APIKeyEnv):
 		return fmt.Errorf("llm.api_key_env must name an environment variable, got %q", l.APIKeyEnv)
 	}

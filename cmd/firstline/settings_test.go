@@ -2,8 +2,10 @@ package main
 
 import (
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -93,10 +95,8 @@ func TestSettingsErrors(t *testing.T) {
 		{"bad language", []string{"--config", write("c.yaml", "matching:\n  default_language: de\n")}, "default_language", false},
 		{"bad priority", []string{"--config", write("d.yaml", "dialog:\n  default_priority: asap\n")}, "default_priority", false},
 		{"llm without model", []string{"--config", write("e.yaml", "llm:\n  base_url: http://127.0.0.1:11434/v1\n")}, "llm.model", false},
-		{"llm grey zone upside down", []string{"--config", write("f.yaml", "llm:\n  grey_from: 0.6\n  grey_to: 0.5\n")}, "grey_from", false},
 		{"llm no timeout", []string{"--config", write("g.yaml", "llm:\n  timeout: 0s\n")}, "llm.timeout", false},
 		{"llm long timeout", []string{"--config", write("g2.yaml", "llm:\n  timeout: 10h\n")}, "llm.timeout", false},
-		{"llm grey zone not a number", []string{"--config", write("g3.yaml", "llm:\n  grey_from: .nan\n")}, "grey_from", false},
 		{"llm URL without scheme", []string{"--config", write("g4.yaml", "llm:\n  base_url: api.openai.com/v1\n  model: m\n")}, "http://", false},
 		{"llm key variable", []string{"--config", write("h.yaml", "llm:\n  api_key_env: sk-123\n")}, "api_key_env", false},
 		{"negative web chat limit", []string{"--config", write("i.yaml", "webchat:\n  rate_limit:\n    per_minute: -1\n")}, "webchat.rate_limit", false},
@@ -132,9 +132,11 @@ func TestSettingsLLM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// grey_from and grey_to are no longer used: read, and named so that
+	// serve can say so.
 	want := llmSettings{BaseURL: "http://127.0.0.1:11434/v1", Model: "from-env", APIKey: "sk-secret",
-		Timeout: 1500 * time.Millisecond, GreyFrom: 0.2, GreyTo: 0.7}
-	if s.LLM != want {
+		Timeout: 1500 * time.Millisecond, Ignored: []string{"llm.grey_from", "llm.grey_to"}}
+	if !reflect.DeepEqual(s.LLM, want) {
 		t.Errorf("llm = %+v, want %+v", s.LLM, want)
 	}
 
@@ -144,6 +146,48 @@ func TestSettingsLLM(t *testing.T) {
 	}
 	if s.LLM.Enabled() {
 		t.Errorf("llm on by default: %+v", s.LLM)
+	}
+}
+
+// TestSettingsGreyZoneIgnored checks that configs written for the grey
+// zone the language model used to be asked in still load, whatever its
+// bounds, and that turning the model on says they are ignored.
+func TestSettingsGreyZoneIgnored(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"shipped":     "llm:\n  base_url: http://127.0.0.1:11434/v1\n  model: m\n  grey_from: 0.15\n  grey_to: 0.80\n",
+		"upside down": "llm:\n  base_url: http://127.0.0.1:11434/v1\n  model: m\n  grey_from: 0.6\n  grey_to: 0.5\n",
+		"one of them": "llm:\n  base_url: http://127.0.0.1:11434/v1\n  model: m\n  grey_to: .nan\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".yaml")
+			if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, err := parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), []string{"--config", cfg}, 0,
+				func(string) string { return "" })
+			if err != nil {
+				t.Fatalf("the config no longer loads: %v", err)
+			}
+			var logged strings.Builder
+			log := slog.New(slog.NewTextHandler(&logged, nil))
+			so, err := secondOpinion(s.LLM, log, nil)
+			if err != nil || so == nil {
+				t.Fatalf("second opinion %v, %v; want one", so, err)
+			}
+			out := logged.String()
+			if !strings.Contains(out, "level=WARN") || !strings.Contains(out, "no longer used") {
+				t.Errorf("log lacks a warning about the ignored keys:\n%s", out)
+			}
+			for _, key := range s.LLM.Ignored {
+				if !strings.Contains(body, strings.TrimPrefix(key, "llm.")) || !strings.Contains(out, key) {
+					t.Errorf("ignored key %q: not in the file, or not named in the log:\n%s", key, out)
+				}
+			}
+			if len(s.LLM.Ignored) != strings.Count(body, "grey_") {
+				t.Errorf("ignored %v, want every grey_ key of the file", s.LLM.Ignored)
+			}
+		})
 	}
 }
 

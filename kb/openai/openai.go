@@ -190,7 +190,7 @@ const systemPrompt = `You route messages that customers send to a company's supp
 	`You are given one message and a numbered list of candidate intents, each with an id, a title, ` +
 	`a description and example messages. Reply with the id of the one intent the message is about. ` +
 	`If the message is about none of them, or you are not sure, reply with "none": ` +
-	`a person will then answer, which is better than a wrong answer. ` +
+	`the customer is then asked to choose, which is better than a wrong answer. ` +
 	`Reply only with a JSON object {"intent": "<id or none>"}.`
 
 // userPrompt lays out the message and the candidates.
