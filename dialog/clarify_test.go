@@ -39,12 +39,12 @@ func TestClarifyOffersEveryOption(t *testing.T) {
 		{
 			name: "two in Russian", text: unsure,
 			say:     "Уточните, пожалуйста, что вы имели в виду: «Настройка роутера» или «Настройка телевидения»?",
-			buttons: []string{"Настройка роутера", "Настройка телевидения", "Связаться со специалистом"},
+			buttons: []string{"Настройка роутера", "Настройка телевидения", "Позвать оператора"},
 		},
 		{
 			name: "three in Russian", three: true, text: unsure,
 			say:     "Уточните, пожалуйста, что вы имели в виду: «Настройка роутера», «Настройка телевидения» или «Оплата»?",
-			buttons: []string{"Настройка роутера", "Настройка телевидения", "Оплата", "Связаться со специалистом"},
+			buttons: []string{"Настройка роутера", "Настройка телевидения", "Оплата", "Позвать оператора"},
 		},
 		{
 			name: "two in English", text: "I forgot my password and how do I pay for internet",
@@ -113,7 +113,7 @@ func TestClarifyPick(t *testing.T) {
 // to a person with the options offered on the ticket, counted as the
 // customer's asking for one and not as a question answered by a pick.
 func TestClarifyTalkToPerson(t *testing.T) {
-	for _, pick := range []string{"Связаться со специалистом", "talk to a person", "4"} {
+	for _, pick := range []string{"Позвать оператора", "talk to a person", "4"} {
 		t.Run(pick, func(t *testing.T) {
 			h := newHarness(t)
 			offerThree(h)
@@ -190,7 +190,7 @@ func TestClarifyMixed(t *testing.T) {
 	}
 	buttons := out.Replies[0].Buttons
 	if len(buttons) != 3 || !slices.Contains(buttons, "Настройка роутера") || !slices.Contains(buttons, "Настройка телевидения") ||
-		buttons[2] != "Связаться со специалистом" {
+		buttons[2] != "Позвать оператора" {
 		t.Fatalf("buttons %q, want both intents and a person", buttons)
 	}
 	h.expect(h.send("c", "Настройка роутера"), dialog.StateBot, "Инструкция по настройке роутера")

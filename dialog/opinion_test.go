@@ -66,7 +66,7 @@ func TestSecondOpinionNone(t *testing.T) {
 	if out.Match.Decision != kb.DecisionClarify || out.Conversation.Pending != dialog.PendingClarify {
 		t.Fatalf("decision %s pending %q, want the question asked", out.Match.Decision, out.Conversation.Pending)
 	}
-	want := []string{"Настройка роутера", "Настройка телевидения", "Связаться со специалистом"}
+	want := []string{"Настройка роутера", "Настройка телевидения", "Позвать оператора"}
 	if len(out.Replies) != 1 || !slices.Equal(out.Replies[0].Buttons, want) {
 		t.Errorf("replies %+v, want the question with buttons %q", out.Replies, want)
 	}
@@ -159,7 +159,7 @@ func TestSecondOpinionNotAskedForPicksAndDuplicates(t *testing.T) {
 	}
 	h.expect(h.send("c", "Настройка роутера"), dialog.StateBot, "Инструкция по настройке роутера")
 	h.send("d", ambiguous)
-	h.expect(h.send("d", "Связаться со специалистом"), dialog.StateQueued, "FL-")
+	h.expect(h.send("d", "Позвать оператора"), dialog.StateQueued, "FL-")
 	if n := len(llm.Requests()); n != 2 {
 		t.Errorf("%d requests to the model, want only the questions'", n)
 	}

@@ -68,7 +68,7 @@ var DefaultMessages = map[string]Text{
 	},
 	MsgButtonYes:    {LangRU: "Да", LangEN: "Yes"},
 	MsgButtonNo:     {LangRU: "Нет", LangEN: "No"},
-	MsgButtonHuman:  {LangRU: "Связаться со специалистом", LangEN: "Talk to a person"},
+	MsgButtonHuman:  {LangRU: "Позвать оператора", LangEN: "Talk to a person"},
 	MsgCSATQuestion: {LangRU: "Оцените, пожалуйста, помощь специалиста от 1 до 5.", LangEN: "Please rate the help you got from 1 to 5."},
 	MsgCSATThanks:   {LangRU: "Спасибо за оценку!", LangEN: "Thank you for your rating!"},
 	MsgStatusQueued: {LangRU: "ждёт специалиста", LangEN: "waiting for a specialist"},
