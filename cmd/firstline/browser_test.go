@@ -165,3 +165,52 @@ func TestChatPageInBrowser(t *testing.T) {
 	}
 	t.Logf("chat page screenshot: %s", screenshot(t, ctx, "chat"))
 }
+
+// TestChatPageClarifyInBrowser checks that a question the bot is unsure of
+// shows on the chat page with its options and a person as buttons, that a
+// click on an option answers it, and that a click on the person hands the
+// customer over.
+func TestChatPageClarifyInBrowser(t *testing.T) {
+	s := startServer(t, t.TempDir())
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.url), chromedp.WaitVisible(chromedp.CSS("#text"))); err != nil {
+		t.Fatal(err)
+	}
+	ask := func() []string {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.CSS("#text"), "деньги"),
+			chromedp.Click(chromedp.CSS("#send")),
+		); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, ctx, ".buttons", "Позвать оператора")
+		labels := strings.Split(evalString(t, ctx,
+			`Array.from(document.querySelectorAll(".buttons button")).map(function (b) { return b.textContent; }).join("|")`), "|")
+		if len(labels) < 3 || len(labels) > 4 || labels[len(labels)-1] != "Позвать оператора" {
+			t.Fatalf("buttons %q, want two or three options and a person", labels)
+		}
+		return labels
+	}
+	click := func(label string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//div[@class="buttons"]/button[text()=`+jsString(label)+`]`))); err != nil {
+			t.Fatalf("click %q: %v", label, err)
+		}
+	}
+
+	labels := ask()
+	if want := "«" + labels[0] + "»"; !strings.Contains(evalString(t, ctx, `document.querySelector("#log").textContent`), want) {
+		t.Errorf("the question does not name %s", want)
+	}
+	t.Logf("clarify screenshot: %s", screenshot(t, ctx, "chat-clarify"))
+	click(labels[0])
+	// «Платёж не зачислен» is answered, then "did this help?" is asked.
+	waitText(t, ctx, "#log", "платёж зачисляется")
+	waitText(t, ctx, ".buttons", "Нет")
+
+	ask()
+	click("Позвать оператора")
+	waitText(t, ctx, "#status", "FL-")
+	waitText(t, ctx, "#log", "номер обращения FL-")
+}
