@@ -27,7 +27,7 @@ func cmdEval(ctx context.Context, args []string, e env) error {
 	seed := fs.Uint64("seed", 1, "seed for the held-out intents and the folds")
 	folds := fs.Int("folds", 5, "cross-validation folds, used without val or test lines")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
-	useLLM := fs.Bool("llm", false, "also ask the language model of the config's llm section about messages in its grey zone")
+	useLLM := fs.Bool("llm", false, "also ask the language model of the config's llm section about the messages the bot would ask to clarify")
 	shots := fs.String("shots", "", "few-shot mode: build with K train lines per intent, for each K of a comma-separated `list` (0: all)")
 	seeds := fs.Int("seeds", 1, "few-shot mode: average this many seeds, --seed and the next ones")
 	s, err := parseSettings(fs, args, 0, e.getenv)
