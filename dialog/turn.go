@@ -308,7 +308,9 @@ func (t *turn) talkToPerson(options []string) error {
 
 // askedMatch returns what the matcher makes of the customer's message that
 // the conversation's last question with buttons answered, or a zero
-// Result when there is none.
+// Result when there is none. The confidences are not stored with the
+// question, so the message is matched again: inside the transaction, but
+// once per such escalation, and a match costs far less than the commit.
 func (t *turn) askedMatch() (kb.Result, error) {
 	msgs, err := t.tx.Messages(t.ctx, MessageFilter{ConversationID: t.conv.ID, Public: true})
 	if err != nil {
