@@ -114,8 +114,12 @@ func TestSecondOpinionNotAsked(t *testing.T) {
 	h := newHarness(t, withLLM(t, llm.URL))
 
 	h.expect(h.send("a", "как сбросить пароль"), dialog.StateBot, "сбросить пароль")
-	if out := h.send("n", "ывапролджэ фывапр"); out.Match.Decision != kb.DecisionNone || out.Match.Top().Confidence == 0 {
-		t.Errorf("nonsense: decision %s, top %+v; want none, with some candidate", out.Match.Decision, out.Match.Top())
+	// Hopeless, whatever the top guess's confidence: "how to set up" has
+	// a guess at about 0.3, with the other setup far behind.
+	for _, text := range []string{"ывапролджэ фывапр", "how to set up"} {
+		if out := h.send("n-"+text, text); out.Match.Decision != kb.DecisionNone || out.Match.Top().Confidence == 0 {
+			t.Errorf("%q: decision %s, top %+v; want none, with some candidate", text, out.Match.Decision, out.Match.Top())
+		}
 	}
 	if out := h.send("m", "настроить роутер и настроить телевидение"); !out.Match.Mixed {
 		t.Errorf("not read as about two things: %+v", out.Match)
