@@ -67,6 +67,9 @@ type Panel struct {
 	learning Learning
 	writer   *intents.Writer
 	guard    baselines
+
+	// health keeps the review page's advice on the knowledge base in use.
+	health healthCache
 }
 
 // New returns the panel over the engine, answering with canned replies
