@@ -2,11 +2,13 @@ package panel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/intents"
@@ -22,6 +24,28 @@ import (
 type healthCache struct {
 	mu  sync.Mutex
 	run *healthRun // the latest knowledge base's, done or under way
+	// wait is how long a page waits for a run under way before it shows
+	// the section as under way (SetHealthWait).
+	wait time.Duration
+	// advise, when set, replaces kb.Advise, so tests can hold a run.
+	advise func(context.Context, *intents.Set, kb.Options) (*kb.Advice, error)
+}
+
+// defaultHealthWait is how long the review page waits for the health
+// check: enough for the demo knowledge base (about a second on two cores),
+// little enough that a page after an edit of a big one is not held up.
+const defaultHealthWait = 3 * time.Second
+
+// errHealthPending: the health check is still under way.
+var errHealthPending = errors.New("the knowledge base's health check is under way")
+
+// SetHealthWait sets how long the review page waits for the knowledge
+// base's health check, run after each reload, before it shows the check
+// as under way (3 s by default).
+func (p *Panel) SetHealthWait(d time.Duration) {
+	p.health.mu.Lock()
+	defer p.health.mu.Unlock()
+	p.health.wait = d
 }
 
 // healthRun is the advice on one knowledge base, computed once: done is
@@ -35,10 +59,11 @@ type healthRun struct {
 }
 
 // kbHealth returns the advice on the knowledge base in use, and the
-// intents it is about, computing it
-// when it was loaded since the last call. The computation runs on the
-// panel's lifetime rather than the request's, so that a closed page does
-// not waste it, and concurrent requests wait for the same one.
+// intents it is about, computing it when the knowledge base was loaded
+// since the last call. The computation runs on the panel's lifetime
+// rather than the request's, so that a closed page does not waste it, and
+// concurrent requests wait for the same one, each for the health wait at
+// most: then it returns errHealthPending.
 func (p *Panel) kbHealth(ctx context.Context) (*kb.Advice, *intents.Set, error) {
 	k, release := p.kb.Acquire()
 	if k == nil {
@@ -57,19 +82,33 @@ func (p *Panel) kbHealth(ctx context.Context) (*kb.Advice, *intents.Set, error) 
 		if life == nil { // a Panel built without New
 			life = context.Background()
 		}
+		advise := p.health.advise
+		if advise == nil {
+			advise = kb.Advise
+		}
 		p.wg.Go(func() {
 			defer close(run.done)
-			run.advice, run.err = kb.Advise(life, set, opts)
+			run.advice, run.err = advise(life, set, opts)
 			if run.err != nil {
 				p.log.Error("review: check the knowledge base's health", "err", run.err)
 			}
 		})
 	}
+	wait := p.health.wait
 	p.health.mu.Unlock()
 
 	select {
+	case <-run.done: // done before, however short the wait
+		return run.advice, run.set, run.err
+	default:
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
 	case <-run.done:
 		return run.advice, run.set, run.err
+	case <-timer.C:
+		return nil, nil, errHealthPending
 	case <-ctx.Done():
 		return nil, nil, ctx.Err()
 	}
@@ -78,6 +117,7 @@ func (p *Panel) kbHealth(ctx context.Context) (*kb.Advice, *intents.Set, error) 
 // healthData is the section as the page shows it, in the reader's
 // language.
 type healthData struct {
+	Pending  bool   // the check is under way
 	Error    string // why there is no advice
 	Summary  string
 	Flagged  []healthIntent
@@ -113,6 +153,9 @@ type healthRow struct {
 // section's data; a failure is shown in the section, not as the page's.
 func (p *Panel) healthSection(ctx context.Context, lang string) *healthData {
 	a, set, err := p.kbHealth(ctx)
+	if errors.Is(err, errHealthPending) {
+		return &healthData{Pending: true}
+	}
 	if err != nil {
 		// The log has the details when the check itself failed.
 		return &healthData{Error: tr(lang, "health.error")}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // healthLines reads the flagged intents of the health section as
@@ -26,6 +27,7 @@ func healthLines(t *testing.T, body string) []string {
 
 func TestReviewHealth(t *testing.T) {
 	h := newHarness(t)
+	h.panel.SetHealthWait(time.Minute) // the fixture's check takes a fraction of a second
 	body := h.get("root", "/panel/review", http.StatusOK)
 	sec := section(t, body, "health")
 	// The fixture's seven intents have three or four examples in each

@@ -99,6 +99,7 @@ func New(engine *dialog.Engine, holder *kb.Holder, auth *auth.Service, events *b
 		static:    static,
 		closed:    make(chan struct{}),
 		heartbeat: 25 * time.Second,
+		health:    healthCache{wait: defaultHealthWait},
 		now:       engine.Now,
 	}, nil
 }
