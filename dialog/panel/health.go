@@ -89,7 +89,8 @@ func (p *Panel) kbHealth(ctx context.Context) (*kb.Advice, *intents.Set, error) 
 		p.wg.Go(func() {
 			defer close(run.done)
 			run.advice, run.err = advise(life, set, opts)
-			if run.err != nil {
+			// A check cut short by the server's shutdown is no error.
+			if run.err != nil && !errors.Is(run.err, context.Canceled) {
 				p.log.Error("review: check the knowledge base's health", "err", run.err)
 			}
 		})
