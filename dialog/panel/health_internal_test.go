@@ -135,3 +135,33 @@ func TestHealthPending(t *testing.T) {
 		t.Errorf("the check done: %+v", d)
 	}
 }
+
+// TestHealthError checks that a check that fails says so in the section,
+// with the details in the log only.
+func TestHealthError(t *testing.T) {
+	set, err := intents.Load("../testdata/intents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := kb.New(set, kb.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder := kb.NewHolder(k)
+	t.Cleanup(func() { holder.Close() })
+	var logs bytes.Buffer
+	p := &Panel{kb: holder, log: slog.New(slog.NewTextHandler(&logs, nil))}
+	t.Cleanup(p.wg.Wait)
+	p.health.wait = time.Minute
+	p.health.advise = func(context.Context, *intents.Set, kb.Options) (*kb.Advice, error) {
+		return nil, errors.New("fold 3 of 10: /srv/intents: disk on fire")
+	}
+	d := p.healthSection(context.Background(), langEN)
+	if d.Error != tr(langEN, "health.error") || strings.Contains(d.Error, "/srv") {
+		t.Errorf("section error %q", d.Error)
+	}
+	p.wg.Wait()
+	if !strings.Contains(logs.String(), "disk on fire") {
+		t.Errorf("the log lacks the error:\n%s", logs.String())
+	}
+}
