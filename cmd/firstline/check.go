@@ -10,6 +10,7 @@ import (
 
 func cmdValidate(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("validate", e)
+	advise := fs.Bool(adviceFlag, true, adviceUsage)
 	s, err := parseSettings(fs, args, flagIntents, e.getenv)
 	if err != nil {
 		return err
@@ -27,11 +28,15 @@ func cmdValidate(ctx context.Context, args []string, e env) error {
 	fmt.Fprintf(e.stdout, "%s: OK: %d files, %d intents, %d examples (ru %d, en %d), %d tests, %d canned replies\n",
 		s.IntentsDir, len(set.Files), len(set.Intents), examples[intents.LangRU]+examples[intents.LangEN],
 		examples[intents.LangRU], examples[intents.LangEN], len(set.Tests), len(set.Canned))
+	if *advise {
+		printAdvice(ctx, e.stdout, e.stderr, set, s.Matching)
+	}
 	return nil
 }
 
 func cmdTest(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("test", e)
+	advise := fs.Bool(adviceFlag, true, adviceUsage)
 	s, err := parseSettings(fs, args, flagIntents, e.getenv)
 	if err != nil {
 		return err
@@ -60,6 +65,9 @@ func cmdTest(ctx context.Context, args []string, e env) error {
 			r.Case.Pos.File, r.Case.Pos.Line, r.Case.Message, r.Case.Expect, got, describe(r.Got))
 	}
 	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", len(results)-failed, failed)
+	if *advise {
+		printAdvice(ctx, e.stdout, e.stderr, set, s.Matching)
+	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d intent tests failed", failed, len(results))
 	}

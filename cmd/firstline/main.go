@@ -33,8 +33,8 @@ const usage = `firstline: a chatbot-first customer-support engine
 Usage:
   firstline serve     [--config FILE] [--intents DIR] [--data DIR] [--addr HOST:PORT]
   firstline chat      [--config FILE] [--intents DIR]
-  firstline validate  [--config FILE] [--intents DIR]
-  firstline test      [--config FILE] [--intents DIR]
+  firstline validate  [--config FILE] [--intents DIR] [--advice=false]
+  firstline test      [--config FILE] [--intents DIR] [--advice=false]
   firstline learn     add-example|new-intent|history  (see "firstline learn help")
   firstline migrate   [--config FILE] [--data DIR]
   firstline loadtest  [--url URL] [--customers N] [--messages N]

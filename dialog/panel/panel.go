@@ -67,6 +67,9 @@ type Panel struct {
 	learning Learning
 	writer   *intents.Writer
 	guard    baselines
+
+	// health keeps the review page's advice on the knowledge base in use.
+	health healthCache
 }
 
 // New returns the panel over the engine, answering with canned replies
@@ -96,6 +99,7 @@ func New(engine *dialog.Engine, holder *kb.Holder, auth *auth.Service, events *b
 		static:    static,
 		closed:    make(chan struct{}),
 		heartbeat: 25 * time.Second,
+		health:    healthCache{wait: defaultHealthWait},
 		now:       engine.Now,
 	}, nil
 }

@@ -305,6 +305,8 @@ type reviewPage struct {
 	HistoryError string
 	Langs        []string
 	LearnedFile  string
+	// Health is the "Knowledge base health" section (health.go).
+	Health *healthData
 }
 
 // historyRow is one line of the audit log as the page shows it.
@@ -332,6 +334,7 @@ func (p *Panel) reviewPage(c *gin.Context) {
 		p.fail(c, err)
 		return
 	}
+	data.Health = p.healthSection(c.Request.Context(), lang)
 	p.render(c, http.StatusOK, p.pages.review, "layout", data)
 }
 

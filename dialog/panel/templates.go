@@ -33,8 +33,13 @@ type pages struct {
 // parsePages parses every page once, at start.
 func parsePages(static *staticFiles) (*pages, error) {
 	funcs := templateFuncs(static)
-	parse := func(page string) (*template.Template, error) {
-		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page)
+	// parse reads the layout, the page and the parts only it uses.
+	parse := func(page string, parts ...string) (*template.Template, error) {
+		files := []string{"templates/layout.html", "templates/" + page}
+		for _, part := range parts {
+			files = append(files, "templates/"+part)
+		}
+		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, files...)
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", page, err)
 		}
@@ -42,6 +47,10 @@ func parsePages(static *staticFiles) (*pages, error) {
 	}
 	var p pages
 	var err error
+	// The parts of a page kept in files of their own.
+	parts := map[string][]string{
+		"review.html": {"review_health.html"},
+	}
 	for _, s := range []struct {
 		dst  **template.Template
 		page string
@@ -56,7 +65,7 @@ func parsePages(static *staticFiles) (*pages, error) {
 		{&p.reviewEdit, "review_edit.html"},
 		{&p.error, "error.html"},
 	} {
-		if *s.dst, err = parse(s.page); err != nil {
+		if *s.dst, err = parse(s.page, parts[s.page]...); err != nil {
 			return nil, err
 		}
 	}
