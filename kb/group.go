@@ -4,6 +4,11 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 )
 
 // DefaultGroupSimilarity is how alike two messages must be, as a cosine,
@@ -12,6 +17,8 @@ import (
 // Russian set) of the messages in a group whose most common intent is
 // their own, in 94 and 161 groups; 0.3 reaches 96 % and 94 %, but in 161
 // and 228 groups: a reviewer would see most questions several times.
+// (Measured before GroupSimilar weighed up the words the knowledge base
+// does not know, which only brings more texts together.)
 const DefaultGroupSimilarity = 0.2
 
 // GroupIntentWeight is how much what the matcher makes of two texts counts,
@@ -35,7 +42,8 @@ const maxGroupCandidates = 3
 //
 // Texts are compared by the cosine of their stems, stem pairs and letter
 // pieces, weighted by IDF over the texts themselves: their own words count
-// whether or not the knowledge base knows them. Each text, in order, joins
+// whether or not the knowledge base knows them, and a word the knowledge
+// base does not know, shared by several texts, counts topicalBoost times. Each text, in order, joins
 // the group whose centroid it is most like, when that similarity reaches
 // minSimilarity, and starts a group otherwise. Texts with no words are
 // left out.
@@ -52,8 +60,22 @@ func (k *KB) GroupSimilar(texts []string, minSimilarity float64) [][]int {
 func (k *KB) GroupTopics(texts []string, matched []Result, minSimilarity float64) [][]int {
 	feats := make([][]feature, len(texts))
 	df := map[uint64]int{}
+	// topical are the stems of words of minTopicalRunes letters or more
+	// that no example has and that are not stop words.
+	topical := map[uint64]bool{}
+	stop := stopWords()
+	stem := func(word string) string {
+		st := k.stems.stem(word)
+		if utf8.RuneCountInString(word) >= minTopicalRunes && !stop[word] {
+			h := hashOf(kindStem, st)
+			if _, known := k.vocab[h]; !known {
+				topical[h] = true
+			}
+		}
+		return st
+	}
 	for i, text := range texts {
-		feats[i] = extract(k.stems.stem, Normalize(groupedPart(text)))
+		feats[i] = extract(stem, Normalize(groupedPart(text)))
 		for _, f := range feats[i] {
 			df[f.hash]++
 		}
@@ -71,7 +93,7 @@ func (k *KB) GroupTopics(texts []string, matched []Result, minSimilarity float64
 	withFeature := map[uint64][]int{}
 	var dots []float64
 	for i, fs := range feats {
-		v := k.groupVector(fs, df, n)
+		v := groupVector(fs, df, topical, n)
 		if len(v) == 0 {
 			continue
 		}
@@ -178,26 +200,39 @@ const minGroupConfidence = 0.3
 // piece of a text.
 const kindIntent = 'i'
 
-// unknownStemBoost weighs up, in GroupSimilar, a word no example of the
-// knowledge base has: what a question the bot could not answer is about is
-// most often just such a word ("gift" in "do you sell gift cards" and
-// "gift certificate available?"), while the words it shares with the
-// examples are the ones every question has. IDF over a handful of texts
-// weighs a word two of them share below the words each has alone; on the
-// test FAQ it took five to put two wordings about gift certificates
-// together in a page of eight questions, and the groups of known topics
-// stayed as they were.
-const unknownStemBoost = 5
+// topicalBoost weighs up, in GroupSimilar, a word that no example of the
+// knowledge base has and that more than one of the texts uses: what a
+// question the bot could not answer is about is most often just such a
+// word ("сертификат" in "есть ли у вас подарочные сертификаты?" and
+// "можно купить сертификат в подарок"), and IDF over a handful of texts
+// weighs a word two of them share below the words each has alone.
+const topicalBoost = 3
+
+// minTopicalRunes is the length of the shortest word topicalBoost weighs
+// up: a small knowledge base does not know "у", "ли" or "вас" either.
+const minTopicalRunes = 4
+
+// stopWords returns the Russian and English stop words, which
+// topicalBoost leaves alone whether or not the knowledge base knows them:
+// "есть ли у вас…" and "можно ли…" begin questions about anything.
+func stopWords() analysis.TokenMap {
+	m := analysis.NewTokenMap()
+	// The lists are the analyzers' own and parse; an error would leave
+	// the map short, never wrong.
+	_ = m.LoadBytes(ru.RussianStopWords)
+	_ = m.LoadBytes(en.EnglishStopWords)
+	return m
+}
 
 // groupVector weights a text's features by IDF over the n texts being
 // grouped and scales them to unit length.
-func (k *KB) groupVector(fs []feature, df map[uint64]int, n float64) map[uint64]float64 {
+func groupVector(fs []feature, df map[uint64]int, topical map[uint64]bool, n float64) map[uint64]float64 {
 	v := make(map[uint64]float64, len(fs))
 	sum := 0.0
 	for _, f := range fs {
 		w := featureWeights[kindOf(f.hash)] * (1 + math.Log(float64(f.count))) * math.Log(1+n/float64(df[f.hash]))
-		if _, known := k.vocab[f.hash]; !known && kindOf(f.hash) == kindStem {
-			w *= unknownStemBoost
+		if topical[f.hash] && df[f.hash] > 1 {
+			w *= topicalBoost
 		}
 		v[f.hash] = w
 		sum += w * w
