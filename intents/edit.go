@@ -74,6 +74,11 @@ type Edit struct {
 	// Writer.Apply refuses the edit once any file has changed, so that
 	// what was checked is what gets written.
 	Version [sha256.Size]byte
+	// Reason is why the edit is saved although the checks warned against
+	// it, in the words of whoever saves it, and Warning what they warned
+	// of; both "" when nothing warned. Writer.Apply records them.
+	Reason  string
+	Warning string
 }
 
 // PrepareExample prepares adding ex.Text as the last example in ex.Lang of

@@ -117,6 +117,40 @@ func (r *GuardReport) Blocked() bool {
 	return false
 }
 
+// maxSummaryItems is how many failing tests and intents Summary names.
+const maxSummaryItems = 5
+
+// Summary says in one line what blocks the edit, for the audit log of an
+// edit saved over it: the tests it breaks and the intents that fall too
+// far, the first few of each; "" when nothing blocks it.
+func (r *GuardReport) Summary() string {
+	var parts []string
+	if len(r.Failed) > 0 {
+		var tests []string
+		for _, c := range r.Failed[:min(len(r.Failed), maxSummaryItems)] {
+			tests = append(tests, fmt.Sprintf("%q want %s, got %s", c.Message, c.Expect, c.Got))
+		}
+		if len(r.Failed) > maxSummaryItems {
+			tests = append(tests, fmt.Sprintf("%d more", len(r.Failed)-maxSummaryItems))
+		}
+		parts = append(parts, fmt.Sprintf("%d tests fail: %s", len(r.Failed), strings.Join(tests, "; ")))
+	}
+	var worse []string
+	for _, s := range r.Intents {
+		if s.Blocks() {
+			worse = append(worse, fmt.Sprintf("%s %.2f → %.2f (allowed fall %.2f)", s.Intent, s.Before, s.After, s.Allowed))
+		}
+	}
+	if len(worse) > 0 {
+		n := len(worse)
+		if n > maxSummaryItems {
+			worse = append(worse[:maxSummaryItems], fmt.Sprintf("%d more", n-maxSummaryItems))
+		}
+		parts = append(parts, fmt.Sprintf("%d intents worse: %s", n, strings.Join(worse, "; ")))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // Baseline is the guard's measure of a knowledge base as it is, against
 // which edits of it are checked. Measuring takes about as long as checking
 // an edit, so a panel keeps the baseline of the knowledge base in use and

@@ -133,3 +133,18 @@ func TestGuardSameFolds(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardSummary checks the one line that records what an edit saved
+// over the guard's warning was warned of.
+func TestGuardSummary(t *testing.T) {
+	r := compare(scored(map[string][]bool{"gift": rights(9, 10), "delivery": rights(10, 10)}),
+		scored(map[string][]bool{"gift": rights(9, 10), "delivery": rights(6, 10)}))
+	r.Failed = []GuardCase{{Message: "где посылка", Expect: "delivery", Got: "none"}}
+	want := `1 tests fail: "где посылка" want delivery, got none; 1 intents worse: delivery 1.00 → 0.60 (allowed fall 0.20)`
+	if got := r.Summary(); got != want {
+		t.Errorf("Summary() = %q, want %q", got, want)
+	}
+	if got := (&GuardReport{}).Summary(); got != "" {
+		t.Errorf("Summary() of nothing = %q", got)
+	}
+}
