@@ -103,6 +103,36 @@ type reviewExample struct {
 	Text string
 }
 
+// ExampleLines are the group's texts in lang, one a line, for the new
+// intent form's text area: each line is an example, which the admin may
+// remove, and more wordings may be added below.
+func (g *reviewGroup) ExampleLines(lang string) string {
+	var lines []string
+	for _, ex := range g.Examples {
+		if ex.Lang == lang {
+			lines = append(lines, oneLine(ex.Text))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ExampleRows is how many lines high the text area of lang is: its
+// examples and a few empty ones for more, within bounds.
+func (g *reviewGroup) ExampleRows(lang string) int {
+	return exampleRows(strings.Count(g.ExampleLines(lang), "\n") + 1)
+}
+
+// exampleRows is the height of a text area of n examples.
+func exampleRows(n int) int {
+	return min(max(n+2, 3), 15)
+}
+
+// oneLine joins the lines of a message with spaces: in the text area a
+// line is an example.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
 // intentChoice is an intent in the add-an-example select.
 type intentChoice struct {
 	ID    string

@@ -332,18 +332,43 @@ func TestReviewBlocked(t *testing.T) {
 			want = http.StatusConflict
 		}
 		body := h.post("root", path, form, want).Body.String()
-		inOrder(t, body, `id="verdict" data-blocked="true"`, "Blocked: it will not be saved.",
-			`id="failed"`, "<td>как настроить роутер дома</td><td>setup_router</td><td>setup_tv</td>", "<code>faq.yaml:72</code>")
+		inOrder(t, body, `id="verdict" data-blocked="true"`, "Warning: it is not saved unless you give a reason.",
+			`id="failed"`, "<td>как настроить роутер дома</td><td>setup_router</td><td>setup_tv</td>", "<code>faq.yaml:72</code>",
+			`id="override"`, `name="reason"`, `id="save-anyway"`)
 		if strings.Contains(body, `id="save"`) {
-			t.Errorf("%s of a blocked edit offers to save it", path)
+			t.Errorf("%s of a blocked edit offers to save it without a reason", path)
+		}
+		if saving := strings.HasSuffix(path, "apply"); strings.Contains(body, `id="need-reason"`) != saving {
+			t.Errorf("%s: the page asks for a reason: %v, want %v", path, !saving, saving)
 		}
 	}
+	// A reason of spaces is none.
+	form.Set("reason", "   ")
+	h.post("root", "/panel/review/apply", form, http.StatusConflict)
 	if !bytes.Equal(h.file("faq.yaml"), faq) {
 		t.Error("a blocked edit was written")
 	}
 	if _, err := os.Stat(filepath.Join(h.dir, intents.HistoryFile)); err == nil {
 		t.Error("a blocked edit was recorded")
 	}
+
+	// With a reason it is saved, and the log says why and over what.
+	form.Set("reason", "Клиенты так называют приставку")
+	w := h.post("root", "/panel/review/apply", form, http.StatusSeeOther)
+	if bytes.Equal(h.file("faq.yaml"), faq) {
+		t.Error("the edit saved with a reason was not written")
+	}
+	history, err := intents.ReadHistory(h.dir)
+	if err != nil || len(history) != 1 {
+		t.Fatalf("audit log %+v (%v), want one line", history, err)
+	}
+	c := history[0]
+	if c.By != "root" || c.Reason != "Клиенты так называют приставку" ||
+		!strings.Contains(c.Warning, `1 tests fail: "как настроить роутер дома" want setup_router, got setup_tv`) {
+		t.Errorf("audit line %+v, want root's with the reason and the failing test", c)
+	}
+	page := h.get("root", w.Header().Get("Location"), http.StatusOK)
+	inOrder(t, page, `id="history"`, "setup_tv", `class="muted override-reason" title="1 tests fail:`, "Saved over a warning: Клиенты так называют приставку")
 }
 
 func TestReviewInvalid(t *testing.T) {
@@ -373,12 +398,14 @@ func TestReviewInvalid(t *testing.T) {
 			http.StatusBadRequest, "unknown intent &#34;nope&#34;"},
 		{"unknown kind", url.Values{"kind": {"delete_everything"}}, http.StatusBadRequest, "There is no kind of change"},
 	} {
+		// A reason does not save what cannot be saved.
+		c.form.Set("reason", "I know what I am doing")
 		for _, path := range []string{"/panel/review/preview", "/panel/review/apply"} {
 			body := h.post("root", path, c.form, c.status).Body.String()
 			if !strings.Contains(body, c.says) {
 				t.Errorf("%s, %s: the page does not say %q:\n%s", c.name, path, c.says, body)
 			}
-			if strings.Contains(body, `id="save"`) {
+			if strings.Contains(body, `id="save"`) || strings.Contains(body, `id="save-anyway"`) {
 				t.Errorf("%s, %s: the page offers to save", c.name, path)
 			}
 		}
@@ -439,5 +466,59 @@ func TestReviewFirstWordingOfOldEvents(t *testing.T) {
 			}
 			inOrder(t, body, fmt.Sprintf(`data-message="%d"`, first.ID), "asked to rephrase", fmt.Sprintf(`data-message="%d"`, second.ID), "escalated")
 		})
+	}
+}
+
+// TestReviewNewIntentWordings starts an intent from a group with more
+// wordings than the group has: the form's text areas hold the group's
+// messages a line each; the admin removes one, adds others in both
+// languages, and the check and the save take every line.
+func TestReviewNewIntentWordings(t *testing.T) {
+	h := reviewHarness(t)
+	page := h.get("root", "/panel/review", http.StatusOK)
+	inOrder(t, page, `id="group-2"`, `<textarea name="examples_ru" lang="ru" rows="4"`,
+		">есть ли у вас подарочные сертификаты?\nможно купить сертификат в подарок</textarea>",
+		`<textarea name="examples_en" lang="en" rows="3"`, "></textarea>")
+
+	form := url.Values{"kind": {"new_intent"}, "id": {"gift_certificate"}, "file": {"learned.yaml"},
+		"title_ru": {"Подарочный сертификат"}, "answer_ru": {"Сертификаты продаются в офисах."},
+		"title_en": {"Gift certificate"}, "answer_en": {"Gift certificates are sold in our offices."},
+		// The second message removed; three wordings added, one twice,
+		// with blank lines and spaces around.
+		"examples_ru": {"есть ли у вас подарочные сертификаты?\n\n  подарочная карта на интернет продаётся?\nсертификат в подарок другу\r\nсертификат в подарок другу\n"},
+		"examples_en": {"do you sell gift cards\ngift certificate available?"},
+		"from":        {"2026-03-04"}, "to": {"2026-03-11"}}
+	wantRU := []string{"есть ли у вас подарочные сертификаты?", "подарочная карта на интернет продаётся?", "сертификат в подарок другу"}
+	wantEN := []string{"do you sell gift cards", "gift certificate available?"}
+	body := h.post("root", "/panel/review/preview", form, http.StatusOK).Body.String()
+	for _, ex := range append(slices.Clone(wantRU), wantEN...) {
+		if !strings.Contains(body, "&#43;        - &#34;"+ex+"&#34;") {
+			t.Errorf("the diff does not add %q", ex)
+		}
+	}
+	inOrder(t, body, `id="verdict" data-blocked="false"`, `id="new-score"`, "gift_certificate",
+		`<textarea name="examples_ru" lang="ru" rows="5"`, ">"+strings.Join(wantRU, "\n")+"</textarea>",
+		`<textarea name="examples_en" lang="en" rows="4"`, ">"+strings.Join(wantEN, "\n")+"</textarea>", `id="save"`)
+	if strings.Contains(body, "можно купить сертификат в подарок") {
+		t.Error("the removed line is still in the edit")
+	}
+	h.unchanged()
+
+	h.post("root", "/panel/review/apply", form, http.StatusSeeOther)
+	history, err := intents.ReadHistory(h.dir)
+	if err != nil || len(history) != 1 {
+		t.Fatalf("audit log %+v (%v), want one line", history, err)
+	}
+	if got := history[0].Added; !slices.Equal(got["ru"], wantRU) || !slices.Equal(got["en"], wantEN) || history[0].Reason != "" {
+		t.Errorf("audit line %+v, want every line added, and no reason", history[0])
+	}
+	learned := string(h.file(intents.LearnedFile))
+	for _, ex := range append(slices.Clone(wantRU), wantEN...) {
+		if !strings.Contains(learned, `- "`+ex+`"`) {
+			t.Errorf("learned.yaml lacks %q:\n%s", ex, learned)
+		}
+	}
+	if res := h.match("подарочная карта на интернет продаётся?"); res.Intent != "gift_certificate" {
+		t.Errorf("after the save the bot does %s %q with an added wording, want gift_certificate", res.Decision, res.Intent)
 	}
 }
