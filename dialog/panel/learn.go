@@ -170,6 +170,7 @@ type editPage struct {
 	NeedReason bool
 	Worse      []kb.IntentScore // the intents that fell too far
 	New        *kb.IntentScore  // the new intent's score
+	Added      *kb.IntentScore  // the score of the intent given examples
 	Fell       int              // intents that fell within the tolerance
 	Back       string           // the review page
 }
@@ -294,6 +295,9 @@ func (d *editPage) setGuard(r *kb.GuardReport, dir string) {
 	d.Guard = r
 	d.Blocked = r.Blocked()
 	for i, s := range r.Intents {
+		if s.Before >= 0 && s.Added > 0 {
+			d.Added = &r.Intents[i]
+		}
 		switch {
 		case s.Before < 0:
 			d.New = &r.Intents[i]

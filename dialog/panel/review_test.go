@@ -274,7 +274,8 @@ func TestReviewAddExample(t *testing.T) {
 	// The preview shows the change and the verdict, and writes nothing.
 	body := h.post("root", "/panel/review/preview", form, http.StatusOK).Body.String()
 	inOrder(t, body, `id="diff">faq.yaml:37`, `-      ru: [&#34;настроить роутер&#34;, &#34;настройка роутера дома&#34;, &#34;как настроить wifi роутер&#34;]`, `&#43;      ru: [&#34;настроить роутер&#34;, &#34;настройка роутера дома&#34;, &#34;как настроить wifi роутер&#34;, &#34;как настроить&#34;]`,
-		`id="verdict" data-blocked="false"`, "It may be saved.", `id="save"`)
+		`id="verdict" data-blocked="false"`, "It may be saved.",
+		`id="added-score">setup_router: the others recognise 0 of its 1 new examples; on the 6 it had, 33% before and 33% after.`, `id="save"`)
 	h.unchanged()
 
 	// Saving writes it, records it and makes it live at once.
