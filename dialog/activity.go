@@ -22,6 +22,10 @@ const (
 	// ActivityClarifyAsked: the bot asked "did you mean A or B?". Intent
 	// is the best candidate, Options every intent offered, in button order.
 	ActivityClarifyAsked ActivityKind = "clarify_asked"
+	// ActivityRephraseAsked: the bot understood nothing in the customer's
+	// message and asked to say it in other words. Intent is the matcher's
+	// unconfident top candidate, "" when it had none.
+	ActivityRephraseAsked ActivityKind = "rephrase_asked"
 	// ActivityClarifyAnswered: the customer picked Intent from the
 	// options of the last clarification.
 	ActivityClarifyAnswered ActivityKind = "clarify_answered"
@@ -57,7 +61,7 @@ const (
 // Valid reports whether k is a known kind.
 func (k ActivityKind) Valid() bool {
 	switch k {
-	case ActivityMessageIn, ActivityMessageOut, ActivityAnswered, ActivityClarifyAsked,
+	case ActivityMessageIn, ActivityMessageOut, ActivityAnswered, ActivityClarifyAsked, ActivityRephraseAsked,
 		ActivityClarifyAnswered, ActivityFeedback, ActivityEscalated, ActivityReopened,
 		ActivityAssigned, ActivityFirstResponse, ActivityTransferred, ActivityClosed, ActivityCSAT:
 		return true

@@ -97,9 +97,15 @@ func TestActivityOfBotTurns(t *testing.T) {
 			"answered intent=setup_router",
 			"message_out author=bot",
 		}},
+		{"rephrase, and the customer left", []string{"ывапролджэ фывапр"}, []string{
+			"message_in",
+			"message_out author=bot",
+			"rephrase_asked intent=opening_hours", // the matcher's guess, unconfident
+		}},
 		{"rephrase, then no match", []string{"ывапролджэ фывапр", "йцукенгшщз"}, []string{
 			"message_in",
 			"message_out author=bot",
+			"rephrase_asked intent=opening_hours",
 			"message_in",
 			"escalated ticket=1 reason=no_match queue=first_line priority=normal",
 			"message_out ticket=1 author=bot",

@@ -161,8 +161,18 @@ func (t *turn) respond(cmd, text string, match kb.Result) error {
 	if pending == PendingRephrase {
 		return t.escalate(ReasonNoMatch, match.Top().Intent, match)
 	}
+	return t.askRephrase(match)
+}
+
+// askRephrase asks the customer to say it in other words, and records
+// that the message was not understood: the review page lists it whether
+// or not the customer comes back.
+func (t *turn) askRephrase(match kb.Result) error {
 	t.conv.Pending = PendingRephrase
-	return t.say(intents.MsgRephrase, nil)
+	if err := t.say(intents.MsgRephrase, nil); err != nil {
+		return err
+	}
+	return t.record(Activity{Kind: ActivityRephraseAsked, Intent: match.Top().Intent})
 }
 
 // recordFeedback records the customer's answer to "did this help?" about
@@ -277,8 +287,7 @@ func (t *turn) clarify(match kb.Result) error {
 		}
 	}
 	if len(ids) == 0 {
-		t.conv.Pending = PendingRephrase
-		return t.say(intents.MsgRephrase, nil)
+		return t.askRephrase(match)
 	}
 	t.conv.Pending, t.conv.PendingOptions = PendingClarify, ids
 	vars := t.vars()

@@ -74,6 +74,11 @@ type Edit struct {
 	// Writer.Apply refuses the edit once any file has changed, so that
 	// what was checked is what gets written.
 	Version [sha256.Size]byte
+	// Reason is why the edit is saved although the checks warned against
+	// it, in the words of whoever saves it, and Warning what they warned
+	// of; both "" when nothing warned. Writer.Apply records them.
+	Reason  string
+	Warning string
 }
 
 // PrepareExample prepares adding ex.Text as the last example in ex.Lang of
@@ -83,33 +88,55 @@ type Edit struct {
 // Errors with the problems at their lines in the edited text. Nothing is
 // written.
 func PrepareExample(dir string, ex NewExample) (*Edit, error) {
+	return PrepareExamples(dir, ex.Intent, ex.Lang, []string{ex.Text})
+}
+
+// PrepareExamples is PrepareExample for several wordings of one intent in
+// one language, added in order as its last examples. Two texts that are
+// the same example are refused like one already in the knowledge base.
+func PrepareExamples(dir, intent, lang string, texts []string) (*Edit, error) {
 	version := fingerprint(dir) // before reading: a change in between makes the edit stale, not wrong
 	old, err := loadCurrent(dir)
 	if err != nil {
 		return nil, err
 	}
-	text, err := checkExample(old, ex.Lang, ex.Text)
-	if err != nil {
-		return nil, err
+	if len(texts) == 0 {
+		return nil, fmt.Errorf("%w: no example to add", ErrInvalidEdit)
 	}
-	in := old.Intent(ex.Intent)
+	var added []string
+	seen := map[string]string{}
+	for _, t := range texts {
+		text, err := checkExample(old, lang, t)
+		if err != nil {
+			return nil, err
+		}
+		key := NormalizeExample(text)
+		if first, ok := seen[key]; ok {
+			return nil, fmt.Errorf("%w: %q and %q are the same example", ErrDuplicate, first, text)
+		}
+		seen[key] = text
+		added = append(added, text)
+	}
+	in := old.Intent(intent)
 	if in == nil {
-		return nil, fmt.Errorf("%w: unknown intent %q", ErrInvalidEdit, ex.Intent)
+		return nil, fmt.Errorf("%w: unknown intent %q", ErrInvalidEdit, intent)
 	}
 	before, err := os.ReadFile(in.Pos.File)
 	if err != nil {
 		return nil, fmt.Errorf("read intents %s: %w", in.Pos.File, err)
 	}
-	after, err := InsertExample(before, in.ID, ex.Lang, text)
-	if err != nil {
-		return nil, fmt.Errorf("add an example to %s: %w", in.Pos.File, err)
+	after := before
+	for _, text := range added {
+		if after, err = InsertExample(after, in.ID, lang, text); err != nil {
+			return nil, fmt.Errorf("add an example to %s: %w", in.Pos.File, err)
+		}
 	}
 	e := &Edit{
 		Kind:    EditAddExample,
 		Dir:     dir,
 		File:    in.Pos.File,
 		Intent:  in.ID,
-		Added:   map[string][]string{ex.Lang: {text}},
+		Added:   map[string][]string{lang: added},
 		Before:  before,
 		After:   after,
 		Old:     old,

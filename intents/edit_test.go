@@ -444,3 +444,35 @@ func TestInsertExampleText(t *testing.T) {
 		})
 	}
 }
+
+// TestPrepareExamples adds several wordings to one intent at once, in a
+// block list and in a flow list, and refuses two that are the same
+// example or none at all.
+func TestPrepareExamples(t *testing.T) {
+	dir := editDir(t)
+	was := snapshot(t, dir)
+	for _, c := range []struct{ id, lang string }{{"reset_password", LangRU}, {"balance", LangRU}} {
+		texts := []string{"никак не вспомню пароль", "  пароль потерялся ", "какой у меня был пароль"}
+		e, err := PrepareExamples(dir, c.id, c.lang, texts)
+		if err != nil {
+			t.Fatalf("%s: %v", c.id, err)
+		}
+		want := []string{"никак не вспомню пароль", "пароль потерялся", "какой у меня был пароль"}
+		if got := e.New.Intent(c.id).Examples[c.lang]; len(got) < 3 || !slices.Equal(got[len(got)-3:], want) {
+			t.Errorf("%s: examples after the edit %q, want %q last", c.id, got, want)
+		}
+		if !reflect.DeepEqual(e.Added, map[string][]string{c.lang: want}) {
+			t.Errorf("%s: Added = %v", c.id, e.Added)
+		}
+		onlyInserted(t, e.Before, e.After)
+	}
+	if _, err := PrepareExamples(dir, "balance", LangRU, []string{"никак не вспомню пароль", "Никак не вспомню пароль!"}); !errors.Is(err, ErrDuplicate) {
+		t.Errorf("two of the same: %v, want ErrDuplicate", err)
+	}
+	if _, err := PrepareExamples(dir, "balance", LangRU, nil); !errors.Is(err, ErrInvalidEdit) {
+		t.Errorf("none: %v, want ErrInvalidEdit", err)
+	}
+	if !reflect.DeepEqual(snapshot(t, dir), was) {
+		t.Errorf("PrepareExamples wrote to the directory")
+	}
+}

@@ -10,9 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // lockFile is locked while an edit is applied, so that two processes
@@ -25,6 +27,10 @@ const lockFile = ".history.lock"
 // that Load and the Watcher leave it alone.
 const HistoryFile = ".history.jsonl"
 
+// MaxReasonLength is the longest reason for saving over a warning, in
+// characters: a sentence or two for the log, not a document.
+const MaxReasonLength = 1000
+
 // Change is one line of the audit log: an edit as it was applied.
 type Change struct {
 	Time   time.Time           `json:"time"`
@@ -35,6 +41,10 @@ type Change struct {
 	Added  map[string][]string `json:"added"` // language → examples
 	Title  Text                `json:"title,omitempty"`
 	Answer Text                `json:"answer,omitempty"`
+	// Reason is why the edit was saved over the checks' warning, and
+	// Warning what they warned of; "" when nothing warned.
+	Reason  string `json:"reason,omitempty"`
+	Warning string `json:"warning,omitempty"`
 	// The file's SHA-256 before ("" when the edit created it) and after,
 	// so that a log line can be matched with a version of the file.
 	SHA256Before string `json:"sha256_before"`
@@ -73,6 +83,15 @@ func (w *Writer) Apply(e *Edit, by string) (Change, error) {
 	if by == "" {
 		return Change{}, fmt.Errorf("%w: say who makes the edit", ErrInvalidEdit)
 	}
+	reason := strings.TrimSpace(e.Reason)
+	switch {
+	case e.Warning != "" && reason == "":
+		return Change{}, fmt.Errorf("%w: say why the edit is saved over the warning: %s", ErrInvalidEdit, e.Warning)
+	case !utf8.ValidString(reason) || strings.ContainsRune(reason, 0):
+		return Change{}, fmt.Errorf("%w: the reason is not valid text", ErrInvalidEdit)
+	case utf8.RuneCountInString(reason) > MaxReasonLength:
+		return Change{}, fmt.Errorf("%w: the reason is longer than %d characters", ErrInvalidEdit, MaxReasonLength)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	unlock, err := lockDir(w.dir)
@@ -100,6 +119,8 @@ func (w *Writer) Apply(e *Edit, by string) (Change, error) {
 		Added:       e.Added,
 		Title:       e.Title,
 		Answer:      e.Answer,
+		Reason:      reason,
+		Warning:     e.Warning,
 		SHA256After: sum(e.After),
 	}
 	if e.Before != nil {

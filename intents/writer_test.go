@@ -276,3 +276,45 @@ func TestPrepareIntentRefusesLinks(t *testing.T) {
 		t.Errorf("something was written outside")
 	}
 }
+
+// TestWriterRecordsReason checks that an edit saved over a warning is
+// recorded with the reason given and the warning, and that one without a
+// reason, or with a reason that is not text, is refused with nothing
+// written.
+func TestWriterRecordsReason(t *testing.T) {
+	dir := editDir(t)
+	w := NewWriter(dir)
+	e, err := PrepareExample(dir, NewExample{"balance", LangRU, "остаток на счёте"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Warning = "intents worse: reset_password 90% → 70%"
+	was := snapshot(t, dir)
+	for _, reason := range []string{"", "  ", "a\x00b", "\xff", strings.Repeat("я", MaxReasonLength+1)} {
+		e.Reason = reason
+		if _, err := w.Apply(e, "olga"); !errors.Is(err, ErrInvalidEdit) {
+			t.Errorf("Apply with the reason %q: %v, want ErrInvalidEdit", reason, err)
+		}
+	}
+	if !reflect.DeepEqual(snapshot(t, dir), was) {
+		t.Fatal("a refused Apply changed the directory")
+	}
+	e.Reason = " a customer's wording, checked by hand \n"
+	c, err := w.Apply(e, "olga")
+	if err != nil {
+		t.Fatal(err)
+	}
+	history, err := ReadHistory(dir)
+	if err != nil || len(history) != 1 {
+		t.Fatalf("history %+v, %v", history, err)
+	}
+	for _, got := range []Change{c, history[0]} {
+		if got.By != "olga" || got.Reason != "a customer's wording, checked by hand" || got.Warning != e.Warning {
+			t.Errorf("change = %+v, want olga's with the reason and the warning", got)
+		}
+	}
+	line, err := os.ReadFile(filepath.Join(dir, HistoryFile))
+	if err != nil || !strings.Contains(string(line), `"reason":"a customer's wording, checked by hand"`) {
+		t.Errorf("the log line does not hold the reason: %s (%v)", line, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -39,6 +40,16 @@ const (
 	// message to its own intent moved some other intent by one or two
 	// examples, and adding it to a wrong intent by up to four.
 	GuardSlack = 2
+	// GuardNoise ...or this many standard errors of the intent's accuracy,
+	// if that is more. An accuracy measured on n held-out examples moves
+	// by about sqrt(p(1-p)/n) when other examples are drawn: 0.14 for an
+	// intent of ten examples right seven times in ten, 0.12 for one of
+	// thirty right half the time. A fall within it is what another sample
+	// of the same intent would show, not harm done by the edit. One rather
+	// than two: before and after are measured on the same examples, which
+	// moves them together, and on the test knowledge base two let an
+	// intent lose three of its sixteen examples to another's.
+	GuardNoise = 1
 )
 
 // GuardCase is a message the edited knowledge base gets wrong.
@@ -51,14 +62,23 @@ type GuardCase struct {
 }
 
 // IntentScore is one intent's cross-validated accuracy before and after
-// an edit.
+// an edit. Before and After are measured on the same held-out examples,
+// those the intent has on both sides: an example the edit adds is not yet
+// recognised by the others, and counting it after but not before would
+// make every addition of a new wording look like a fall.
 type IntentScore struct {
 	Intent   string
 	Examples int     // examples after the edit
+	Compared int     // examples before and after the edit: Before and After are over these
 	Before   float64 // -1 for an intent the edit creates
 	After    float64
-	// Allowed is the largest fall that does not block: GuardTolerance, or
-	// GuardSlack examples' worth.
+	// Added are the examples the edit gives the intent, and AddedRight how
+	// many of them the others recognise; for a new intent, all of them.
+	Added      int
+	AddedRight int
+	// Allowed is the largest fall that does not block: GuardTolerance,
+	// GuardSlack examples' worth, or GuardNoise standard errors of Before,
+	// whichever is the most.
 	Allowed float64
 	// Lost are the examples right before the edit and wrong after it.
 	Lost []GuardCase
@@ -95,6 +115,40 @@ func (r *GuardReport) Blocked() bool {
 		}
 	}
 	return false
+}
+
+// maxSummaryItems is how many failing tests and intents Summary names.
+const maxSummaryItems = 5
+
+// Summary says in one line what blocks the edit, for the audit log of an
+// edit saved over it: the tests it breaks and the intents that fall too
+// far, the first few of each; "" when nothing blocks it.
+func (r *GuardReport) Summary() string {
+	var parts []string
+	if len(r.Failed) > 0 {
+		var tests []string
+		for _, c := range r.Failed[:min(len(r.Failed), maxSummaryItems)] {
+			tests = append(tests, fmt.Sprintf("%q want %s, got %s", c.Message, c.Expect, c.Got))
+		}
+		if len(r.Failed) > maxSummaryItems {
+			tests = append(tests, fmt.Sprintf("%d more", len(r.Failed)-maxSummaryItems))
+		}
+		parts = append(parts, fmt.Sprintf("%d tests fail: %s", len(r.Failed), strings.Join(tests, "; ")))
+	}
+	var worse []string
+	for _, s := range r.Intents {
+		if s.Blocks() {
+			worse = append(worse, fmt.Sprintf("%s %.2f → %.2f (allowed fall %.2f)", s.Intent, s.Before, s.After, s.Allowed))
+		}
+	}
+	if len(worse) > 0 {
+		n := len(worse)
+		if n > maxSummaryItems {
+			worse = append(worse[:maxSummaryItems], fmt.Sprintf("%d more", n-maxSummaryItems))
+		}
+		parts = append(parts, fmt.Sprintf("%d intents worse: %s", n, strings.Join(worse, "; ")))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Baseline is the guard's measure of a knowledge base as it is, against
@@ -175,17 +229,46 @@ func compare(before, after measurement) *GuardReport {
 			r.Failed = append(r.Failed, c)
 		}
 	}
-	for id, n := range after.intents {
-		s := IntentScore{
-			Intent:   id,
-			Examples: n[1],
-			Before:   -1,
-			After:    ratio(n[0], n[1]),
-			Allowed:  GuardTolerance,
+	// Before and after over the examples an intent has on both sides.
+	type counts struct{ before, after, compared, added, addedRight int }
+	per := map[string]*counts{}
+	for id := range after.intents {
+		per[id] = &counts{}
+	}
+	for key, right := range after.examples {
+		id, _, _ := splitExampleKey(key)
+		n := per[id]
+		was, ok := before.examples[key]
+		if !ok {
+			n.added++
+			if right {
+				n.addedRight++
+			}
+			continue
 		}
-		if was, ok := before.intents[id]; ok && was[1] > 0 {
-			s.Before = ratio(was[0], was[1])
-			s.Allowed = max(GuardTolerance, float64(GuardSlack)/float64(was[1]))
+		n.compared++
+		if was {
+			n.before++
+		}
+		if right {
+			n.after++
+		}
+	}
+	for id, n := range per {
+		s := IntentScore{
+			Intent:     id,
+			Examples:   after.intents[id][1],
+			Compared:   n.compared,
+			Before:     -1,
+			After:      ratio(n.addedRight, n.added),
+			Added:      n.added,
+			AddedRight: n.addedRight,
+			Allowed:    GuardTolerance,
+		}
+		if _, ok := before.intents[id]; ok && n.compared > 0 {
+			s.Before = ratio(n.before, n.compared)
+			s.After = ratio(n.after, n.compared)
+			s.Allowed = allowedFall(s.Before, n.compared)
 		}
 		r.Intents = append(r.Intents, s)
 	}
@@ -209,6 +292,14 @@ func compare(before, after measurement) *GuardReport {
 		return cmp.Or(cmp.Compare(b.Before-b.After, a.Before-a.After), cmp.Compare(a.Intent, b.Intent))
 	})
 	return r
+}
+
+// allowedFall is how far an accuracy p measured on n held-out examples
+// may fall before it blocks: GuardTolerance, GuardSlack examples, or
+// GuardNoise binomial standard errors, whichever is the most.
+func allowedFall(p float64, n int) float64 {
+	stderr := math.Sqrt(p * (1 - p) / float64(n))
+	return max(GuardTolerance, float64(GuardSlack)/float64(n), GuardNoise*stderr)
 }
 
 // measure runs set's tests on a matcher built from all of it, and matches

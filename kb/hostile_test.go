@@ -89,6 +89,8 @@ func TestMatchHostileIsBounded(t *testing.T) {
 				kb.Match(context.Background(), m.text, "")
 				texts := []string{m.text, m.text + " x", "забыл пароль"}
 				kb.GroupSimilar(texts, DefaultGroupSimilarity)
+				matched := []Result{kb.Match(context.Background(), m.text, ""), {}, kb.Match(context.Background(), "забыл пароль", "")}
+				kb.GroupTopics(texts, matched, DefaultGroupSimilarity)
 				if _, err := kb.SearchExamples(context.Background(), m.text, 5); err != nil {
 					t.Errorf("%s/%s: SearchExamples: %v", name, m.name, err)
 				}
@@ -133,9 +135,13 @@ func BenchmarkGroupHostile(b *testing.B) {
 	for _, m := range hostileMessages() {
 		texts = append(texts, m.text)
 	}
+	matched := make([]Result, len(texts))
+	for i, text := range texts {
+		matched[i] = k.Match(context.Background(), text, "")
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		k.GroupSimilar(texts, DefaultGroupSimilarity)
+		k.GroupTopics(texts, matched, DefaultGroupSimilarity)
 	}
 }
 

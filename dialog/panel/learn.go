@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -87,6 +88,10 @@ type editForm struct {
 	Examples map[string][]string // new_intent: the messages ticked, by language
 	File     string              // new_intent: the file, in the intents directory
 
+	// Reason is why the admin saves the edit although the guard warned
+	// against it; a warned edit is saved only with one.
+	Reason string
+
 	From, To string // the review page's range, to return to
 }
 
@@ -96,7 +101,8 @@ func readEditForm(f url.Values) editForm {
 		Kind: f.Get("kind"), Intent: f.Get("intent"), Lang: f.Get("lang"), Text: f.Get("text"),
 		ID: strings.TrimSpace(f.Get("id")), File: strings.TrimSpace(f.Get("file")),
 		Title: intents.Text{}, Answer: intents.Text{}, Examples: map[string][]string{},
-		From: f.Get("from"), To: f.Get("to"),
+		Reason: strings.TrimSpace(f.Get("reason")),
+		From:   f.Get("from"), To: f.Get("to"),
 	}
 	for _, l := range intents.Languages {
 		if s := f.Get("title_" + l); s != "" {
@@ -105,11 +111,32 @@ func readEditForm(f url.Values) editForm {
 		if s := f.Get("answer_" + l); s != "" {
 			e.Answer[l] = s
 		}
-		if ex := f["example_"+l]; len(ex) > 0 {
-			e.Examples[l] = ex
+		// Ticked messages (example_ru), and the text area's lines
+		// (examples_ru), each once.
+		seen := map[string]bool{}
+		lines := append(slices.Clone(f["example_"+l]), strings.Split(f.Get("examples_"+l), "\n")...)
+		for _, ex := range lines {
+			ex = strings.TrimSpace(ex)
+			key := intents.NormalizeExample(ex)
+			if ex == "" || seen[key] {
+				continue
+			}
+			seen[key] = true
+			e.Examples[l] = append(e.Examples[l], ex)
 		}
 	}
 	return e
+}
+
+// ExampleLines are the new intent's examples in lang, one a line, for the
+// text area that sends them again.
+func (f editForm) ExampleLines(lang string) string {
+	return strings.Join(f.Examples[lang], "\n")
+}
+
+// ExampleRows is how many lines high the text area of lang is.
+func (f editForm) ExampleRows(lang string) int {
+	return exampleRows(len(f.Examples[lang]))
 }
 
 // prepare makes the edit the form asks for, checked but not written.
@@ -136,11 +163,16 @@ type editPage struct {
 	Problem *pageError
 	Diff    string
 	Guard   *kb.GuardReport
+	// Blocked is the guard's warning: the edit is saved only with a
+	// reason, which the page then asks for.
 	Blocked bool
-	Worse   []kb.IntentScore // the intents that fell too far
-	New     *kb.IntentScore  // the new intent's score
-	Fell    int              // intents that fell within the tolerance
-	Back    string           // the review page
+	// NeedReason: a save over the warning was asked for without a reason.
+	NeedReason bool
+	Worse      []kb.IntentScore // the intents that fell too far
+	New        *kb.IntentScore  // the new intent's score
+	Added      *kb.IntentScore  // the score of the intent given examples
+	Fell       int              // intents that fell within the tolerance
+	Back       string           // the review page
 }
 
 func (p *Panel) reviewPreview(c *gin.Context) { p.reviewEdit(c, false) }
@@ -185,7 +217,10 @@ func (p *Panel) reviewEdit(c *gin.Context, save bool) {
 		return
 	}
 	data.setGuard(r, p.learning.Dir)
-	if !save || data.Blocked {
+	if save && data.Blocked && form.Reason == "" {
+		data.NeedReason = true
+	}
+	if !save || data.NeedReason {
 		status := http.StatusOK
 		if save {
 			status = http.StatusConflict // asked to save, and it was not
@@ -193,13 +228,17 @@ func (p *Panel) reviewEdit(c *gin.Context, save bool) {
 		p.render(c, status, p.pages.reviewEdit, "layout", data)
 		return
 	}
+	if data.Blocked {
+		// Saved over the warning: the log says why, and what it was.
+		edit.Reason, edit.Warning = form.Reason, r.Summary()
+	}
 	change, err := p.writer.Apply(edit, auth.CurrentUser(c).Name)
 	if err != nil {
 		p.editProblem(c, data, err)
 		return
 	}
 	p.log.Info("knowledge base edited from the panel", "by", change.By, "kind", change.Kind,
-		"file", change.File, "intent", change.Intent)
+		"file", change.File, "intent", change.Intent, "reason", change.Reason, "warning", change.Warning)
 	if p.learning.Reload != nil {
 		if err := p.learning.Reload(); err != nil {
 			// Saved and recorded all the same; the watcher's next poll
@@ -256,6 +295,9 @@ func (d *editPage) setGuard(r *kb.GuardReport, dir string) {
 	d.Guard = r
 	d.Blocked = r.Blocked()
 	for i, s := range r.Intents {
+		if s.Before >= 0 && s.Added > 0 {
+			d.Added = &r.Intents[i]
+		}
 		switch {
 		case s.Before < 0:
 			d.New = &r.Intents[i]

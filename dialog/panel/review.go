@@ -21,13 +21,14 @@ import (
 // Why a message is on the review page: what the bot did with it then.
 const (
 	reasonEscalated  = "escalated"   // nothing matched, even after a rephrase: it went to people
+	reasonRephrased  = "rephrased"   // nothing matched: the bot asked to say it in other words
 	reasonClarified  = "clarified"   // the bot asked which of the intents offered was meant
 	reasonNotHelpful = "not_helpful" // the customer said the answer to it did not help
 )
 
 // reviewReasons returns the reasons in the order the page lists them.
 func reviewReasons() []string {
-	return []string{reasonEscalated, reasonClarified, reasonNotHelpful}
+	return []string{reasonEscalated, reasonRephrased, reasonClarified, reasonNotHelpful}
 }
 
 // The review page's limits: the messages it looks at, at most, and the
@@ -102,6 +103,36 @@ type reviewExample struct {
 	Text string
 }
 
+// ExampleLines are the group's texts in lang, one a line, for the new
+// intent form's text area: each line is an example, which the admin may
+// remove, and more wordings may be added below.
+func (g *reviewGroup) ExampleLines(lang string) string {
+	var lines []string
+	for _, ex := range g.Examples {
+		if ex.Lang == lang {
+			lines = append(lines, oneLine(ex.Text))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ExampleRows is how many lines high the text area of lang is: its
+// examples and a few empty ones for more, within bounds.
+func (g *reviewGroup) ExampleRows(lang string) int {
+	return exampleRows(strings.Count(g.ExampleLines(lang), "\n") + 1)
+}
+
+// exampleRows is the height of a text area of n examples.
+func exampleRows(n int) int {
+	return min(max(n+2, 3), 15)
+}
+
+// oneLine joins the lines of a message with spaces: in the text area a
+// line is an example.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
 // intentChoice is an intent in the add-an-example select.
 type intentChoice struct {
 	ID    string
@@ -144,6 +175,7 @@ func (p *Panel) loadReview(ctx context.Context, from, to time.Time, lang string)
 	sortChoices(data.Intents)
 
 	var list []*reviewMessage
+	var matched []kb.Result
 	for _, m := range found {
 		if examples[intents.NormalizeExample(m.Text)] {
 			data.Known++
@@ -158,12 +190,13 @@ func (p *Panel) loadReview(ctx context.Context, from, to time.Time, lang string)
 			}
 		}
 		list = append(list, m)
+		matched = append(matched, res)
 	}
 	texts := make([]string, len(list))
 	for i, m := range list {
 		texts[i] = m.Text
 	}
-	for i, members := range k.GroupSimilar(texts, kb.DefaultGroupSimilarity) {
+	for i, members := range k.GroupTopics(texts, matched, kb.DefaultGroupSimilarity) {
 		g := &reviewGroup{N: i + 1}
 		for _, j := range members {
 			g.Messages = append(g.Messages, list[j])
@@ -226,10 +259,13 @@ func (g *reviewGroup) fill() {
 
 // unanswered finds, from the analytics events of [from, to), the customer
 // messages the bot did not answer confidently, in the order they were
-// written: those escalated because nothing matched, those it asked to
-// clarify, and those whose answer the customer said did not help. The
-// last are found through the answer's event, which may be older than the
-// range.
+// written: those it asked to rephrase, whether or not the customer came
+// back; those escalated because nothing matched, and the first wording
+// before it (asked to rephrase, also when recorded before the bot
+// recorded such requests); those it asked to clarify; and those whose
+// answer the customer said did not help. The last are found through the
+// answer's event, and a first wording through the conversation's messages,
+// either of which may be older than the range.
 func (p *Panel) unanswered(ctx context.Context, from, to time.Time) ([]*reviewMessage, bool, error) {
 	acts, err := p.store.Activities(ctx, dialog.ActivityFilter{From: from, To: to, WholeConversations: true})
 	if err != nil {
@@ -249,12 +285,18 @@ func (p *Panel) unanswered(ctx context.Context, from, to time.Time) ([]*reviewMe
 	}
 	// answered[conversation][intent] is the message last answered with it.
 	answered := map[int64]map[string]int64{}
+	// in[conversation] are the last two customer messages: the one of the
+	// turn being recorded, and the one before it.
+	in := map[int64][2]int64{}
 	for _, a := range acts {
-		if a.Kind == dialog.ActivityAnswered {
+		switch a.Kind {
+		case dialog.ActivityAnswered:
 			if answered[a.ConversationID] == nil {
 				answered[a.ConversationID] = map[string]int64{}
 			}
 			answered[a.ConversationID][a.Intent] = a.MessageID
+		case dialog.ActivityMessageIn:
+			in[a.ConversationID] = [2]int64{a.MessageID, in[a.ConversationID][0]}
 		}
 		if a.At.Before(from) || !a.At.Before(to) {
 			continue
@@ -262,6 +304,14 @@ func (p *Panel) unanswered(ctx context.Context, from, to time.Time) ([]*reviewMe
 		switch {
 		case a.Kind == dialog.ActivityEscalated && a.Reason == dialog.ReasonNoMatch:
 			add(a.MessageID, reasonEscalated)
+			// The bot escalates for no match only on the second miss in
+			// a row: the message before was the first wording, which it
+			// asked to rephrase.
+			if last := in[a.ConversationID]; last[0] == a.MessageID {
+				add(last[1], reasonRephrased)
+			}
+		case a.Kind == dialog.ActivityRephraseAsked:
+			add(a.MessageID, reasonRephrased)
 		case a.Kind == dialog.ActivityClarifyAsked:
 			add(a.MessageID, reasonClarified)
 		case a.Kind == dialog.ActivityFeedback && a.Value == 0:

@@ -103,6 +103,34 @@ func testAddActivity(t *testing.T, s dialog.Store) {
 	})
 }
 
+// testActivityKinds stores an event of every kind, the bot's request to
+// rephrase among them, and reads each back with its kind.
+func testActivityKinds(t *testing.T, s dialog.Store) {
+	c := ensure(t, s, "webchat", "chat-1")
+	msg := addMessage(t, s, &dialog.Message{ConversationID: c.ID, Author: dialog.AuthorCustomer, Text: "ывапролджэ"})
+	kinds := []dialog.ActivityKind{
+		dialog.ActivityMessageIn, dialog.ActivityMessageOut, dialog.ActivityAnswered, dialog.ActivityClarifyAsked,
+		dialog.ActivityRephraseAsked, dialog.ActivityClarifyAnswered, dialog.ActivityFeedback, dialog.ActivityEscalated,
+		dialog.ActivityReopened, dialog.ActivityAssigned, dialog.ActivityFirstResponse, dialog.ActivityTransferred,
+		dialog.ActivityClosed, dialog.ActivityCSAT,
+	}
+	for _, k := range kinds {
+		if !k.Valid() {
+			t.Errorf("%s is not a valid kind", k)
+		}
+		addActivity(t, s, &dialog.Activity{Kind: k, ConversationID: c.ID, MessageID: msg.ID, Intent: "billing"})
+	}
+	list := activities(t, s, dialog.ActivityFilter{})
+	if len(list) != len(kinds) {
+		t.Fatalf("Activities returned %d events, want %d", len(list), len(kinds))
+	}
+	for i, a := range list {
+		if a.Kind != kinds[i] || a.MessageID != msg.ID || a.Intent != "billing" {
+			t.Errorf("event %d = %+v, want %s of message %d", i, a, kinds[i], msg.ID)
+		}
+	}
+}
+
 func testAddActivityInvalid(t *testing.T, s dialog.Store) {
 	c := ensure(t, s, "webchat", "chat-1")
 	for _, a := range []dialog.Activity{

@@ -81,6 +81,7 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"APITokenRevoke", testAPITokenRevoke},
 		{"AddActivity", testAddActivity},
 		{"AddActivityInvalid", testAddActivityInvalid},
+		{"ActivityKinds", testActivityKinds},
 		{"ActivityFilter", testActivityFilter},
 		{"TextRefused", testTextRefused},
 		{"EraseConversation", testEraseConversation},
