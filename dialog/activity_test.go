@@ -100,12 +100,12 @@ func TestActivityOfBotTurns(t *testing.T) {
 		{"rephrase, and the customer left", []string{"ывапролджэ фывапр"}, []string{
 			"message_in",
 			"message_out author=bot",
-			"rephrase_asked intent=opening_hours", // the matcher's guess, unconfident
+			"rephrase_asked intent=pay_bill", // the matcher's guess, unconfident
 		}},
 		{"rephrase, then no match", []string{"ывапролджэ фывапр", "йцукенгшщз"}, []string{
 			"message_in",
 			"message_out author=bot",
-			"rephrase_asked intent=opening_hours",
+			"rephrase_asked intent=pay_bill",
 			"message_in",
 			"escalated ticket=1 reason=no_match queue=first_line priority=normal",
 			"message_out ticket=1 author=bot",

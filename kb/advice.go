@@ -229,10 +229,14 @@ func tally(id, lang string, examples []string, got []heldOut) LangAdvice {
 			continue
 		case heldOffered:
 			la.Offered++
-			for _, other := range h.offer {
-				if other != id {
-					la.Asked = addConfusion(la.Asked, other, text)
-				}
+			// The intent it was mistaken for is the best other one
+			// offered; a third option says little about either.
+			other := h.offer[0]
+			if other == id && len(h.offer) > 1 {
+				other = h.offer[1]
+			}
+			if other != id {
+				la.Asked = addConfusion(la.Asked, other, text)
 			}
 		case heldNone:
 			la.None++
@@ -340,10 +344,12 @@ func (p ConfusedPair) mixups() int {
 
 // alike reports whether the two are mixed up too often to tell apart:
 // at least AdviceConfused of their examples in the language together,
-// and more than once.
+// and more than once. An example offered with the other counts half: the
+// bot offers two or three intents whenever it is unsure, and a held-out
+// example of a small intent often leaves it unsure.
 func (p ConfusedPair) alike() bool {
-	n := p.mixups()
-	return n >= 2 && float64(n) >= AdviceConfused*float64(p.AExamples+p.BExamples)-adviceTolerance
+	n := float64(p.AasB+p.BasA) + 0.5*float64(p.AorB+p.BorA)
+	return n >= 2-adviceTolerance && n >= AdviceConfused*float64(p.AExamples+p.BExamples)-adviceTolerance
 }
 
 // lang returns the intent's advice in lang, nil when it has no examples

@@ -186,9 +186,13 @@ func TestAdvicePairs(t *testing.T) {
 	}{
 		{"once is not enough", lang("a", 5, []Confusion{{Intent: "b", Count: 1}}, nil), lang("b", 5, nil, nil), nil},
 		{"twice in ten examples", lang("a", 5, []Confusion{{Intent: "b", Count: 1}}, nil),
-			lang("b", 5, nil, []Confusion{{Intent: "a", Count: 1}}), []string{"a>b"}},
+			lang("b", 5, []Confusion{{Intent: "a", Count: 1}}, nil), []string{"a>b"}},
+		{"an offer counts half", lang("a", 5, []Confusion{{Intent: "b", Count: 1}}, nil),
+			lang("b", 5, nil, []Confusion{{Intent: "a", Count: 1}}), nil},
+		{"two offers count as one answer", lang("a", 5, []Confusion{{Intent: "b", Count: 1}}, nil),
+			lang("b", 5, nil, []Confusion{{Intent: "a", Count: 2}}), []string{"b>a"}},
 		{"the one more astray first", lang("a", 20, []Confusion{{Intent: "b", Count: 1}}, nil),
-			lang("b", 20, []Confusion{{Intent: "a", Count: 2}}, []Confusion{{Intent: "a", Count: 1}}), []string{"b>a"}},
+			lang("b", 20, []Confusion{{Intent: "a", Count: 2}}, []Confusion{{Intent: "a", Count: 2}}), []string{"b>a"}},
 		{"less than one in ten", lang("a", 20, []Confusion{{Intent: "b", Count: 2}}, nil),
 			lang("b", 20, []Confusion{{Intent: "a", Count: 1}}, nil), nil},
 	}

@@ -71,7 +71,7 @@ func splitClauses(text string) []string {
 // about intent b, each matched confidently on its own: the customer asks
 // two things, and the bot should ask which first rather than answer one
 // and ignore the other.
-func (k *KB) aboutBoth(ctx context.Context, text, a, b string) bool {
+func (k *KB) aboutBoth(ctx context.Context, text, lang, a, b string) bool {
 	cls := clauses(text)
 	if len(cls) < 2 {
 		return false
@@ -86,7 +86,7 @@ func (k *KB) aboutBoth(ctx context.Context, text, a, b string) bool {
 		if !k.allKnown(norm) {
 			norm, stems = k.repair(cl)
 		}
-		cands := k.classify(norm, stems)
+		cands := k.classify(norm, lang, stems)
 		if len(cands) == 0 {
 			continue
 		}

@@ -28,7 +28,7 @@ const (
 // featureWeights weigh the kinds against each other before the message's
 // vector is scaled to unit length. Stems and bigrams are few and telling;
 // n-grams are many and each says little.
-var featureWeights = [...]float64{kindStem: 1, kindBigram: 0.8, kindChars: 0.35}
+var featureWeights = [...]float64{kindStem: 1, kindBigram: 0.5, kindChars: 0.5}
 
 // feature is one feature of a text: its hash and how often it occurs.
 type feature struct {

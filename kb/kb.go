@@ -31,7 +31,10 @@ type KB struct {
 	unknownIDF float64          // the IDF of a feature no example has
 	model      *model
 	neighbours *neighbours
-	calibrator calibrator
+	// sizes[lang][c] is how many examples in lang class c has.
+	sizes map[string][]int
+	// calibrator is nil for a knowledge base too small to fit one.
+	calibrator *calibrator
 	lexicon    *lexicon // every example word, for typos and keyboard layouts
 	layout     layout
 	closed     atomic.Bool

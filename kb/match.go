@@ -1,7 +1,6 @@
 package kb
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -38,7 +37,7 @@ func (k *KB) Match(ctx context.Context, text, lang string) Result {
 	if norm == "" || ctx.Err() != nil || k.closed.Load() {
 		return res
 	}
-	cands := k.classify(norm, stems)
+	cands := k.classify(norm, lang, stems)
 	if len(cands) == 0 {
 		return res
 	}
@@ -48,16 +47,14 @@ func (k *KB) Match(ctx context.Context, text, lang string) Result {
 		}
 	}
 	res.Candidates = cands
-	res.Decision = k.decide(cands)
+	res.Decision, res.Offer = k.decide(cands)
 	if res.Decision != DecisionClarify && len(cands) > 1 && cands[1].Confidence >= mixedFloor &&
-		k.aboutBoth(ctx, text, cands[0].Intent, cands[1].Intent) {
+		k.aboutBoth(ctx, text, lang, cands[0].Intent, cands[1].Intent) {
 		res.Decision, res.Mixed = DecisionClarify, true
-	}
-	switch res.Decision {
-	case DecisionAnswer:
-		res.Intent = cands[0].Intent
-	case DecisionClarify:
 		res.Offer = []string{cands[0].Intent, cands[1].Intent}
+	}
+	if res.Decision == DecisionAnswer {
+		res.Intent = cands[0].Intent
 	}
 	return res
 }
@@ -79,16 +76,32 @@ func (k *KB) allKnown(norm string) bool {
 // not about the balance).
 const mixedFloor = 0.05
 
-// probabilityFloor: a candidate the model gives less than this is not
-// looked up among the examples; its confidence could not reach any
-// threshold anyway.
+// minSimilarity: a message whose cosine with every example of its best
+// intent is below this shares no more than a word or two with them (the
+// weather, a joke, another company's business). Its confidence is then
+// no higher than that cosine, so that it is neither answered nor offered,
+// however sure the model is that this intent is the likeliest of a few.
+const minSimilarity = 0.25
+
+// probabilityFloor: the nearest example of a candidate the model gives
+// less than this is not looked up; looking it up is most of the cost of a
+// match, and so unlikely an intent says little about the message.
 const probabilityFloor = 0.02
 
-// classify returns the likeliest intents of a normalised message with
-// their calibrated confidences (stems, when not nil, has the stems of
-// words already looked up), best first, ties by intent id; none when
-// the message has no feature any example has.
-func (k *KB) classify(norm string, stems map[string]string) []Scored {
+// unlikeExamples: when the knowledge base's own calibrator gives the best
+// candidate less than this, the message is unlike what the intents'
+// examples get (a message about another topic that happens to share a
+// word or two with one intent) and that estimate is the confidence.
+// Above it, the fixed weights, which hold across sizes, are.
+const unlikeExamples = 0.35
+
+// classify returns the likeliest intents of a normalised message in lang
+// with their confidences (stems, when not nil, has the stems of words
+// already looked up), best first, ties by intent id; none when the
+// message has no feature any example has. The first candidate's
+// confidence is how likely it is to be right; each other one's is its
+// share of the rest, in proportion to the model's probabilities.
+func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
 	stem := k.stems.stem
 	if stems != nil {
 		stem = func(w string) string {
@@ -106,8 +119,6 @@ func (k *KB) classify(norm string, stems map[string]string) []Scored {
 	k.model.scores(x, probs)
 	softmax(probs)
 
-	// The likeliest intents by the model alone, then their confidences
-	// with the nearest example of each taken into account.
 	top := make([]int, 0, maxCandidates+1)
 	for c, p := range probs {
 		i := len(top)
@@ -121,52 +132,93 @@ func (k *KB) classify(norm string, stems map[string]string) []Scored {
 			}
 		}
 	}
-	cands := make([]Scored, 0, len(top))
+
+	best := top[0]
+	ev := evidence{p: probs[best], examples: k.examplesOf(best, lang)}
 	var scratch []float32
-	for _, c := range top {
-		sim := 0.0
-		if probs[c] >= probabilityFloor {
-			sim, scratch = k.neighbours.nearest(x, c, scratch)
+	ev.sim, scratch = k.neighbours.nearest(x, best, scratch)
+	for i, c := range top[1:] {
+		if i == 0 {
+			ev.second = probs[c]
 		}
-		cands = append(cands, Scored{Intent: k.ids[c], Confidence: k.calibrator.confidence(probs[c], sim)})
+		if probs[c] < probabilityFloor {
+			break // the rest are less likely still
+		}
+		var sim float64
+		sim, scratch = k.neighbours.nearest(x, c, scratch)
+		ev.otherSim = max(ev.otherSim, sim)
 	}
-	slices.SortFunc(cands, func(a, b Scored) int {
-		if c := cmp.Compare(b.Confidence, a.Confidence); c != 0 {
-			return c
+	first := ev.confidence()
+	if ev.sim < minSimilarity {
+		first = min(first, ev.sim)
+	}
+	if k.calibrator != nil {
+		if own := k.calibrator.confidence(ev.p, ev.sim); own < unlikeExamples {
+			first = min(first, own)
 		}
-		return cmp.Compare(a.Intent, b.Intent)
-	})
+	}
+	cands := make([]Scored, 0, len(top))
+	left := 1.0
+	for _, c := range top {
+		conf := first
+		if c != best {
+			conf = min(first*probs[c]/probs[best], left)
+		}
+		left -= conf
+		cands = append(cands, Scored{Intent: k.ids[c], Confidence: conf})
+	}
 	return cands
 }
 
+// examplesOf returns how many examples in lang intent c has, or in the
+// other language when it has none in lang: a message is answered in the
+// language the intent has.
+func (k *KB) examplesOf(c int, lang string) int {
+	if n := k.sizes[lang]; n != nil && n[c] > 0 {
+		return n[c]
+	}
+	if n := k.sizes[otherLanguage(lang)]; n != nil {
+		return n[c]
+	}
+	return 0
+}
+
+// maxOffered is how many intents a clarifying question offers at most.
+const maxOffered = 3
+
+// minOffered: intents are offered only when the best one is at least this
+// likely. Below, the message is most likely about none of them, and three
+// unlikely intents may still add up to a likely set.
+const minOffered = 0.35
+
 // decide turns the ranked candidates into a decision: answer a clear
-// winner that reaches its threshold; ask "A or B?" when the second is
-// plausible and either the top two are close or neither alone, but the two
-// together, reach the top's threshold (confidences are calibrated, so
-// their sum is how likely it is that the customer means one of the two);
-// otherwise give up.
-func (k *KB) decide(cands []Scored) Decision {
+// winner that reaches its threshold; otherwise, when the first two or
+// three together are likely enough to hold the intent meant (confidences
+// are calibrated, so their sum is how likely that is), offer them;
+// otherwise give up. It returns the intents to offer.
+func (k *KB) decide(cands []Scored) (Decision, []string) {
 	if len(cands) == 0 {
-		return DecisionNone
+		return DecisionNone, nil
 	}
 	top := cands[0]
 	threshold := k.thresholds[top.Intent] - epsilon
-	if len(cands) == 1 {
-		if top.Confidence >= threshold {
-			return DecisionAnswer
-		}
-		return DecisionNone
-	}
-	second := cands[1]
-	tied := top.Confidence-second.Confidence < k.opts.ClarifyMargin-epsilon
+	tied := len(cands) > 1 && top.Confidence-cands[1].Confidence < k.opts.ClarifyMargin-epsilon
 	if !tied && top.Confidence >= threshold {
-		return DecisionAnswer
+		return DecisionAnswer, nil
 	}
-	if second.Confidence >= k.opts.ClarifyThreshold-epsilon &&
-		(tied || top.Confidence+second.Confidence >= threshold) {
-		return DecisionClarify
+	if top.Confidence < minOffered-epsilon {
+		return DecisionNone, nil
 	}
-	return DecisionNone
+	sum := 0.0
+	var offer []string
+	for _, c := range cands[:min(maxOffered, len(cands))] {
+		sum += c.Confidence
+		offer = append(offer, c.Intent)
+		if len(offer) >= 2 && sum >= k.opts.ClarifyThreshold-epsilon {
+			return DecisionClarify, offer
+		}
+	}
+	return DecisionNone, nil
 }
 
 // otherLanguage returns the supported language that is not lang.

@@ -29,8 +29,8 @@ type Options struct {
 
 // DefaultOptions are the thresholds used when the config sets none.
 var DefaultOptions = Options{
-	AnswerThreshold:  0.45,
-	ClarifyThreshold: 0.25,
+	AnswerThreshold:  0.67,
+	ClarifyThreshold: 0.5,
 	ClarifyMargin:    0.12,
 	DefaultLanguage:  "ru",
 }

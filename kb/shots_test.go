@@ -108,7 +108,7 @@ func TestEvaluateShotsUsesThresholds(t *testing.T) {
 	}
 	row := res.Rows[0]
 	checkShotsRow(t, row)
-	if row.None != 12 || row.Precision != 0 || res.AnswerThreshold != 1 {
+	if row.Right != 0 || row.Wrong != 0 || row.OOSAnswered != 0 || row.Precision != 0 || res.AnswerThreshold != 1 {
 		t.Errorf("row %+v, threshold %v; want nothing answered at 1", row, res.AnswerThreshold)
 	}
 }

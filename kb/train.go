@@ -58,17 +58,28 @@ func (k *KB) train() {
 	k.model = trainModel(xs, ys, len(k.ids), len(df))
 	k.neighbours = newNeighbours(xs, ys, len(k.ids), len(df))
 	wg.Wait()
+	k.sizes = map[string][]int{}
+	for _, ex := range k.examples {
+		if k.sizes[ex.lang] == nil {
+			k.sizes[ex.lang] = make([]int, len(k.ids))
+		}
+		k.sizes[ex.lang][class[ex.intent]]++
+	}
 }
 
 // calibrationEvery: every fifth example of an intent is held out to fit the
 // calibrator; intents with fewer than that many examples keep them all.
 const calibrationEvery = 5
 
+// minHeldOut: the calibrator is fitted only when at least this many
+// examples per intent, on average, are held out.
+const minHeldOut = 3
+
 // calibrate trains a model and its neighbours without every
 // calibrationEvery-th example of each intent, matches those examples with
 // them, and fits the calibrator to how often the top candidate was right.
-// Without held-out examples it returns defaultCalibrator.
-func calibrate(xs []sparse, ys []int, classes, features int) calibrator {
+// With fewer than minHeldOut held-out examples per intent it returns nil.
+func calibrate(xs []sparse, ys []int, classes, features int) *calibrator {
 	seen := make([]int, classes)
 	var fitX, heldX []sparse
 	var fitY, heldY []int
@@ -80,8 +91,8 @@ func calibrate(xs []sparse, ys []int, classes, features int) calibrator {
 			fitX, fitY = append(fitX, x), append(fitY, ys[i])
 		}
 	}
-	if len(heldX) == 0 {
-		return defaultCalibrator
+	if len(heldX) < minHeldOut*classes {
+		return nil
 	}
 	m := trainModel(fitX, fitY, classes, features)
 	nb := newNeighbours(fitX, fitY, classes, features)
@@ -101,7 +112,8 @@ func calibrate(xs []sparse, ys []int, classes, features int) calibrator {
 		sim, scratch = nb.nearest(x, top, scratch)
 		rows[i] = calibrationRow{p: probs[top], sim: sim, right: top == heldY[i]}
 	}
-	return fitCalibrator(rows)
+	cal := fitCalibrator(rows)
+	return &cal
 }
 
 // idf is the smoothed inverse document frequency of a feature found in df

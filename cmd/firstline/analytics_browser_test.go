@@ -145,7 +145,7 @@ func seedDemo(t *testing.T, dataDir string, days int) {
 				add(at, say(channel, chat, "хочу пожаловаться"))
 				work(chat, at)
 			case k == 18: // asked which of two it meant
-				add(at, say(channel, chat, "тариф"))
+				add(at, say(channel, chat, "тариф подскажите"))
 				if rng.IntN(3) > 0 {
 					add(at.Add(time.Minute), say(channel, chat, "Смена тарифа"))
 					add(at.Add(2*time.Minute), say(channel, chat, "да"))

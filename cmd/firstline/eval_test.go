@@ -248,7 +248,7 @@ func TestEvalShots(t *testing.T) {
 	}
 
 	table := runEval(t, "--data", data, "--lang", "en", "--shots", "1,0", "--seeds", "3")
-	for _, want := range []string{"asked: test split", "answer 0.45", "precision", "calibration error", "\n    1      3", "\n  all      1"} {
+	for _, want := range []string{"asked: test split", "answer 0.67", "precision", "calibration error", "\n    1      3", "\n  all      1"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table has no %q:\n%s", want, table)
 		}
@@ -265,7 +265,7 @@ func TestEvalShotsUsesConfigThresholds(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
-	if res.AnswerThreshold != 1 || res.Rows[0].Right != 0 || res.Rows[0].None != 12 {
+	if res.AnswerThreshold != 1 || res.Rows[0].Right != 0 || res.Rows[0].Wrong != 0 || res.Rows[0].OOSAnswered != 0 {
 		t.Errorf("%+v; want the config's threshold 1 and nothing answered", res)
 	}
 }

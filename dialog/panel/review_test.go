@@ -134,7 +134,7 @@ func TestReviewList(t *testing.T) {
 				// The gift certificates, asked about in words of their own by
 				// customers who left after the bot asked to rephrase.
 				{count: "2", reasons: []string{"rephrased=2"}, texts: []string{"есть ли у вас подарочные сертификаты?", "можно купить сертификат в подарок"},
-					suggest: []string{"complaint"}},
+					suggest: []string{"pay_bill"}},
 				{count: "1", reasons: []string{"clarified=1"}, texts: []string{"как настроить"}, suggest: []string{"setup_router"}},
 				// The answer that did not help: its question, not the "no".
 				{count: "1", reasons: []string{"not_helpful=1"}, texts: []string{"как оплатить интернет картой"}, suggest: []string{"pay_bill"}},
@@ -275,7 +275,7 @@ func TestReviewAddExample(t *testing.T) {
 	body := h.post("root", "/panel/review/preview", form, http.StatusOK).Body.String()
 	inOrder(t, body, `id="diff">faq.yaml:37`, `-      ru: [&#34;настроить роутер&#34;, &#34;настройка роутера дома&#34;, &#34;как настроить wifi роутер&#34;]`, `&#43;      ru: [&#34;настроить роутер&#34;, &#34;настройка роутера дома&#34;, &#34;как настроить wifi роутер&#34;, &#34;как настроить&#34;]`,
 		`id="verdict" data-blocked="false"`, "It may be saved.",
-		`id="added-score">setup_router: the others recognise 0 of its 1 new examples; on the 6 it had, 33% before and 33% after.`, `id="save"`)
+		`id="added-score">setup_router: the others recognise 0 of its 1 new examples; on the 6 it had, 83% before and 83% after.`, `id="save"`)
 	h.unchanged()
 
 	// Saving writes it, records it and makes it live at once.
