@@ -77,8 +77,8 @@ func sigmoid(z float64) float64 {
 // Platt's scaling of the model's probability p and the cosine sim of the
 // nearest example, fitted at build time on examples the model was not
 // trained on. It needs many held-out examples to be right, so it is fitted
-// only for knowledge bases with about fifteen examples per intent or more,
-// and used only when it is low (see unlikeExamples). It is what keeps
+// only for knowledge bases with about fifteen examples per intent or more
+// (see unlikeExamples for how the two are combined). It is what keeps
 // a message about another topic low in a knowledge base whose model has
 // learnt to be sure of itself: such a message gets a probability far
 // below the ones the intents' own examples get, which the fixed weights,
@@ -87,9 +87,9 @@ type calibrator struct {
 	a, b, c float64
 }
 
-// defaultCalibrator is used when the knowledge base is too small to hold
-// examples out, and is where fitting starts from: the probability, lowered
-// as the message gets further from the intent's nearest example.
+// defaultCalibrator is where fitting starts from and what it is held to:
+// the probability, lowered as the message gets further from the intent's
+// nearest example.
 var defaultCalibrator = calibrator{a: 1, b: 1, c: 0}
 
 // calibrationPrior is how strongly fitting is held to defaultCalibrator,

@@ -88,11 +88,14 @@ const minSimilarity = 0.25
 // match, and so unlikely an intent says little about the message.
 const probabilityFloor = 0.02
 
-// unlikeExamples: when the knowledge base's own calibrator gives the best
-// candidate less than this, the message is unlike what the intents'
-// examples get (a message about another topic that happens to share a
-// word or two with one intent) and that estimate is the confidence.
-// Above it, the fixed weights, which hold across sizes, are.
+// unlikeExamples: when the knowledge base's own calibrator (fitted only
+// for large ones) gives the best candidate less than this, the message is
+// unlike what the intents' examples get (a message about another topic
+// that shares a word or two with one intent) and the lower of the two
+// estimates is the confidence. Otherwise the higher is: each sees what the
+// other cannot, the fixed weights hold across sizes, and the knowledge
+// base's own calibration knows how sure of itself its model has learnt to
+// be.
 const unlikeExamples = 0.35
 
 // classify returns the likeliest intents of a normalised message in lang
@@ -155,6 +158,8 @@ func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
 	if k.calibrator != nil {
 		if own := k.calibrator.confidence(ev.p, ev.sim); own < unlikeExamples {
 			first = min(first, own)
+		} else {
+			first = max(first, own)
 		}
 	}
 	cands := make([]Scored, 0, len(top))
