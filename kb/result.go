@@ -15,12 +15,12 @@ type Options struct {
 	// AnswerThreshold is the confidence at or above which the top intent is
 	// answered (unless an intent sets its own threshold).
 	AnswerThreshold float64
-	// ClarifyThreshold is the confidence the second intent must reach for
-	// the bot to ask "did you mean A or B?": when the top two are within
-	// ClarifyMargin, or when only together they reach the answer threshold.
+	// ClarifyThreshold: when the top intent is not answered, the first two
+	// or three intents are offered ("did you mean A or B?") if together
+	// they are at least this likely to hold the one meant.
 	ClarifyThreshold float64
 	// ClarifyMargin: when the top two confidences are closer than this, the
-	// bot asks instead of answering.
+	// bot offers them instead of answering.
 	ClarifyMargin float64
 	// DefaultLanguage is used when a message's language cannot be told
 	// (digits, emoji, a single Latin word in a Russian conversation, ...).

@@ -381,8 +381,8 @@ func checkConfig(c *fileConfig) error {
 	switch {
 	case m.AnswerThreshold <= 0 || m.AnswerThreshold > 1:
 		return fmt.Errorf("matching.answer_threshold must be in (0, 1], got %v", m.AnswerThreshold)
-	case m.ClarifyThreshold <= 0 || m.ClarifyThreshold > m.AnswerThreshold:
-		return fmt.Errorf("matching.clarify_threshold must be in (0, answer_threshold], got %v", m.ClarifyThreshold)
+	case m.ClarifyThreshold <= 0 || m.ClarifyThreshold > 1:
+		return fmt.Errorf("matching.clarify_threshold must be in (0, 1], got %v", m.ClarifyThreshold)
 	case m.ClarifyMargin < 0 || m.ClarifyMargin >= 1:
 		return fmt.Errorf("matching.clarify_margin must be in [0, 1), got %v", m.ClarifyMargin)
 	case m.DefaultLanguage != intents.LangRU && m.DefaultLanguage != intents.LangEN:

@@ -92,6 +92,7 @@ func TestSettingsErrors(t *testing.T) {
 		{"missing named config", []string{"--config", filepath.Join(dir, "nope.yaml")}, "no such file", false},
 		{"unknown key", []string{"--config", write("a.yaml", "adress: x\n")}, "field adress not found", false},
 		{"threshold out of range", []string{"--config", write("b.yaml", "matching:\n  answer_threshold: 2\n")}, "answer_threshold", false},
+		{"clarify threshold out of range", []string{"--config", write("b2.yaml", "matching:\n  clarify_threshold: 1.5\n")}, "clarify_threshold", false},
 		{"bad language", []string{"--config", write("c.yaml", "matching:\n  default_language: de\n")}, "default_language", false},
 		{"bad priority", []string{"--config", write("d.yaml", "dialog:\n  default_priority: asap\n")}, "default_priority", false},
 		{"llm without model", []string{"--config", write("e.yaml", "llm:\n  base_url: http://127.0.0.1:11434/v1\n")}, "llm.model", false},
@@ -258,5 +259,21 @@ func TestSettingsRetention(t *testing.T) {
 		if s.RetainClosed != c.want {
 			t.Errorf("%q: retain_closed = %v, want %v", c.yaml, s.RetainClosed, c.want)
 		}
+	}
+}
+
+// The chance that the intent meant is among the ones offered need not be
+// below the confidence an answer needs: the two thresholds are set apart.
+func TestSettingsClarifyAboveAnswer(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "firstline.yaml")
+	if err := os.WriteFile(cfg, []byte("matching:\n  answer_threshold: 0.3\n  clarify_threshold: 0.8\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), []string{"--config", cfg}, flagAddr, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Matching.AnswerThreshold != 0.3 || s.Matching.ClarifyThreshold != 0.8 {
+		t.Errorf("matching %+v, want answer 0.3 and clarify 0.8", s.Matching)
 	}
 }
