@@ -24,11 +24,14 @@ type KB struct {
 	examples   []example          // by bleve document id
 	thresholds map[string]float64 // intent id → answer threshold
 
-	ids        []string         // intent ids, in the order of the model's classes
-	stems      *stemmer         // the analyzers' stems of every example word
-	vocab      map[uint64]int32 // feature hash → feature id
-	idf        []float32        // feature id → IDF over the examples
-	unknownIDF float64          // the IDF of a feature no example has
+	ids     []string         // intent ids, in the order of the model's classes
+	stems   *stemmer         // the analyzers' stems of every example word
+	vocab   map[uint64]int32 // feature hash → feature id
+	idf     []float32        // feature id → IDF over the examples
+	stemIDs []bool           // feature id → whether it is a stem that can name a topic
+	// spread[id] is how many intents have an example with stem feature id.
+	spread     []int32
+	unknownIDF float64 // the IDF of a feature no example has
 	model      *model
 	neighbours *neighbours
 	// sizes[lang][c] is how many examples in lang class c has.

@@ -77,10 +77,11 @@ func (k *KB) allKnown(norm string) bool {
 const mixedFloor = 0.05
 
 // minSimilarity: a message whose cosine with every example of its best
-// intent is below this shares no more than a word or two with them (the
-// weather, a joke, another company's business). Its confidence is then
-// no higher than that cosine, so that it is neither answered nor offered,
-// however sure the model is that this intent is the likeliest of a few.
+// intent is below this, and which shares no word of its own with them
+// (see sharesWord), is most likely about something else (the weather, a
+// joke, another company's business). Its confidence is then no higher
+// than that cosine, so that it is neither answered nor offered, however
+// sure the model is that this intent is the likeliest of a few.
 const minSimilarity = 0.25
 
 // probabilityFloor: the nearest example of a candidate the model gives
@@ -152,7 +153,7 @@ func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
 		ev.otherSim = max(ev.otherSim, sim)
 	}
 	first := ev.confidence()
-	if ev.sim < minSimilarity {
+	if ev.sim < minSimilarity && !k.sharesWord(x, best) {
 		first = min(first, ev.sim)
 	}
 	if k.calibrator != nil {
@@ -173,6 +174,21 @@ func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
 		cands = append(cands, Scored{Intent: k.ids[c], Confidence: conf})
 	}
 	return cands
+}
+
+// sharesWord reports whether x has a word that intent c's examples have
+// and few other intents' do (at most a quarter of them, or none): a
+// paraphrase full of words no example has still names its topic ("I'd
+// like to return the shoes I bought"), where a message about something
+// else shares only words every intent uses.
+func (k *KB) sharesWord(x sparse, c int) bool {
+	limit := int32(max(1, len(k.ids)/4))
+	for _, id := range x.ids {
+		if k.stemIDs[id] && k.spread[id] <= limit && k.neighbours.has(id, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // examplesOf returns how many examples in lang intent c has, or in the

@@ -359,3 +359,15 @@ func TestDecide(t *testing.T) {
 		}
 	}
 }
+
+// A paraphrase full of words no example has, far from every example by
+// cosine, still names its topic with a word only that intent's examples
+// have: it is answered or offered, not dropped as off-topic.
+func TestMatchWordyParaphrase(t *testing.T) {
+	k := newTestKB(t, smallIntents()...)
+	const text = "honestly yesterday evening somebody told me that maybe my password expired somehow"
+	r := k.Match(context.Background(), text, "")
+	if r.Top().Intent != "reset_password" || r.Decision == DecisionNone {
+		t.Errorf("Match(%q) = %s %+v, want reset_password answered or offered", text, r.Decision, r.Candidates)
+	}
+}

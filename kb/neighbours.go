@@ -87,3 +87,26 @@ func (n *neighbours) nearest(x sparse, c int, scratch []float32) (float64, []flo
 	}
 	return min(float64(best), 1), scratch
 }
+
+// classes returns how many classes have an example with feature f.
+func (n *neighbours) classes(f int32) int {
+	count, next := 0, int32(0) // next: the first example of a class not yet counted
+	for _, p := range n.post[n.offset[f]:n.offset[f+1]] {
+		if p.example < next {
+			continue
+		}
+		// Examples are numbered in class order: find p's class, count
+		// it, and skip the rest of its examples.
+		c, _ := slices.BinarySearch(n.first, p.example+1)
+		count++
+		next = n.first[c]
+	}
+	return count
+}
+
+// has reports whether an example of class c has feature f.
+func (n *neighbours) has(f int32, c int) bool {
+	post := n.post[n.offset[f]:n.offset[f+1]]
+	i, _ := slices.BinarySearchFunc(post, n.first[c], func(p posting, e int32) int { return cmp.Compare(p.example, e) })
+	return i < len(post) && post[i].example < n.first[c+1]
+}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // train learns the features, their IDF and the model from the examples.
@@ -23,6 +24,14 @@ func (k *KB) train() {
 	}
 	k.lexicon.index()
 
+	// Stems of four letters or more can name a topic; shorter ones are
+	// mostly words every intent uses ("me", "is", «не»).
+	telling := map[uint64]bool{}
+	for _, st := range k.stems.known {
+		if utf8.RuneCountInString(st) >= 4 {
+			telling[hashOf(kindStem, st)] = true
+		}
+	}
 	k.vocab = map[uint64]int32{}
 	var df []int
 	feats := make([][]feature, len(k.examples))
@@ -34,6 +43,7 @@ func (k *KB) train() {
 				id = int32(len(df))
 				k.vocab[f.hash] = id
 				df = append(df, 0)
+				k.stemIDs = append(k.stemIDs, telling[f.hash])
 			}
 			df[id]++
 		}
@@ -57,6 +67,12 @@ func (k *KB) train() {
 	wg.Go(func() { k.calibrator = calibrate(xs, ys, len(k.ids), len(df)) })
 	k.model = trainModel(xs, ys, len(k.ids), len(df))
 	k.neighbours = newNeighbours(xs, ys, len(k.ids), len(df))
+	k.spread = make([]int32, len(df))
+	for id, stem := range k.stemIDs {
+		if stem {
+			k.spread[id] = int32(k.neighbours.classes(int32(id)))
+		}
+	}
 	wg.Wait()
 	k.sizes = map[string][]int{}
 	for _, ex := range k.examples {
