@@ -28,7 +28,7 @@ type KB struct {
 	stems   *stemmer         // the analyzers' stems of every example word
 	vocab   map[uint64]int32 // feature hash → feature id
 	idf     []float32        // feature id → IDF over the examples
-	stemIDs []bool           // feature id → whether it is a stem that can name a topic
+	telling []bool           // feature id → a stem of four letters or more, which can name a topic
 	// spread[id] is how many intents have an example with stem feature id.
 	spread     []int32
 	unknownIDF float64 // the IDF of a feature no example has

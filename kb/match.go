@@ -184,7 +184,7 @@ func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
 func (k *KB) sharesWord(x sparse, c int) bool {
 	limit := int32(max(1, len(k.ids)/4))
 	for _, id := range x.ids {
-		if k.stemIDs[id] && k.spread[id] <= limit && k.neighbours.has(id, c) {
+		if k.telling[id] && k.spread[id] <= limit && k.neighbours.has(id, c) {
 			return true
 		}
 	}

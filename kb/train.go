@@ -26,10 +26,10 @@ func (k *KB) train() {
 
 	// Stems of four letters or more can name a topic; shorter ones are
 	// mostly words every intent uses ("me", "is", «не»).
-	telling := map[uint64]bool{}
+	topical := map[uint64]bool{}
 	for _, st := range k.stems.known {
 		if utf8.RuneCountInString(st) >= 4 {
-			telling[hashOf(kindStem, st)] = true
+			topical[hashOf(kindStem, st)] = true
 		}
 	}
 	k.vocab = map[uint64]int32{}
@@ -43,7 +43,7 @@ func (k *KB) train() {
 				id = int32(len(df))
 				k.vocab[f.hash] = id
 				df = append(df, 0)
-				k.stemIDs = append(k.stemIDs, telling[f.hash])
+				k.telling = append(k.telling, topical[f.hash])
 			}
 			df[id]++
 		}
@@ -68,8 +68,8 @@ func (k *KB) train() {
 	k.model = trainModel(xs, ys, len(k.ids), len(df))
 	k.neighbours = newNeighbours(xs, ys, len(k.ids), len(df))
 	k.spread = make([]int32, len(df))
-	for id, stem := range k.stemIDs {
-		if stem {
+	for id, t := range k.telling {
+		if t {
 			k.spread[id] = int32(k.neighbours.classes(int32(id)))
 		}
 	}
