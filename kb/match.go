@@ -139,6 +139,11 @@ func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
 
 	best := top[0]
 	ev := evidence{p: probs[best], examples: k.examplesOf(best, lang)}
+	if len(top) == 1 {
+		// With one intent the model's probability is always 1 and says
+		// nothing: only the examples' likeness does.
+		ev.p, ev.second = 0.5, 0.5
+	}
 	var scratch []float32
 	ev.sim, scratch = k.neighbours.nearest(x, best, scratch)
 	for i, c := range top[1:] {
@@ -153,35 +158,37 @@ func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
 		ev.otherSim = max(ev.otherSim, sim)
 	}
 	first := ev.confidence()
-	if ev.sim < minSimilarity && !k.sharesWord(x, best) {
-		first = min(first, ev.sim)
-	}
 	if k.calibrator != nil {
-		if own := k.calibrator.confidence(ev.p, ev.sim); own < unlikeExamples {
+		if own := k.calibrator.confidence(probs[best], ev.sim); own < unlikeExamples {
 			first = min(first, own)
 		} else {
 			first = max(first, own)
 		}
 	}
+	if ev.sim < minSimilarity && !k.sharesWord(x, best) {
+		first = min(first, ev.sim)
+	}
+	// The others share the rest in proportion to their probabilities.
 	cands := make([]Scored, 0, len(top))
-	left := 1.0
 	for _, c := range top {
 		conf := first
 		if c != best {
-			conf = min(first*probs[c]/probs[best], left)
+			conf = min(first, (1-first)*probs[c]/max(1-probs[best], 1e-12))
 		}
-		left -= conf
 		cands = append(cands, Scored{Intent: k.ids[c], Confidence: conf})
 	}
 	return cands
 }
 
-// sharesWord reports whether x has a word that intent c's examples have
-// and few other intents' do (at most a quarter of them, or none): a
+// sharesWord reports whether x has a word (a stem of four letters or
+// more) that intent c's examples have and few other intents' do (at most a quarter of them, or none): a
 // paraphrase full of words no example has still names its topic ("I'd
 // like to return the shoes I bought"), where a message about something
 // else shares only words every intent uses.
 func (k *KB) sharesWord(x sparse, c int) bool {
+	if len(k.ids) < 2 {
+		return false // every word of the examples is the only intent's
+	}
 	limit := int32(max(1, len(k.ids)/4))
 	for _, id := range x.ids {
 		if k.telling[id] && k.spread[id] <= limit && k.neighbours.has(id, c) {

@@ -371,3 +371,26 @@ func TestMatchWordyParaphrase(t *testing.T) {
 		t.Errorf("Match(%q) = %s %+v, want reset_password answered or offered", text, r.Decision, r.Candidates)
 	}
 }
+
+// With a single intent the model's probability is always 1: a message is
+// answered only when it is like the examples, not whenever it shares a
+// word with them.
+func TestMatchOneIntent(t *testing.T) {
+	k := newTestKB(t, testIntent{id: "returns", en: []string{
+		"how do I return an item", "I want to return my order", "return policy",
+		"can I send the shoes back", "refund for a returned item",
+	}})
+	for _, tt := range []struct {
+		text   string
+		answer bool
+	}{
+		{"how can I return an item I bought", true},
+		{"tax return deadline", false},
+		{"I will return to Paris next summer", false},
+	} {
+		r := k.Match(context.Background(), tt.text, "en")
+		if (r.Decision == DecisionAnswer) != tt.answer {
+			t.Errorf("Match(%q) = %s %+v, want answered %v", tt.text, r.Decision, r.Candidates, tt.answer)
+		}
+	}
+}

@@ -20,7 +20,9 @@ type Options struct {
 	// they are at least this likely to hold the one meant.
 	ClarifyThreshold float64
 	// ClarifyMargin: when the top two confidences are closer than this, the
-	// bot offers them instead of answering.
+	// bot offers them instead of answering. The second has at most what
+	// the first leaves, so this acts only on an answer threshold below
+	// (1 + ClarifyMargin) / 2.
 	ClarifyMargin float64
 	// DefaultLanguage is used when a message's language cannot be told
 	// (digits, emoji, a single Latin word in a Russian conversation, ...).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/firstline-support/firstline/intents"
@@ -69,10 +70,8 @@ func TestCalibrationAcrossSizes(t *testing.T) {
 
 // intentOf returns the intent of an "intent/lang" label.
 func intentOf(label string) string {
-	for i := len(label) - 1; i >= 0; i-- {
-		if label[i] == '/' {
-			return label[:i]
-		}
+	if i := strings.LastIndexByte(label, '/'); i >= 0 {
+		return label[:i]
 	}
 	return label
 }
