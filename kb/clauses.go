@@ -86,7 +86,7 @@ func (k *KB) aboutBoth(ctx context.Context, text, lang, a, b string) bool {
 		if !k.allKnown(norm) {
 			norm, stems = k.repair(cl)
 		}
-		cands := k.classify(norm, lang, stems)
+		cands, _ := k.classify(norm, lang, stems)
 		if len(cands) == 0 {
 			continue
 		}

@@ -37,7 +37,7 @@ func (k *KB) Match(ctx context.Context, text, lang string) Result {
 	if norm == "" || ctx.Err() != nil || k.closed.Load() {
 		return res
 	}
-	cands := k.classify(norm, lang, stems)
+	cands, second := k.classify(norm, lang, stems)
 	if len(cands) == 0 {
 		return res
 	}
@@ -48,7 +48,7 @@ func (k *KB) Match(ctx context.Context, text, lang string) Result {
 	}
 	res.Candidates = cands
 	res.Decision, res.Offer = k.decide(cands)
-	if res.Decision != DecisionClarify && len(cands) > 1 && cands[1].Confidence >= mixedFloor &&
+	if res.Decision != DecisionClarify && len(cands) > 1 && second >= mixedFloor &&
 		k.aboutBoth(ctx, text, lang, cands[0].Intent, cands[1].Intent) {
 		res.Decision, res.Mixed = DecisionClarify, true
 		res.Offer = []string{cands[0].Intent, cands[1].Intent}
@@ -70,8 +70,8 @@ func (k *KB) allKnown(norm string) bool {
 	return true
 }
 
-// mixedFloor: a message whose second intent is less likely than this as
-// a whole is about the first, whatever its clauses say ("I paid
+// mixedFloor: a message whose second intent the model finds less likely
+// than this as a whole is about the first, whatever its clauses say ("I paid
 // yesterday, but the balance has not changed" is about a missing payment,
 // not about the balance).
 const mixedFloor = 0.05
@@ -104,8 +104,9 @@ const unlikeExamples = 0.35
 // already looked up), best first, ties by intent id; none when the
 // message has no feature any example has. The first candidate's
 // confidence is how likely it is to be right; each other one's is its
-// share of the rest, in proportion to the model's probabilities.
-func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
+// share of the rest, in proportion to the model's probabilities. second
+// is the model's probability of the second intent.
+func (k *KB) classify(norm, lang string, stems map[string]string) (cands []Scored, second float64) {
 	stem := k.stems.stem
 	if stems != nil {
 		stem = func(w string) string {
@@ -117,7 +118,7 @@ func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
 	}
 	x := vectorize(extract(stem, norm), k.vocab, k.idf, k.unknownIDF)
 	if len(x.ids) == 0 {
-		return nil
+		return nil, 0
 	}
 	probs := make([]float64, len(k.ids))
 	k.model.scores(x, probs)
@@ -169,7 +170,7 @@ func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
 		first = min(first, ev.sim)
 	}
 	// The others share the rest in proportion to their probabilities.
-	cands := make([]Scored, 0, len(top))
+	cands = make([]Scored, 0, len(top))
 	for _, c := range top {
 		conf := first
 		if c != best {
@@ -177,7 +178,10 @@ func (k *KB) classify(norm, lang string, stems map[string]string) []Scored {
 		}
 		cands = append(cands, Scored{Intent: k.ids[c], Confidence: conf})
 	}
-	return cands
+	if len(top) > 1 {
+		second = probs[top[1]]
+	}
+	return cands, second
 }
 
 // sharesWord reports whether x has a word (a stem of four letters or

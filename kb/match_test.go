@@ -394,3 +394,19 @@ func TestMatchOneIntent(t *testing.T) {
 		}
 	}
 }
+
+// Two questions in one are asked about even when the first is nearly
+// sure on the whole message: what counts is how likely the model finds
+// the second, not the share of confidence the first leaves it.
+func TestMatchMixedWithASureFirst(t *testing.T) {
+	set, err := intents.Load("../configs/intents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := newKB(t, set, DefaultOptions)
+	const text = "what's my balance and how do I pay"
+	r := k.Match(context.Background(), text, "en")
+	if !r.Mixed || !slices.Equal(r.Offer, []string{"check_balance", "how_to_pay"}) {
+		t.Errorf("Match(%q) = %s mixed %v offer %v %+v, want both offered", text, r.Decision, r.Mixed, r.Offer, r.Candidates)
+	}
+}
