@@ -24,12 +24,13 @@ type KB struct {
 	examples   []example          // by bleve document id
 	thresholds map[string]float64 // intent id → answer threshold
 
-	ids     []string         // intent ids, in the order of the model's classes
-	stems   *stemmer         // the analyzers' stems of every example word
-	vocab   map[uint64]int32 // feature hash → feature id
-	idf     []float32        // feature id → IDF over the examples
-	telling []bool           // feature id → a stem of four letters or more, which can name a topic
-	// spread[id] is how many intents have an example with stem feature id.
+	ids   []string         // intent ids, in the order of the model's classes
+	stems *stemmer         // the analyzers' stems of every example word
+	vocab map[uint64]int32 // feature hash → feature id
+	idf   []float32        // feature id → IDF over the examples
+	// spread[id] is how many intents have an example with feature id when
+	// it is a stem of four letters or more, which can name a topic; 0 for
+	// every other feature.
 	spread     []int32
 	unknownIDF float64 // the IDF of a feature no example has
 	model      *model

@@ -195,7 +195,7 @@ func (k *KB) sharesWord(x sparse, c int) bool {
 	}
 	limit := int32(max(1, len(k.ids)/4))
 	for _, id := range x.ids {
-		if k.telling[id] && k.spread[id] <= limit && k.neighbours.has(id, c) {
+		if n := k.spread[id]; n > 0 && n <= limit && k.neighbours.has(id, c) {
 			return true
 		}
 	}

@@ -43,7 +43,6 @@ func (k *KB) train() {
 				id = int32(len(df))
 				k.vocab[f.hash] = id
 				df = append(df, 0)
-				k.telling = append(k.telling, topical[f.hash])
 			}
 			df[id]++
 		}
@@ -68,9 +67,9 @@ func (k *KB) train() {
 	k.model = trainModel(xs, ys, len(k.ids), len(df))
 	k.neighbours = newNeighbours(xs, ys, len(k.ids), len(df))
 	k.spread = make([]int32, len(df))
-	for id, t := range k.telling {
-		if t {
-			k.spread[id] = int32(k.neighbours.classes(int32(id)))
+	for h, id := range k.vocab {
+		if topical[h] {
+			k.spread[id] = int32(k.neighbours.classes(id))
 		}
 	}
 	wg.Wait()
