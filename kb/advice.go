@@ -2,6 +2,7 @@ package kb
 
 import (
 	"cmp"
+	"math"
 	"context"
 	"fmt"
 	"runtime"
@@ -485,4 +486,16 @@ func judge(res Result, id string) heldOut {
 		return heldOut{kind: heldOffered, offer: res.Offer}
 	}
 	return heldOut{kind: heldNone}
+}
+
+// Tenths rounds n of total to tenths for a person to read ("6 in 10"),
+// but never to 0 or 10 unless it is none or all.
+func Tenths(n, total int) int {
+	switch {
+	case total == 0 || n == 0:
+		return 0
+	case n == total:
+		return 10
+	}
+	return min(max(int(math.Round(10*float64(n)/float64(total))), 1), 9)
 }

@@ -273,3 +273,13 @@ func BenchmarkAdvise(b *testing.B) {
 		})
 	}
 }
+
+func TestTenths(t *testing.T) {
+	for _, tt := range []struct{ n, total, want int }{
+		{0, 0, 0}, {0, 7, 0}, {7, 7, 10}, {1, 30, 1}, {29, 30, 9}, {3, 5, 6}, {1, 4, 3},
+	} {
+		if got := Tenths(tt.n, tt.total); got != tt.want {
+			t.Errorf("Tenths(%d, %d) = %d, want %d", tt.n, tt.total, got, tt.want)
+		}
+	}
+}

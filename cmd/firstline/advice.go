@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"time"
 
@@ -134,17 +133,9 @@ func alikeIn(a *kb.Advice, id, lang string) []string {
 	return out
 }
 
-// inTen writes n of total as "6 in 10", rounded, but never as 0 or 10
-// in 10 unless it is none or all.
+// inTen writes n of total as "6 in 10" (see kb.Tenths).
 func inTen(n, total int) string {
-	switch {
-	case total == 0 || n == 0:
-		return "0 in 10"
-	case n == total:
-		return "10 in 10"
-	}
-	r := int(math.Round(10 * float64(n) / float64(total)))
-	return fmt.Sprintf("%d in 10", min(max(r, 1), 9))
+	return fmt.Sprintf("%d in 10", kb.Tenths(n, total))
 }
 
 // quoteAll quotes texts for a line of output.

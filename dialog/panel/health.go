@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -246,18 +245,9 @@ func healthLineOf(lang string, a *kb.Advice, id string, l kb.LangAdvice) (health
 	return line, true
 }
 
-// inTen writes n of total as "6 in 10" in lang, rounded, but never as 0
-// or 10 in 10 unless it is none or all.
+// inTen writes n of total as "6 in 10" in lang (see kb.Tenths).
 func inTen(lang string, n, total int) string {
-	r := 0
-	switch {
-	case total == 0 || n == 0:
-	case n == total:
-		r = 10
-	default:
-		r = min(max(int(math.Round(10*float64(n)/float64(total))), 1), 9)
-	}
-	return tr(lang, "health.in_ten", r)
+	return tr(lang, "health.in_ten", kb.Tenths(n, total))
 }
 
 // relFile is an intents file as the page names it: relative to the
