@@ -381,6 +381,50 @@ func InsertExample(src []byte, id, lang, text string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	before, err := t.exampleValues(id, lang)
+	if err != nil {
+		return nil, err
+	}
+	out, err := t.insertExample(id, lang, text)
+	if err != nil {
+		return nil, err
+	}
+	// The edit is planned from the parsed tree but made in the text; a
+	// shape the planning does not foresee (an explicit "? key", say)
+	// could give a file that means something else. Read it back.
+	back, err := parseText(out)
+	if err != nil {
+		return nil, fmt.Errorf("intent %q: the file would not read after the change: %w", id, err)
+	}
+	after, err := back.exampleValues(id, lang)
+	if err != nil || len(after) != len(before)+1 || after[len(before)] != text {
+		return nil, fmt.Errorf("intent %q: this file's layout of examples.%s cannot be edited safely; add the example by hand", id, lang)
+	}
+	return out, nil
+}
+
+// exampleValues returns the examples in lang of the intent with the given
+// id, nil when it has none in lang.
+func (t *yamlText) exampleValues(id, lang string) ([]string, error) {
+	in, err := t.findIntent(id)
+	if err != nil {
+		return nil, err
+	}
+	_, examples := lookup(in, "examples")
+	_, list := lookup(examples, lang)
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil, nil
+	}
+	values := make([]string, 0, len(list.Content))
+	for _, n := range list.Content {
+		values = append(values, n.Value)
+	}
+	return values, nil
+}
+
+// insertExample is InsertExample without the reading back.
+func (t *yamlText) insertExample(id, lang, text string) ([]byte, error) {
+	src := t.src
 	in, err := t.findIntent(id)
 	if err != nil {
 		return nil, err
