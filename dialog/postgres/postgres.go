@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/sqlstore"
 )
 
 // connectTimeout bounds a new connection when the URL sets no
@@ -26,6 +27,7 @@ type DB struct {
 	// queries answers the dialog.Queries methods outside a transaction,
 	// each on a connection of the pool.
 	queries
+	sqlstore.Queries
 
 	pool *pgxpool.Pool
 	log  *slog.Logger
@@ -59,6 +61,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	}
 	db := &DB{
 		queries: queries{q: pool},
+		Queries: sqlstore.NewQueries(fromPgx(pool), dialect{}),
 		pool:    pool,
 		log:     log.With("db", fmt.Sprintf("%s/%s", config.ConnConfig.Host, config.ConnConfig.Database)),
 	}

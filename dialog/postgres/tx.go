@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/sqlstore"
 )
 
 // rollbackTimeout bounds a rollback, which runs even after the caller's
@@ -33,6 +34,7 @@ type queries struct {
 // use, and is dead once Update returns.
 type tx struct {
 	queries
+	*sqlstore.Tx
 }
 
 var _ dialog.Tx = (*tx)(nil)
@@ -61,7 +63,7 @@ func (db *DB) Update(ctx context.Context, fn func(tx dialog.Tx) error) error {
 		}
 	}()
 
-	err = fn(&tx{queries{q: pgTx}})
+	err = fn(&tx{queries{q: pgTx}, sqlstore.NewTx(fromPgx(pgTx), dialect{}, time.Now())})
 	finished = true
 	if err != nil {
 		db.rollback(ctx, pgTx)

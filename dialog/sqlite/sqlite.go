@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/sqlstore"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
@@ -36,6 +37,7 @@ type DB struct {
 	// queries answers the dialog.Queries methods outside a transaction,
 	// through the reader pool.
 	queries
+	sqlstore.Queries
 
 	writer *sql.DB
 	reader *sql.DB
@@ -91,6 +93,7 @@ func openPools(ctx context.Context, path string, log *slog.Logger, busy time.Dur
 
 	return &DB{
 		queries: queries{q: reader},
+		Queries: sqlstore.NewQueries(sqlstore.FromSQL(reader), dialect{}),
 		writer:  writer,
 		reader:  reader,
 		log:     log.With("db", abs),

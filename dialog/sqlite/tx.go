@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/sqlstore"
 )
 
 // querier is what *sql.DB and *sql.Tx have in common, so that every read is
@@ -26,6 +28,7 @@ type queries struct {
 // concurrent use, and is dead once Update returns.
 type tx struct {
 	queries
+	*sqlstore.Tx
 }
 
 var _ dialog.Tx = (*tx)(nil)
@@ -47,7 +50,7 @@ func (db *DB) Update(ctx context.Context, fn func(tx dialog.Tx) error) error {
 		}
 	}()
 
-	err = fn(&tx{queries{q: sqlTx}})
+	err = fn(&tx{queries{q: sqlTx}, sqlstore.NewTx(sqlstore.FromSQL(sqlTx), dialect{}, time.Now())})
 	finished = true
 	if err != nil {
 		db.rollback(sqlTx)

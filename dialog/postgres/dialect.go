@@ -1,0 +1,95 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/firstline-support/firstline/dialog/sqlstore"
+)
+
+// dialect is how PostgreSQL differs from SQLite for the store.
+type dialect struct{}
+
+var _ sqlstore.Dialect = dialect{}
+
+// Err implements sqlstore.Dialect.
+func (dialect) Err(op string, err error) error { return storeErr(op, err) }
+
+// ForeignKey implements sqlstore.Dialect.
+func (dialect) ForeignKey(err error) bool { return isForeignKey(err) }
+
+// Time implements sqlstore.Dialect: a timestamptz.
+func (dialect) Time(t time.Time) any { return t }
+
+// ForUpdate implements sqlstore.Dialect: transactions run side by side,
+// and a row lock puts those of one row in a line.
+func (dialect) ForUpdate() string { return " FOR UPDATE" }
+
+// In implements sqlstore.Dialect: the list is one array argument, so the
+// query's text, and the statement the server prepared for it, is the same
+// for any length.
+func (dialect) In(a *sqlstore.Args, column string, list any) string {
+	return column + " = ANY(" + a.Add(list) + ")"
+}
+
+// Contains implements sqlstore.Dialect.
+func (dialect) Contains(column, arg string) string {
+	return "strpos(" + column + ", " + arg + ") > 0"
+}
+
+// pgxQuerier is what *pgxpool.Pool and pgx.Tx have in common.
+type pgxQuerier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// fromPgx returns a sqlstore.Querier on a pgx pool or transaction.
+func fromPgx(q pgxQuerier) sqlstore.Querier {
+	return pgxAdapter{q: q}
+}
+
+// pgxAdapter adapts pgx to sqlstore.Querier.
+type pgxAdapter struct {
+	q pgxQuerier
+}
+
+// Exec implements sqlstore.Querier.
+func (p pgxAdapter) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	tag, err := p.q.Exec(ctx, query, args...)
+	return tag.RowsAffected(), err
+}
+
+// Query implements sqlstore.Querier.
+func (p pgxAdapter) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+	rows, err := p.q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// QueryRow implements sqlstore.Querier.
+func (p pgxAdapter) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	return pgxRow{p.q.QueryRow(ctx, query, args...)}
+}
+
+// pgxRow is a pgx.Row whose "no rows" error is database/sql's, as
+// sqlstore.Querier promises.
+type pgxRow struct {
+	row pgx.Row
+}
+
+// Scan implements sqlstore.Row.
+func (r pgxRow) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sql.ErrNoRows
+	}
+	return err
+}

@@ -1,0 +1,50 @@
+package sqlite
+
+import (
+	"strings"
+	"time"
+
+	"github.com/firstline-support/firstline/dialog/sqlstore"
+)
+
+// dialect is how SQLite differs from PostgreSQL for the store.
+type dialect struct{}
+
+var _ sqlstore.Dialect = dialect{}
+
+// Err implements sqlstore.Dialect.
+func (dialect) Err(op string, err error) error { return storeErr(op, err) }
+
+// ForeignKey implements sqlstore.Dialect.
+func (dialect) ForeignKey(err error) bool { return isForeignKey(err) }
+
+// Time implements sqlstore.Dialect: text in a fixed-width UTC layout, so
+// that text order is time order.
+func (dialect) Time(t time.Time) any { return sqlstore.FormatTime(t) }
+
+// ForUpdate implements sqlstore.Dialect: nothing, since one write
+// transaction runs at a time.
+func (dialect) ForUpdate() string { return "" }
+
+// In implements sqlstore.Dialect: one placeholder per item.
+func (dialect) In(a *sqlstore.Args, column string, list any) string {
+	var marks []string
+	switch l := list.(type) {
+	case []int64:
+		for _, v := range l {
+			marks = append(marks, a.Add(v))
+		}
+	case []string:
+		for _, v := range l {
+			marks = append(marks, a.Add(v))
+		}
+	default:
+		panic("sqlite: In takes a []int64 or a []string")
+	}
+	return column + " IN (" + strings.Join(marks, ", ") + ")"
+}
+
+// Contains implements sqlstore.Dialect.
+func (dialect) Contains(column, arg string) string {
+	return "instr(" + column + ", " + arg + ") > 0"
+}

@@ -1,0 +1,35 @@
+package sqlstore
+
+import "time"
+
+// Dialect is what differs between the databases the store runs on.
+type Dialect interface {
+	// Err wraps an error from the database with op, what was being
+	// done, and gives it the domain's code when the database's error
+	// says which: EUNAVAILABLE for a database that cannot be used now,
+	// ECONFLICT for a violated unique key, EINVALID for a foreign key
+	// that points nowhere or text the database cannot keep.
+	Err(op string, err error) error
+	// ForeignKey reports whether err is a violated foreign key, which
+	// the store words in terms of what was referred to.
+	ForeignKey(err error) bool
+
+	// Time is t, in UTC and truncated to the microsecond, as a query
+	// argument.
+	Time(t time.Time) any
+
+	// ForUpdate follows a SELECT of rows the transaction goes on to
+	// change, to hold them until it ends: " FOR UPDATE" where
+	// transactions run side by side, nothing where one write
+	// transaction runs at a time.
+	ForUpdate() string
+
+	// In returns the condition that column is one of list (a []int64 or
+	// a []string), adding what it needs to a.
+	In(a *Args, column string, list any) string
+
+	// Contains returns the condition that the text in column contains
+	// the text in the argument placeholder arg, matched as it is (no
+	// wildcards).
+	Contains(column, arg string) string
+}
