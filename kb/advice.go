@@ -2,9 +2,9 @@ package kb
 
 import (
 	"cmp"
-	"math"
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
