@@ -3,10 +3,10 @@ package dialog
 import (
 	"errors"
 	"fmt"
-	"net/http"
 )
 
-// Error codes. Each maps to an HTTP status in the web layer.
+// Error codes. The web layer answers each with an HTTP status of its own
+// (see package httperror).
 const (
 	ECONFLICT     = "conflict"     // the request conflicts with the current state
 	EINTERNAL     = "internal"     // a bug or an unexpected failure
@@ -57,29 +57,4 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
-}
-
-// HTTPStatus returns the HTTP status for an error code.
-func HTTPStatus(code string) int {
-	switch code {
-	case "":
-		return http.StatusOK
-	case ECONFLICT:
-		return http.StatusConflict
-	case EINVALID:
-		return http.StatusBadRequest
-	case ENOTFOUND:
-		return http.StatusNotFound
-	case ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case EFORBIDDEN:
-		return http.StatusForbidden
-	case EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case ERATELIMIT:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
 }

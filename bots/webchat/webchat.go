@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/httperror"
 )
 
 // ChannelName is stored on web chat conversations.
@@ -246,12 +247,9 @@ func decodeBody(ctx *gin.Context, req *postRequest) error {
 	})
 }
 
-// fail answers with the error's status and safe message, and logs what is
-// not the caller's fault.
+// fail answers with the error (see httperror.Error) and stops the
+// handler chain, which matters when the limit middleware refuses.
 func (c *Channel) fail(ctx *gin.Context, err error) {
-	code := dialog.ErrorCode(err)
-	if code == dialog.EINTERNAL || code == dialog.EUNAVAILABLE {
-		c.log.Error("web chat request failed", "path", ctx.FullPath(), "err", err)
-	}
-	ctx.AbortWithStatusJSON(dialog.HTTPStatus(code), gin.H{"error": dialog.ErrorMessage(err), "code": code})
+	httperror.Error(c.log, ctx.Writer, ctx.Request, err)
+	ctx.Abort()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
+	"github.com/firstline-support/firstline/dialog/httperror"
 	"github.com/firstline-support/firstline/dialog/metrics"
 	"github.com/firstline-support/firstline/kb"
 )
@@ -84,7 +85,7 @@ func TestLoginLimitsBehindProxy(t *testing.T) {
 	}
 	r.POST("/login", func(c *gin.Context) {
 		_, _, err := users.Login(c.Request.Context(), c.PostForm("name"), c.PostForm("password"), c.ClientIP())
-		c.Status(dialog.HTTPStatus(dialog.ErrorCode(err)))
+		c.Status(httperror.Status(dialog.ErrorCode(err)))
 	})
 	login := func(client, name, password string) int {
 		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader("name="+name+"&password="+password))

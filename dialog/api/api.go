@@ -13,6 +13,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/httperror"
 )
 
 // maxList is the most tickets one list call returns.
@@ -183,10 +184,8 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
+// fail answers with the error; see httperror.Error.
 func (a *API) fail(ctx *gin.Context, err error) {
-	code := dialog.ErrorCode(err)
-	if code == dialog.EINTERNAL || code == dialog.EUNAVAILABLE {
-		a.log.Error("tickets API request failed", "path", ctx.FullPath(), "err", err)
-	}
-	ctx.AbortWithStatusJSON(dialog.HTTPStatus(code), gin.H{"error": dialog.ErrorMessage(err), "code": code})
+	httperror.Error(a.log, ctx.Writer, ctx.Request, err)
+	ctx.Abort()
 }

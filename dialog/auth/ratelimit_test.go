@@ -14,6 +14,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/httperror"
 )
 
 // loginServer serves POST /login over loopback, answering with the status
@@ -23,7 +24,7 @@ func loginServer(t *testing.T, f *fixture) *httptest.Server {
 	r := gin.New()
 	r.POST("/login", func(c *gin.Context) {
 		_, _, err := f.svc.Login(c.Request.Context(), c.PostForm("name"), c.PostForm("password"), c.ClientIP())
-		c.Status(dialog.HTTPStatus(dialog.ErrorCode(err)))
+		c.Status(httperror.Status(dialog.ErrorCode(err)))
 	})
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)

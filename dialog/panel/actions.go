@@ -10,6 +10,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/httperror"
 )
 
 // actionFunc performs one agent action with the form that asked for it.
@@ -26,7 +27,7 @@ type actionFunc func(ctx context.Context, a dialog.TicketAction, form url.Values
 func (p *Panel) act(c *gin.Context, do actionFunc) {
 	lang := pageLang(c)
 	if err := parseForm(c, lang); err != nil {
-		p.showTicket(c, dialog.HTTPStatus(dialog.ErrorCode(err)), ticketForm{}, err)
+		p.showTicket(c, httperror.Status(dialog.ErrorCode(err)), ticketForm{}, err)
 		return
 	}
 	form := c.Request.PostForm
@@ -44,7 +45,7 @@ func (p *Panel) act(c *gin.Context, do actionFunc) {
 	a := dialog.TicketAction{Number: number, Agent: user.Name, Version: version, User: user}
 	t, err := do(c.Request.Context(), a, form)
 	if err != nil {
-		p.showTicket(c, dialog.HTTPStatus(dialog.ErrorCode(err)), kept, err)
+		p.showTicket(c, httperror.Status(dialog.ErrorCode(err)), kept, err)
 		return
 	}
 	if t != nil && !user.CanSeeTicket(t) {
@@ -94,7 +95,7 @@ func (p *Panel) closeTicket(c *gin.Context) {
 func (p *Panel) erase(c *gin.Context) {
 	lang := pageLang(c)
 	if err := parseForm(c, lang); err != nil {
-		p.showTicket(c, dialog.HTTPStatus(dialog.ErrorCode(err)), ticketForm{}, err)
+		p.showTicket(c, httperror.Status(dialog.ErrorCode(err)), ticketForm{}, err)
 		return
 	}
 	// The form says it was confirmed: a post without it (a stray
@@ -115,7 +116,7 @@ func (p *Panel) erase(c *gin.Context) {
 		err = panelError(dialog.ECONFLICT, lang, "action.erase.open")
 	}
 	if err != nil {
-		p.showTicket(c, dialog.HTTPStatus(dialog.ErrorCode(err)), ticketForm{}, err)
+		p.showTicket(c, httperror.Status(dialog.ErrorCode(err)), ticketForm{}, err)
 		return
 	}
 	p.log.Info("customer data erased from the panel", "by", auth.CurrentUser(c).Name,

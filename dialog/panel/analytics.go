@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/httperror"
 	"github.com/firstline-support/firstline/dialog/report"
 )
 
@@ -298,7 +299,7 @@ func (p *Panel) analyticsPage(c *gin.Context) {
 	if err != nil {
 		data.Error = newPageError(lang, err)
 		data.Selects = filterSelects(lang, report.Values{}, q.Filter)
-		p.render(c, dialog.HTTPStatus(dialog.ErrorCode(err)), p.pages.analytics, "layout", data)
+		p.render(c, httperror.Status(dialog.ErrorCode(err)), p.pages.analytics, "layout", data)
 		return
 	}
 	opts := p.reportOptions(q)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/httperror"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
 )
@@ -253,12 +254,12 @@ func (p *Panel) reviewEdit(c *gin.Context, save bool) {
 func (p *Panel) editProblem(c *gin.Context, data *editPage, err error) {
 	code := editErrorCode(err)
 	if code == dialog.EINTERNAL {
-		p.log.Error("review: edit", "err", err)
+		httperror.Log(p.log, c.Request, fmt.Errorf("review: edit: %w", err))
 		data.Problem = newPageError(data.Lang, err)
 	} else {
 		data.Problem = &pageError{Title: errorTitle(data.Lang, dialog.Errorf(code, "")), Message: editErrorText(err)}
 	}
-	p.render(c, dialog.HTTPStatus(code), p.pages.reviewEdit, "layout", data)
+	p.render(c, httperror.Status(code), p.pages.reviewEdit, "layout", data)
 }
 
 // editErrorCode sorts the errors of preparing and applying an edit.

@@ -1,12 +1,14 @@
 package panel
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/httperror"
 )
 
 // homePath is where a user lands after logging in.
@@ -38,7 +40,7 @@ func (p *Panel) login(c *gin.Context) {
 	lang := data.Lang
 	if err := parseForm(c, lang); err != nil {
 		data.Error = newPageError(lang, err)
-		p.render(c, dialog.HTTPStatus(dialog.ErrorCode(err)), p.pages.login, "layout", data)
+		p.render(c, httperror.Status(dialog.ErrorCode(err)), p.pages.login, "layout", data)
 		return
 	}
 	form := c.Request.PostForm
@@ -54,10 +56,8 @@ func (p *Panel) login(c *gin.Context) {
 
 	token, _, err := p.auth.Login(c.Request.Context(), data.Name, password, c.ClientIP())
 	if err != nil {
+		httperror.Log(p.log, c.Request, fmt.Errorf("log in: %w", err))
 		code := dialog.ErrorCode(err)
-		if code == dialog.EINTERNAL || code == dialog.EUNAVAILABLE {
-			p.log.Error("log in", "err", err)
-		}
 		data.Error = newPageError(lang, err)
 		switch code {
 		case dialog.EUNAUTHORIZED:
@@ -65,7 +65,7 @@ func (p *Panel) login(c *gin.Context) {
 		case dialog.EFORBIDDEN:
 			data.Error.Message = tr(lang, "login.disabled")
 		}
-		p.render(c, dialog.HTTPStatus(code), p.pages.login, "layout", data)
+		p.render(c, httperror.Status(code), p.pages.login, "layout", data)
 		return
 	}
 	p.auth.SetCookie(c, token)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/httperror"
 )
 
 // maxFormBytes is the largest form body the panel reads: a reply of
@@ -60,14 +61,11 @@ type errorPage struct {
 	Error  *pageError
 }
 
-// fail shows an error page with the error's HTTP status. Failures that
-// are not the caller's doing are logged.
+// fail shows an error page with the error's HTTP status, and logs it as
+// httperror.Log does.
 func (p *Panel) fail(c *gin.Context, err error) {
-	code := dialog.ErrorCode(err)
-	if code == dialog.EINTERNAL || code == dialog.EUNAVAILABLE {
-		p.log.Error("panel request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
-	}
-	data := errorPage{base: newBase(c, ""), Status: dialog.HTTPStatus(code)}
+	httperror.Log(p.log, c.Request, err)
+	data := errorPage{base: newBase(c, ""), Status: httperror.Status(dialog.ErrorCode(err))}
 	data.Error = newPageError(data.Lang, err)
 	data.Title = data.Error.Title
 	p.render(c, data.Status, p.pages.error, "layout", data)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/httperror"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
 )
@@ -376,7 +377,7 @@ func (p *Panel) reviewPage(c *gin.Context) {
 	p.loadHistory(data, c.Query("saved"))
 	if err != nil {
 		data.Error = newPageError(lang, err)
-		p.render(c, dialog.HTTPStatus(dialog.ErrorCode(err)), p.pages.review, "layout", data)
+		p.render(c, httperror.Status(dialog.ErrorCode(err)), p.pages.review, "layout", data)
 		return
 	}
 	data.Range = tr(lang, "analytics.range", data.From, to.AddDate(0, 0, -1).Format(time.DateOnly), int(to.Sub(from)/(24*time.Hour)))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/httperror"
 	"github.com/firstline-support/firstline/intents"
 )
 
@@ -99,9 +100,7 @@ func (p *Panel) showTicket(c *gin.Context, status int, form ticketForm, actionEr
 	data.Form = form
 	if actionErr != nil {
 		data.Error = newPageError(data.Lang, actionErr)
-		if code := dialog.ErrorCode(actionErr); code == dialog.EINTERNAL || code == dialog.EUNAVAILABLE {
-			p.log.Error("ticket action failed", "path", c.Request.URL.Path, "err", actionErr)
-		}
+		httperror.Log(p.log, c.Request, actionErr)
 	}
 	p.render(c, status, p.pages.ticket, "layout", data)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/auth"
+	"github.com/firstline-support/firstline/dialog/httperror"
 )
 
 // roles are the roles an admin can give, in the order the form lists them.
@@ -47,9 +48,7 @@ func (p *Panel) showUsers(c *gin.Context, status int, form userForm, changeErr e
 	data.Users = users
 	if changeErr != nil {
 		data.Error = newPageError(data.Lang, changeErr)
-		if code := dialog.ErrorCode(changeErr); code == dialog.EINTERNAL || code == dialog.EUNAVAILABLE {
-			p.log.Error("change user", "path", c.Request.URL.Path, "err", changeErr)
-		}
+		httperror.Log(p.log, c.Request, changeErr)
 	}
 	p.render(c, status, p.pages.users, "layout", data)
 }
@@ -57,14 +56,14 @@ func (p *Panel) showUsers(c *gin.Context, status int, form userForm, changeErr e
 func (p *Panel) addUser(c *gin.Context) {
 	lang := pageLang(c)
 	if err := parseForm(c, lang); err != nil {
-		p.showUsers(c, dialog.HTTPStatus(dialog.ErrorCode(err)), userForm{}, err)
+		p.showUsers(c, httperror.Status(dialog.ErrorCode(err)), userForm{}, err)
 		return
 	}
 	form := c.Request.PostForm
 	kept := userForm{Name: form.Get("name"), Role: form.Get("role")}
 	_, err := p.auth.CreateUser(c.Request.Context(), kept.Name, dialog.Role(kept.Role), form.Get("password"))
 	if err != nil {
-		p.showUsers(c, dialog.HTTPStatus(dialog.ErrorCode(err)), kept, err)
+		p.showUsers(c, httperror.Status(dialog.ErrorCode(err)), kept, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/panel/admin/users")
@@ -90,7 +89,7 @@ func (p *Panel) enableUser(c *gin.Context) {
 // with the error.
 func (p *Panel) changeUser(c *gin.Context, err error) {
 	if err != nil {
-		p.showUsers(c, dialog.HTTPStatus(dialog.ErrorCode(err)), userForm{Role: string(dialog.RoleAgent)}, err)
+		p.showUsers(c, httperror.Status(dialog.ErrorCode(err)), userForm{Role: string(dialog.RoleAgent)}, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/panel/admin/users")

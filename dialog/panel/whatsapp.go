@@ -11,6 +11,7 @@ import (
 	"rsc.io/qr"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/httperror"
 )
 
 // WhatsApp is the WhatsApp account an admin links and unlinks from the
@@ -94,7 +95,7 @@ func (p *Panel) pairWhatsApp(c *gin.Context) {
 		return
 	}
 	if err := parseForm(c, lang); err != nil {
-		p.showWhatsApp(c, dialog.HTTPStatus(dialog.ErrorCode(err)), err)
+		p.showWhatsApp(c, httperror.Status(dialog.ErrorCode(err)), err)
 		return
 	}
 	phone := strings.TrimSpace(c.PostForm("phone"))
@@ -163,7 +164,7 @@ func (p *Panel) logoutWhatsApp(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 30*time.Second)
 	defer cancel()
 	if err := p.whatsapp.Logout(ctx); err != nil {
-		p.showWhatsApp(c, dialog.HTTPStatus(dialog.ErrorCode(err)), err)
+		p.showWhatsApp(c, httperror.Status(dialog.ErrorCode(err)), err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/panel/admin/whatsapp")
