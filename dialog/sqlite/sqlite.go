@@ -116,6 +116,16 @@ func openPool(ctx context.Context, dsn string, size int) (*sql.DB, error) {
 	return pool, nil
 }
 
+// WriterDSN is the data source name with which the store writes to the
+// SQLite file at path: the write-ahead log, full sync, foreign keys and
+// transactions that take the write lock at BEGIN. Others writing to the
+// same file (WhatsApp's session store) open it the same way, so that the
+// connections agree on the journal and durability and none fails halfway
+// through a transaction.
+func WriterDSN(path string) string {
+	return writerDSN(path, busyTimeout)
+}
+
 // writerDSN is the data source name of the write connection.
 func writerDSN(path string, busy time.Duration) string {
 	return fileURI(path, url.Values{
