@@ -15,6 +15,15 @@ type Classifier interface {
 	Classify(ctx context.Context, q Question) (string, error)
 }
 
+// Outcomes of one question to a Classifier, as one backed by a model
+// reports them for metrics (see openai.Config.Observe).
+const (
+	OutcomeChosen  = "chosen"  // the classifier picked a candidate
+	OutcomeNone    = "none"    // the classifier said none fits
+	OutcomeTimeout = "timeout" // no answer before the deadline
+	OutcomeError   = "error"   // the classifier failed or answered something unusable
+)
+
 // Question is what a Classifier is asked about one message.
 type Question struct {
 	Text       string

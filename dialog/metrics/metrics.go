@@ -20,7 +20,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/kb/openai"
+	"github.com/firstline-support/firstline/kb"
 )
 
 // Directions of a message, the label of firstline_messages_total.
@@ -93,7 +93,7 @@ func New() *Metrics {
 	for _, r := range []string{dialog.ReasonNoMatch, dialog.ReasonIntent, dialog.ReasonNotHelpful, dialog.ReasonCustomerAsk} {
 		m.escalations.WithLabelValues(r)
 	}
-	for _, o := range []string{openai.OutcomeChosen, openai.OutcomeNone, openai.OutcomeTimeout, openai.OutcomeError} {
+	for _, o := range []string{kb.OutcomeChosen, kb.OutcomeNone, kb.OutcomeTimeout, kb.OutcomeError} {
 		m.llmRequests.WithLabelValues(o)
 	}
 	return m
@@ -142,8 +142,8 @@ func (m *Metrics) Sent(conv *dialog.Conversation, msgs []*dialog.Message) {
 	m.messages.WithLabelValues(conv.Channel, DirectionOut).Add(float64(len(msgs)))
 }
 
-// ObserveLLM counts a call to the language model; it is an
-// openai.Config.Observe.
+// ObserveLLM counts a call to the language model, which ended in outcome
+// (kb.OutcomeChosen, ...); it is an openai.Config.Observe.
 func (m *Metrics) ObserveLLM(outcome string, d time.Duration) {
 	m.llmRequests.WithLabelValues(outcome).Inc()
 	m.llmDuration.Observe(d.Seconds())

@@ -209,7 +209,7 @@ func TestLint(t *testing.T) {
 	}
 	// Every family has a series to lint.
 	m.Handled(&dialog.Outcome{Conversation: &dialog.Conversation{Channel: "test"}})
-	m.ObserveLLM(openai.OutcomeChosen, time.Second)
+	m.ObserveLLM(kb.OutcomeChosen, time.Second)
 	families, err := m.Gather()
 	if err != nil {
 		t.Fatal(err)

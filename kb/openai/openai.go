@@ -24,14 +24,6 @@ import (
 // its id.
 const None = intents.NoIntent
 
-// Outcomes of one call, as passed to Config.Observe.
-const (
-	OutcomeChosen  = "chosen"  // the model picked a candidate
-	OutcomeNone    = "none"    // the model said none fits
-	OutcomeTimeout = "timeout" // no answer before the deadline
-	OutcomeError   = "error"   // the server failed or answered something unusable
-)
-
 // Config configures a Classifier.
 type Config struct {
 	BaseURL string // e.g. https://api.openai.com/v1 or http://localhost:11434/v1
@@ -40,8 +32,8 @@ type Config struct {
 	// HTTPClient, when set, makes the requests; deadlines come from the
 	// caller's context either way.
 	HTTPClient *http.Client
-	// Observe, when set, is told the outcome and duration of every call,
-	// for metrics.
+	// Observe, when set, is told the outcome (kb.OutcomeChosen, ...) and
+	// duration of every call, for metrics.
 	Observe func(outcome string, d time.Duration)
 	Logger  *slog.Logger
 }
@@ -83,16 +75,16 @@ func (c *Classifier) Classify(ctx context.Context, q kb.Question) (string, error
 	id, err := c.classify(ctx, q)
 	d := time.Since(start)
 
-	outcome := OutcomeChosen
+	outcome := kb.OutcomeChosen
 	switch {
 	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
-		outcome = OutcomeTimeout
+		outcome = kb.OutcomeTimeout
 		err = fmt.Errorf("llm %s: %w", c.model, context.DeadlineExceeded)
 	case err != nil:
-		outcome = OutcomeError
+		outcome = kb.OutcomeError
 		err = fmt.Errorf("llm %s: %w", c.model, err)
 	case id == "":
-		outcome = OutcomeNone
+		outcome = kb.OutcomeNone
 	}
 	if c.observe != nil {
 		c.observe(outcome, d)

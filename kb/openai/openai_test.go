@@ -62,20 +62,20 @@ func TestClassify(t *testing.T) {
 			}
 			switch {
 			case tt.timeout:
-				if !errors.Is(err, context.DeadlineExceeded) || outcomes[0] != openai.OutcomeTimeout {
+				if !errors.Is(err, context.DeadlineExceeded) || outcomes[0] != kb.OutcomeTimeout {
 					t.Fatalf("err = %v, outcome %s; want a timeout", err, outcomes[0])
 				}
 			case tt.fails:
-				if err == nil || errors.Is(err, context.DeadlineExceeded) || outcomes[0] != openai.OutcomeError {
+				if err == nil || errors.Is(err, context.DeadlineExceeded) || outcomes[0] != kb.OutcomeError {
 					t.Fatalf("err = %v, outcome %s; want a failure", err, outcomes[0])
 				}
 			case err != nil:
 				t.Fatalf("Classify: %v", err)
 			case got != tt.want:
 				t.Fatalf("Classify = %q, want %q", got, tt.want)
-			case tt.want == "" && outcomes[0] != openai.OutcomeNone:
+			case tt.want == "" && outcomes[0] != kb.OutcomeNone:
 				t.Fatalf("outcome %s; want none", outcomes[0])
-			case tt.want != "" && outcomes[0] != openai.OutcomeChosen:
+			case tt.want != "" && outcomes[0] != kb.OutcomeChosen:
 				t.Fatalf("outcome %s; want chosen", outcomes[0])
 			}
 		})
