@@ -20,3 +20,35 @@ type Channel interface {
 	// that only receive over HTTP return nil at once.
 	Run(ctx context.Context) error
 }
+
+// Lead is how processes sharing one database divide a channel's work.
+type Lead int
+
+const (
+	// LeadNone: every process runs the channel and delivers its outbox
+	// (the web chat, Telegram by webhook).
+	LeadNone Lead = iota
+	// LeadRun: one process at a time runs the channel, since its protocol
+	// allows one client (Telegram's long polling); any process delivers,
+	// through an API every process can call.
+	LeadRun
+	// LeadRunAndSend: one process at a time runs the channel and delivers
+	// its outbox, through the connection its Run holds (WhatsApp).
+	LeadRunAndSend
+)
+
+// Leader is implemented by channels that not every process may run at
+// once.
+type Leader interface {
+	// Lead says how processes sharing a database divide the channel.
+	Lead() Lead
+}
+
+// LeadOf returns how processes sharing a database divide ch: its Lead,
+// or LeadNone for a channel that is not a Leader.
+func LeadOf(ch Channel) Lead {
+	if l, ok := ch.(Leader); ok {
+		return l.Lead()
+	}
+	return LeadNone
+}

@@ -29,6 +29,7 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/firstline-support/firstline/bots"
 	"github.com/firstline-support/firstline/dialog"
 )
 
@@ -150,6 +151,17 @@ func (c *Channel) Name() string { return ChannelName }
 
 // webhookMode reports whether Telegram posts updates to us.
 func (c *Channel) webhookMode() bool { return c.cfg.WebhookURL != "" }
+
+// Lead implements bots.Leader. Telegram answers getUpdates to one client
+// at a time, so when polling one process runs the channel; in webhook mode
+// Telegram posts each update to one process, and every process handles
+// what it was posted. Any process can call sendMessage.
+func (c *Channel) Lead() bots.Lead {
+	if c.webhookMode() {
+		return bots.LeadNone
+	}
+	return bots.LeadRun
+}
 
 // Routes implements bots.Channel: POST WebhookPath in webhook mode, nothing
 // when polling.

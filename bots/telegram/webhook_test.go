@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/firstline-support/firstline/bots"
 	"github.com/firstline-support/firstline/bots/telegram"
 	"github.com/firstline-support/firstline/bots/telegram/telegramtest"
 )
@@ -117,5 +118,27 @@ func TestConfig(t *testing.T) {
 	}
 	if _, err := telegram.New(telegram.Config{Token: "1:a"}, e.engine, e.store, e.log); err != nil {
 		t.Errorf("New with only a token: %v", err)
+	}
+}
+
+// TestLead checks how replicas divide the channel: one polls at a time,
+// since Telegram answers getUpdates to one client; by webhook each handles
+// what it was posted.
+func TestLead(t *testing.T) {
+	e := newEnv(t)
+	polling, err := telegram.New(telegram.Config{Token: "1:a"}, e.engine, e.store, e.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bots.LeadOf(polling); got != bots.LeadRun {
+		t.Errorf("polling: lead %d, want LeadRun", got)
+	}
+	hook, err := telegram.New(telegram.Config{Token: "1:a", WebhookURL: "https://example.com/telegram/webhook", WebhookSecret: "s"},
+		e.engine, e.store, e.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bots.LeadOf(hook); got != bots.LeadNone {
+		t.Errorf("webhook: lead %d, want LeadNone", got)
 	}
 }

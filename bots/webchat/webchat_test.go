@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/firstline-support/firstline/bots"
 	"github.com/firstline-support/firstline/bots/webchat"
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
@@ -85,5 +86,15 @@ func TestErasedChatIsEmpty(t *testing.T) {
 	}
 	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil || w.Code != http.StatusOK || len(page.Messages) != 0 {
 		t.Errorf("the erased chat reads as %d %s, want no messages", w.Code, w.Body)
+	}
+}
+
+// TestLead checks that every replica runs the web chat: it only answers
+// HTTP requests.
+func TestLead(t *testing.T) {
+	log := slog.New(slog.DiscardHandler)
+	engine := dialogtest.New(t, "../../dialog/testdata/intents", dialog.DefaultConfig, nil, log).Engine
+	if got := bots.LeadOf(webchat.New(engine, webchat.Options{}, log)); got != bots.LeadNone {
+		t.Errorf("lead %d, want LeadNone", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"go.mau.fi/whatsmeow/types/events"
 
+	"github.com/firstline-support/firstline/bots"
 	"github.com/firstline-support/firstline/bots/whatsapp"
 )
 
@@ -117,4 +118,13 @@ func (h *harness) backlog() int {
 		h.t.Fatal(err)
 	}
 	return counts[whatsapp.Name]
+}
+
+// TestLead checks that one replica at a time runs the channel and sends:
+// the linked device has one connection, and messages go out through it.
+func TestLead(t *testing.T) {
+	h := newHarness(t)
+	if got := bots.LeadOf(h.channel); got != bots.LeadRunAndSend {
+		t.Errorf("lead %d, want LeadRunAndSend", got)
+	}
 }

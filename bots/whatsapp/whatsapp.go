@@ -95,6 +95,10 @@ func (c *Channel) Name() string { return Name }
 // messages arrive over its own connection to WhatsApp.
 func (c *Channel) Routes(gin.IRouter) {}
 
+// Lead implements bots.Leader: WhatsApp allows one connection per linked
+// device, and messages go out through it.
+func (c *Channel) Lead() bots.Lead { return bots.LeadRunAndSend }
+
 // Status returns the connection state (one of the State constants) and the
 // linked account's JID, empty when not paired.
 func (c *Channel) Status() (state, jid string) {
