@@ -62,7 +62,13 @@ func (p *Panel) whatsappPage(c *gin.Context) {
 	p.showWhatsApp(c, http.StatusOK, nil)
 }
 
+// showWhatsApp shows the WhatsApp page with status, and the error of the
+// action, or else of the last pairing, if any. The action's error is
+// logged as httperror.Log does; the pairing logs its own.
 func (p *Panel) showWhatsApp(c *gin.Context, status int, actionErr error) {
+	if actionErr != nil {
+		httperror.Log(p.log, c.Request, actionErr)
+	}
 	data := whatsappPage{base: newBase(c, "whatsapp"), Enabled: p.whatsapp != nil}
 	data.Title = tr(data.Lang, "whatsapp.title")
 	data.Path = "/panel/admin/whatsapp"
