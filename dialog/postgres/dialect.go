@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -92,4 +93,19 @@ func (r pgxRow) Scan(dest ...any) error {
 		return sql.ErrNoRows
 	}
 	return err
+}
+
+// LockTable implements sqlstore.Dialect. EXCLUSIVE lets reads through.
+func (dialect) LockTable(table string) string {
+	return "LOCK TABLE " + table + " IN EXCLUSIVE MODE"
+}
+
+// OverrideIdentity implements sqlstore.Dialect: the ids are GENERATED
+// ALWAYS.
+func (dialect) OverrideIdentity() string { return " OVERRIDING SYSTEM VALUE" }
+
+// ResetIdentity implements sqlstore.Dialect: a sequence goes on from
+// where it was, whatever ids were inserted past it.
+func (dialect) ResetIdentity(table string) string {
+	return fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), max(id)) FROM %s", table, table)
 }

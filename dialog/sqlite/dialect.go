@@ -48,3 +48,15 @@ func (dialect) In(a *sqlstore.Args, column string, list any) string {
 func (dialect) Contains(column, arg string) string {
 	return "instr(" + column + ", " + arg + ") > 0"
 }
+
+// LockTable implements sqlstore.Dialect: nothing, since one write
+// transaction runs at a time.
+func (dialect) LockTable(table string) string { return "" }
+
+// OverrideIdentity implements sqlstore.Dialect: nothing, since an id
+// given is taken as it is.
+func (dialect) OverrideIdentity() string { return "" }
+
+// ResetIdentity implements sqlstore.Dialect: nothing, since AUTOINCREMENT
+// keeps the largest id inserted in sqlite_sequence, ids given included.
+func (dialect) ResetIdentity(table string) string { return "" }

@@ -32,4 +32,22 @@ type Dialect interface {
 	// the text in the argument placeholder arg, matched as it is (no
 	// wildcards).
 	Contains(column, arg string) string
+
+	// LockTable returns the statement that keeps every other
+	// transaction from writing to table until this one ends, as an
+	// import needs: "LOCK TABLE" where transactions run side by side,
+	// "" where one write transaction runs at a time.
+	LockTable(table string) string
+
+	// OverrideIdentity follows the column list of an INSERT that gives
+	// an identity column its value, as an import does: " OVERRIDING
+	// SYSTEM VALUE" where the column is GENERATED ALWAYS, nothing where
+	// an id given is taken as it is.
+	OverrideIdentity() string
+
+	// ResetIdentity returns the statement that makes the ids table's
+	// identity draws next go on from the largest id in it, after rows
+	// were inserted with their ids: a setval where the sequence does
+	// not follow inserted ids, "" where it does (AUTOINCREMENT).
+	ResetIdentity(table string) string
 }
