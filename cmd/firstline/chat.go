@@ -24,7 +24,7 @@ func cmdChat(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	s.DataDir, s.DatabaseURL = tmp, ""
+	s.DataDir, s.Database.URL = tmp, ""
 	log := newLogger(env{stderr: e.stderr, getenv: func(k string) string {
 		if k == "FIRSTLINE_LOG_LEVEL" {
 			return first(e.getenv(k), "warn")

@@ -29,7 +29,7 @@ func cmdValidate(ctx context.Context, args []string, e env) error {
 		s.IntentsDir, len(set.Files), len(set.Intents), examples[intents.LangRU]+examples[intents.LangEN],
 		examples[intents.LangRU], examples[intents.LangEN], len(set.Tests), len(set.Canned))
 	if *advise {
-		printAdvice(ctx, e.stdout, e.stderr, set, s.Matching)
+		printAdvice(ctx, e.stdout, e.stderr, set, s.matchOptions())
 	}
 	return nil
 }
@@ -45,7 +45,7 @@ func cmdTest(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("%s is invalid:\n%w", s.IntentsDir, err)
 	}
-	k, err := kb.New(set, s.Matching)
+	k, err := kb.New(set, s.matchOptions())
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func cmdTest(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", len(results)-failed, failed)
 	if *advise {
-		printAdvice(ctx, e.stdout, e.stderr, set, s.Matching)
+		printAdvice(ctx, e.stdout, e.stderr, set, s.matchOptions())
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d intent tests failed", failed, len(results))

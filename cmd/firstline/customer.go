@@ -68,7 +68,7 @@ func cmdCustomerErase(ctx context.Context, args []string, e env) error {
 	defer store.Close()
 	// Erasing reads no knowledge base and tells no live view: serving
 	// replicas read what changed on their next look.
-	engine := dialog.NewEngine(store, nil, nil, s.Dialog, log)
+	engine := dialog.NewEngine(store, nil, nil, s.engineConfig(), log)
 	var conv *dialog.Conversation
 	if byChat {
 		conv, err = engine.EraseChat(ctx, *channel, *chat)

@@ -85,7 +85,7 @@ func cmdEval(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("read %s: %w", *data, err)
 	}
 	if ks != nil {
-		return evalShots(ctx, e, lines, *data, kb.ShotsOptions{Lang: *lang, Shots: ks, Seed: *seed, Seeds: *seeds, Matching: s.Matching}, *asJSON)
+		return evalShots(ctx, e, lines, *data, kb.ShotsOptions{Lang: *lang, Shots: ks, Seed: *seed, Seeds: *seeds, Matching: s.matchOptions()}, *asJSON)
 	}
 	res, err := kb.Evaluate(ctx, lines, kb.EvalOptions{
 		Lang:           *lang,

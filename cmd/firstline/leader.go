@@ -47,8 +47,8 @@ func runChannel(ctx context.Context, s *settings, ch bots.Channel, d *outbox.Dis
 // lead runs run while this replica holds the leader lock called name (see
 // postgres.Lead); without a PostgreSQL database it runs run at once.
 func lead(ctx context.Context, s *settings, name string, log *slog.Logger, run func(context.Context) error) error {
-	if s.DatabaseURL == "" {
+	if s.Database.URL == "" {
 		return run(ctx)
 	}
-	return postgres.Lead(ctx, s.DatabaseURL, name, log, run)
+	return postgres.Lead(ctx, s.Database.URL, name, log, run)
 }

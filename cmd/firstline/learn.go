@@ -220,7 +220,7 @@ func cmdLearnNewIntent(ctx context.Context, args []string, e env) error {
 func learn(ctx context.Context, edit *intents.Edit, s *settings, o *learnOptions, e env) error {
 	fmt.Fprint(e.stdout, edit.Diff())
 	fmt.Fprintln(e.stdout)
-	report, err := kb.Guard(ctx, edit.Old, edit.New, s.Matching)
+	report, err := kb.Guard(ctx, edit.Old, edit.New, s.matchOptions())
 	if err != nil {
 		return err
 	}

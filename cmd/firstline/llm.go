@@ -16,9 +16,9 @@ import (
 // no longer used are warned about, so that whoever set them knows they
 // have no effect.
 func secondOpinion(l llmSettings, log *slog.Logger, observe func(outcome string, d time.Duration)) (*kb.SecondOpinion, error) {
-	if len(l.Ignored) > 0 {
+	if len(l.Ignored()) > 0 {
 		log.Warn("config keys no longer used: the language model is asked about the messages the bot would ask to clarify; remove them",
-			"keys", strings.Join(l.Ignored, ", "))
+			"keys", strings.Join(l.Ignored(), ", "))
 	}
 	if !l.Enabled() {
 		return nil, nil

@@ -129,12 +129,12 @@ func TestSettingsTrustedProxies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(s.TrustedProxies, " ") != "127.0.0.1 10.0.0.0/8 ::1" {
-		t.Errorf("trusted proxies %q", s.TrustedProxies)
+	if strings.Join(s.HTTP.TrustedProxies, " ") != "127.0.0.1 10.0.0.0/8 ::1" {
+		t.Errorf("trusted proxies %q", s.HTTP.TrustedProxies)
 	}
 	s, err = parse(write("addr: 127.0.0.1:9000\n"))
-	if err != nil || len(s.TrustedProxies) != 0 {
-		t.Errorf("default trusted proxies %q (%v), want none", s.TrustedProxies, err)
+	if err != nil || len(s.HTTP.TrustedProxies) != 0 {
+		t.Errorf("default trusted proxies %q (%v), want none", s.HTTP.TrustedProxies, err)
 	}
 	for _, bad := range []string{"nginx.internal", "10.0.0.0/33", "10.0.0"} {
 		_, err := parse(write("http:\n  trusted_proxies: [" + bad + "]\n"))

@@ -57,7 +57,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if app.notifier != nil {
 		access = app.notifier
 	}
-	users := auth.New(app.store, auth.Options{SessionTTL: s.SessionTTL, SecureCookies: s.SecureCookies, Publisher: access}, log)
+	users := auth.New(app.store, auth.Options{SessionTTL: s.Panel.SessionTTL, SecureCookies: s.Panel.SecureCookies, Publisher: access}, log)
 	if err := ensureAdmin(ctx, users, e); err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		defer wa.Close()
 	}
 	router := newRouter(log, app.store, app.holder, app.metrics)
-	if err := trustProxies(router, s.TrustedProxies); err != nil {
+	if err := trustProxies(router, s.HTTP.TrustedProxies); err != nil {
 		return err
 	}
 	router.Use(users.Middleware()) // identifies the caller; routes that need one add auth.Require
@@ -85,7 +85,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if wa != nil {
 		agents.SetWhatsApp(wa.Channel) // admins link the account from the panel
 	}
-	agents.SetContactGap(s.ContactGap) // the analytics pages count contacts as firstline report does
+	agents.SetContactGap(s.Report.ContactGap) // the analytics pages count contacts as firstline report does
 	// Admins add examples and intents from the review page; a saved edit
 	// is loaded at once rather than at the watcher's next poll.
 	agents.SetLearning(panel.Learning{Dir: s.IntentsDir, Reload: app.watcher.Reload})
@@ -135,7 +135,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if len(dispatchers) > 0 {
 		wg.Go(func() { wakeOnMessages(ctx, app.broker, dispatchers) })
 	}
-	if s.RetainClosed > 0 {
+	if s.retainClosed() > 0 {
 		wg.Go(func() { runRetention(ctx, s, app.engine, log) })
 	}
 	served := make(chan error, 1)
@@ -169,7 +169,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 // the ones that push to customers through the outbox; wa is the WhatsApp
 // channel, which the panel links, or nil.
 func openChannels(ctx context.Context, s *settings, app *app, log *slog.Logger) (channels []bots.Channel, senders []bots.Sender, wa *whatsappChannel, err error) {
-	channels = []bots.Channel{webchat.New(app.engine, webchat.Options{Title: s.Title, Limit: s.WebchatLimit}, log)}
+	channels = []bots.Channel{webchat.New(app.engine, webchat.Options{Title: s.Webchat.Title, Limit: s.webchatLimit()}, log)}
 	if s.Telegram.Token != "" {
 		tg, err := telegram.New(telegram.Config{
 			Token:         s.Telegram.Token,
@@ -183,7 +183,7 @@ func openChannels(ctx context.Context, s *settings, app *app, log *slog.Logger) 
 		channels = append(channels, tg)
 		senders = append(senders, tg)
 	}
-	if s.WhatsApp {
+	if s.WhatsApp.Enabled {
 		client, err := whatsapp.OpenClient(ctx, s.database(), log)
 		if err != nil {
 			return nil, nil, nil, err
@@ -219,7 +219,7 @@ type app struct {
 // openApp loads the knowledge base (failing on any problem in it), opens the
 // store in s.DataDir and builds the engine, with metrics of what it does.
 func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
-	cfg := s.Dialog
+	cfg := s.engineConfig()
 	m := metrics.New()
 	so, err := secondOpinion(s.LLM, log, m.ObserveLLM)
 	if err != nil {
@@ -229,7 +229,7 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 	cfg.Observer = m
 	holder := kb.NewHolder(nil)
 	watcher := intents.NewWatcher(s.IntentsDir, log, func(set *intents.Set) error {
-		k, err := kb.New(set, s.Matching)
+		k, err := kb.New(set, s.matchOptions())
 		if err != nil {
 			return err
 		}
@@ -274,15 +274,15 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 // database is where everything is kept: the PostgreSQL URL when one is
 // set, else the SQLite file in the data directory.
 func (s *settings) database() string {
-	if s.DatabaseURL != "" {
-		return s.DatabaseURL
+	if s.Database.URL != "" {
+		return s.Database.URL
 	}
 	return filepath.Join(s.DataDir, "firstline.db")
 }
 
 // storeName says where the store is, for logs, without any password.
 func (s *settings) storeName() string {
-	if s.DatabaseURL != "" {
+	if s.Database.URL != "" {
 		return "postgresql"
 	}
 	return s.database()
@@ -290,8 +290,8 @@ func (s *settings) storeName() string {
 
 // openStore opens the store, applying any pending migrations.
 func openStore(ctx context.Context, s *settings, log *slog.Logger) (dialog.Store, error) {
-	if s.DatabaseURL != "" {
-		return postgres.Open(ctx, s.DatabaseURL, log)
+	if s.Database.URL != "" {
+		return postgres.Open(ctx, s.Database.URL, log)
 	}
 	return sqlite.Open(ctx, s.database(), log)
 }
@@ -398,7 +398,7 @@ func logRequests(log *slog.Logger) gin.HandlerFunc {
 // under a leader lock, so that one of them does the work; the erasure is
 // safe without it too (see dialog.Retainer).
 func runRetention(ctx context.Context, s *settings, engine *dialog.Engine, log *slog.Logger) {
-	r := dialog.NewRetainer(engine, s.RetainClosed, 0, log)
+	r := dialog.NewRetainer(engine, s.retainClosed(), 0, log)
 	err := lead(ctx, s, "firstline retention", log, func(ctx context.Context) error {
 		r.Run(ctx)
 		return nil

@@ -21,6 +21,7 @@ import (
 	"github.com/firstline-support/firstline/bots/webchat"
 	"github.com/firstline-support/firstline/bots/whatsapp"
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/report"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
@@ -29,147 +30,246 @@ import (
 // defaultConfigFile is read when no --config is given; it may be missing.
 const defaultConfigFile = "configs/firstline.yaml"
 
-// settings are the values every command runs with: built-in defaults,
-// overridden by the config file, then by FIRSTLINE_* environment variables,
-// then by flags.
+// settings are the values every command runs with, laid out as
+// configs/firstline.yaml is: defaultSettings, overridden by the config
+// file, then by FIRSTLINE_* environment variables, then by flags.
 type settings struct {
-	ConfigFile string
-	Addr       string
-	DataDir    string
-	IntentsDir string
-	Title      string // shown on the web chat page
-	// WebchatLimit bounds each client address's web chat requests.
-	WebchatLimit webchat.RateLimit
-	Matching     kb.Options
-	Dialog       dialog.Config
-	// Sessions in the panel last this long; cookies are marked Secure
-	// always when SecureCookies, otherwise only over TLS.
-	SessionTTL    time.Duration
-	SecureCookies bool
-	// Telegram is on when it has a token; WhatsApp when enabled (and
-	// paired with `firstline whatsapp pair`).
-	Telegram telegramSettings
-	WhatsApp bool
-	// DatabaseURL (FIRSTLINE_DATABASE_URL) selects PostgreSQL; empty means
-	// the embedded SQLite file in DataDir.
-	DatabaseURL string
-	// LLM is the optional second-opinion classifier; off while its
-	// BaseURL is empty.
-	LLM llmSettings
-	// llmKeyEnv names the environment variable with the model's API key,
-	// read once the environment is at hand.
-	llmKeyEnv string
-	// ContactGap is the customer silence that ends a contact in reports.
-	ContactGap time.Duration
+	Addr       string           `yaml:"addr"`
+	DataDir    string           `yaml:"data"`
+	IntentsDir string           `yaml:"intents"`
+	Webchat    webchatSettings  `yaml:"webchat"`
+	Matching   matchingSettings `yaml:"matching"`
+	Dialog     dialogSettings   `yaml:"dialog"`
+	Tickets    ticketSettings   `yaml:"tickets"`
+	Panel      panelSettings    `yaml:"panel"`
+	HTTP       httpSettings     `yaml:"http"`
+	Telegram   telegramSettings `yaml:"telegram"`
+	WhatsApp   whatsappSettings `yaml:"whatsapp"`
+	Database   databaseSettings `yaml:"database"`
+	LLM        llmSettings      `yaml:"llm"`
+	Report     reportSettings   `yaml:"report"`
+	Privacy    privacySettings  `yaml:"privacy"`
+
+	// ConfigFile is the file read; empty when there was none.
+	ConfigFile string `yaml:"-"`
+}
+
+// webchatSettings configure the web chat.
+type webchatSettings struct {
+	Title     string            `yaml:"title"` // shown on the web chat page
+	RateLimit rateLimitSettings `yaml:"rate_limit"`
+}
+
+// rateLimitSettings bound each client address's web chat requests. The
+// fields are webchat.RateLimit's, so that one converts to the other.
+type rateLimitSettings struct {
+	PerMinute            int `yaml:"per_minute"`
+	Burst                int `yaml:"burst"`
+	NewSessionsPerMinute int `yaml:"new_sessions_per_minute"`
+	NewSessionsBurst     int `yaml:"new_sessions_burst"`
+}
+
+// matchingSettings are the matcher's thresholds. The fields are
+// kb.Options', so that one converts to the other.
+type matchingSettings struct {
+	AnswerThreshold  float64 `yaml:"answer_threshold"`
+	ClarifyThreshold float64 `yaml:"clarify_threshold"`
+	ClarifyMargin    float64 `yaml:"clarify_margin"`
+	DefaultLanguage  string  `yaml:"default_language"`
+}
+
+// dialogSettings are the engine's choices for intents that make none.
+type dialogSettings struct {
+	AskFeedback     bool   `yaml:"ask_feedback"`
+	DefaultQueue    string `yaml:"default_queue"`
+	DefaultPriority string `yaml:"default_priority"`
+}
+
+// ticketSettings are the queues, the SLA policy and ticket assignment.
+type ticketSettings struct {
+	Queues       []string      `yaml:"queues"`
+	ReopenWindow time.Duration `yaml:"reopen_window"`
+	AutoAssign   bool          `yaml:"auto_assign"`
+	OnlineWithin time.Duration `yaml:"online_within"`
+	// SLA maps a priority to its deadlines; a priority missing from it has
+	// none. A file's policy replaces the default one as a whole (see
+	// decodeConfig).
+	SLA map[string]slaSettings `yaml:"sla"`
+}
+
+// slaSettings are one priority's deadlines. The fields are dialog.SLA's,
+// so that one converts to the other.
+type slaSettings struct {
+	FirstResponse time.Duration `yaml:"first_response"`
+	Resolution    time.Duration `yaml:"resolution"`
+}
+
+// panelSettings configure the agents' panel. Sessions last SessionTTL;
+// cookies are marked Secure always when SecureCookies, otherwise only
+// over TLS.
+type panelSettings struct {
+	SessionTTL    time.Duration `yaml:"session_ttl"`
+	SecureCookies bool          `yaml:"secure_cookies"`
+}
+
+// httpSettings configure the HTTP server.
+type httpSettings struct {
 	// TrustedProxies are the addresses and networks (CIDR) of reverse
 	// proxies whose X-Forwarded-For header names the client: the address
 	// login limits (and anything else that asks gin's ClientIP) count by.
 	// Empty means the connection's address is the client's.
-	TrustedProxies []string
-	// RetainClosed is how long a conversation nobody works on keeps its
-	// customer's words, files and contact details after its last update;
-	// 0 keeps them until erased by hand.
-	RetainClosed time.Duration
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// telegramSettings configure the Telegram channel, which is on when it
+// has a token.
+type telegramSettings struct {
+	Token         string `yaml:"token"`          // FIRSTLINE_TELEGRAM_TOKEN
+	APIURL        string `yaml:"api_url"`        // FIRSTLINE_TELEGRAM_API_URL; the Bot API server
+	WebhookURL    string `yaml:"webhook_url"`    // FIRSTLINE_TELEGRAM_WEBHOOK_URL; empty for long polling
+	WebhookSecret string `yaml:"webhook_secret"` // FIRSTLINE_TELEGRAM_WEBHOOK_SECRET
+}
+
+// whatsappSettings turn on the WhatsApp channel (once paired with
+// `firstline whatsapp pair`).
+type whatsappSettings struct {
+	Enabled bool `yaml:"enabled"`
+}
+
+// databaseSettings select the store.
+type databaseSettings struct {
+	// URL (FIRSTLINE_DATABASE_URL) selects PostgreSQL; empty means the
+	// embedded SQLite file in the data directory.
+	URL string `yaml:"url"`
 }
 
 // llmSettings configure the language model asked about the messages the
-// matcher would ask the customer to clarify.
+// matcher would ask the customer to clarify; it is off while BaseURL is
+// empty.
 type llmSettings struct {
-	BaseURL string // FIRSTLINE_LLM_BASE_URL; any OpenAI-compatible server
-	Model   string // FIRSTLINE_LLM_MODEL
-	APIKey  string // from the environment variable llm.api_key_env names
-	Timeout time.Duration
-	// Ignored names the keys of the file's llm section that are read but
-	// no longer used (llm.grey_from, llm.grey_to), to be warned about.
-	Ignored []string
+	BaseURL string `yaml:"base_url"` // FIRSTLINE_LLM_BASE_URL; any OpenAI-compatible server
+	Model   string `yaml:"model"`    // FIRSTLINE_LLM_MODEL
+	// APIKeyEnv names the environment variable whose value is APIKey.
+	APIKeyEnv string        `yaml:"api_key_env"`
+	APIKey    string        `yaml:"-"`
+	Timeout   time.Duration `yaml:"timeout"`
+	// GreyFrom and GreyTo once bounded the confidences the model was
+	// asked about; it is now asked about the messages the bot would ask
+	// to clarify. They are still read, so that older configs load, and
+	// ignored.
+	GreyFrom *float64 `yaml:"grey_from"`
+	GreyTo   *float64 `yaml:"grey_to"`
 }
 
 // Enabled reports whether a model is configured.
 func (l llmSettings) Enabled() bool { return l.BaseURL != "" }
 
-// telegramSettings configure the Telegram channel.
-type telegramSettings struct {
-	Token         string // FIRSTLINE_TELEGRAM_TOKEN
-	APIURL        string // FIRSTLINE_TELEGRAM_API_URL; the Bot API server
-	WebhookURL    string // FIRSTLINE_TELEGRAM_WEBHOOK_URL; empty for long polling
-	WebhookSecret string // FIRSTLINE_TELEGRAM_WEBHOOK_SECRET
+// Ignored names the keys of the llm section that the file sets and that
+// are no longer used, to be warned about.
+func (l llmSettings) Ignored() []string {
+	var keys []string
+	if l.GreyFrom != nil {
+		keys = append(keys, "llm.grey_from")
+	}
+	if l.GreyTo != nil {
+		keys = append(keys, "llm.grey_to")
+	}
+	return keys
 }
 
-// fileConfig is the layout of configs/firstline.yaml.
-type fileConfig struct {
-	Addr    string `yaml:"addr"`
-	Data    string `yaml:"data"`
-	Intents string `yaml:"intents"`
-	Webchat struct {
-		Title     string `yaml:"title"`
-		RateLimit struct {
-			PerMinute            int `yaml:"per_minute"`
-			Burst                int `yaml:"burst"`
-			NewSessionsPerMinute int `yaml:"new_sessions_per_minute"`
-			NewSessionsBurst     int `yaml:"new_sessions_burst"`
-		} `yaml:"rate_limit"`
-	} `yaml:"webchat"`
-	Matching struct {
-		AnswerThreshold  float64 `yaml:"answer_threshold"`
-		ClarifyThreshold float64 `yaml:"clarify_threshold"`
-		ClarifyMargin    float64 `yaml:"clarify_margin"`
-		DefaultLanguage  string  `yaml:"default_language"`
-	} `yaml:"matching"`
-	Dialog struct {
-		AskFeedback     bool   `yaml:"ask_feedback"`
-		DefaultQueue    string `yaml:"default_queue"`
-		DefaultPriority string `yaml:"default_priority"`
-	} `yaml:"dialog"`
-	Tickets struct {
-		Queues       []string             `yaml:"queues"`
-		ReopenWindow time.Duration        `yaml:"reopen_window"`
-		AutoAssign   bool                 `yaml:"auto_assign"`
-		OnlineWithin time.Duration        `yaml:"online_within"`
-		SLA          map[string]slaConfig `yaml:"sla"`
-	} `yaml:"tickets"`
-	Panel struct {
-		SessionTTL    time.Duration `yaml:"session_ttl"`
-		SecureCookies bool          `yaml:"secure_cookies"`
-	} `yaml:"panel"`
-	HTTP struct {
-		TrustedProxies []string `yaml:"trusted_proxies"`
-	} `yaml:"http"`
-	Telegram struct {
-		Token         string `yaml:"token"`
-		APIURL        string `yaml:"api_url"`
-		WebhookURL    string `yaml:"webhook_url"`
-		WebhookSecret string `yaml:"webhook_secret"`
-	} `yaml:"telegram"`
-	WhatsApp struct {
-		Enabled bool `yaml:"enabled"`
-	} `yaml:"whatsapp"`
-	Database struct {
-		URL string `yaml:"url"`
-	} `yaml:"database"`
-	LLM struct {
-		BaseURL   string        `yaml:"base_url"`
-		Model     string        `yaml:"model"`
-		APIKeyEnv string        `yaml:"api_key_env"`
-		Timeout   time.Duration `yaml:"timeout"`
-		// GreyFrom and GreyTo once bounded the confidences the model was
-		// asked about; it is now asked about the messages the bot would
-		// ask to clarify. They are still read, so that older configs load,
-		// and ignored.
-		GreyFrom *float64 `yaml:"grey_from"`
-		GreyTo   *float64 `yaml:"grey_to"`
-	} `yaml:"llm"`
-	Report struct {
-		ContactGap time.Duration `yaml:"contact_gap"`
-	} `yaml:"report"`
-	Privacy struct {
-		RetainClosed days `yaml:"retain_closed"`
-	} `yaml:"privacy"`
+// reportSettings configure `firstline report` and the analytics pages.
+type reportSettings struct {
+	// ContactGap is the customer silence that ends a contact.
+	ContactGap time.Duration `yaml:"contact_gap"`
 }
 
-// slaConfig is one priority's deadlines in the config file.
-type slaConfig struct {
-	FirstResponse time.Duration `yaml:"first_response"`
-	Resolution    time.Duration `yaml:"resolution"`
+// privacySettings configure erasure.
+type privacySettings struct {
+	// RetainClosed is how long a conversation nobody works on keeps its
+	// customer's words, files and contact details after its last update;
+	// 0 keeps them until erased by hand.
+	RetainClosed days `yaml:"retain_closed"`
+}
+
+// defaultSettings are the values of every key a config file leaves out.
+// Where a package has a default of its own, it is taken from there, so
+// that each is written once; configs/firstline.yaml spells them all out
+// (TestSettingsShippedConfigIsDefaults).
+func defaultSettings() *settings {
+	d := dialog.DefaultConfig
+	sla := make(map[string]slaSettings, len(d.SLA))
+	for p, v := range d.SLA {
+		sla[p] = slaSettings(v)
+	}
+	return &settings{
+		Addr:       "127.0.0.1:8080",
+		DataDir:    "./data",
+		IntentsDir: "configs/intents",
+		Webchat: webchatSettings{
+			Title:     "Support",
+			RateLimit: rateLimitSettings(webchat.DefaultRateLimit()),
+		},
+		Matching: matchingSettings(kb.DefaultOptions),
+		Dialog: dialogSettings{
+			AskFeedback:     d.AskFeedback,
+			DefaultQueue:    d.DefaultQueue,
+			DefaultPriority: d.DefaultPriority,
+		},
+		Tickets: ticketSettings{
+			Queues:       slices.Clone(d.Queues),
+			ReopenWindow: d.ReopenWindow,
+			AutoAssign:   d.AutoAssign,
+			OnlineWithin: d.OnlineWithin,
+			SLA:          sla,
+		},
+		Panel:  panelSettings{SessionTTL: auth.DefaultSessionTTL},
+		LLM:    llmSettings{APIKeyEnv: "OPENAI_API_KEY", Timeout: kb.DefaultOpinionTimeout},
+		Report: reportSettings{ContactGap: report.DefaultContactGap},
+	}
+}
+
+// webchatLimit is the web chat's limit per client address.
+func (s *settings) webchatLimit() webchat.RateLimit {
+	return webchat.RateLimit(s.Webchat.RateLimit)
+}
+
+// matchOptions are the matcher's thresholds.
+func (s *settings) matchOptions() kb.Options {
+	return kb.Options(s.Matching)
+}
+
+// engineConfig is the dialog engine's behaviour, without its second
+// opinion and observer, which the caller builds.
+func (s *settings) engineConfig() dialog.Config {
+	sla := make(map[string]dialog.SLA, len(s.Tickets.SLA))
+	for p, v := range s.Tickets.SLA {
+		sla[p] = dialog.SLA(v)
+	}
+	// Messages to customers of these channels go through the outbox.
+	var push []string
+	if s.Telegram.Token != "" {
+		push = append(push, "telegram")
+	}
+	if s.WhatsApp.Enabled {
+		push = append(push, "whatsapp")
+	}
+	return dialog.Config{
+		AskFeedback:     s.Dialog.AskFeedback,
+		DefaultQueue:    s.Dialog.DefaultQueue,
+		DefaultPriority: s.Dialog.DefaultPriority,
+		DefaultLanguage: s.Matching.DefaultLanguage,
+		Queues:          s.Tickets.Queues,
+		SLA:             sla,
+		ReopenWindow:    s.Tickets.ReopenWindow,
+		AutoAssign:      s.Tickets.AutoAssign,
+		OnlineWithin:    s.Tickets.OnlineWithin,
+		PushChannels:    push,
+	}
+}
+
+// retainClosed is privacy.retain_closed as a duration.
+func (s *settings) retainClosed() time.Duration {
+	return time.Duration(s.Privacy.RetainClosed)
 }
 
 // flags a command accepts, beyond --config which all take.
@@ -183,16 +283,17 @@ const (
 // command-specific flags already defined by the caller), parses args and
 // resolves the settings.
 func parseSettings(fs *flag.FlagSet, args []string, which int, getenv func(string) string) (*settings, error) {
+	defaults := defaultSettings()
 	configFile := fs.String("config", "", "config `file` (env FIRSTLINE_CONFIG; default "+defaultConfigFile+")")
 	var addr, data, intentsDir *string
 	if which&flagAddr != 0 {
-		addr = fs.String("addr", "", "listen on `host:port` (env FIRSTLINE_ADDR; default 127.0.0.1:8080)")
+		addr = fs.String("addr", "", "listen on `host:port` (env FIRSTLINE_ADDR; default "+defaults.Addr+")")
 	}
 	if which&flagData != 0 {
-		data = fs.String("data", "", "data `dir` for the SQLite database (env FIRSTLINE_DATA; default ./data)")
+		data = fs.String("data", "", "data `dir` for the SQLite database (env FIRSTLINE_DATA; default "+defaults.DataDir+")")
 	}
 	if which&flagIntents != 0 {
-		intentsDir = fs.String("intents", "", "intents `dir` (env FIRSTLINE_INTENTS; default configs/intents)")
+		intentsDir = fs.String("intents", "", "intents `dir` (env FIRSTLINE_INTENTS; default "+defaults.IntentsDir+")")
 	}
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return nil, err
@@ -215,8 +316,9 @@ func parseSettings(fs *flag.FlagSet, args []string, which int, getenv func(strin
 	s.Addr = first(deref(addr), getenv("FIRSTLINE_ADDR"), s.Addr)
 	s.DataDir = first(deref(data), getenv("FIRSTLINE_DATA"), s.DataDir)
 	s.IntentsDir = first(deref(intentsDir), getenv("FIRSTLINE_INTENTS"), s.IntentsDir)
-	s.DatabaseURL = first(getenv("FIRSTLINE_DATABASE_URL"), s.DatabaseURL)
-	if s.DatabaseURL != "" && !whatsapp.IsPostgresURL(s.DatabaseURL) {
+	db := &s.Database
+	db.URL = first(getenv("FIRSTLINE_DATABASE_URL"), db.URL)
+	if db.URL != "" && !whatsapp.IsPostgresURL(db.URL) {
 		return nil, fmt.Errorf("the database URL must start with postgres:// or postgresql://")
 	}
 	tg := &s.Telegram
@@ -233,138 +335,53 @@ func parseSettings(fs *flag.FlagSet, args []string, which int, getenv func(strin
 	if u, err := url.Parse(llm.BaseURL); llm.Enabled() && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		return nil, fmt.Errorf("llm.base_url (or FIRSTLINE_LLM_BASE_URL) must be an http:// or https:// URL, got %q", llm.BaseURL)
 	}
-	if s.llmKeyEnv != "" {
-		llm.APIKey = getenv(s.llmKeyEnv)
+	if llm.APIKeyEnv != "" {
+		llm.APIKey = getenv(llm.APIKeyEnv)
 	}
 	if tg.WebhookURL != "" && tg.WebhookSecret == "" {
 		return nil, fmt.Errorf("telegram.webhook_url needs telegram.webhook_secret (or FIRSTLINE_TELEGRAM_WEBHOOK_SECRET)")
 	}
-	// Messages to customers of these channels go through the outbox.
-	s.Dialog.PushChannels = nil
-	if tg.Token != "" {
-		s.Dialog.PushChannels = append(s.Dialog.PushChannels, "telegram")
-	}
-	if s.WhatsApp {
-		s.Dialog.PushChannels = append(s.Dialog.PushChannels, "whatsapp")
-	}
 	return s, nil
 }
 
-// readConfig reads the config file over the built-in defaults. A missing
-// file is an error only when it was asked for by name.
+// readConfig reads the config file over defaultSettings. A missing file is
+// an error only when it was asked for by name.
 func readConfig(path string, required bool) (*settings, error) {
-	var c fileConfig
-	c.Addr = "127.0.0.1:8080"
-	c.Data = "./data"
-	c.Intents = "configs/intents"
-	c.Webchat.Title = "Support"
-	rl := &c.Webchat.RateLimit
-	defaults := webchat.DefaultRateLimit()
-	rl.PerMinute, rl.Burst = defaults.PerMinute, defaults.Burst
-	rl.NewSessionsPerMinute, rl.NewSessionsBurst = defaults.NewSessionsPerMinute, defaults.NewSessionsBurst
-	c.Matching.AnswerThreshold = kb.DefaultOptions.AnswerThreshold
-	c.Matching.ClarifyThreshold = kb.DefaultOptions.ClarifyThreshold
-	c.Matching.ClarifyMargin = kb.DefaultOptions.ClarifyMargin
-	c.Matching.DefaultLanguage = kb.DefaultOptions.DefaultLanguage
-	c.Dialog.AskFeedback = dialog.DefaultConfig.AskFeedback
-	c.Dialog.DefaultQueue = dialog.DefaultConfig.DefaultQueue
-	c.Dialog.DefaultPriority = dialog.DefaultConfig.DefaultPriority
-	c.Tickets.Queues = dialog.DefaultConfig.Queues
-	c.Tickets.ReopenWindow = dialog.DefaultConfig.ReopenWindow
-	c.Tickets.OnlineWithin = dialog.DefaultConfig.OnlineWithin
-	c.Panel.SessionTTL = 12 * time.Hour
-	c.LLM.APIKeyEnv = "OPENAI_API_KEY"
-	c.LLM.Timeout = kb.DefaultOpinionTimeout
-	c.Report.ContactGap = report.DefaultContactGap
-
+	s := defaultSettings()
 	raw, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !required:
-		path = "" // built-in defaults only
+		path = "" // the defaults only
 	case err != nil:
 		return nil, fmt.Errorf("read config: %w", err)
 	default:
-		dec := yaml.NewDecoder(bytes.NewReader(raw))
-		dec.KnownFields(true)
-		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		if err := decodeConfig(raw, s); err != nil {
 			return nil, fmt.Errorf("config %s: %w", path, err)
 		}
 	}
-	if err := checkConfig(&c); err != nil {
+	if err := s.check(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
-	// The file's policy replaces the built-in one as a whole, so that a
-	// priority left out has no deadlines.
-	sla := dialog.DefaultConfig.SLA
-	if c.Tickets.SLA != nil {
-		sla = map[string]dialog.SLA{}
-		for p, v := range c.Tickets.SLA {
-			sla[p] = dialog.SLA{FirstResponse: v.FirstResponse, Resolution: v.Resolution}
-		}
-	}
-	return &settings{
-		ConfigFile: path,
-		Addr:       c.Addr,
-		DataDir:    c.Data,
-		IntentsDir: c.Intents,
-		Title:      c.Webchat.Title,
-		WebchatLimit: webchat.RateLimit{
-			PerMinute:            c.Webchat.RateLimit.PerMinute,
-			Burst:                c.Webchat.RateLimit.Burst,
-			NewSessionsPerMinute: c.Webchat.RateLimit.NewSessionsPerMinute,
-			NewSessionsBurst:     c.Webchat.RateLimit.NewSessionsBurst,
-		},
-		Matching: kb.Options{
-			AnswerThreshold:  c.Matching.AnswerThreshold,
-			ClarifyThreshold: c.Matching.ClarifyThreshold,
-			ClarifyMargin:    c.Matching.ClarifyMargin,
-			DefaultLanguage:  c.Matching.DefaultLanguage,
-		},
-		Dialog: dialog.Config{
-			AskFeedback:     c.Dialog.AskFeedback,
-			DefaultQueue:    c.Dialog.DefaultQueue,
-			DefaultPriority: c.Dialog.DefaultPriority,
-			DefaultLanguage: c.Matching.DefaultLanguage,
-			Queues:          c.Tickets.Queues,
-			SLA:             sla,
-			ReopenWindow:    c.Tickets.ReopenWindow,
-			AutoAssign:      c.Tickets.AutoAssign,
-			OnlineWithin:    c.Tickets.OnlineWithin,
-		},
-		SessionTTL:    c.Panel.SessionTTL,
-		SecureCookies: c.Panel.SecureCookies,
-		Telegram: telegramSettings{
-			Token:         c.Telegram.Token,
-			APIURL:        c.Telegram.APIURL,
-			WebhookURL:    c.Telegram.WebhookURL,
-			WebhookSecret: c.Telegram.WebhookSecret,
-		},
-		WhatsApp:    c.WhatsApp.Enabled,
-		DatabaseURL: c.Database.URL,
-		LLM: llmSettings{
-			BaseURL: c.LLM.BaseURL,
-			Model:   c.LLM.Model,
-			Timeout: c.LLM.Timeout,
-			Ignored: ignoredLLMKeys(c),
-		},
-		llmKeyEnv:      c.LLM.APIKeyEnv,
-		ContactGap:     c.Report.ContactGap,
-		TrustedProxies: c.HTTP.TrustedProxies,
-		RetainClosed:   time.Duration(c.Privacy.RetainClosed),
-	}, nil
+	s.ConfigFile = path
+	return s, nil
 }
 
-// ignoredLLMKeys names the keys of the llm section that c sets and that
-// are no longer used.
-func ignoredLLMKeys(c fileConfig) []string {
-	var keys []string
-	if c.LLM.GreyFrom != nil {
-		keys = append(keys, "llm.grey_from")
+// decodeConfig reads a config file's YAML over s; a key s has no field for
+// is an error. The file's tickets.sla replaces the policy in s as a whole,
+// so that a priority it leaves out has no deadlines (the decoder would add
+// to the map instead).
+func decodeConfig(raw []byte, s *settings) error {
+	sla := s.Tickets.SLA
+	s.Tickets.SLA = nil
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(s); err != nil && !errors.Is(err, io.EOF) {
+		return err
 	}
-	if c.LLM.GreyTo != nil {
-		keys = append(keys, "llm.grey_to")
+	if s.Tickets.SLA == nil {
+		s.Tickets.SLA = sla
 	}
-	return keys
+	return nil
 }
 
 // maxLLMTimeout bounds llm.timeout: the customer waits for the model.
@@ -375,9 +392,9 @@ var (
 	envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
-// checkConfig reports the first value out of range.
-func checkConfig(c *fileConfig) error {
-	m := c.Matching
+// check reports the first value out of range.
+func (s *settings) check() error {
+	m := s.Matching
 	switch {
 	case m.AnswerThreshold <= 0 || m.AnswerThreshold > 1:
 		return fmt.Errorf("matching.answer_threshold must be in (0, 1], got %v", m.AnswerThreshold)
@@ -387,13 +404,13 @@ func checkConfig(c *fileConfig) error {
 		return fmt.Errorf("matching.clarify_margin must be in [0, 1), got %v", m.ClarifyMargin)
 	case m.DefaultLanguage != intents.LangRU && m.DefaultLanguage != intents.LangEN:
 		return fmt.Errorf("matching.default_language must be ru or en, got %q", m.DefaultLanguage)
-	case !queuePattern.MatchString(c.Dialog.DefaultQueue):
-		return fmt.Errorf("dialog.default_queue must be lower-case letters, digits and _, got %q", c.Dialog.DefaultQueue)
+	case !queuePattern.MatchString(s.Dialog.DefaultQueue):
+		return fmt.Errorf("dialog.default_queue must be lower-case letters, digits and _, got %q", s.Dialog.DefaultQueue)
 	}
-	if !validPriority(c.Dialog.DefaultPriority) {
-		return fmt.Errorf("dialog.default_priority must be low, normal, high or urgent, got %q", c.Dialog.DefaultPriority)
+	if !validPriority(s.Dialog.DefaultPriority) {
+		return fmt.Errorf("dialog.default_priority must be low, normal, high or urgent, got %q", s.Dialog.DefaultPriority)
 	}
-	t := c.Tickets
+	t := s.Tickets
 	if len(t.Queues) == 0 {
 		return fmt.Errorf("tickets.queues must name at least one queue")
 	}
@@ -402,22 +419,22 @@ func checkConfig(c *fileConfig) error {
 			return fmt.Errorf("tickets.queues: %q must be lower-case letters, digits and _", q)
 		}
 	}
-	if !slices.Contains(t.Queues, c.Dialog.DefaultQueue) {
-		return fmt.Errorf("dialog.default_queue %q is not one of tickets.queues", c.Dialog.DefaultQueue)
+	if !slices.Contains(t.Queues, s.Dialog.DefaultQueue) {
+		return fmt.Errorf("dialog.default_queue %q is not one of tickets.queues", s.Dialog.DefaultQueue)
 	}
 	switch {
 	case t.ReopenWindow < 0:
 		return fmt.Errorf("tickets.reopen_window must not be negative")
 	case t.OnlineWithin <= 0:
 		return fmt.Errorf("tickets.online_within must be positive")
-	case c.Panel.SessionTTL < time.Minute:
+	case s.Panel.SessionTTL < time.Minute:
 		return fmt.Errorf("panel.session_ttl must be at least 1m")
-	case c.Report.ContactGap <= 0:
+	case s.Report.ContactGap <= 0:
 		return fmt.Errorf("report.contact_gap must be positive")
-	case c.Privacy.RetainClosed != 0 && time.Duration(c.Privacy.RetainClosed) < minRetention:
-		return fmt.Errorf("privacy.retain_closed must be 0 (keep everything) or at least 1d, got %v", time.Duration(c.Privacy.RetainClosed))
+	case s.retainClosed() != 0 && s.retainClosed() < minRetention:
+		return fmt.Errorf("privacy.retain_closed must be 0 (keep everything) or at least 1d, got %v", s.retainClosed())
 	}
-	rl := c.Webchat.RateLimit
+	rl := s.Webchat.RateLimit
 	switch {
 	case rl.PerMinute < 0 || rl.NewSessionsPerMinute < 0:
 		return fmt.Errorf("webchat.rate_limit: per_minute and new_sessions_per_minute must not be negative (0 turns a limit off)")
@@ -426,14 +443,14 @@ func checkConfig(c *fileConfig) error {
 	case rl.NewSessionsPerMinute > 0 && rl.NewSessionsBurst < 1:
 		return fmt.Errorf("webchat.rate_limit.new_sessions_burst must be at least 1, got %d", rl.NewSessionsBurst)
 	}
-	l := c.LLM
+	l := s.LLM
 	switch {
 	case l.Timeout <= 0 || l.Timeout > maxLLMTimeout:
 		return fmt.Errorf("llm.timeout must be positive and at most %v (a customer waits for it), got %v", maxLLMTimeout, l.Timeout)
 	case l.APIKeyEnv != "" && !envNamePattern.MatchString(l.APIKeyEnv):
 		return fmt.Errorf("llm.api_key_env must name an environment variable, got %q", l.APIKeyEnv)
 	}
-	for _, p := range c.HTTP.TrustedProxies {
+	for _, p := range s.HTTP.TrustedProxies {
 		if _, err := netip.ParseAddr(p); err == nil {
 			continue
 		}

@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/firstline-support/firstline/bots/webchat"
+	"github.com/firstline-support/firstline/dialog"
 )
 
 func TestSettingsPrecedence(t *testing.T) {
@@ -45,8 +48,8 @@ func TestSettingsDefaultsWithoutConfig(t *testing.T) {
 	if s.Addr != "127.0.0.1:8080" || s.DataDir != "./data" || s.IntentsDir != "configs/intents" || s.ConfigFile != "" {
 		t.Errorf("defaults = %+v", s)
 	}
-	if s.WebchatLimit != webchat.DefaultRateLimit() {
-		t.Errorf("web chat limit = %+v, want the default %+v", s.WebchatLimit, webchat.DefaultRateLimit())
+	if s.webchatLimit() != webchat.DefaultRateLimit() {
+		t.Errorf("web chat limit = %+v, want the default %+v", s.webchatLimit(), webchat.DefaultRateLimit())
 	}
 }
 
@@ -57,8 +60,8 @@ func TestSettingsWebchatLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.WebchatLimit.PerMinute <= 0 || s.WebchatLimit.NewSessionsPerMinute <= 0 {
-		t.Errorf("shipped config: web chat limit = %+v, want both limits on", s.WebchatLimit)
+	if s.webchatLimit().PerMinute <= 0 || s.webchatLimit().NewSessionsPerMinute <= 0 {
+		t.Errorf("shipped config: web chat limit = %+v, want both limits on", s.webchatLimit())
 	}
 	cfg := filepath.Join(t.TempDir(), "firstline.yaml")
 	body := "webchat:\n  rate_limit:\n    per_minute: 90\n    burst: 9\n    new_sessions_per_minute: 0\n"
@@ -69,8 +72,98 @@ func TestSettingsWebchatLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := webchat.RateLimit{PerMinute: 90, Burst: 9, NewSessionsBurst: webchat.DefaultRateLimit().NewSessionsBurst}
-	if s.WebchatLimit != want {
-		t.Errorf("web chat limit = %+v, want %+v", s.WebchatLimit, want)
+	if s.webchatLimit() != want {
+		t.Errorf("web chat limit = %+v, want %+v", s.webchatLimit(), want)
+	}
+}
+
+// TestSettingsShippedConfigIsDefaults checks that configs/firstline.yaml,
+// which documents every key, sets each to defaultSettings' value, so that
+// the two cannot drift apart. The web chat's title is the one exception:
+// it names the demo's provider.
+func TestSettingsShippedConfigIsDefaults(t *testing.T) {
+	raw, err := os.ReadFile("../../configs/firstline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Read over nothing, so that a key the file leaves out shows as a
+	// difference too.
+	var shipped settings
+	if err := decodeConfig(raw, &shipped); err != nil {
+		t.Fatal(err)
+	}
+	want := defaultSettings()
+	if shipped.Webchat.Title == "" || shipped.Webchat.Title == want.Webchat.Title {
+		t.Errorf("shipped title %q, want the demo's own", shipped.Webchat.Title)
+	}
+	want.Webchat.Title = shipped.Webchat.Title
+	got, err := yaml.Marshal(&shipped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults, err := yaml.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotLines, wantLines := strings.Split(string(got), "\n"), strings.Split(string(defaults), "\n")
+	if len(gotLines) != len(wantLines) {
+		t.Fatalf("the shipped config reads as\n%s\nthe defaults are\n%s", got, defaults)
+	}
+	for i := range gotLines {
+		if gotLines[i] != wantLines[i] {
+			t.Errorf("line %d of the settings as YAML: the shipped config has %q, the default is %q", i+1, gotLines[i], wantLines[i])
+		}
+	}
+}
+
+// TestSettingsEngineConfig checks what the engine is given: a file's SLA
+// policy replaces the default one as a whole, the default language is the
+// matcher's, and the channels that push messages are those turned on.
+func TestSettingsEngineConfig(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, yaml string
+		sla        map[string]dialog.SLA
+	}{
+		{"no policy", "addr: 127.0.0.1:9000\n", dialog.DefaultConfig.SLA},
+		{"empty policy key", "tickets:\n  sla:\n", dialog.DefaultConfig.SLA},
+		{"no deadlines", "tickets:\n  sla: {}\n", map[string]dialog.SLA{}},
+		{"one priority", "tickets:\n  sla:\n    urgent: {first_response: 5m, resolution: 1h}\n",
+			map[string]dialog.SLA{"urgent": {FirstResponse: 5 * time.Minute, Resolution: time.Hour}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".yaml")
+			if err := os.WriteFile(p, []byte(c.yaml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, err := readConfig(p, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.engineConfig().SLA; !reflect.DeepEqual(got, c.sla) {
+				t.Errorf("sla = %v, want %v", got, c.sla)
+			}
+		})
+	}
+	if len(dialog.DefaultConfig.SLA) != 4 {
+		t.Errorf("reading a config changed the default policy: %v", dialog.DefaultConfig.SLA)
+	}
+
+	cfg := filepath.Join(dir, "channels.yaml")
+	body := "matching:\n  default_language: en\nwhatsapp:\n  enabled: true\ntickets:\n  queues: [one, two]\n  auto_assign: true\ndialog:\n  default_queue: two\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	envs := map[string]string{"FIRSTLINE_TELEGRAM_TOKEN": "123:abc"}
+	s, err := parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), []string{"--config", cfg}, 0,
+		func(k string) string { return envs[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.engineConfig()
+	if got.DefaultLanguage != "en" || got.DefaultQueue != "two" || !got.AutoAssign || !got.AskFeedback ||
+		!reflect.DeepEqual(got.Queues, []string{"one", "two"}) || !reflect.DeepEqual(got.PushChannels, []string{"telegram", "whatsapp"}) {
+		t.Errorf("engine config = %+v", got)
 	}
 }
 
@@ -135,10 +228,14 @@ func TestSettingsLLM(t *testing.T) {
 	}
 	// grey_from and grey_to are no longer used: read, and named so that
 	// serve can say so.
-	want := llmSettings{BaseURL: "http://127.0.0.1:11434/v1", Model: "from-env", APIKey: "sk-secret",
-		Timeout: 1500 * time.Millisecond, Ignored: []string{"llm.grey_from", "llm.grey_to"}}
+	greyFrom, greyTo := 0.2, 0.7
+	want := llmSettings{BaseURL: "http://127.0.0.1:11434/v1", Model: "from-env", APIKeyEnv: "MY_KEY", APIKey: "sk-secret",
+		Timeout: 1500 * time.Millisecond, GreyFrom: &greyFrom, GreyTo: &greyTo}
 	if !reflect.DeepEqual(s.LLM, want) {
 		t.Errorf("llm = %+v, want %+v", s.LLM, want)
+	}
+	if ignored := s.LLM.Ignored(); !reflect.DeepEqual(ignored, []string{"llm.grey_from", "llm.grey_to"}) {
+		t.Errorf("ignored %q, want llm.grey_from and llm.grey_to", ignored)
 	}
 
 	s, err = parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), nil, 0, func(string) string { return "" })
@@ -180,13 +277,13 @@ func TestSettingsGreyZoneIgnored(t *testing.T) {
 			if !strings.Contains(out, "level=WARN") || !strings.Contains(out, "no longer used") {
 				t.Errorf("log lacks a warning about the ignored keys:\n%s", out)
 			}
-			for _, key := range s.LLM.Ignored {
+			for _, key := range s.LLM.Ignored() {
 				if !strings.Contains(body, strings.TrimPrefix(key, "llm.")) || !strings.Contains(out, key) {
 					t.Errorf("ignored key %q: not in the file, or not named in the log:\n%s", key, out)
 				}
 			}
-			if len(s.LLM.Ignored) != strings.Count(body, "grey_") {
-				t.Errorf("ignored %v, want every grey_ key of the file", s.LLM.Ignored)
+			if len(s.LLM.Ignored()) != strings.Count(body, "grey_") {
+				t.Errorf("ignored %v, want every grey_ key of the file", s.LLM.Ignored())
 			}
 		})
 	}
@@ -256,8 +353,8 @@ func TestSettingsRetention(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", c.yaml, err)
 		}
-		if s.RetainClosed != c.want {
-			t.Errorf("%q: retain_closed = %v, want %v", c.yaml, s.RetainClosed, c.want)
+		if s.retainClosed() != c.want {
+			t.Errorf("%q: retain_closed = %v, want %v", c.yaml, s.retainClosed(), c.want)
 		}
 	}
 }

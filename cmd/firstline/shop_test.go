@@ -31,7 +31,7 @@ func TestShopKnowledgeBase(t *testing.T) {
 	if err != nil {
 		t.Fatalf("load testdata/shop: %v", err)
 	}
-	k, err := kb.New(set, s.Matching)
+	k, err := kb.New(set, s.matchOptions())
 	if err != nil {
 		t.Fatalf("build knowledge base: %v", err)
 	}

@@ -92,7 +92,7 @@ func cmdUserAdd(ctx context.Context, args []string, e env) error {
 	if !dialog.Role(*role).Valid() {
 		return usageError{fmt.Errorf("--role must be agent, admin or analyst")}
 	}
-	queues, err := parseQueues(*queueList, s.Dialog.Queues)
+	queues, err := parseQueues(*queueList, s.Tickets.Queues)
 	if err != nil {
 		return usageError{err}
 	}
@@ -238,7 +238,7 @@ func cmdUserQueues(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	queues, err := parseQueues(*list, s.Dialog.Queues)
+	queues, err := parseQueues(*list, s.Tickets.Queues)
 	if err != nil {
 		return usageError{err}
 	}
