@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/firstline-support/firstline/dialog/report"
@@ -17,7 +18,8 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 	from := fs.String("from", "", "the first `day` of the range, YYYY-MM-DD (UTC)")
 	to := fs.String("to", "", "the `day` after the range, YYYY-MM-DD (UTC): the range is [from, to)")
 	format := fs.String("format", report.FormatTable, "`format` of the output: table, csv or json")
-	gap := fs.Duration("contact-gap", 0, "customer silence that ends a contact (default report.contact_gap of the config, 30m)")
+	defaultGap := strings.TrimSuffix(defaultSettings().Report.ContactGap.String(), "0s") // 30m0s reads 30m
+	gap := fs.Duration("contact-gap", 0, "customer silence that ends a contact (default report.contact_gap of the config, "+defaultGap+")")
 	var f report.Filter
 	fs.StringVar(&f.Channel, "channel", "", "only contacts and tickets of this `channel` (webchat, telegram, whatsapp)")
 	fs.StringVar(&f.Lang, "lang", "", "only contacts and tickets in this `language` (ru, en)")
@@ -30,8 +32,8 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 	}
 	opts := report.Options{
 		Now:          time.Now().UTC(),
-		ContactGap:   s.ContactGap,
-		ReopenWindow: s.Dialog.ReopenWindow,
+		ContactGap:   s.Report.ContactGap,
+		ReopenWindow: s.Tickets.ReopenWindow,
 		Filter:       f,
 	}
 	if opts.From, err = parseDay("--from", *from); err != nil {
