@@ -1,9 +1,8 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/firstline-support/firstline/dialog"
 )
@@ -13,20 +12,20 @@ const conversationColumns = `id, channel, chat_id, customer_name, lang, state, t
 	pending, pending_options, created_at, updated_at, erased_at`
 
 // Conversation returns the conversation with the given id.
-func (q queries) Conversation(ctx context.Context, id int64) (*dialog.Conversation, error) {
+func (q Queries) Conversation(ctx context.Context, id int64) (*dialog.Conversation, error) {
 	row := q.q.QueryRow(ctx,
 		`SELECT `+conversationColumns+` FROM conversations WHERE id = $1`, id)
 	c, err := scanConversation(row)
 	if noRows(err) {
 		return nil, dialog.Errorf(dialog.ENOTFOUND, "conversation %d not found", id)
 	} else if err != nil {
-		return nil, storeErr(fmt.Sprintf("get conversation %d", id), err)
+		return nil, q.d.Err(fmt.Sprintf("get conversation %d", id), err)
 	}
 	return c, nil
 }
 
 // ConversationByChat returns the conversation of a channel's chat.
-func (q queries) ConversationByChat(ctx context.Context, channel, chatID string) (*dialog.Conversation, error) {
+func (q Queries) ConversationByChat(ctx context.Context, channel, chatID string) (*dialog.Conversation, error) {
 	if err := dialog.CheckText(channel, chatID); err != nil {
 		return nil, err
 	}
@@ -37,7 +36,7 @@ func (q queries) ConversationByChat(ctx context.Context, channel, chatID string)
 	if noRows(err) {
 		return nil, dialog.Errorf(dialog.ENOTFOUND, "no conversation for %s chat %q", channel, chatID)
 	} else if err != nil {
-		return nil, storeErr("get conversation of a "+channel+" chat", err)
+		return nil, q.d.Err("get conversation of a "+channel+" chat", err)
 	}
 	return c, nil
 }
@@ -48,10 +47,9 @@ func scanConversation(s scanner) (*dialog.Conversation, error) {
 		c        dialog.Conversation
 		ticketID *int64
 		options  string
-		erasedAt *time.Time
 	)
 	err := s.Scan(&c.ID, &c.Channel, &c.ChatID, &c.CustomerName, &c.Lang, &c.State, &ticketID,
-		&c.Pending, &options, &c.CreatedAt, &c.UpdatedAt, &erasedAt)
+		&c.Pending, &options, scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt), scanTime(&c.ErasedAt))
 	if err != nil {
 		return nil, err
 	}
@@ -59,17 +57,17 @@ func scanConversation(s scanner) (*dialog.Conversation, error) {
 	if c.PendingOptions, err = parseList(options); err != nil {
 		return nil, err
 	}
-	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	c.ErasedAt = readNullTime(erasedAt)
 	return &c, nil
 }
 
 // EnsureConversation returns the conversation of a channel's chat, creating
-// it in StateBot when there is none, and locks its row until the
-// transaction ends: a transaction of another replica that ensures the same
-// conversation waits here until this one commits or rolls back, so that
-// the messages of one conversation are handled one at a time.
-func (t *tx) EnsureConversation(ctx context.Context, channel, chatID string) (*dialog.Conversation, error) {
+// it in StateBot when there is none, and holds it until the transaction
+// ends, so that the messages of one conversation are handled one at a
+// time. On PostgreSQL a row lock holds it: a transaction of another
+// replica that ensures the same conversation waits here until this one
+// commits or rolls back. On SQLite the transaction holds the only write
+// lock on the database, which holds the conversation too.
+func (t *Tx) EnsureConversation(ctx context.Context, channel, chatID string) (*dialog.Conversation, error) {
 	if err := dialog.CheckText(channel, chatID); err != nil {
 		return nil, err
 	}
@@ -77,54 +75,51 @@ func (t *tx) EnsureConversation(ctx context.Context, channel, chatID string) (*d
 		return nil, dialog.Errorf(dialog.EINVALID, "a conversation needs a channel and a chat id")
 	}
 	op := "ensure conversation of a " + channel + " chat"
-	created := now()
 	// DO NOTHING: a concurrent insert of the same chat waits for the other
 	// transaction, then does nothing if that one committed.
 	_, err := t.q.Exec(ctx,
 		`INSERT INTO conversations (channel, chat_id, state, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $4)
 		ON CONFLICT (channel, chat_id) DO NOTHING`,
-		channel, chatID, dialog.StateBot, created)
+		channel, chatID, dialog.StateBot, t.timeArg(t.now))
 	if err != nil {
-		return nil, storeErr(op, err)
+		return nil, t.d.Err(op, err)
 	}
 	row := t.q.QueryRow(ctx,
 		`SELECT `+conversationColumns+` FROM conversations
-		WHERE channel = $1 AND chat_id = $2
-		FOR UPDATE`,
+		WHERE channel = $1 AND chat_id = $2`+t.d.ForUpdate(),
 		channel, chatID)
 	c, err := scanConversation(row)
 	if err != nil {
-		return nil, storeErr(op, err)
+		return nil, t.d.Err(op, err)
 	}
 	return c, nil
 }
 
 // UpdateConversation saves c and sets c.UpdatedAt. Channel, ChatID and
 // CreatedAt say which conversation c is and never change.
-func (t *tx) UpdateConversation(ctx context.Context, c *dialog.Conversation) error {
+func (t *Tx) UpdateConversation(ctx context.Context, c *dialog.Conversation) error {
 	if err := c.CheckText(); err != nil {
 		return err
 	}
 	if !c.State.Valid() {
 		return dialog.Errorf(dialog.EINVALID, "unknown conversation state %q", c.State)
 	}
-	updated := now()
-	tag, err := t.q.Exec(ctx,
+	n, err := t.q.Exec(ctx,
 		`UPDATE conversations SET customer_name = $1, lang = $2, state = $3, ticket_id = $4,
 			pending = $5, pending_options = $6, updated_at = $7
 		WHERE id = $8`,
 		c.CustomerName, c.Lang, c.State, nullID(c.TicketID),
-		c.Pending, formatList(c.PendingOptions), updated,
+		c.Pending, formatList(c.PendingOptions), t.timeArg(t.now),
 		c.ID)
-	if isForeignKey(err) {
+	if t.d.ForeignKey(err) {
 		return dialog.Errorf(dialog.EINVALID, "conversation %d refers to ticket %d, which does not exist", c.ID, c.TicketID)
 	} else if err != nil {
-		return storeErr(fmt.Sprintf("update conversation %d", c.ID), err)
+		return t.d.Err(fmt.Sprintf("update conversation %d", c.ID), err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return dialog.Errorf(dialog.ENOTFOUND, "conversation %d not found", c.ID)
 	}
-	c.UpdatedAt = updated
+	c.UpdatedAt = t.now
 	return nil
 }
