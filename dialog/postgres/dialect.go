@@ -109,3 +109,11 @@ func (dialect) OverrideIdentity() string { return " OVERRIDING SYSTEM VALUE" }
 func (dialect) ResetIdentity(table string) string {
 	return fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), max(id)) FROM %s", table, table)
 }
+
+// HasNonDigit implements sqlstore.Dialect.
+func (dialect) HasNonDigit(expr string) string {
+	return expr + " ~ '[^0-9]'"
+}
+
+// Bytewise implements sqlstore.Dialect: the "C" collation compares bytes.
+func (dialect) Bytewise(expr string) string { return expr + ` COLLATE "C"` }

@@ -60,3 +60,12 @@ func (dialect) OverrideIdentity() string { return "" }
 // ResetIdentity implements sqlstore.Dialect: nothing, since AUTOINCREMENT
 // keeps the largest id inserted in sqlite_sequence, ids given included.
 func (dialect) ResetIdentity(table string) string { return "" }
+
+// HasNonDigit implements sqlstore.Dialect.
+func (dialect) HasNonDigit(expr string) string {
+	return expr + " GLOB '*[^0-9]*'"
+}
+
+// Bytewise implements sqlstore.Dialect: SQLite's default collation,
+// BINARY, compares bytes.
+func (dialect) Bytewise(expr string) string { return expr }

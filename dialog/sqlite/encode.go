@@ -121,3 +121,12 @@ func countBy(ctx context.Context, q querier, op, query string, args ...any) (map
 	}
 	return counts, nil
 }
+
+// sqlLimit turns a limit where 0 or less means "none" into SQLite's, where
+// a negative LIMIT means none.
+func sqlLimit(limit int) int {
+	if limit <= 0 {
+		return -1
+	}
+	return limit
+}

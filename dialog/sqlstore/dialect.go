@@ -50,4 +50,14 @@ type Dialect interface {
 	// were inserted with their ids: a setval where the sequence does
 	// not follow inserted ids, "" where it does (AUTOINCREMENT).
 	ResetIdentity(table string) string
+
+	// HasNonDigit returns the condition that the text expr holds a
+	// character other than 0 to 9: a regular expression on PostgreSQL,
+	// a GLOB pattern on SQLite, which has no regular expressions.
+	HasNonDigit(expr string) string
+
+	// Bytewise returns the text expr to sort or compare byte by byte: on
+	// PostgreSQL text compares by the database's collation unless told
+	// otherwise; SQLite compares bytes already.
+	Bytewise(expr string) string
 }

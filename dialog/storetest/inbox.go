@@ -162,6 +162,11 @@ func testPendingInboxOrder(t *testing.T, s dialog.Store) {
 	for _, id := range []string{"wamid.B", "wamid.A"} {
 		saveInbox(t, s, &dialog.InboxItem{Channel: "whatsapp", ExternalID: id})
 	}
+	// Ids of digits come before any other, and the others sort byte by
+	// byte: "B" before "a", which a collation for people would swap.
+	for _, id := range []string{"b7", "20", "a", "1b", "B", "3"} {
+		saveInbox(t, s, &dialog.InboxItem{Channel: "email", ExternalID: id})
+	}
 
 	tests := []struct {
 		channel string
@@ -172,6 +177,7 @@ func testPendingInboxOrder(t *testing.T, s dialog.Store) {
 		{"telegram", 2, []string{"9", "10"}},
 		{"telegram", 1, []string{"9"}},
 		{"whatsapp", 10, []string{"wamid.A", "wamid.B"}},
+		{"email", 0, []string{"3", "20", "1b", "B", "a", "b7"}},
 		{"webchat", 10, nil},
 	}
 	for _, tt := range tests {
