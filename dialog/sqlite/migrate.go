@@ -8,6 +8,7 @@ import (
 	"io/fs"
 
 	"github.com/firstline-support/firstline/dialog/schema"
+	"github.com/firstline-support/firstline/dialog/sqlstore"
 )
 
 // migrationFiles are the schema changes, migrations/NNNN_name.sql, applied
@@ -139,7 +140,7 @@ func lowerCustomerNames(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("read customer names: %w", err)
 	}
 	for id, name := range names {
-		_, err := tx.ExecContext(ctx, `UPDATE tickets SET customer_name_lower = ? WHERE id = ?`, lowerName(name), id)
+		_, err := tx.ExecContext(ctx, `UPDATE tickets SET customer_name_lower = ? WHERE id = ?`, sqlstore.LowerName(name), id)
 		if err != nil {
 			return fmt.Errorf("lower customer name of ticket %d: %w", id, err)
 		}

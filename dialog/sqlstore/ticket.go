@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -18,7 +18,7 @@ const ticketColumns = `id, number, conversation_id, status, reason, intent, cand
 // queueOrder sorts tickets the way agents work the queue: by the rank of
 // the priority (dialog.PriorityRank), then by the SLA deadline the ticket
 // works towards (dialog.Ticket.NextDue), tickets without one last, then
-// oldest first.
+// oldest first. On SQLite, times are text that sorts as it compares.
 const queueOrder = `CASE priority
 		WHEN 'urgent' THEN 0
 		WHEN 'high' THEN 1
@@ -33,27 +33,28 @@ const queueOrder = `CASE priority
 	END NULLS LAST,
 	id`
 
-// lowerName is a customer name as the search compares it. It is lowered
-// here, in Go, because the server's lower() depends on its locale, and
-// under the C locale folds ASCII letters only.
-func lowerName(name string) string {
+// LowerName is a customer name as the ticket search compares it. It is
+// lowered here, in Go, because the databases' own lower() is no good for
+// it: SQLite's folds ASCII letters only, and PostgreSQL's depends on the
+// server's locale, and under the C locale folds ASCII letters only too.
+func LowerName(name string) string {
 	return strings.ToLower(name)
 }
 
 // Ticket returns the ticket with the given id.
-func (q queries) Ticket(ctx context.Context, id int64) (*dialog.Ticket, error) {
+func (q Queries) Ticket(ctx context.Context, id int64) (*dialog.Ticket, error) {
 	row := q.q.QueryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`, id)
 	t, err := scanTicket(row)
 	if noRows(err) {
 		return nil, dialog.Errorf(dialog.ENOTFOUND, "ticket %d not found", id)
 	} else if err != nil {
-		return nil, storeErr(fmt.Sprintf("get ticket %d", id), err)
+		return nil, q.d.Err(fmt.Sprintf("get ticket %d", id), err)
 	}
 	return t, nil
 }
 
 // TicketByNumber returns the ticket with the given number, e.g. FL-000042.
-func (q queries) TicketByNumber(ctx context.Context, number string) (*dialog.Ticket, error) {
+func (q Queries) TicketByNumber(ctx context.Context, number string) (*dialog.Ticket, error) {
 	if err := dialog.CheckText(number); err != nil {
 		return nil, err
 	}
@@ -62,55 +63,45 @@ func (q queries) TicketByNumber(ctx context.Context, number string) (*dialog.Tic
 	if noRows(err) {
 		return nil, dialog.Errorf(dialog.ENOTFOUND, "ticket %s not found", number)
 	} else if err != nil {
-		return nil, storeErr(fmt.Sprintf("get ticket %s", number), err)
+		return nil, q.d.Err(fmt.Sprintf("get ticket %s", number), err)
 	}
 	return t, nil
 }
 
 // Tickets returns the tickets f selects, in f's order.
-func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.Ticket, error) {
+func (q Queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.Ticket, error) {
 	if err := f.CheckText(); err != nil {
 		return nil, err
 	}
-	var (
-		where []string
-		args  []any
-	)
-	// arg adds a query argument and returns its placeholder.
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	var a Args
 	if len(f.Statuses) > 0 {
 		statuses := make([]string, len(f.Statuses))
 		for i, s := range f.Statuses {
 			statuses[i] = string(s)
 		}
-		where = append(where, "status = ANY("+arg(statuses)+")")
+		a.Where(q.d.In(&a, "status", statuses))
 	}
 	if f.ConversationID != 0 {
-		where = append(where, "conversation_id = "+arg(f.ConversationID))
+		a.Where("conversation_id = " + a.Add(f.ConversationID))
 	}
 	if f.Queue != "" {
-		where = append(where, "queue = "+arg(f.Queue))
+		a.Where("queue = " + a.Add(f.Queue))
 	}
 	if len(f.Queues) > 0 {
-		where = append(where, "queue = ANY("+arg(f.Queues)+")")
+		a.Where(q.d.In(&a, "queue", f.Queues))
 	}
 	if f.Assignee != "" {
-		where = append(where, "assignee = "+arg(f.Assignee))
+		a.Where("assignee = " + a.Add(f.Assignee))
 	}
 	if f.Search != "" {
 		// Numbers are ASCII and stored upper-case, so upper-casing the
-		// search finds one by the unique index. strpos rather than LIKE:
-		// the text is matched as it is, with no wildcards to escape.
-		where = append(where, "(number = "+arg(strings.ToUpper(f.Search))+
-			" OR strpos(customer_name_lower, "+arg(lowerName(f.Search))+") > 0)")
+		// search finds one by the unique index. The name is matched as
+		// it is, with no wildcards to escape.
+		number := a.Add(strings.ToUpper(f.Search))
+		name := q.d.Contains("customer_name_lower", a.Add(LowerName(f.Search)))
+		a.Where("(number = " + number + " OR " + name + ")")
 	}
-	query := `SELECT ` + ticketColumns + ` FROM tickets`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, " AND ")
-	}
+	query := `SELECT ` + ticketColumns + ` FROM tickets` + a.WhereClause()
 	switch f.Order {
 	case dialog.OrderNewest:
 		// Ids grow with time and, unlike creation times, never tie.
@@ -121,24 +112,22 @@ func (q queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.
 		return nil, dialog.Errorf(dialog.EINVALID, "unknown ticket order %q", f.Order)
 	}
 	if f.Limit > 0 {
-		query += ` LIMIT ` + arg(f.Limit)
+		query += ` LIMIT ` + a.Add(f.Limit)
 	}
-
-	return queryAll(ctx, q.q, "list tickets", scanTicket, query, args...)
+	return queryAll(ctx, q, "list tickets", scanTicket, query, a.List()...)
 }
 
 // scanTicket reads a row of ticketColumns.
 func scanTicket(s scanner) (*dialog.Ticket, error) {
 	var (
-		t                            dialog.Ticket
-		number                       *string
-		candidates                   string
-		firstResponseDue, resolveDue *time.Time
-		firstResponseAt, closedAt    *time.Time
+		t          dialog.Ticket
+		number     *string // NULL for a moment, until CreateTicket numbers it
+		candidates string
 	)
 	err := s.Scan(&t.ID, &number, &t.ConversationID, &t.Status, &t.Reason, &t.Intent, &candidates,
 		&t.Priority, &t.Queue, &t.Channel, &t.CustomerName, &t.Assignee, &t.CSAT, &t.Reopens,
-		&firstResponseDue, &resolveDue, &firstResponseAt, &t.CreatedAt, &t.UpdatedAt, &closedAt)
+		scanTime(&t.FirstResponseDue), scanTime(&t.ResolutionDue), scanTime(&t.FirstResponseAt),
+		scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.ClosedAt))
 	if err != nil {
 		return nil, err
 	}
@@ -151,21 +140,20 @@ func scanTicket(s scanner) (*dialog.Ticket, error) {
 	if len(t.Candidates) == 0 {
 		t.Candidates = nil // like the other lists: empty reads back as nil
 	}
-	t.FirstResponseDue = readNullTime(firstResponseDue)
-	t.ResolutionDue = readNullTime(resolveDue)
-	t.FirstResponseAt = readNullTime(firstResponseAt)
-	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
-	t.ClosedAt = readNullTime(closedAt)
 	return &t, nil
 }
 
 // CreateTicket stores t and sets t.ID, t.Number, t.CreatedAt and
 // t.UpdatedAt.
-func (t *tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
+func (t *Tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	if err := tk.CheckText(); err != nil {
 		return err
 	}
-	created := now()
+	// Read from the clock, as UpdateTicket's time is, not taken from the
+	// transaction's start: the tickets one transaction creates get the
+	// times of their creation, in order, and a queue's waiting time
+	// counts from its own ticket's.
+	created := dbTime(time.Now())
 	row := t.q.QueryRow(ctx,
 		`INSERT INTO tickets (conversation_id, status, reason, intent, candidates, priority,
 			queue, channel, customer_name, customer_name_lower, assignee, csat, reopens,
@@ -173,21 +161,21 @@ func (t *tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18)
 		RETURNING id`,
 		tk.ConversationID, tk.Status, tk.Reason, tk.Intent, dialog.MarshalCandidates(tk.Candidates),
-		tk.Priority, tk.Queue, tk.Channel, tk.CustomerName, lowerName(tk.CustomerName), tk.Assignee, tk.CSAT, tk.Reopens,
-		nullTime(tk.FirstResponseDue), nullTime(tk.ResolutionDue), nullTime(tk.FirstResponseAt),
-		created, nullTime(tk.ClosedAt))
+		tk.Priority, tk.Queue, tk.Channel, tk.CustomerName, LowerName(tk.CustomerName), tk.Assignee, tk.CSAT, tk.Reopens,
+		t.nullTimeArg(tk.FirstResponseDue), t.nullTimeArg(tk.ResolutionDue), t.nullTimeArg(tk.FirstResponseAt),
+		t.timeArg(created), t.nullTimeArg(tk.ClosedAt))
 	var id int64
 	err := row.Scan(&id)
-	if isForeignKey(err) {
+	if t.d.ForeignKey(err) {
 		return dialog.Errorf(dialog.EINVALID, "ticket refers to conversation %d, which does not exist", tk.ConversationID)
 	} else if err != nil {
-		return storeErr(fmt.Sprintf("create ticket for conversation %d", tk.ConversationID), err)
+		return t.d.Err(fmt.Sprintf("create ticket for conversation %d", tk.ConversationID), err)
 	}
 
 	// The number is made from the id, which exists only after the insert.
 	number := dialog.FormatTicketNumber(id)
 	if _, err := t.q.Exec(ctx, `UPDATE tickets SET number = $1 WHERE id = $2`, number, id); err != nil {
-		return storeErr(fmt.Sprintf("number ticket %d", id), err)
+		return t.d.Err(fmt.Sprintf("number ticket %d", id), err)
 	}
 	tk.ID = id
 	tk.Number = number
@@ -199,24 +187,29 @@ func (t *tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 // UpdateTicket saves t's status, assignee, priority, queue, CSAT, reopens,
 // SLA times and closed time, and sets t.UpdatedAt. The other fields never
 // change.
-func (t *tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
+func (t *Tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	if err := tk.CheckText(); err != nil {
 		return err
 	}
-	updated := now()
-	tag, err := t.q.Exec(ctx,
+	// UpdatedAt is the version an agent's form was made from, so it is
+	// read from the clock now, not taken from the transaction's start: on
+	// PostgreSQL a transaction that began earlier may save the ticket
+	// after one that began later, and the version must not go back to,
+	// or tie with, a time another change already used.
+	updated := dbTime(time.Now())
+	n, err := t.q.Exec(ctx,
 		`UPDATE tickets SET status = $1, assignee = $2, priority = $3, queue = $4, csat = $5, reopens = $6,
 			first_response_due = $7, resolution_due = $8, first_response_at = $9,
 			closed_at = $10, updated_at = $11
 		WHERE id = $12`,
 		tk.Status, tk.Assignee, tk.Priority, tk.Queue, tk.CSAT, tk.Reopens,
-		nullTime(tk.FirstResponseDue), nullTime(tk.ResolutionDue), nullTime(tk.FirstResponseAt),
-		nullTime(tk.ClosedAt), updated,
+		t.nullTimeArg(tk.FirstResponseDue), t.nullTimeArg(tk.ResolutionDue), t.nullTimeArg(tk.FirstResponseAt),
+		t.nullTimeArg(tk.ClosedAt), t.timeArg(updated),
 		tk.ID)
 	if err != nil {
-		return storeErr(fmt.Sprintf("update ticket %d", tk.ID), err)
+		return t.d.Err(fmt.Sprintf("update ticket %d", tk.ID), err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return dialog.Errorf(dialog.ENOTFOUND, "ticket %d not found", tk.ID)
 	}
 	tk.UpdatedAt = updated
@@ -225,8 +218,8 @@ func (t *tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 
 // OpenTicketLoad counts the tickets each agent has taken and not yet
 // closed. Agents without any are left out.
-func (q queries) OpenTicketLoad(ctx context.Context) (map[string]int, error) {
-	return countBy(ctx, q.q, "count open tickets",
+func (q Queries) OpenTicketLoad(ctx context.Context) (map[string]int, error) {
+	return countBy(ctx, q, "count open tickets",
 		`SELECT assignee, count(*) FROM tickets
 		WHERE status = $1 AND assignee <> ''
 		GROUP BY assignee`,
@@ -235,31 +228,28 @@ func (q queries) OpenTicketLoad(ctx context.Context) (map[string]int, error) {
 
 // QueueStats sums up the open tickets of each queue, sorted by queue, with
 // the tickets past an SLA deadline as of now counted as Ticket.Breached
-// does (a comparison with a NULL deadline is not true). Only the open
-// tickets are read, found through the status index.
-func (q queries) QueueStats(ctx context.Context, now time.Time) ([]dialog.QueueStat, error) {
-	stats, err := queryAll(ctx, q.q, "sum up queues", func(s scanner) (dialog.QueueStat, error) {
-		var (
-			st      dialog.QueueStat
-			waiting *time.Time
-		)
-		err := s.Scan(&st.Queue, &st.Queued, &st.Assigned, &waiting, &st.Breached)
-		st.WaitingSince = readNullTime(waiting)
+// does (a comparison with a NULL deadline is not true; on SQLite, times
+// are text that compares as it sorts). Only the open tickets are read,
+// found through the status index.
+func (q Queries) QueueStats(ctx context.Context, now time.Time) ([]dialog.QueueStat, error) {
+	stats, err := queryAll(ctx, q, "sum up queues", func(s scanner) (dialog.QueueStat, error) {
+		var st dialog.QueueStat
+		err := s.Scan(&st.Queue, &st.Queued, &st.Assigned, scanTime(&st.WaitingSince), &st.Breached)
 		return st, err
 	}, `SELECT queue,
 			count(*) FILTER (WHERE status = $1),
 			count(*) FILTER (WHERE status = $2),
 			min(updated_at) FILTER (WHERE status = $1),
-			count(*) FILTER (WHERE coalesce(first_response_at, $3::timestamptz) > first_response_due
-				OR $3::timestamptz > resolution_due)
+			count(*) FILTER (WHERE coalesce(first_response_at, $3) > first_response_due
+				OR $3 > resolution_due)
 		FROM tickets
 		WHERE status IN ($1, $2)
 		GROUP BY queue`,
-		dialog.TicketQueued, dialog.TicketAssigned, dbTime(now))
+		dialog.TicketQueued, dialog.TicketAssigned, q.timeArg(now))
 	if err != nil {
 		return nil, err
 	}
-	// Sorted here, not in SQL: the database's collation need not be Go's.
+	// Sorted here, not in SQL: PostgreSQL's collation need not be Go's.
 	slices.SortFunc(stats, func(a, b dialog.QueueStat) int { return strings.Compare(a.Queue, b.Queue) })
 	return stats, nil
 }
