@@ -190,12 +190,13 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 				return err
 			}
 		}
-		t := &turn{e: e, ctx: ctx, tx: tx, conv: conv, set: k.Set(),
+		p := decide(k.Set(), conv, cmd, text)
+		t := &turn{e: e, ctx: ctx, tx: tx, conv: conv, set: k.Set(), rating: p.reaction == reactRate,
 			match: func(text string) kb.Result { return e.match(ctx, k, text) }}
 		if err := t.receive(in, cmd, text, match); err != nil {
 			return err
 		}
-		if err := t.respond(cmd, text, match); err != nil {
+		if err := t.respond(p, text, match); err != nil {
 			return err
 		}
 		if err := tx.UpdateConversation(ctx, conv); err != nil {
@@ -223,9 +224,13 @@ func (e *Engine) match(ctx context.Context, k *kb.KB, text string) kb.Result {
 }
 
 // botAnswers reports whether the bot will act on what the matcher makes
-// of in, so that a second opinion is not paid for a message only an agent
-// reads, a redelivered one, a rating, or a yes or no to "did this help?".
-// A failed lookup says yes: the transaction will report the failure.
+// of in, a message with no command, so that a second opinion is not paid
+// for a message only an agent reads, a redelivered one, a rating, a pick
+// among a clarify question's options, or a yes or no to "did this help?".
+// It reads the conversation outside the transaction, which decides again
+// on the conversation as it then is. A failed lookup says yes: for a
+// conversation not started yet that is what decide says, and the
+// transaction reports any other failure.
 func (e *Engine) botAnswers(ctx context.Context, in Inbound, set *intents.Set, text string) bool {
 	conv, err := e.store.ConversationByChat(ctx, in.Channel, in.ChatID)
 	if err != nil {
@@ -236,19 +241,7 @@ func (e *Engine) botAnswers(ctx context.Context, in Inbound, set *intents.Set, t
 			return false
 		}
 	}
-	t := &turn{set: set}
-	switch {
-	case conv.State == StateClosed:
-		return !(conv.Pending == PendingCSAT && csatRating(text) > 0)
-	case conv.State != StateBot:
-		return false
-	case conv.Pending == PendingFeedback:
-		return t.yesNo(text) == ""
-	case conv.Pending == PendingClarify:
-		id, person := t.chosenOption(text, conv.PendingOptions)
-		return id == "" && !person
-	}
-	return true
+	return decide(set, conv, "", text).reaction == reactMatch
 }
 
 // validateInbound rejects what no channel should pass on.

@@ -24,7 +24,7 @@ type turn struct {
 	match func(text string) kb.Result
 
 	in     *Message // the stored inbound message
-	rating bool     // the message rates the ticket just closed
+	rating bool     // the message rates the ticket just closed (reactRate)
 	rated  *Ticket  // the ticket the message rated
 
 	ticketChanged bool       // a ticket was created or reopened
@@ -38,9 +38,9 @@ type turn struct {
 // receive stores the customer's message and updates what the conversation
 // knows about the customer. The first message after a ticket was closed
 // brings the conversation back to the bot, unless it is the rating the bot
-// asked for, which stays with the closed ticket. The conversation's
-// language is the one the matcher understood the message in, or else the
-// one its letters are in.
+// asked for (t.rating, as decide found), which stays with the closed
+// ticket. The conversation's language is the one the matcher understood
+// the message in, or else the one its letters are in.
 func (t *turn) receive(in Inbound, cmd, text string, match kb.Result) error {
 	t.lang = t.conv.Lang
 	if t.lang == "" {
@@ -60,7 +60,6 @@ func (t *turn) receive(in Inbound, cmd, text string, match kb.Result) error {
 		t.conv.CustomerName = in.CustomerName
 	}
 	if t.conv.State == StateClosed {
-		t.rating = t.conv.Pending == PendingCSAT && csatRating(text) > 0
 		t.conv.State = StateBot
 		t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
 		if !t.rating {
@@ -93,61 +92,125 @@ func (t *turn) receive(in Inbound, cmd, text string, match kb.Result) error {
 	return t.record(Activity{Kind: ActivityMessageIn})
 }
 
-// respond decides what the bot does with the message.
-func (t *turn) respond(cmd, text string, match kb.Result) error {
-	if t.rating {
-		return t.rate(text)
+// reaction is what the bot does with a customer's message.
+type reaction int
+
+const (
+	reactMatch      reaction = iota // act on what the matcher made of the message
+	reactRate                       // store the rating of the ticket just closed
+	reactStatus                     // tell where the ticket stands
+	reactGreet                      // greet, dropping any question asked
+	reactEscalate                   // hand the conversation to a person, as the customer asked
+	reactSilent                     // nothing: a person is in charge
+	reactOption                     // answer the option of a clarify question the customer chose
+	reactPerson                     // escalate: the customer chose a person over the options
+	reactHelpful                    // thank: the answer helped
+	reactNotHelpful                 // escalate: the answer did not help
+)
+
+// plan is what the bot will do with a customer's message.
+type plan struct {
+	reaction reaction
+	option   string // the intent chosen, for reactOption
+	// rephrased: the bot had asked the customer to say it in other
+	// words, so a message it still cannot answer escalates.
+	rephrased bool
+}
+
+// decide tells what the bot does with a customer's message: text, which
+// starts with the command cmd, or with none when cmd is "", coming to conv
+// as it is before the message is stored. It changes nothing, so that
+// Handle can also ask it, before its transaction, whether the bot will act
+// on the match at all.
+func decide(set *intents.Set, conv *Conversation, cmd, text string) plan {
+	state, pending := conv.State, conv.Pending
+	if state == StateClosed {
+		// The rating the bot asked for stays with the closed ticket; any
+		// other message brings the conversation back to the bot with
+		// nothing pending (see receive).
+		if pending == PendingCSAT && csatRating(text) > 0 {
+			return plan{reaction: reactRate}
+		}
+		state, pending = StateBot, PendingNone
 	}
 
 	switch cmd {
 	case CommandStatus:
-		return t.status()
+		return plan{reaction: reactStatus}
 	case CommandStart:
-		if t.conv.State == StateBot {
-			t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
-			return t.say(intents.MsgGreeting, nil)
+		if state == StateBot {
+			return plan{reaction: reactGreet}
 		}
-		return t.status()
+		return plan{reaction: reactStatus}
 	case CommandHuman:
-		if t.conv.State == StateBot {
-			return t.escalate(ReasonCustomerAsk, "", match)
+		if state == StateBot {
+			return plan{reaction: reactEscalate}
 		}
-		return t.status()
+		return plan{reaction: reactStatus}
 	}
 
 	// With a person in charge the bot stays silent: the message is already
 	// on the ticket's transcript.
-	if t.conv.State != StateBot {
-		return nil
+	if state != StateBot {
+		return plan{reaction: reactSilent}
 	}
 
-	pending, options := t.conv.Pending, t.conv.PendingOptions
-	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
 	switch pending {
 	case PendingClarify:
-		id, person := t.chosenOption(text, options)
+		id, person := chosenOption(set, text, conv.PendingOptions)
 		if person {
-			return t.talkToPerson(options)
+			return plan{reaction: reactPerson}
 		}
 		if id != "" {
-			if err := t.record(Activity{Kind: ActivityClarifyAnswered, Intent: id}); err != nil {
-				return err
-			}
-			return t.answer(id, 0, match)
+			return plan{reaction: reactOption, option: id}
 		}
 	case PendingFeedback:
-		switch t.yesNo(text) {
+		switch yesNo(set, text) {
 		case "yes":
-			if err := t.recordFeedback(options, true); err != nil {
-				return err
-			}
-			return t.say(intents.MsgFeedbackThanks, nil)
+			return plan{reaction: reactHelpful}
 		case "no":
-			if err := t.recordFeedback(options, false); err != nil {
-				return err
-			}
-			return t.notHelpful(options)
+			return plan{reaction: reactNotHelpful}
 		}
+	}
+	return plan{reaction: reactMatch, rephrased: pending == PendingRephrase}
+}
+
+// respond does what p, decided for the message, says.
+func (t *turn) respond(p plan, text string, match kb.Result) error {
+	switch p.reaction {
+	case reactRate:
+		return t.rate(text)
+	case reactStatus:
+		return t.status()
+	case reactSilent:
+		return nil
+	case reactEscalate:
+		return t.escalate(ReasonCustomerAsk, "", match)
+	}
+
+	// Whatever the bot asked, this message answered it or moved on.
+	options := t.conv.PendingOptions
+	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
+	switch p.reaction {
+	case reactGreet:
+		return t.say(intents.MsgGreeting, nil)
+	case reactPerson:
+		return t.talkToPerson(options)
+	case reactOption:
+		if err := t.record(Activity{Kind: ActivityClarifyAnswered, Intent: p.option}); err != nil {
+			return err
+		}
+		return t.answer(p.option, 0, match)
+	case reactHelpful:
+		if err := t.recordFeedback(options, true); err != nil {
+			return err
+		}
+		return t.say(intents.MsgFeedbackThanks, nil)
+	case reactNotHelpful:
+		if err := t.recordFeedback(options, false); err != nil {
+			return err
+		}
+		return t.notHelpful(options)
 	}
 
 	switch match.Decision {
@@ -158,7 +221,7 @@ func (t *turn) respond(cmd, text string, match kb.Result) error {
 	case kb.DecisionClarify:
 		return t.clarify(match)
 	}
-	if pending == PendingRephrase {
+	if p.rephrased {
 		return t.escalate(ReasonNoMatch, match.Top().Intent, match)
 	}
 	return t.askRephrase(match)
@@ -363,7 +426,7 @@ func joinOptions(titles []string, lang string) string {
 // offered options: the intent picked by its button's title, in either
 // language, or by its number; or person, when the customer chose the last
 // button, a person (by its label or number). Anything else picks nothing.
-func (t *turn) chosenOption(text string, options []string) (id string, person bool) {
+func chosenOption(set *intents.Set, text string, options []string) (id string, person bool) {
 	text = strings.TrimSpace(text)
 	if n, err := strconv.Atoi(text); err == nil {
 		switch {
@@ -375,7 +438,7 @@ func (t *turn) chosenOption(text string, options []string) (id string, person bo
 		return "", false
 	}
 	for _, id := range options {
-		in := t.set.Intent(id)
+		in := set.Intent(id)
 		if in == nil {
 			continue
 		}
@@ -386,7 +449,7 @@ func (t *turn) chosenOption(text string, options []string) (id string, person bo
 		}
 	}
 	for _, l := range intents.Languages {
-		if strings.EqualFold(text, t.set.Messages.Render(intents.MsgButtonHuman, l, nil)) {
+		if strings.EqualFold(text, set.Messages.Render(intents.MsgButtonHuman, l, nil)) {
 			return "", true
 		}
 	}
@@ -394,13 +457,13 @@ func (t *turn) chosenOption(text string, options []string) (id string, person bo
 }
 
 // yesNo reads a reply to "did this help?" as "yes", "no" or "".
-func (t *turn) yesNo(text string) string {
+func yesNo(set *intents.Set, text string) string {
 	text = strings.ToLower(strings.Trim(strings.TrimSpace(text), ".!"))
 	for _, l := range intents.Languages {
-		if text == strings.ToLower(t.set.Messages.Render(intents.MsgButtonYes, l, nil)) {
+		if text == strings.ToLower(set.Messages.Render(intents.MsgButtonYes, l, nil)) {
 			return "yes"
 		}
-		if text == strings.ToLower(t.set.Messages.Render(intents.MsgButtonNo, l, nil)) {
+		if text == strings.ToLower(set.Messages.Render(intents.MsgButtonNo, l, nil)) {
 			return "no"
 		}
 	}
