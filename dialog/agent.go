@@ -360,25 +360,14 @@ func ticketVars(set *intents.Set, conv *Conversation, t *Ticket, lang string) in
 // send stores an outbound message or note of the ticket.
 func (at *agentTurn) send(author Author, name, text string, buttons []string) (*Message, error) {
 	m := &Message{
-		ConversationID: at.conv.ID,
-		TicketID:       at.ticket.ID,
-		Author:         author,
-		AuthorName:     name,
-		Text:           text,
-		Buttons:        buttons,
-		Lang:           at.conv.Lang,
-		CreatedAt:      at.e.Now(),
+		TicketID:   at.ticket.ID,
+		Author:     author,
+		AuthorName: name,
+		Text:       text,
+		Buttons:    buttons,
 	}
-	if err := at.tx.AddMessage(at.ctx, m); err != nil {
+	if err := at.e.addOutbound(at.ctx, at.tx, at.conv, m, at); err != nil {
 		return nil, err
-	}
-	if err := at.e.queueDelivery(at.ctx, at.tx, at.conv, m); err != nil {
-		return nil, err
-	}
-	if author != AuthorNote {
-		if err := at.record(Activity{Kind: ActivityMessageOut, Author: author, Agent: name}); err != nil {
-			return nil, err
-		}
 	}
 	at.events = append(at.events, Event{Kind: EventMessage, ConversationID: at.conv.ID,
 		TicketID: at.ticket.ID, TicketNumber: at.ticket.Number, Queue: at.ticket.Queue})

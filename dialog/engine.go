@@ -321,6 +321,34 @@ func TicketStatusText(set *intents.Set, t *Ticket, lang string) string {
 	return set.Messages.Render(name, lang, nil)
 }
 
+// actor is who changes a conversation inside a transaction: a customer's
+// turn or an agent's action on a ticket. Each records in its own way: a
+// turn's events name its inbound message.
+type actor interface {
+	// record appends an analytics event.
+	record(a Activity) error
+}
+
+// addOutbound stores m, a message from the bot, the system or an agent, or
+// an internal note, in conv, in the conversation's language and at the
+// engine's time; queues it for the customer's channel; and has by record
+// a message out, unless m is a note, which is not one.
+func (e *Engine) addOutbound(ctx context.Context, tx Tx, conv *Conversation, m *Message, by actor) error {
+	m.ConversationID = conv.ID
+	m.Lang = conv.Lang
+	m.CreatedAt = e.Now()
+	if err := tx.AddMessage(ctx, m); err != nil {
+		return err
+	}
+	if err := e.queueDelivery(ctx, tx, conv, m); err != nil {
+		return err
+	}
+	if m.Author == AuthorNote {
+		return nil
+	}
+	return by.record(Activity{Kind: ActivityMessageOut, Author: m.Author, Agent: m.AuthorName})
+}
+
 // queueDelivery puts an outbound message in the outbox when the
 // conversation's channel pushes messages to customers. Customers' own
 // messages and internal notes are never delivered.

@@ -300,7 +300,7 @@ func csatRating(text string) int {
 func (t *turn) answer(id string, confidence float64, match kb.Result) error {
 	in := t.set.Intent(id)
 	if len(in.Templates) > 0 {
-		if _, err := t.reply(AuthorBot, t.render(in.Templates), in.Buttons[t.lang], id, confidence); err != nil {
+		if err := t.reply(AuthorBot, t.render(in.Templates), in.Buttons[t.lang], id, confidence); err != nil {
 			return err
 		}
 		if err := t.record(Activity{Kind: ActivityAnswered, Intent: id, Confidence: confidence}); err != nil {
@@ -356,7 +356,7 @@ func (t *turn) clarify(match kb.Result) error {
 	vars := t.vars()
 	vars["options"] = joinOptions(titles, t.lang)
 	buttons := append(slices.Clone(titles), t.set.Messages.Render(intents.MsgButtonHuman, t.lang, nil))
-	if _, err := t.reply(AuthorBot, t.set.Messages.Render(intents.MsgClarify, t.lang, vars), buttons, "", 0); err != nil {
+	if err := t.reply(AuthorBot, t.set.Messages.Render(intents.MsgClarify, t.lang, vars), buttons, "", 0); err != nil {
 		return err
 	}
 	return t.record(Activity{Kind: ActivityClarifyAsked, Intent: ids[0], Options: ids})
@@ -633,42 +633,31 @@ func (t *turn) events() []Event {
 
 // say sends a shared message from the bot.
 func (t *turn) say(name string, buttons []string) error {
-	_, err := t.reply(AuthorBot, t.set.Messages.Render(name, t.lang, t.vars()), buttons, "", 0)
-	return err
+	return t.reply(AuthorBot, t.set.Messages.Render(name, t.lang, t.vars()), buttons, "", 0)
 }
 
 // sayAs sends a shared message with another author, e.g. the system
 // telling the customer an agent joined.
 func (t *turn) sayAs(author Author, name string) error {
-	_, err := t.reply(author, t.set.Messages.Render(name, t.lang, t.vars()), nil, "", 0)
-	return err
+	return t.reply(author, t.set.Messages.Render(name, t.lang, t.vars()), nil, "", 0)
 }
 
-// reply stores a message answering the inbound one.
-func (t *turn) reply(author Author, text string, buttons []string, intent string, confidence float64) (*Message, error) {
+// reply sends a message answering the inbound one.
+func (t *turn) reply(author Author, text string, buttons []string, intent string, confidence float64) error {
 	m := &Message{
-		ConversationID: t.conv.ID,
-		TicketID:       t.conv.TicketID,
-		Author:         author,
-		ReplyTo:        t.in.ID,
-		Text:           text,
-		Buttons:        buttons,
-		Lang:           t.lang,
-		Intent:         intent,
-		Confidence:     confidence,
-		CreatedAt:      t.e.Now(),
+		TicketID:   t.conv.TicketID,
+		Author:     author,
+		ReplyTo:    t.in.ID,
+		Text:       text,
+		Buttons:    buttons,
+		Intent:     intent,
+		Confidence: confidence,
 	}
-	if err := t.tx.AddMessage(t.ctx, m); err != nil {
-		return nil, err
-	}
-	if err := t.e.queueDelivery(t.ctx, t.tx, t.conv, m); err != nil {
-		return nil, err
-	}
-	if err := t.record(Activity{Kind: ActivityMessageOut, Author: author}); err != nil {
-		return nil, err
+	if err := t.e.addOutbound(t.ctx, t.tx, t.conv, m, t); err != nil {
+		return err
 	}
 	t.replies = append(t.replies, m)
-	return m, nil
+	return nil
 }
 
 // firstName returns the first word of a display name.
