@@ -128,7 +128,7 @@ func (e *Engine) Transfer(ctx context.Context, a TicketAction, queue, note strin
 			return err
 		}
 		out = t
-		return at.autoAssign()
+		return e.autoAssign(ctx, at.tx, at.conv, t, at)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("transfer ticket %s: %w", a.Number, err)
@@ -155,7 +155,7 @@ func (e *Engine) Close(ctx context.Context, a TicketAction) (*Ticket, error) {
 		}
 		at.conv.State = StateClosed
 		at.conv.Pending, at.conv.PendingOptions = PendingCSAT, nil
-		if _, err := at.send(AuthorSystem, "", at.message(intents.MsgClosed), nil); err != nil {
+		if err := at.sayAs(AuthorSystem, intents.MsgClosed); err != nil {
 			return err
 		}
 		_, err := at.send(AuthorSystem, "", at.message(intents.MsgCSATQuestion), []string{"1", "2", "3", "4", "5"})
@@ -274,36 +274,35 @@ func (at *agentTurn) take(agent string) error {
 	case t.Status == TicketAssigned:
 		return Errorf(ECONFLICT, "ticket %s is already taken by %s", t.Number, t.Assignee)
 	}
-	return at.assign(agent)
+	return at.e.assign(at.ctx, at.tx, at.conv, t, agent, at)
 }
 
-// assign gives the ticket to agent and tells the customer.
-func (at *agentTurn) assign(agent string) error {
-	t := at.ticket
+// assign gives t, the ticket of conv, to agent, and tells the customer a
+// person has joined.
+func (e *Engine) assign(ctx context.Context, tx Tx, conv *Conversation, t *Ticket, agent string, by actor) error {
 	t.Assignee = agent
 	t.Status = TicketAssigned
-	if err := at.tx.UpdateTicket(at.ctx, t); err != nil {
+	if err := tx.UpdateTicket(ctx, t); err != nil {
 		return err
 	}
-	if err := at.record(Activity{Kind: ActivityAssigned, Agent: agent, Queue: t.Queue}); err != nil {
+	if err := by.record(Activity{Kind: ActivityAssigned, Agent: agent, Queue: t.Queue}); err != nil {
 		return err
 	}
-	at.conv.State = StateAgent
-	_, err := at.send(AuthorSystem, "", at.message(intents.MsgAgentJoined), nil)
-	return err
+	conv.State = StateAgent
+	return by.sayAs(AuthorSystem, intents.MsgAgentJoined)
 }
 
-// autoAssign gives the ticket to an online agent of its queue when the
-// engine is set to, leaving it queued when nobody is online.
-func (at *agentTurn) autoAssign() error {
-	if !at.e.cfg.AutoAssign {
+// autoAssign gives t, the ticket of conv, to an online agent of its queue
+// when the engine is set to, leaving it queued when nobody is online.
+func (e *Engine) autoAssign(ctx context.Context, tx Tx, conv *Conversation, t *Ticket, by actor) error {
+	if !e.cfg.AutoAssign {
 		return nil
 	}
-	agent, err := at.e.pickAgent(at.ctx, at.tx, at.ticket.Queue)
+	agent, err := e.pickAgent(ctx, tx, t.Queue)
 	if err != nil || agent == nil {
 		return err
 	}
-	return at.assign(agent.Name)
+	return e.assign(ctx, tx, conv, t, agent.Name, by)
 }
 
 // pickAgent chooses who gets a ticket of queue: among enabled agents of the
@@ -375,4 +374,10 @@ func (at *agentTurn) send(author Author, name, text string, buttons []string) (*
 		at.sent = append(at.sent, m)
 	}
 	return m, nil
+}
+
+// sayAs sends a shared message to the customer from author.
+func (at *agentTurn) sayAs(author Author, name string) error {
+	_, err := at.send(author, "", at.message(name), nil)
+	return err
 }

@@ -275,6 +275,48 @@ func TestAutoAssignOnlyItsQueue(t *testing.T) {
 	}
 }
 
+// An escalation's automatic assignment is the customer's turn's, as a
+// taken ticket is the agent's: "agent joined" answers the customer's
+// message and comes back when it is delivered again, and the assignment
+// is recorded against it.
+func TestAutoAssignAnswersTheMessage(t *testing.T) {
+	h := newHarness(t, func(c *dialog.Config) { c.AutoAssign = true })
+	h.addAgent("anna", dialog.RoleAgent, time.Now())
+	in := dialog.Inbound{Channel: "test", ChatID: "c", ExternalID: "x", Text: dialog.CommandHuman}
+	out, err := h.engine.Handle(h.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Replies) != 2 || out.Replies[1].Author != dialog.AuthorSystem || out.Replies[1].ReplyTo != out.Message.ID {
+		t.Fatalf("replies %+v, want the escalation and the system's reply to message %d", out.Replies, out.Message.ID)
+	}
+	again, err := h.engine.Handle(h.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Duplicate || len(again.Replies) != 2 || again.Replies[1].ID != out.Replies[1].ID {
+		t.Errorf("redelivered: duplicate %v, replies %+v; want the first two", again.Duplicate, again.Replies)
+	}
+	list, err := h.store.Activities(h.ctx, dialog.ActivityFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assigned := 0
+	for _, a := range list {
+		if a.Kind == dialog.ActivityAssigned || a.Kind == dialog.ActivityMessageOut {
+			if a.MessageID != out.Message.ID {
+				t.Errorf("%s recorded against message %d, want %d", a.Kind, a.MessageID, out.Message.ID)
+			}
+			if a.Kind == dialog.ActivityAssigned {
+				assigned++
+			}
+		}
+	}
+	if assigned != 1 {
+		t.Errorf("%d assignments recorded, want 1", assigned)
+	}
+}
+
 func TestEvents(t *testing.T) {
 	h := newHarness(t)
 	events, cancel := h.events.Subscribe()

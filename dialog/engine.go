@@ -322,11 +322,14 @@ func TicketStatusText(set *intents.Set, t *Ticket, lang string) string {
 }
 
 // actor is who changes a conversation inside a transaction: a customer's
-// turn or an agent's action on a ticket. Each records in its own way: a
-// turn's events name its inbound message.
+// turn or an agent's action on a ticket. Each records and tells the
+// customer in its own way: a turn's events name its inbound message, and
+// its messages reply to it and go back in the outcome.
 type actor interface {
 	// record appends an analytics event.
 	record(a Activity) error
+	// sayAs sends the shared message name to the customer from author.
+	sayAs(author Author, name string) error
 }
 
 // addOutbound stores m, a message from the bot, the system or an agent, or

@@ -560,23 +560,7 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	if err := t.say(intents.MsgEscalated, nil); err != nil {
 		return err
 	}
-	if !t.e.cfg.AutoAssign {
-		return nil
-	}
-	agent, err := t.e.pickAgent(t.ctx, t.tx, ticket.Queue)
-	if err != nil || agent == nil {
-		return err
-	}
-	ticket.Assignee = agent.Name
-	ticket.Status = TicketAssigned
-	if err := t.tx.UpdateTicket(t.ctx, ticket); err != nil {
-		return err
-	}
-	if err := t.record(Activity{Kind: ActivityAssigned, Agent: agent.Name, Queue: ticket.Queue}); err != nil {
-		return err
-	}
-	t.conv.State = StateAgent
-	return t.sayAs(AuthorSystem, intents.MsgAgentJoined)
+	return t.e.autoAssign(t.ctx, t.tx, t.conv, ticket, t)
 }
 
 // reopenable returns the conversation's last ticket if it was closed within
