@@ -31,12 +31,6 @@ var demoQuestions = []string{
 	"как настроить роутер", "как поменять пароль от вайфая", "какие есть тарифы", "сменить тариф",
 }
 
-// demoAction is one step of the demo, at its time.
-type demoAction struct {
-	at time.Time
-	do func()
-}
-
 // seedDemo plays days of support through an engine on the store in
 // dataDir, each day ending before today (UTC): customers of the web chat
 // and Telegram ask the demo knowledge base's questions; some say the
@@ -54,60 +48,27 @@ func seedDemo(t *testing.T, dataDir string, days int) {
 	}
 	defer store.Close()
 	engine := dialog.NewEngine(store, dialogtest.KB(t, "../../configs/intents"), nil, dialog.DefaultConfig, log)
-	var clock time.Time
-	engine.SetClock(func() time.Time { return clock })
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	s := dialogtest.NewScript(t, engine, today)
 
 	rng := rand.New(rand.NewPCG(7, 11))
-	today := time.Now().UTC().Truncate(24 * time.Hour)
-	var plan []demoAction
-	tickets := map[string]string{}
-	seq := 0
-	add := func(at time.Time, do func()) { plan = append(plan, demoAction{at, do}) }
 	say := func(channel, chat, text string) func() {
-		return func() {
-			seq++
-			out, err := engine.Handle(ctx, dialog.Inbound{
-				Channel: channel, ChatID: chat, ExternalID: strconv.Itoa(seq), CustomerName: "Клиент " + chat, Text: text,
-			})
-			if err != nil {
-				t.Fatalf("%s says %q: %v", chat, text, err)
-			}
-			if out.Ticket != nil {
-				tickets[chat] = out.Ticket.Number
-			}
-		}
+		return func() { s.Say(channel, chat, text) }
 	}
 	agents := []string{"olga", "ivan", "maria"}
-	// work adds an agent taking, answering and closing chat's ticket,
+	// work plans an agent taking, answering and closing chat's ticket,
 	// and the customer's rating, from at on.
 	work := func(chat string, at time.Time) {
 		agent := agents[rng.IntN(len(agents))]
-		act := func(action string) func() {
-			return func() {
-				a := dialog.TicketAction{Number: tickets[chat], Agent: agent}
-				var err error
-				switch action {
-				case "take":
-					_, err = engine.Take(ctx, a)
-				case "reply":
-					_, err = engine.Reply(ctx, a, "Здравствуйте! Сейчас разберёмся.")
-				case "close":
-					_, err = engine.Close(ctx, a)
-				}
-				if err != nil {
-					t.Fatalf("%s: %s %s: %v", agent, action, a.Number, err)
-				}
-			}
-		}
 		taken := at.Add(time.Duration(2+rng.IntN(40)) * time.Minute)
 		replied := taken.Add(time.Duration(3+rng.IntN(90)) * time.Minute)
 		closed := replied.Add(time.Duration(10+rng.IntN(300)) * time.Minute)
-		add(taken, act("take"))
-		add(replied, act("reply"))
-		add(closed, act("close"))
+		s.Later(taken, func() { s.Take(chat, agent) })
+		s.Later(replied, func() { s.Reply(chat, agent, "Здравствуйте! Сейчас разберёмся.") })
+		s.Later(closed, func() { s.Close(chat, agent) })
 		if rng.IntN(3) > 0 {
 			rating := []int{5, 5, 5, 4, 4, 3, 2, 1}[rng.IntN(8)]
-			add(closed.Add(time.Minute), say("webchat", chat, strconv.Itoa(rating)))
+			s.Later(closed.Add(time.Minute), say("webchat", chat, strconv.Itoa(rating)))
 		}
 	}
 
@@ -124,49 +85,42 @@ func seedDemo(t *testing.T, dataDir string, days int) {
 			question := demoQuestions[rng.IntN(len(demoQuestions))]
 			switch k := rng.IntN(21); {
 			case k < 8: // helped
-				add(at, say(channel, chat, question))
-				add(at.Add(time.Minute), say(channel, chat, "да"))
+				s.Later(at, say(channel, chat, question))
+				s.Later(at.Add(time.Minute), say(channel, chat, "да"))
 			case k < 12: // answered, no word on whether it helped
-				add(at, say(channel, chat, question))
+				s.Later(at, say(channel, chat, question))
 				if k == 11 && d > 1 { // back the next day
-					add(at.AddDate(0, 0, 1), say(channel, chat, demoQuestions[rng.IntN(len(demoQuestions))]))
+					s.Later(at.AddDate(0, 0, 1), say(channel, chat, demoQuestions[rng.IntN(len(demoQuestions))]))
 				}
 			case k < 15: // did not help: a person takes over
-				add(at, say(channel, chat, question))
-				add(at.Add(time.Minute), say(channel, chat, "нет"))
+				s.Later(at, say(channel, chat, question))
+				s.Later(at.Add(time.Minute), say(channel, chat, "нет"))
 				work(chat, at.Add(time.Minute))
 			case k == 15:
-				add(at, say(channel, chat, "/human"))
+				s.Later(at, say(channel, chat, "/human"))
 				work(chat, at)
 			case k == 16:
-				add(at, say(channel, chat, "позовите оператора"))
+				s.Later(at, say(channel, chat, "позовите оператора"))
 				work(chat, at)
 			case k == 17:
-				add(at, say(channel, chat, "хочу пожаловаться"))
+				s.Later(at, say(channel, chat, "хочу пожаловаться"))
 				work(chat, at)
 			case k == 18: // asked which of two it meant
-				add(at, say(channel, chat, "тариф подскажите"))
+				s.Later(at, say(channel, chat, "тариф подскажите"))
 				if rng.IntN(3) > 0 {
-					add(at.Add(time.Minute), say(channel, chat, "Смена тарифа"))
-					add(at.Add(2*time.Minute), say(channel, chat, "да"))
+					s.Later(at.Add(time.Minute), say(channel, chat, "Смена тарифа"))
+					s.Later(at.Add(2*time.Minute), say(channel, chat, "да"))
 				}
 			default: // nonsense, asked to rephrase; again, and a person takes over
-				add(at, say(channel, chat, "ывапролджэ фывапр"))
+				s.Later(at, say(channel, chat, "ывапролджэ фывапр"))
 				if k == 20 {
-					add(at.Add(time.Minute), say(channel, chat, "йцукенгшщз"))
+					s.Later(at.Add(time.Minute), say(channel, chat, "йцукенгшщз"))
 					work(chat, at.Add(time.Minute))
 				}
 			}
 		}
 	}
-	slices.SortStableFunc(plan, func(a, b demoAction) int { return a.at.Compare(b.at) })
-	for _, a := range plan {
-		if !a.at.Before(today) {
-			continue // only finished days: the page shows no tomorrow
-		}
-		clock = a.at
-		a.do()
-	}
+	s.Play(today) // only finished days: the page shows no tomorrow
 }
 
 // TestAnalyticsInBrowser reads the analytics page as an analyst in a real

@@ -3,7 +3,6 @@ package panel_test
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/dialogtest"
 	"github.com/firstline-support/firstline/dialog/report"
 )
 
@@ -41,99 +41,65 @@ var (
 func analyticsHarness(t *testing.T) *harness {
 	t.Helper()
 	h := newHarness(t)
-	var clock time.Time
-	h.engine.SetClock(func() time.Time { return clock })
-	at := func(day, hh, mm int) {
-		clock = day0.AddDate(0, 0, day).Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute)
+	s := dialogtest.NewScript(t, h.engine, day0)
+	const reply = "Здравствуйте"
+
+	s.At(-8, 12, 0)
+	s.Web("y", "когда работает ваш офис?")
+
+	s.At(0, 10, 0)
+	s.Web("a", "забыл пароль")
+	s.At(0, 10, 1)
+	s.Web("a", "да")
+	s.At(0, 11, 0)
+	s.Expect("webchat", "b", "/human", dialog.ReasonCustomerAsk)
+	s.At(0, 11, 10)
+	s.Take("b", "anna")
+	s.At(0, 11, 20)
+	s.Reply("b", "anna", reply)
+	s.At(0, 12, 0)
+	s.Close("b", "anna")
+	s.At(0, 12, 1)
+	s.Web("b", "5")
+	s.At(0, 13, 0)
+	s.Say("telegram", "c", "how can I reset my password?")
+	s.At(0, 13, 1)
+	s.Say("telegram", "c", "yes")
+	s.At(0, 16, 0)
+	s.Web("h", "как оплатить интернет картой")
+
+	s.At(1, 9, 0)
+	s.Web("d", "как оплатить интернет картой")
+	s.At(1, 9, 1)
+	s.Expect("webchat", "d", "нет", dialog.ReasonNotHelpful)
+	s.At(1, 9, 30)
+	s.Take("d", "boris")
+	s.At(1, 9, 45)
+	s.Reply("d", "boris", reply)
+	s.At(1, 10, 30)
+	s.Close("d", "boris")
+	s.At(1, 10, 31)
+	s.Web("d", "2")
+	s.At(1, 11, 0)
+	s.Web("e", "когда работает ваш офис?")
+	s.At(1, 12, 0)
+	s.Web("k", "как настроить")
+	s.At(1, 12, 1)
+	s.Web("k", "Настройка роутера")
+	s.At(1, 12, 2)
+	s.Web("k", "да")
+	s.At(1, 16, 0)
+	s.Web("h", "когда работает ваш офис?")
+
+	s.At(2, 14, 0)
+	s.Expect("webchat", "f", "хочу подать жалобу на качество обслуживания", dialog.ReasonIntent)
+	s.At(2, 15, 0)
+	s.Web("g", "ывапролджэ фывапр")
+
+	if len(s.Tickets) != 3 {
+		t.Fatalf("tickets %v, want b's, d's and f's", s.Tickets)
 	}
-	tickets := map[string]string{}
-	say := func(channel, chat, text string) {
-		t.Helper()
-		h.seq++
-		out, err := h.engine.Handle(h.ctx, dialog.Inbound{
-			Channel: channel, ChatID: chat, ExternalID: fmt.Sprint("m", h.seq), CustomerName: "Анна", Text: text,
-		})
-		if err != nil {
-			t.Fatalf("%s says %q: %v", chat, text, err)
-		}
-		if out.Ticket != nil {
-			tickets[chat] = out.Ticket.Number
-		}
-	}
-	web := func(chat, text string) { t.Helper(); say("webchat", chat, text) }
-	act := func(chat, agent, action string) {
-		t.Helper()
-		a := dialog.TicketAction{Number: tickets[chat], Agent: agent}
-		var err error
-		switch action {
-		case "take":
-			_, err = h.engine.Take(h.ctx, a)
-		case "reply":
-			_, err = h.engine.Reply(h.ctx, a, "Здравствуйте")
-		case "close":
-			_, err = h.engine.Close(h.ctx, a)
-		}
-		if err != nil {
-			t.Fatalf("%s: %s %s: %v", agent, action, a.Number, err)
-		}
-	}
-
-	at(-8, 12, 0)
-	web("y", "когда работает ваш офис?")
-
-	at(0, 10, 0)
-	web("a", "забыл пароль")
-	at(0, 10, 1)
-	web("a", "да")
-	at(0, 11, 0)
-	web("b", "/human")
-	at(0, 11, 10)
-	act("b", "anna", "take")
-	at(0, 11, 20)
-	act("b", "anna", "reply")
-	at(0, 12, 0)
-	act("b", "anna", "close")
-	at(0, 12, 1)
-	web("b", "5")
-	at(0, 13, 0)
-	say("telegram", "c", "how can I reset my password?")
-	at(0, 13, 1)
-	say("telegram", "c", "yes")
-	at(0, 16, 0)
-	web("h", "как оплатить интернет картой")
-
-	at(1, 9, 0)
-	web("d", "как оплатить интернет картой")
-	at(1, 9, 1)
-	web("d", "нет")
-	at(1, 9, 30)
-	act("d", "boris", "take")
-	at(1, 9, 45)
-	act("d", "boris", "reply")
-	at(1, 10, 30)
-	act("d", "boris", "close")
-	at(1, 10, 31)
-	web("d", "2")
-	at(1, 11, 0)
-	web("e", "когда работает ваш офис?")
-	at(1, 12, 0)
-	web("k", "как настроить")
-	at(1, 12, 1)
-	web("k", "Настройка роутера")
-	at(1, 12, 2)
-	web("k", "да")
-	at(1, 16, 0)
-	web("h", "когда работает ваш офис?")
-
-	at(2, 14, 0)
-	web("f", "хочу подать жалобу на качество обслуживания")
-	at(2, 15, 0)
-	web("g", "ывапролджэ фывапр")
-
-	if len(tickets) != 3 {
-		t.Fatalf("tickets %v, want b's, d's and f's", tickets)
-	}
-	clock = analyticsNow
+	s.Set(analyticsNow)
 	return h
 }
 

@@ -1,7 +1,6 @@
 package report_test
 
 import (
-	"fmt"
 	"io"
 	"log/slog"
 	"reflect"
@@ -18,155 +17,88 @@ import (
 // day is the day the script plays on, and the report is about.
 var day = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 
-// script drives a real engine through conversations on a clock it sets.
-type script struct {
-	t       *testing.T
-	engine  *dialog.Engine
-	clock   time.Time
-	seq     int
-	tickets map[string]string // the ticket number of each chat's last ticket
-}
-
-// at moves the clock to hh:mm on the day (days later, or before when
-// negative).
-func (s *script) at(days int, hh, mm int) {
-	s.clock = day.AddDate(0, 0, days).Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute)
-}
-
-// say sends text as the customer of chat on channel, and checks that the
-// message escalated for reason, or did not when reason is empty.
-func (s *script) say(channel, chat, text, reason string) {
-	s.t.Helper()
-	s.seq++
-	out, err := s.engine.Handle(s.t.Context(), dialog.Inbound{
-		Channel: channel, ChatID: chat, ExternalID: fmt.Sprint(s.seq), CustomerName: "Анна", Text: text,
-	})
-	if err != nil {
-		s.t.Fatalf("%s says %q: %v", chat, text, err)
-	}
-	escalated := out.Ticket != nil && out.Conversation.State == dialog.StateQueued && out.Conversation.TicketID == out.Ticket.ID &&
-		len(out.Replies) > 0 && out.Replies[len(out.Replies)-1].TicketID == out.Ticket.ID && reason != ""
-	if (reason != "") != escalated {
-		s.t.Fatalf("%s says %q: escalated %v, want %q; replies %d, ticket %+v", chat, text, escalated, reason, len(out.Replies), out.Ticket)
-	}
-	if escalated {
-		s.tickets[chat] = out.Ticket.Number
-	}
-}
-
-// web is say on the web chat.
-func (s *script) web(chat, text string) { s.t.Helper(); s.say("webchat", chat, text, "") }
-
-// escalate is say on the web chat, escalating for reason.
-func (s *script) escalate(chat, text, reason string) {
-	s.t.Helper()
-	s.say("webchat", chat, text, reason)
-}
-
-// agent runs an agent's action on chat's ticket.
-func (s *script) agent(chat, agent, action string, args ...string) {
-	s.t.Helper()
-	a := dialog.TicketAction{Number: s.tickets[chat], Agent: agent}
-	ctx := s.t.Context()
-	var err error
-	switch action {
-	case "take":
-		_, err = s.engine.Take(ctx, a)
-	case "reply":
-		_, err = s.engine.Reply(ctx, a, args[0])
-	case "transfer":
-		_, err = s.engine.Transfer(ctx, a, args[0], "")
-	case "close":
-		_, err = s.engine.Close(ctx, a)
-	}
-	if err != nil {
-		s.t.Fatalf("%s: %s %s: %v", agent, action, a.Number, err)
-	}
-}
-
 // play runs the day's conversations (and a few just outside it) on
 // engine. Customers are named by what happens to them.
 func play(t *testing.T, store dialog.Store) {
 	cfg := dialog.DefaultConfig
 	cfg.ReopenWindow = 24 * time.Hour
 	engine := dialog.NewEngine(store, dialogtest.KB(t, "../testdata/intents"), nil, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	s := &script{t: t, engine: engine, tickets: map[string]string{}}
-	engine.SetClock(func() time.Time { return s.clock })
+	s := dialogtest.NewScript(t, engine, day)
 
-	s.at(-1, 23, 50)
-	s.web("before", "забыл пароль") // a contact of the day before...
-	s.at(0, 0, 5)
-	s.web("before", "да") // ...going on into the day: still the day before's
+	s.At(-1, 23, 50)
+	s.Expect("webchat", "before", "забыл пароль", "") // a contact of the day before...
+	s.At(0, 0, 5)
+	s.Expect("webchat", "before", "да", "") // ...going on into the day: still the day before's
 
-	s.at(0, 8, 0)
-	s.web("confirmed", "забыл пароль")
-	s.at(0, 8, 1)
-	s.web("confirmed", "да")
-	s.at(0, 8, 10)
-	s.web("assumed", "когда работает ваш офис?") // no "did this help?" for opening hours
-	s.at(0, 8, 20)
-	s.web("returned", "как оплатить интернет картой")
-	s.at(0, 9, 0)
-	s.web("clarified", "как настроить")
-	s.at(0, 9, 1)
-	s.web("clarified", "Настройка роутера")
-	s.at(0, 9, 2)
-	s.web("clarified", "да")
-	s.at(0, 9, 10)
-	s.web("unanswered", "как настроить") // asked which, never picked
-	s.at(0, 9, 20)
-	s.web("nomatch", "ывапролджэ фывапр") // please rephrase
-	s.at(0, 9, 21)
-	s.escalate("nomatch", "йцукенгшщз", dialog.ReasonNoMatch) // FL-000001, normal: due 13:21 and 09:21 the next day
-	s.at(0, 9, 30)
-	s.escalate("human", "/human", dialog.ReasonCustomerAsk) // FL-000002, normal: due 13:30 and 09:30 the next day
-	s.at(0, 9, 40)
-	s.escalate("complaint", "хочу подать жалобу на качество обслуживания", dialog.ReasonIntent) // FL-000003, high, second_line: due 10:40 and 17:40
-	s.at(0, 10, 0)
-	s.agent("nomatch", "olga", "take")
-	s.say("telegram", "english", "how can I reset my password?", "")
-	s.at(0, 10, 1)
-	s.say("telegram", "english", "yes", "")
-	s.at(0, 10, 5)
-	s.agent("human", "ivan", "take")
-	s.at(0, 10, 10)
-	s.agent("complaint", "olga", "take")
-	s.at(0, 10, 20)
-	s.agent("complaint", "olga", "reply", "Разберёмся")
-	s.at(0, 10, 30)
-	s.agent("nomatch", "olga", "reply", "Что случилось?")
-	s.at(0, 11, 0)
-	s.agent("nomatch", "olga", "close")
-	s.at(0, 11, 5)
-	s.web("nomatch", "5")
-	s.at(0, 12, 0)
-	s.web("returned", "забыл пароль") // the customer of 08:20 comes back
-	s.at(0, 12, 1)
-	s.escalate("returned", "нет", dialog.ReasonNotHelpful) // FL-000004, normal: due 16:01 and 12:01 the next day
-	s.at(0, 12, 30)
-	s.agent("returned", "ivan", "take")
-	s.at(0, 13, 0)
-	s.agent("returned", "ivan", "reply", "Смотрю")
-	s.at(0, 14, 0)
-	s.agent("human", "ivan", "reply", "Добрый день") // late: due 13:30
-	s.at(0, 14, 10)
-	s.agent("human", "ivan", "transfer", "second_line")
-	s.at(0, 14, 20)
-	s.agent("human", "boris", "take")
-	s.at(0, 15, 0)
-	s.agent("human", "boris", "close")
-	s.at(0, 15, 2)
-	s.web("human", "2")
-	s.at(0, 16, 0)
-	s.escalate("human", "/human", dialog.ReasonCustomerAsk) // FL-000002 reopened, in second_line: due 20:00 and 16:00 the next day
-	s.at(0, 18, 0)
-	s.agent("complaint", "olga", "close") // late: due 17:40
-	s.at(0, 23, 0)
-	s.web("pending", "когда работает ваш офис?")
-	s.at(1, 0, 10)
-	s.web("after", "забыл пароль") // the next day's
-	if s.tickets["human"] != "FL-000002" || s.tickets["returned"] != "FL-000004" {
-		t.Fatalf("tickets %v, want FL-000002 reopened and FL-000004 last", s.tickets)
+	s.At(0, 8, 0)
+	s.Expect("webchat", "confirmed", "забыл пароль", "")
+	s.At(0, 8, 1)
+	s.Expect("webchat", "confirmed", "да", "")
+	s.At(0, 8, 10)
+	s.Expect("webchat", "assumed", "когда работает ваш офис?", "") // no "did this help?" for opening hours
+	s.At(0, 8, 20)
+	s.Expect("webchat", "returned", "как оплатить интернет картой", "")
+	s.At(0, 9, 0)
+	s.Expect("webchat", "clarified", "как настроить", "")
+	s.At(0, 9, 1)
+	s.Expect("webchat", "clarified", "Настройка роутера", "")
+	s.At(0, 9, 2)
+	s.Expect("webchat", "clarified", "да", "")
+	s.At(0, 9, 10)
+	s.Expect("webchat", "unanswered", "как настроить", "") // asked which, never picked
+	s.At(0, 9, 20)
+	s.Expect("webchat", "nomatch", "ывапролджэ фывапр", "") // please rephrase
+	s.At(0, 9, 21)
+	s.Expect("webchat", "nomatch", "йцукенгшщз", dialog.ReasonNoMatch) // FL-000001, normal: due 13:21 and 09:21 the next day
+	s.At(0, 9, 30)
+	s.Expect("webchat", "human", "/human", dialog.ReasonCustomerAsk) // FL-000002, normal: due 13:30 and 09:30 the next day
+	s.At(0, 9, 40)
+	s.Expect("webchat", "complaint", "хочу подать жалобу на качество обслуживания", dialog.ReasonIntent) // FL-000003, high, second_line: due 10:40 and 17:40
+	s.At(0, 10, 0)
+	s.Take("nomatch", "olga")
+	s.Expect("telegram", "english", "how can I reset my password?", "")
+	s.At(0, 10, 1)
+	s.Expect("telegram", "english", "yes", "")
+	s.At(0, 10, 5)
+	s.Take("human", "ivan")
+	s.At(0, 10, 10)
+	s.Take("complaint", "olga")
+	s.At(0, 10, 20)
+	s.Reply("complaint", "olga", "Разберёмся")
+	s.At(0, 10, 30)
+	s.Reply("nomatch", "olga", "Что случилось?")
+	s.At(0, 11, 0)
+	s.Close("nomatch", "olga")
+	s.At(0, 11, 5)
+	s.Expect("webchat", "nomatch", "5", "")
+	s.At(0, 12, 0)
+	s.Expect("webchat", "returned", "забыл пароль", "") // the customer of 08:20 comes back
+	s.At(0, 12, 1)
+	s.Expect("webchat", "returned", "нет", dialog.ReasonNotHelpful) // FL-000004, normal: due 16:01 and 12:01 the next day
+	s.At(0, 12, 30)
+	s.Take("returned", "ivan")
+	s.At(0, 13, 0)
+	s.Reply("returned", "ivan", "Смотрю")
+	s.At(0, 14, 0)
+	s.Reply("human", "ivan", "Добрый день") // late: due 13:30
+	s.At(0, 14, 10)
+	s.Transfer("human", "ivan", "second_line")
+	s.At(0, 14, 20)
+	s.Take("human", "boris")
+	s.At(0, 15, 0)
+	s.Close("human", "boris")
+	s.At(0, 15, 2)
+	s.Expect("webchat", "human", "2", "")
+	s.At(0, 16, 0)
+	s.Expect("webchat", "human", "/human", dialog.ReasonCustomerAsk) // FL-000002 reopened, in second_line: due 20:00 and 16:00 the next day
+	s.At(0, 18, 0)
+	s.Close("complaint", "olga") // late: due 17:40
+	s.At(0, 23, 0)
+	s.Expect("webchat", "pending", "когда работает ваш офис?", "")
+	s.At(1, 0, 10)
+	s.Expect("webchat", "after", "забыл пароль", "") // the next day's
+	if s.Tickets["human"] != "FL-000002" || s.Tickets["returned"] != "FL-000004" {
+		t.Fatalf("tickets %v, want FL-000002 reopened and FL-000004 last", s.Tickets)
 	}
 }
 
