@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/firstline-support/firstline/bots"
@@ -275,24 +276,50 @@ func TestPartialSendResumes(t *testing.T) {
 	}
 }
 
+// TestRunDeliversAndStops runs in a bubble: its clock moves only when
+// every goroutine of the test waits, so the poll comes when due without
+// the test sleeping, and a wait that ends is a wait for Run, not for the
+// machine.
 func TestRunDeliversAndStops(t *testing.T) {
-	f := newFixture(t)
-	f.queue("a", "a1")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { f.d.Run(ctx); close(done) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(f.sender.got()) == 0 && time.Now().Before(deadline) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t)
+		f.queue("a", "a1")
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() { f.d.Run(ctx); close(done) }()
+
+		// What is due when Run starts goes out at once.
+		synctest.Wait()
+		if got := f.sender.got(); fmt.Sprint(got) != "[a:a1]" {
+			t.Fatalf("sent %v at the start", got)
+		}
+		// A wake delivers a new item without waiting for the poll.
+		start := time.Now()
+		f.queue("b", "b1")
 		f.d.Wake()
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Run did not stop")
-	}
-	if got := f.sender.got(); fmt.Sprint(got) != "[a:a1]" {
-		t.Errorf("sent %v", got)
-	}
+		synctest.Wait()
+		if got := f.sender.got(); fmt.Sprint(got) != "[a:a1 b:b1]" || time.Since(start) != 0 {
+			t.Fatalf("sent %v %v after a wake", got, time.Since(start))
+		}
+		// Without a wake, the next poll finds it.
+		f.queue("c", "c1")
+		time.Sleep(time.Second - time.Nanosecond) // the poll is a second
+		synctest.Wait()
+		if got := f.sender.got(); len(got) != 2 {
+			t.Fatalf("sent %v before the poll", got)
+		}
+		time.Sleep(time.Nanosecond)
+		synctest.Wait()
+		if got := f.sender.got(); fmt.Sprint(got) != "[a:a1 b:b1 c:c1]" {
+			t.Fatalf("sent %v after the poll", got)
+		}
+
+		cancel()
+		synctest.Wait()
+		select {
+		case <-done:
+		default:
+			t.Fatal("Run did not stop")
+		}
+	})
 }
