@@ -47,7 +47,9 @@ type server struct {
 	url  string
 	mu   sync.Mutex
 	logs bytes.Buffer
-	done chan error
+	// logged has a value after each line of the log, for waitLog.
+	logged chan struct{}
+	done   chan error
 	// token, when set, is sent as "Authorization: Bearer" with getJSON.
 	token string
 }
@@ -63,7 +65,7 @@ func startServer(t *testing.T, dataDir string, extra ...string) *server {
 	t.Helper()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir,
 		"--config", "../../configs/firstline.yaml", "--intents", "../../configs/intents"}, extra...)
-	s := &server{t: t, cmd: exec.Command(binary, args...), done: make(chan error, 1)}
+	s := &server{t: t, cmd: exec.Command(binary, args...), logged: make(chan struct{}, 1), done: make(chan error, 1)}
 	s.cmd.Env = append(os.Environ(), "FIRSTLINE_LOG_LEVEL=info")
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {
@@ -79,6 +81,10 @@ func startServer(t *testing.T, dataDir string, extra ...string) *server {
 			s.mu.Lock()
 			s.logs.WriteString(sc.Text() + "\n")
 			s.mu.Unlock()
+			select {
+			case s.logged <- struct{}{}:
+			default: // a line not looked at yet: waitLog reads the whole log
+			}
 			if m := urlPattern.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case found <- m[1]:
@@ -437,28 +443,36 @@ func TestServeHotReload(t *testing.T) {
 	write(hours)
 	s := startServer(t, t.TempDir(), "--intents", dir)
 
-	// answered polls until the bot answers text with want, or gives up.
+	// answered reports whether the bot answers text with want. The server
+	// logs a reload once the new knowledge base serves, so one question
+	// after the log says so is enough.
 	n := 0
 	answered := func(text, want string) bool {
-		return eventually(func() bool {
-			n++
-			return strings.Contains(joinReplies(s.say(fmt.Sprint("reload-", n), "m", text)), want)
-		})
+		n++
+		return strings.Contains(joinReplies(s.say(fmt.Sprint("reload-", n), "m", text)), want)
 	}
 	if !answered("when are you open", "9 to 5") {
 		t.Fatal("initial knowledge base not served")
 	}
+	reloads := func(log string) int { return strings.Count(log, "knowledge base reloaded") }
+	reloaded := func(before int) bool {
+		return s.waitLog(func(log string) bool { return reloads(log) > before })
+	}
 
+	before := reloads(s.log())
 	write(hours + "  - id: refund\n    examples: {en: [\"I want my money back\", \"refund please\"]}\n    answer: {en: \"Refunds take 5 days.\"}\n")
 	start := time.Now()
-	if !answered("I want a refund", "Refunds take 5 days") {
+	if !reloaded(before) {
 		t.Fatalf("edit not picked up:\n%s", s.log())
 	}
 	t.Logf("edit picked up after %v", time.Since(start))
+	if !answered("I want a refund", "Refunds take 5 days") {
+		t.Fatalf("edit not served after the reload:\n%s", s.log())
+	}
 
 	// An invalid edit is logged with its line and the previous knowledge base keeps serving.
 	write(hours + "  - id: refund\n    examples: {en: []}\n")
-	if !eventually(func() bool { return strings.Contains(s.log(), "kb.yaml:6:") }) {
+	if !s.waitLog(func(log string) bool { return strings.Contains(log, "kb.yaml:6:") }) {
 		t.Fatalf("invalid edit not reported with its line:\n%s", s.log())
 	}
 	if !answered("I want a refund", "Refunds take 5 days") {
@@ -466,20 +480,35 @@ func TestServeHotReload(t *testing.T) {
 	}
 
 	// SIGHUP reloads at once (a reload with nothing changed still reloads).
-	reloads := func() int { return strings.Count(s.log(), "knowledge base reloaded") }
+	before = reloads(s.log())
 	write(hours)
-	before := reloads()
-	if !eventually(func() bool { return reloads() > before }) {
+	if !reloaded(before) {
 		t.Fatalf("fixed file not reloaded:\n%s", s.log())
 	}
-	before = reloads()
+	before = reloads(s.log())
 	if err := s.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	if !eventually(func() bool { return reloads() > before }) {
+	if !reloaded(before) {
 		t.Errorf("SIGHUP did not reload:\n%s", s.log())
 	}
 	s.stop()
+}
+
+// waitLog reports whether the server's log comes to satisfy cond within
+// five seconds. It looks again at each line the server logs, rather than
+// on a timer.
+func (s *server) waitLog(cond func(log string) bool) bool {
+	timeout := time.NewTimer(5 * time.Second)
+	defer timeout.Stop()
+	for !cond(s.log()) {
+		select {
+		case <-s.logged:
+		case <-timeout.C:
+			return cond(s.log())
+		}
+	}
+	return true
 }
 
 // eventually reports whether cond becomes true within five seconds.
