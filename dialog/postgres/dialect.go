@@ -117,3 +117,29 @@ func (dialect) HasNonDigit(expr string) string {
 
 // Bytewise implements sqlstore.Dialect: the "C" collation compares bytes.
 func (dialect) Bytewise(expr string) string { return expr + ` COLLATE "C"` }
+
+// ClaimOutbox implements sqlstore.Dialect. Senders of several replicas
+// may claim at once: each locks the rows it picks and skips the rows
+// another one has locked, so no two take the same item, and none waits.
+// heads are each chat's oldest pending item, found by the outbox_chat
+// index. The conditions that a concurrent claim or send changes are on
+// the locked rows themselves, where PostgreSQL checks them again once it
+// has the lock, so a claim or a send that just committed is seen. picked
+// is MATERIALIZED so that it runs once, and locks no more than limit
+// rows.
+func (dialect) ClaimOutbox(limit string) string {
+	return `WITH heads AS (
+			SELECT min(id) AS id FROM outbox
+			WHERE channel = $1 AND status = $2
+			GROUP BY chat_id
+		), picked AS MATERIALIZED (
+			SELECT outbox.id AS picked_id FROM outbox JOIN heads ON heads.id = outbox.id
+			WHERE outbox.status = $2
+				AND outbox.next_attempt_at <= $3
+				AND (outbox.claimed_until IS NULL OR outbox.claimed_until <= $3)
+			ORDER BY outbox.id` + limit + `
+			FOR UPDATE OF outbox SKIP LOCKED
+		)
+		UPDATE outbox SET claimed_until = $4
+		FROM picked WHERE outbox.id = picked.picked_id`
+}

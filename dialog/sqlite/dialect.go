@@ -69,3 +69,21 @@ func (dialect) HasNonDigit(expr string) string {
 // Bytewise implements sqlstore.Dialect: SQLite's default collation,
 // BINARY, compares bytes.
 func (dialect) Bytewise(expr string) string { return expr }
+
+// ClaimOutbox implements sqlstore.Dialect. One write transaction runs at
+// a time, so nothing is locked. The inner query lists each chat's head,
+// the oldest pending item, by the outbox_chat index; the outer one walks
+// those ids in order and stops at the limit, reading only the rows it
+// takes, where a join with the heads would read and sort them all.
+func (dialect) ClaimOutbox(limit string) string {
+	return `UPDATE outbox SET claimed_until = $4
+		WHERE id IN (
+			SELECT id FROM outbox
+			WHERE id IN (
+				SELECT min(id) FROM outbox
+				WHERE channel = $1 AND status = $2
+				GROUP BY chat_id)
+			AND next_attempt_at <= $3
+			AND (claimed_until IS NULL OR claimed_until <= $3)
+			ORDER BY id` + limit + `)`
+}

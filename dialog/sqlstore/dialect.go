@@ -60,4 +60,15 @@ type Dialect interface {
 	// PostgreSQL text compares by the database's collation unless told
 	// otherwise; SQLite compares bytes already.
 	Bytewise(expr string) string
+
+	// ClaimOutbox returns the UPDATE that claims outbox items, for the
+	// caller to end with a RETURNING clause: it sets claimed_until to $4
+	// on the pending ($2) items of channel $1 that are the oldest pending
+	// item of their chat, due at $3 and not claimed past $3, the first of
+	// them in id order as limit (" LIMIT $5", or "") says. Where
+	// transactions run side by side, a claim locks the rows it picks and
+	// skips those another claim has locked; where one write transaction
+	// runs at a time it need not, and a query of another shape runs
+	// faster.
+	ClaimOutbox(limit string) string
 }
