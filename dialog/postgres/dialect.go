@@ -143,3 +143,9 @@ func (dialect) ClaimOutbox(limit string) string {
 		UPDATE outbox SET claimed_until = $4
 		FROM picked WHERE outbox.id = picked.picked_id`
 }
+
+// HasTable implements sqlstore.Dialect: the table as the search path
+// finds it.
+func (dialect) HasTable(arg string) string {
+	return "to_regclass(" + arg + ") IS NOT NULL"
+}

@@ -87,3 +87,8 @@ func (dialect) ClaimOutbox(limit string) string {
 			AND (claimed_until IS NULL OR claimed_until <= $3)
 			ORDER BY id` + limit + `)`
 }
+
+// HasTable implements sqlstore.Dialect.
+func (dialect) HasTable(arg string) string {
+	return "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = " + arg + ")"
+}

@@ -71,4 +71,9 @@ type Dialect interface {
 	// runs at a time it need not, and a query of another shape runs
 	// faster.
 	ClaimOutbox(limit string) string
+
+	// HasTable returns the condition that the database has a table named
+	// by the text in the argument placeholder arg: each database lists
+	// its tables in its own catalog.
+	HasTable(arg string) string
 }

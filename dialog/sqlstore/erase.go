@@ -1,13 +1,10 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/firstline-support/firstline/dialog"
 )
@@ -15,16 +12,16 @@ import (
 // IdleConversations lists the ids of up to limit conversations, not
 // erased, with the bot or closed, last updated before the given time,
 // the oldest first.
-func (q queries) IdleConversations(ctx context.Context, before time.Time, limit int) ([]int64, error) {
+func (q Queries) IdleConversations(ctx context.Context, before time.Time, limit int) ([]int64, error) {
 	query := `SELECT id FROM conversations
 		WHERE erased_at IS NULL AND updated_at < $1 AND state IN ($2, $3)
 		ORDER BY updated_at, id`
-	args := []any{dbTime(before), dialog.StateBot, dialog.StateClosed}
+	args := []any{q.timeArg(before), dialog.StateBot, dialog.StateClosed}
 	if limit > 0 {
 		query += ` LIMIT $4`
 		args = append(args, limit)
 	}
-	return queryAll(ctx, q.q, "list idle conversations", scanID, query, args...)
+	return queryAll(ctx, q, "list idle conversations", scanID, query, args...)
 }
 
 // scanID reads a row of one id.
@@ -35,12 +32,14 @@ func scanID(s scanner) (int64, error) {
 }
 
 // EraseConversation deletes the personal data of a conversation; see
-// dialog.Tx. The conversation's row is updated first, which holds it
+// dialog.Tx.
+//
+// The conversation's row is updated first. On PostgreSQL that holds it
 // against the transactions of other replicas (a customer's message, an
 // agent's action, another erasure) until this one ends; a conditional
 // update that had to wait checks its condition again on the row as the
 // other transaction left it.
-func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore time.Time) (*dialog.Conversation, error) {
+func (t *Tx) EraseConversation(ctx context.Context, id int64, at, idleBefore time.Time) (*dialog.Conversation, error) {
 	op := fmt.Sprintf("erase conversation %d", id)
 	before, err := t.Conversation(ctx, id)
 	if err != nil {
@@ -49,16 +48,16 @@ func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 	query := `UPDATE conversations SET customer_name = '', chat_id = $1, pending = '', pending_options = '[]',
 			erased_at = COALESCE(erased_at, $2)
 		WHERE id = $3 AND state IN ($4, $5)`
-	args := []any{dialog.ErasedChatID(id), dbTime(at), id, dialog.StateBot, dialog.StateClosed}
+	args := []any{dialog.ErasedChatID(id), t.timeArg(at), id, dialog.StateBot, dialog.StateClosed}
 	if !idleBefore.IsZero() {
 		query += ` AND erased_at IS NULL AND updated_at < $6`
-		args = append(args, dbTime(idleBefore))
+		args = append(args, t.timeArg(idleBefore))
 	}
-	tag, err := t.q.Exec(ctx, query, args...)
+	n, err := t.q.Exec(ctx, query, args...)
 	if err != nil {
-		return nil, storeErr(op, err)
+		return nil, t.d.Err(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		c, err := t.Conversation(ctx, id)
 		if err != nil {
 			return nil, err
@@ -81,11 +80,11 @@ func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 	}
 	for _, s := range steps {
 		if _, err := t.q.Exec(ctx, s.query, s.args...); err != nil {
-			return nil, storeErr(op+": "+s.what, err)
+			return nil, t.d.Err(op+": "+s.what, err)
 		}
 	}
 	if err := t.eraseWhatsAppContact(ctx, before); err != nil {
-		return nil, storeErr(op+": whatsapp contact", err)
+		return nil, t.d.Err(op+": whatsapp contact", err)
 	}
 	return t.Conversation(ctx, id)
 }
@@ -99,7 +98,7 @@ func (t *tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 // its server). Each table is touched only when it exists, as whatsmeow
 // versions differ. What the session holds in memory stays until it is
 // restarted.
-func (t *tx) eraseWhatsAppContact(ctx context.Context, c *dialog.Conversation) error {
+func (t *Tx) eraseWhatsAppContact(ctx context.Context, c *dialog.Conversation) error {
 	if c.Channel != dialog.ChannelWhatsApp || dialog.IsErasedChatID(c.ChatID) {
 		return nil
 	}
@@ -120,7 +119,7 @@ func (t *tx) eraseWhatsAppContact(ctx context.Context, c *dialog.Conversation) e
 		switch {
 		case err == nil:
 			jids = append(jids, linked+"@"+otherServer)
-		case !errors.Is(err, pgx.ErrNoRows):
+		case !noRows(err):
 			return err
 		}
 		if _, err := t.q.Exec(ctx, "DELETE FROM whatsmeow_lid_map WHERE "+mine+" = $1", user); err != nil {
@@ -141,8 +140,8 @@ func (t *tx) eraseWhatsAppContact(ctx context.Context, c *dialog.Conversation) e
 
 // hasTable reports whether the database has the table: whatsmeow's are
 // there only once WhatsApp was linked.
-func (t *tx) hasTable(ctx context.Context, name string) (bool, error) {
+func (t *Tx) hasTable(ctx context.Context, name string) (bool, error) {
 	var exists bool
-	err := t.q.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, name).Scan(&exists)
+	err := t.q.QueryRow(ctx, `SELECT `+t.d.HasTable("$1"), name).Scan(&exists)
 	return exists, err
 }
