@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/firstline-support/firstline/intents"
@@ -15,10 +14,11 @@ import (
 type TicketAction struct {
 	Number string
 	Agent  string // the acting user's name, shown to the customer on replies
-	// Version is the ticket's UpdatedAt as the agent saw it. When set, the
-	// action fails with ECONFLICT if the ticket changed since: the agent's
-	// form is stale (someone else took, transferred or closed it).
-	Version time.Time
+	// Version is the ticket's Version as the agent saw it. When not
+	// zero, the action fails with ECONFLICT if the ticket changed since:
+	// the agent's form is stale (someone else took, transferred or
+	// closed it).
+	Version int64
 	// User, when set, is the user acting: the action fails with ENOTFOUND,
 	// as for a ticket that does not exist, unless User.CanSeeTicket. It is
 	// checked on the ticket as it is inside the action's transaction, so a
@@ -55,7 +55,7 @@ func (e *Engine) Reply(ctx context.Context, a TicketAction, text string) (*Messa
 			return err
 		}
 		if at.ticket.FirstResponseAt.IsZero() {
-			at.ticket.FirstResponseAt = e.Now()
+			at.ticket.FirstResponseAt = at.tx.Now()
 			if err := at.tx.UpdateTicket(ctx, at.ticket); err != nil {
 				return err
 			}
@@ -146,7 +146,7 @@ func (e *Engine) Close(ctx context.Context, a TicketAction) (*Ticket, error) {
 			t.Assignee = a.Agent
 		}
 		t.Status = TicketClosed
-		t.ClosedAt = e.Now()
+		t.ClosedAt = at.tx.Now()
 		if err := at.tx.UpdateTicket(ctx, t); err != nil {
 			return err
 		}
@@ -240,7 +240,7 @@ func (e *Engine) agentTx(ctx context.Context, a TicketAction, allowClosed bool, 
 		if a.User != nil && !a.User.CanSeeTicket(t) {
 			return Errorf(ENOTFOUND, "ticket %s not found", a.Number)
 		}
-		if !a.Version.IsZero() && !a.Version.Equal(t.UpdatedAt) {
+		if a.Version != 0 && a.Version != t.Version {
 			return Errorf(ECONFLICT, "ticket %s changed since you opened it; reload it and try again", t.Number)
 		}
 		if !t.Open() && !allowClosed {
@@ -318,7 +318,7 @@ func (e *Engine) pickAgent(ctx context.Context, tx Tx, queue string) (*User, err
 	if err != nil {
 		return nil, err
 	}
-	at := e.Now()
+	at := tx.Now()
 	var best *User
 	for _, u := range users {
 		if u.Disabled || u.Role != RoleAgent || !u.WorksQueue(queue) || at.Sub(u.LastSeenAt) > e.cfg.OnlineWithin {

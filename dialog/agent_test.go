@@ -154,7 +154,11 @@ func TestTransfer(t *testing.T) {
 func TestStaleForm(t *testing.T) {
 	h := newHarness(t)
 	ticket := h.send("c", "/human").Ticket
-	seen := ticket.UpdatedAt
+	// The engine's clock stands still: two changes at one instant must
+	// still tell a stale form from a fresh one.
+	frozen := h.engine.Now()
+	h.engine.SetClock(func() time.Time { return frozen })
+	seen := ticket.Version
 	if _, err := h.engine.Take(h.ctx, dialog.TicketAction{Number: ticket.Number, Agent: "Ivan", Version: seen}); err != nil {
 		t.Fatalf("take with a fresh version: %v", err)
 	}

@@ -4,8 +4,9 @@ import "time"
 
 // SetClock makes the engine read the time from now instead of the wall
 // clock, for tests and simulations that need to control time: SLA
-// deadlines, the reopen window and the times of messages and analytics
-// events all follow it. Call it before the engine handles anything.
+// deadlines, the reopen window and the times of messages, tickets and
+// analytics events all follow it (the store reads each transaction's time
+// from the engine). Call it before the engine handles anything.
 func (e *Engine) SetClock(now func() time.Time) {
 	e.nowFunc = now
 }

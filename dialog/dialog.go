@@ -182,8 +182,13 @@ type Ticket struct {
 	FirstResponseAt  time.Time // the first agent reply; zero before
 
 	CreatedAt time.Time
-	UpdatedAt time.Time // changes with every change of the ticket: the version a form was made from
+	UpdatedAt time.Time
 	ClosedAt  time.Time // zero while open
+
+	// Version counts the saves of the ticket, from 1 when it is
+	// created: the version a form was made from, refused once another
+	// change came first.
+	Version int64
 }
 
 // Open reports whether the ticket still needs work.

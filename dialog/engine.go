@@ -118,9 +118,12 @@ type Engine struct {
 }
 
 // NewEngine returns an engine over store answering from the knowledge base
-// in holder and telling pub (which may be nil) about every change.
+// in holder and telling pub (which may be nil) about every change. The
+// store reads the time of its transactions from the engine's clock.
 func NewEngine(store Store, holder *kb.Holder, pub Publisher, cfg Config, log *slog.Logger) *Engine {
-	return &Engine{store: store, kb: holder, pub: pub, cfg: cfg, log: log}
+	e := &Engine{store: store, kb: holder, pub: pub, cfg: cfg, log: log}
+	store.SetClock(e.Now)
+	return e
 }
 
 // Config returns the engine's configuration.
@@ -339,7 +342,7 @@ type actor interface {
 func (e *Engine) addOutbound(ctx context.Context, tx Tx, conv *Conversation, m *Message, by actor) error {
 	m.ConversationID = conv.ID
 	m.Lang = conv.Lang
-	m.CreatedAt = e.Now()
+	m.CreatedAt = tx.Now()
 	if err := tx.AddMessage(ctx, m); err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func (e *Engine) Erase(ctx context.Context, conversationID int64) (*Conversation
 	var tickets []*Ticket
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
-		if conv, err = tx.EraseConversation(ctx, conversationID, e.Now(), time.Time{}); err != nil {
+		if conv, err = tx.EraseConversation(ctx, conversationID, tx.Now(), time.Time{}); err != nil {
 			return err
 		}
 		tickets, err = tx.Tickets(ctx, TicketFilter{ConversationID: conversationID})

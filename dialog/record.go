@@ -1,9 +1,6 @@
 package dialog
 
-import (
-	"context"
-	"time"
-)
+import "context"
 
 // record appends an analytics event about the turn's conversation, with
 // the conversation's current ticket unless a names another.
@@ -14,20 +11,20 @@ func (t *turn) record(a Activity) error {
 	if t.in != nil {
 		a.MessageID = t.in.ID
 	}
-	return recordActivity(t.ctx, t.tx, t.e.Now(), t.conv, a)
+	return recordActivity(t.ctx, t.tx, t.conv, a)
 }
 
 // record appends an analytics event about the agent's ticket.
 func (at *agentTurn) record(a Activity) error {
 	a.TicketID = at.ticket.ID
-	return recordActivity(at.ctx, at.tx, at.e.Now(), at.conv, a)
+	return recordActivity(at.ctx, at.tx, at.conv, a)
 }
 
-// recordActivity stamps a with the time and the conversation's channel and
-// language, and appends it in tx: the event commits with the change it
-// describes, or not at all.
-func recordActivity(ctx context.Context, tx Tx, now time.Time, conv *Conversation, a Activity) error {
-	a.At = now
+// recordActivity stamps a with the transaction's time and the
+// conversation's channel and language, and appends it in tx: the event
+// commits with the change it describes, or not at all.
+func recordActivity(ctx context.Context, tx Tx, conv *Conversation, a Activity) error {
+	a.At = tx.Now()
 	a.ConversationID = conv.ID
 	a.Channel = conv.Channel
 	a.Lang = conv.Lang

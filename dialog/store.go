@@ -127,6 +127,11 @@ type Queries interface {
 type Tx interface {
 	Queries
 
+	// Now is the transaction's time, read once from the store's clock
+	// when it began: everything the transaction stamps, it stamps with
+	// this.
+	Now() time.Time
+
 	// EnsureConversation returns the conversation for (channel, chatID),
 	// creating it in StateBot if there is none, and holds it for the rest of
 	// the transaction so that messages of one conversation are processed one
@@ -237,6 +242,10 @@ type Store interface {
 	// Update runs fn in one read-write transaction, committing when fn
 	// returns nil and rolling back otherwise.
 	Update(ctx context.Context, fn func(tx Tx) error) error
+	// SetClock makes the store read the time of each transaction from
+	// now instead of the wall clock. NewEngine sets it to the engine's
+	// clock, so that one clock stamps everything.
+	SetClock(now func() time.Time)
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

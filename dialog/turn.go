@@ -77,7 +77,7 @@ func (t *turn) receive(in Inbound, cmd, text string, match kb.Result) error {
 		ExternalID:     in.ExternalID,
 		Text:           in.Text,
 		Lang:           t.lang,
-		CreatedAt:      t.e.Now(),
+		CreatedAt:      t.tx.Now(),
 	}
 	if err := t.tx.AddMessage(t.ctx, t.in); err != nil {
 		return err
@@ -499,7 +499,7 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	if err != nil {
 		return err
 	}
-	at := t.e.Now()
+	at := t.tx.Now()
 	reopened := ticket != nil
 	if reopened {
 		ticket.Status = TicketQueued
@@ -573,7 +573,7 @@ func (t *turn) reopenable() (*Ticket, error) {
 	if err != nil || len(last) == 0 {
 		return nil, err
 	}
-	if tk := last[0]; !tk.Open() && t.e.Now().Sub(tk.ClosedAt) <= t.e.cfg.ReopenWindow {
+	if tk := last[0]; !tk.Open() && t.tx.Now().Sub(tk.ClosedAt) <= t.e.cfg.ReopenWindow {
 		return tk, nil
 	}
 	return nil, nil

@@ -41,6 +41,12 @@ func newFixture(t *testing.T) *fixture {
 		// A queue the configuration does not name still shows.
 		{Queue: "vip", Status: dialog.TicketAssigned, Assignee: "olga"},
 	}
+	// Queued a second apart, so that the second queue's ticket waited
+	// less than the first queue's.
+	start := time.Now().Add(-time.Minute)
+	for i, tk := range tickets {
+		tk.CreatedAt = start.Add(time.Duration(i) * time.Second)
+	}
 	err := f.store.Update(ctx, func(tx dialog.Tx) error {
 		c, err := tx.EnsureConversation(ctx, "telegram", "42")
 		if err != nil {

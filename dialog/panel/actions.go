@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"time"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,8 +35,8 @@ func (p *Panel) act(c *gin.Context, do actionFunc) {
 	number := c.Param("number")
 	// Every form carries the version it was made from: an action on a
 	// ticket that changed since must not go through unseen.
-	version, err := time.Parse(time.RFC3339Nano, form.Get("version"))
-	if err != nil {
+	version, err := strconv.ParseInt(form.Get("version"), 10, 64)
+	if err != nil || version < 1 {
 		err := panelError(dialog.EINVALID, lang, "error.no_version")
 		p.showTicket(c, http.StatusBadRequest, kept, err)
 		return

@@ -71,7 +71,7 @@ func TestEraseCustomer(t *testing.T) {
 			t.Errorf("%s is offered to write a note on the erased customer's ticket", user)
 		}
 	}
-	note := url.Values{"version": {formatVersion(h.ticket(tk.Number).UpdatedAt)}, "text": {"note about " + marker}}
+	note := url.Values{"version": {formatVersion(h.ticket(tk.Number).Version)}, "text": {"note about " + marker}}
 	h.post("anna", path+"/note", note, http.StatusConflict)
 	// Twice is harmless.
 	h.post("root", path+"/erase", confirmed, http.StatusSeeOther)

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,9 +118,9 @@ func isoTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// formatVersion renders a ticket's UpdatedAt for the forms made from it.
-func formatVersion(t time.Time) string {
-	return t.UTC().Format(time.RFC3339Nano)
+// formatVersion renders a ticket's Version for the forms made from it.
+func formatVersion(v int64) string {
+	return strconv.FormatInt(v, 10)
 }
 
 // clock is a time as pages show it before their script turns it into the

@@ -128,7 +128,7 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 		return nil, err
 	}
 	data.Ticket = t
-	data.Version = formatVersion(t.UpdatedAt)
+	data.Version = formatVersion(t.Version)
 	data.Title = tr(lang, "ticket.title", t.Number)
 	data.Path = "/panel/tickets/" + t.Number
 	if data.Conversation, err = p.store.Conversation(ctx, t.ConversationID); err != nil {

@@ -149,3 +149,17 @@ func (dialect) ClaimOutbox(limit string) string {
 func (dialect) HasTable(arg string) string {
 	return "to_regclass(" + arg + ") IS NOT NULL"
 }
+
+// LockMigrations implements sqlstore.Dialect: a transaction-scoped
+// advisory lock on this schema's migrations.
+func (dialect) LockMigrations() string {
+	return fmt.Sprintf("SELECT pg_advisory_xact_lock(%d, hashtext(coalesce(current_schema(), '')))", migrationLock)
+}
+
+// MigrationsTable implements sqlstore.Dialect.
+func (dialect) MigrationsTable() string {
+	return `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    integer     PRIMARY KEY,
+		applied_at timestamptz NOT NULL
+	)`
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/sqlstore"
 )
 
 func TestStoreErrCodes(t *testing.T) {
@@ -94,7 +95,7 @@ func TestServerGoneIsUnavailable(t *testing.T) {
 	db := open(t, testDB.schemaURL(t))
 	ctx := t.Context()
 	err := db.Update(ctx, func(dtx dialog.Tx) error {
-		q := dtx.(*tx).q
+		q := dtx.(*sqlstore.Tx).Querier()
 		var pid int
 		if err := q.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
 			return err

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"github.com/firstline-support/firstline/dialog/sqlstore"
 	"slices"
 	"sync"
 	"testing"
@@ -119,7 +120,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	url := newTestDB(t).schemaURL(t)
 	db := open(t, url)
 	current := embeddedVersions(t)
-	next := len(current) + 1
+	next := current[len(current)-1] + 1
 
 	// The next migration creates a table, then fails: neither the table nor
 	// the version may stay.
@@ -149,7 +150,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 // mustLoad returns the embedded migrations.
 func mustLoad(t *testing.T) []schema.Migration {
 	t.Helper()
-	migrations, err := schema.Load(migrationFiles)
+	migrations, err := schema.Load(migrationFiles, sqlstore.MigrationFiles)
 	if err != nil {
 		t.Fatalf("schema.Load: %v", err)
 	}

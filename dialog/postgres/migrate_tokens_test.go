@@ -24,7 +24,7 @@ func TestMigrateAPITokenNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	old := &DB{queries: queries{q: pool}, pool: pool, log: slog.New(slog.DiscardHandler)}
+	old := newDB(pool, slog.New(slog.DiscardHandler))
 	before := fstest.MapFS{}
 	all := mustLoad(t)
 	for _, m := range all {

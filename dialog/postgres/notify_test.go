@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"log/slog"
 	"runtime"
 	"testing"
 	"time"
@@ -149,7 +150,7 @@ func TestNotifierDatabaseDown(t *testing.T) {
 		t.Fatalf("new pool: %v", err)
 	}
 	defer pool.Close()
-	db := &DB{queries: queries{q: pool}, pool: pool}
+	db := newDB(pool, slog.New(slog.DiscardHandler))
 
 	before := runtime.NumGoroutine()
 	n := NewNotifier(db, broker.New(), nil)

@@ -24,10 +24,10 @@ const connectTimeout = 5 * time.Second
 // DB is a dialog.Store in a PostgreSQL database. It is safe for concurrent
 // use.
 type DB struct {
-	// queries answers the dialog.Queries methods outside a transaction,
-	// each on a connection of the pool.
-	queries
-	sqlstore.Queries
+	// DB reads and writes on connections of the pool: transactions run
+	// side by side, and EnsureConversation's row lock puts those of one
+	// conversation in a line.
+	*sqlstore.DB
 
 	pool *pgxpool.Pool
 	log  *slog.Logger
@@ -59,12 +59,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db := &DB{
-		queries: queries{q: pool},
-		Queries: sqlstore.NewQueries(fromPgx(pool), dialect{}),
-		pool:    pool,
-		log:     log.With("db", fmt.Sprintf("%s/%s", config.ConnConfig.Host, config.ConnConfig.Database)),
-	}
+	db := newDB(pool, log.With("db", fmt.Sprintf("%s/%s", config.ConnConfig.Host, config.ConnConfig.Database)))
 	// The pool connects lazily: make sure the server is there now, so that a
 	// wrong URL fails at start and not at the first request.
 	if err := db.Ping(ctx); err != nil {
@@ -76,6 +71,15 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	return db, nil
+}
+
+// newDB returns the store on pool, without checking or migrating it.
+func newDB(pool *pgxpool.Pool, log *slog.Logger) *DB {
+	return &DB{
+		DB:   sqlstore.New(fromPgx(pool), poolConn{pool: pool, log: log}, dialect{}),
+		pool: pool,
+		log:  log,
+	}
 }
 
 // Ping reports whether the database can be reached.

@@ -8,8 +8,8 @@ import (
 
 // TestUpdateTicketVersionAfterLaterTransaction has a transaction that
 // began first save a ticket after a second one, begun later, saved it:
-// UpdatedAt, the version an agent's form was made from, must still move
-// on, not go back to before the second's.
+// the version an agent's form was made from must still move on past the
+// second's, although the first transaction's time is earlier.
 func TestUpdateTicketVersionAfterLaterTransaction(t *testing.T) {
 	db := open(t, newTestDB(t).schemaURL(t))
 	ctx := t.Context()
@@ -44,8 +44,8 @@ func TestUpdateTicketVersionAfterLaterTransaction(t *testing.T) {
 		if first, err = tx.Ticket(ctx, tk.ID); err != nil {
 			return err
 		}
-		if !first.UpdatedAt.Equal(second.UpdatedAt) {
-			t.Errorf("read UpdatedAt %s, want the second transaction's %s", first.UpdatedAt, second.UpdatedAt)
+		if first.Version != second.Version {
+			t.Errorf("read version %d, want the second transaction's %d", first.Version, second.Version)
 		}
 		first.Priority = "high"
 		return tx.UpdateTicket(ctx, first)
@@ -53,14 +53,14 @@ func TestUpdateTicketVersionAfterLaterTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Update: %v", err)
 	}
-	if !first.UpdatedAt.After(second.UpdatedAt) {
-		t.Errorf("UpdatedAt = %s after the second transaction's %s: want later", first.UpdatedAt, second.UpdatedAt)
+	if tk.Version != 1 || second.Version != 2 || first.Version != 3 {
+		t.Errorf("versions %d, %d, %d: want 1 when created, 2 and 3 after the two saves", tk.Version, second.Version, first.Version)
 	}
 	got, err := db.Ticket(ctx, tk.ID)
 	if err != nil {
 		t.Fatalf("Ticket: %v", err)
 	}
-	if !got.UpdatedAt.Equal(first.UpdatedAt) {
-		t.Errorf("stored UpdatedAt = %s, want %s", got.UpdatedAt, first.UpdatedAt)
+	if got.Version != first.Version || !got.UpdatedAt.Equal(first.UpdatedAt) {
+		t.Errorf("stored version %d at %s, want %d at %s", got.Version, got.UpdatedAt, first.Version, first.UpdatedAt)
 	}
 }

@@ -45,9 +45,12 @@ type Column struct {
 	Deferred bool
 	// Since is the export format version that added the column (0 for
 	// the first). A file of an older version lacks it, and Reader gives
-	// it its default: NULL, empty text, or, for an id, the row's number
-	// in its table.
+	// it Default, or else its kind's default: NULL, empty text, 0, or,
+	// for an id, the row's number in its table.
 	Since int
+	// Default is the JSON value the rows of an older file get, when not
+	// their kind's.
+	Default string
 }
 
 // Table is one of firstline's tables.
@@ -130,6 +133,7 @@ func Tables() []Table {
 			{Name: "created_at", Kind: KindTime},
 			{Name: "updated_at", Kind: KindTime},
 			{Name: "closed_at", Kind: KindNullTime},
+			{Name: "version", Kind: KindInt, Since: 3, Default: "1"},
 		}},
 		{Name: "messages", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},
@@ -219,8 +223,9 @@ func (t Table) ColumnNames() []string {
 // FormatVersion is the version of the export format that Writer writes.
 // Reader reads it and every earlier one (see Column.Since): a backup made
 // by an older firstline imports into a newer one. Version 2 added API
-// token ids, names and last use, and the time a conversation was erased.
-const FormatVersion = 2
+// token ids, names and last use, and the time a conversation was erased;
+// version 3 a ticket's version.
+const FormatVersion = 3
 
 // timeLayout is how times are written in an export: RFC 3339 in UTC, to
 // the microsecond, which is as fine as either store keeps them.
@@ -469,14 +474,18 @@ func (rd *Reader) Next() (Table, []any, error) {
 }
 
 // defaultValue is the value of a column that a file of an older format
-// lacks: the row's number in its table for an id, NULL or empty text
-// otherwise.
+// lacks: its Default, the row's number in its table for an id, 0 for
+// another integer, NULL or empty text otherwise.
 func (rd *Reader) defaultValue(t Table, c Column) json.RawMessage {
 	switch {
+	case c.Default != "":
+		return json.RawMessage(c.Default)
 	case c.Name == "id" && t.Identity:
 		return json.RawMessage(strconv.Itoa(rd.rows[t.Name]))
 	case c.Kind == KindText:
 		return json.RawMessage(`""`)
+	case c.Kind == KindInt:
+		return json.RawMessage("0")
 	default:
 		return json.RawMessage("null")
 	}

@@ -92,3 +92,15 @@ func (dialect) ClaimOutbox(limit string) string {
 func (dialect) HasTable(arg string) string {
 	return "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = " + arg + ")"
 }
+
+// LockMigrations implements sqlstore.Dialect: nothing, since the
+// migration's transaction takes the database's write lock when it begins.
+func (dialect) LockMigrations() string { return "" }
+
+// MigrationsTable implements sqlstore.Dialect.
+func (dialect) MigrationsTable() string {
+	return `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at TEXT    NOT NULL
+	)`
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/schema"
+	"github.com/firstline-support/firstline/dialog/sqlstore"
 )
 
 // appliedMigrations returns the versions in schema_migrations with the
@@ -54,7 +55,7 @@ func tableExists(t *testing.T, db *DB, name string) bool {
 func TestMigrationsApplyOnce(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "firstline.db")
-	want, err := schema.Load(migrationFiles)
+	want, err := schema.Load(migrationFiles, sqlstore.MigrationFiles)
 	if err != nil {
 		t.Fatalf("schema.Load: %v", err)
 	}
@@ -71,7 +72,7 @@ func TestMigrationsApplyOnce(t *testing.T) {
 		at, ok := first[m.Version]
 		if !ok {
 			t.Errorf("migration %s not applied", m.Name)
-		} else if _, err := parseTime(at); err != nil {
+		} else if _, err := sqlstore.ParseTime(at); err != nil {
 			t.Errorf("migration %s applied at %q: %v", m.Name, at, err)
 		}
 	}
@@ -113,7 +114,7 @@ func TestOpenNewerDatabase(t *testing.T) {
 	}
 	// A later program has applied a migration this one does not know.
 	_, err = db.writer.ExecContext(ctx,
-		`INSERT INTO schema_migrations (version, applied_at) VALUES (1000, ?)`, formatTime(time.Now()))
+		`INSERT INTO schema_migrations (version, applied_at) VALUES (1000, ?)`, sqlstore.FormatTime(time.Now()))
 	if err != nil {
 		t.Fatalf("insert version: %v", err)
 	}
@@ -141,7 +142,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 		"migrations/0001_first.sql":  {Data: []byte(`CREATE TABLE first (id INTEGER PRIMARY KEY);`)},
 		"migrations/0002_broken.sql": {Data: []byte(`CREATE TABLE second (id INTEGER PRIMARY KEY); CREATE TABLE oops (`)},
 	}
-	if err := db.migrate(ctx, fsys, nil); err == nil {
+	if err := db.migrate(ctx, nil, fsys); err == nil {
 		t.Fatal("migrate with a broken migration succeeded")
 	} else if !strings.Contains(err.Error(), "0002_broken.sql") {
 		t.Errorf("error %v does not name the broken migration", err)
@@ -159,7 +160,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 
 	// Fixed, it applies on the next run.
 	fsys["migrations/0002_broken.sql"] = &fstest.MapFile{Data: []byte(`CREATE TABLE second (id INTEGER PRIMARY KEY);`)}
-	if err := db.migrate(ctx, fsys, nil); err != nil {
+	if err := db.migrate(ctx, nil, fsys); err != nil {
 		t.Fatalf("migrate after the fix: %v", err)
 	}
 	if !tableExists(t, db, "second") {
@@ -168,7 +169,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 }
 
 func TestEmbeddedMigrations(t *testing.T) {
-	if _, err := schema.Load(migrationFiles); err != nil {
+	if _, err := schema.Load(migrationFiles, sqlstore.MigrationFiles); err != nil {
 		t.Errorf("embedded migrations: %v", err)
 	}
 }
@@ -186,7 +187,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if err != nil {
 		t.Fatalf("openPools: %v", err)
 	}
-	err = old.migrate(ctx, fstest.MapFS{"migrations/0001_init.sql": {Data: first}}, nil)
+	err = old.migrate(ctx, nil, fstest.MapFS{"migrations/0001_init.sql": {Data: first}})
 	if err != nil {
 		t.Fatalf("migrate to version 1: %v", err)
 	}
@@ -215,7 +216,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	defer db.Close()
-	latest, err := schema.Load(migrationFiles)
+	latest, err := schema.Load(migrationFiles, sqlstore.MigrationFiles)
 	if err != nil {
 		t.Fatalf("schema.Load: %v", err)
 	}
@@ -226,7 +227,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Ticket: %v", err)
 	}
-	at, _ := parseTime(created)
+	at, _ := sqlstore.ParseTime(created)
 	want := &dialog.Ticket{
 		ID:             7,
 		Number:         "FL-000007",
@@ -242,6 +243,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 		Assignee:       "olga",
 		CreatedAt:      at,
 		UpdatedAt:      at,
+		Version:        1, // tickets from before versions were counted
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("migrated ticket:\n got %+v\nwant %+v", got, want)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/schema"
+	"github.com/firstline-support/firstline/dialog/sqlstore"
 )
 
 // TestMigrateAPITokenNames opens, with this program, a database written
@@ -18,7 +19,7 @@ import (
 func TestMigrateAPITokenNames(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "firstline.db")
-	migrations, err := schema.Load(migrationFiles)
+	migrations, err := schema.Load(migrationFiles, sqlstore.MigrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func TestMigrateAPITokenNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := old.migrate(ctx, before, dataSteps()); err != nil {
+	if err := old.migrate(ctx, dataSteps(), before); err != nil {
 		t.Fatalf("migrate to the version before: %v", err)
 	}
 	created := "2024-05-06T07:08:09.123456Z"
@@ -67,7 +68,7 @@ func TestMigrateAPITokenNames(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the enabled user's token after the migration: %v", err)
 	}
-	at, _ := parseTime(created)
+	at, _ := sqlstore.ParseTime(created)
 	if tk.ID == 0 || tk.UserID != 1 || tk.Name != "" || !tk.CreatedAt.Equal(at) || !tk.LastUsedAt.IsZero() {
 		t.Errorf("migrated token %+v", tk)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/sqlstore"
 )
 
 // addBotMessage stores a conversation of a Telegram chat with one bot
@@ -87,8 +88,8 @@ func TestMarkInboxProcessedKeepsFirstTime(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read the row: %v", err)
 	}
-	if processed != formatTime(first) {
-		t.Errorf("processed_at = %s, want %s", processed, formatTime(first))
+	if processed != sqlstore.FormatTime(first) {
+		t.Errorf("processed_at = %s, want %s", processed, sqlstore.FormatTime(first))
 	}
 }
 

@@ -34,10 +34,9 @@ const busyTimeout = 10 * time.Second
 // DB is a dialog.Store in a SQLite database file. It is safe for concurrent
 // use.
 type DB struct {
-	// queries answers the dialog.Queries methods outside a transaction,
-	// through the reader pool.
-	queries
-	sqlstore.Queries
+	// DB reads through the reader pool outside a transaction and writes
+	// in transactions on the writer, one at a time.
+	*sqlstore.DB
 
 	writer *sql.DB
 	reader *sql.DB
@@ -91,12 +90,12 @@ func openPools(ctx context.Context, path string, log *slog.Logger, busy time.Dur
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
 
+	log = log.With("db", abs)
 	return &DB{
-		queries: queries{q: reader},
-		Queries: sqlstore.NewQueries(sqlstore.FromSQL(reader), dialect{}),
-		writer:  writer,
-		reader:  reader,
-		log:     log.With("db", abs),
+		DB:     sqlstore.New(sqlstore.FromSQL(reader), pools{writer: writer, reader: reader, log: log}, dialect{}),
+		writer: writer,
+		reader: reader,
+		log:    log,
 	}, nil
 }
 

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"log/slog"
 )
 
 // SQLQuerier is what *sql.DB and *sql.Tx have in common.
@@ -55,4 +57,30 @@ type sqlRows struct {
 // Close implements Rows.
 func (r sqlRows) Close() {
 	_ = r.Rows.Close()
+}
+
+// SQLTx returns the TxConn of a database/sql transaction, logging to log
+// a rollback that fails.
+func SQLTx(tx *sql.Tx, log *slog.Logger) TxConn {
+	return sqlTx{sqlQuerier: sqlQuerier{q: tx}, tx: tx, log: log}
+}
+
+// sqlTx adapts *sql.Tx to TxConn.
+type sqlTx struct {
+	sqlQuerier
+	tx  *sql.Tx
+	log *slog.Logger
+}
+
+// Commit implements TxConn.
+func (t sqlTx) Commit(context.Context) error {
+	return t.tx.Commit()
+}
+
+// Rollback implements TxConn. database/sql has rolled back already when
+// the context ended, which is not worth a log line.
+func (t sqlTx) Rollback(context.Context) {
+	if err := t.tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		t.log.Warn("roll back transaction", "err", err)
+	}
 }

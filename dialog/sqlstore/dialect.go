@@ -76,4 +76,15 @@ type Dialect interface {
 	// by the text in the argument placeholder arg: each database lists
 	// its tables in its own catalog.
 	HasTable(arg string) string
+
+	// LockMigrations returns the statement that lets one migrator at a
+	// time into schema_migrations until its transaction ends: an
+	// advisory lock where transactions run side by side, "" where a
+	// write transaction holds the database's one write lock.
+	LockMigrations() string
+
+	// MigrationsTable returns the CREATE TABLE IF NOT EXISTS of
+	// schema_migrations (version, applied_at), with applied_at a time
+	// as Time binds it.
+	MigrationsTable() string
 }

@@ -68,12 +68,21 @@ func (d timeDest) Scan(src any) error {
 
 // parse decodes a time as SQLite keeps it.
 func (d timeDest) parse(s string) error {
-	t, err := time.Parse(timeLayout, s)
+	t, err := ParseTime(s)
 	if err != nil {
-		return fmt.Errorf("parse time %q: %w", s, err)
+		return err
 	}
 	*d.t = t
 	return nil
+}
+
+// ParseTime decodes a time written by FormatTime.
+func ParseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("parse time %q: %w", s, err)
+	}
+	return t, nil
 }
 
 // nullID stores an id of 0 ("none") as NULL, which foreign keys let through.

@@ -11,11 +11,11 @@ import (
 	"github.com/firstline-support/firstline/dialog/schema"
 )
 
-// Export writes every row of firstline's tables (schema.Tables) to w in
-// the export format of schema.Writer. q is a transaction of the database
+// exportTables writes every row of firstline's tables (schema.Tables) to
+// w in the export format of schema.Writer. q is a transaction of the database
 // d speaks for, which the caller begins so that it sees one consistent
 // snapshot while the store keeps serving.
-func Export(ctx context.Context, q Querier, d Dialect, w io.Writer) error {
+func exportTables(ctx context.Context, q Querier, d Dialect, w io.Writer) error {
 	ew, err := schema.NewWriter(w)
 	if err != nil {
 		return err
@@ -137,14 +137,14 @@ func (r *rawTime) Scan(src any) error {
 	return nil
 }
 
-// Import reads an export written by Export (of either database) into the
-// store, keeping every id, so ticket numbers and the references between
+// importTables reads an export written by Export (of either database)
+// into the store, keeping every id, so ticket numbers and the references between
 // rows stay as they were. q is a write transaction of the database d
 // speaks for, begun by the caller, who commits it when Import returns nil
 // and rolls it back otherwise, so that an import changes all or nothing.
 // Import takes only an empty store; its errors name the line of r at
 // fault. New ids then go on from the largest one imported.
-func Import(ctx context.Context, q Querier, d Dialect, r io.Reader) error {
+func importTables(ctx context.Context, q Querier, d Dialect, r io.Reader) error {
 	qs := NewQueries(q, d)
 	// Nothing else may write while the store fills: a row written
 	// alongside could take an id the import is about to use.

@@ -68,6 +68,18 @@ func NewTx(q Querier, d Dialect, now time.Time) *Tx {
 	return &Tx{Queries: NewQueries(q, d), now: now.UTC().Truncate(time.Microsecond)}
 }
 
+// Now is the transaction's time: what it stamps, it stamps with this.
+// It is read once, from the store's clock, when the transaction begins.
+func (t *Tx) Now() time.Time {
+	return t.now
+}
+
+// Querier returns what the transaction runs SQL on, for statements of a
+// database's own that the store does not have.
+func (t *Tx) Querier() Querier {
+	return t.q
+}
+
 // stamp returns t, or the transaction's time when t is zero.
 func (t *Tx) stamp(at time.Time) time.Time {
 	if at.IsZero() {

@@ -13,7 +13,7 @@ import (
 // ticketColumns are the columns scanTicket reads, in order.
 const ticketColumns = `id, number, conversation_id, status, reason, intent, candidates,
 	priority, queue, channel, customer_name, assignee, csat, reopens,
-	first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at`
+	first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at, version`
 
 // queueOrder sorts tickets the way agents work the queue: by the rank of
 // the priority (dialog.PriorityRank), then by the SLA deadline the ticket
@@ -127,7 +127,7 @@ func scanTicket(s scanner) (*dialog.Ticket, error) {
 	err := s.Scan(&t.ID, &number, &t.ConversationID, &t.Status, &t.Reason, &t.Intent, &candidates,
 		&t.Priority, &t.Queue, &t.Channel, &t.CustomerName, &t.Assignee, &t.CSAT, &t.Reopens,
 		scanTime(&t.FirstResponseDue), scanTime(&t.ResolutionDue), scanTime(&t.FirstResponseAt),
-		scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.ClosedAt))
+		scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.ClosedAt), &t.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -143,17 +143,13 @@ func scanTicket(s scanner) (*dialog.Ticket, error) {
 	return &t, nil
 }
 
-// CreateTicket stores t and sets t.ID, t.Number, t.CreatedAt and
-// t.UpdatedAt.
+// CreateTicket stores t and sets t.ID, t.Number, t.CreatedAt (when
+// zero), t.UpdatedAt and t.Version.
 func (t *Tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	if err := tk.CheckText(); err != nil {
 		return err
 	}
-	// Read from the clock, as UpdateTicket's time is, not taken from the
-	// transaction's start: the tickets one transaction creates get the
-	// times of their creation, in order, and a queue's waiting time
-	// counts from its own ticket's.
-	created := dbTime(time.Now())
+	created := t.stamp(tk.CreatedAt)
 	row := t.q.QueryRow(ctx,
 		`INSERT INTO tickets (conversation_id, status, reason, intent, candidates, priority,
 			queue, channel, customer_name, customer_name_lower, assignee, csat, reopens,
@@ -181,38 +177,39 @@ func (t *Tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	tk.Number = number
 	tk.CreatedAt = created
 	tk.UpdatedAt = created
+	tk.Version = 1 // the column's default
 	return nil
 }
 
 // UpdateTicket saves t's status, assignee, priority, queue, CSAT, reopens,
-// SLA times and closed time, and sets t.UpdatedAt. The other fields never
-// change.
+// SLA times and closed time, sets t.UpdatedAt to the transaction's time
+// and moves t.Version on by one. The other fields never change.
 func (t *Tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	if err := tk.CheckText(); err != nil {
 		return err
 	}
-	// UpdatedAt is the version an agent's form was made from, so it is
-	// read from the clock now, not taken from the transaction's start: on
-	// PostgreSQL a transaction that began earlier may save the ticket
-	// after one that began later, and the version must not go back to,
-	// or tie with, a time another change already used.
-	updated := dbTime(time.Now())
-	n, err := t.q.Exec(ctx,
+	// The version is counted in the row, not taken from tk: whatever
+	// saved the ticket since tk was read, this change gets a version of
+	// its own.
+	row := t.q.QueryRow(ctx,
 		`UPDATE tickets SET status = $1, assignee = $2, priority = $3, queue = $4, csat = $5, reopens = $6,
 			first_response_due = $7, resolution_due = $8, first_response_at = $9,
-			closed_at = $10, updated_at = $11
-		WHERE id = $12`,
+			closed_at = $10, updated_at = $11, version = version + 1
+		WHERE id = $12
+		RETURNING version`,
 		tk.Status, tk.Assignee, tk.Priority, tk.Queue, tk.CSAT, tk.Reopens,
 		t.nullTimeArg(tk.FirstResponseDue), t.nullTimeArg(tk.ResolutionDue), t.nullTimeArg(tk.FirstResponseAt),
-		t.nullTimeArg(tk.ClosedAt), t.timeArg(updated),
+		t.nullTimeArg(tk.ClosedAt), t.timeArg(t.now),
 		tk.ID)
-	if err != nil {
+	var version int64
+	err := row.Scan(&version)
+	if noRows(err) {
+		return dialog.Errorf(dialog.ENOTFOUND, "ticket %d not found", tk.ID)
+	} else if err != nil {
 		return t.d.Err(fmt.Sprintf("update ticket %d", tk.ID), err)
 	}
-	if n == 0 {
-		return dialog.Errorf(dialog.ENOTFOUND, "ticket %d not found", tk.ID)
-	}
-	tk.UpdatedAt = updated
+	tk.UpdatedAt = t.now
+	tk.Version = version
 	return nil
 }
 

@@ -41,8 +41,8 @@ func testCreateTicket(t *testing.T, s dialog.Store) {
 	if want.Number != dialog.FormatTicketNumber(want.ID) {
 		t.Errorf("Number = %q, want %q", want.Number, dialog.FormatTicketNumber(want.ID))
 	}
-	if want.CreatedAt.IsZero() || !want.UpdatedAt.Equal(want.CreatedAt) {
-		t.Errorf("CreatedAt = %s, UpdatedAt = %s: want both set and equal", want.CreatedAt, want.UpdatedAt)
+	if want.CreatedAt.IsZero() || !want.UpdatedAt.Equal(want.CreatedAt) || want.Version != 1 {
+		t.Errorf("CreatedAt = %s, UpdatedAt = %s, version %d: want both set and equal, version 1", want.CreatedAt, want.UpdatedAt, want.Version)
 	}
 
 	got, err := s.Ticket(ctx, want.ID)
@@ -167,6 +167,10 @@ func testUpdateTicket(t *testing.T, s dialog.Store) {
 			t.Errorf("%s: UpdatedAt went back from %s to %s", tt.name, saved.UpdatedAt, changed.UpdatedAt)
 		}
 		saved.UpdatedAt = changed.UpdatedAt
+		if changed.Version != saved.Version+1 {
+			t.Errorf("%s: version %d after version %d, want one more", tt.name, changed.Version, saved.Version)
+		}
+		saved.Version = changed.Version
 
 		got, err := s.Ticket(ctx, tk.ID)
 		if err != nil {
