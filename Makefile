@@ -22,7 +22,7 @@ test: test-deps vet
 # The fuzz tests of the parsers of untrusted input, as package:Name.
 FUZZ := kb:FuzzMatch intents:FuzzInsertExample intents:FuzzQuote \
 	bots/webchat:FuzzDecodeObject bots/webchat:FuzzDecodeObjectBuilt bots/telegram:FuzzSplitText \
-	dialog/schema:FuzzReader dialog/panel:FuzzBrowserLang
+	dialog/store/schema:FuzzReader dialog/web/panel:FuzzBrowserLang
 FUZZTIME ?= 5s
 
 ## fuzz: run each fuzz test for FUZZTIME (default 5s); a failure leaves its input in the package's testdata/fuzz
@@ -47,7 +47,7 @@ vet:
 
 ## bench: the matcher and whole-message benchmarks (figures in README)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./kb ./dialog/ ./dialog/sqlite ./dialog/panel ./dialog/report
+	$(GO) test -run '^$$' -bench . -benchmem ./kb ./dialog/ ./dialog/store/sqlite ./dialog/web/panel ./dialog/report
 
 ## validate: check the demo knowledge base
 validate: build

@@ -1,7 +1,7 @@
 // Package dialog is the conversation engine: conversations with their
 // states and transcripts, escalation into tickets, and the storage interface
-// the engine needs. Implementations of the storage live in sub-packages
-// named after what they wrap (dialog/sqlite).
+// the engine needs. The storage is implemented in dialog/store, once for
+// SQLite and PostgreSQL.
 package dialog
 
 import (

@@ -8,8 +8,8 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
-	"github.com/firstline-support/firstline/dialog/postgres"
-	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
+	"github.com/firstline-support/firstline/dialog/store/postgres"
+	"github.com/firstline-support/firstline/dialog/store/postgres/pgtest"
 )
 
 // BenchmarkHandle measures one inbound message through the whole engine:

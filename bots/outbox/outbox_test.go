@@ -16,7 +16,7 @@ import (
 	"github.com/firstline-support/firstline/bots"
 	"github.com/firstline-support/firstline/bots/outbox"
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
 )
 
 // fakeSender records what it sends and fails as scripted.

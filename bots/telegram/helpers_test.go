@@ -16,7 +16,7 @@ import (
 	"github.com/firstline-support/firstline/bots/telegram/telegramtest"
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
 )
 
 // waitLimit bounds every wait of a test: far longer than anything takes,

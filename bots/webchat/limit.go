@@ -10,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/clientaddr"
+	"github.com/firstline-support/firstline/dialog/web/clientaddr"
 )
 
 // maxClients bounds how many client addresses a limiter remembers at

@@ -15,7 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/httperror"
+	"github.com/firstline-support/firstline/dialog/web/httperror"
 )
 
 // ChannelName is stored on web chat conversations.

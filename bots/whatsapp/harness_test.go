@@ -17,7 +17,7 @@ import (
 	"github.com/firstline-support/firstline/bots/whatsapp"
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
 )
 
 // harness is a channel over a fake client, with a real engine and store,

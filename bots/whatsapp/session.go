@@ -10,7 +10,7 @@ import (
 
 	"go.mau.fi/whatsmeow/store/sqlstore"
 
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 )

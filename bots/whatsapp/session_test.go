@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/firstline-support/firstline/bots/whatsapp"
-	"github.com/firstline-support/firstline/dialog/postgres"
-	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/postgres"
+	"github.com/firstline-support/firstline/dialog/store/postgres/pgtest"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
 )
 
 // TestSessionStore checks that whatsmeow's session store lives in

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
+	"github.com/firstline-support/firstline/dialog/store/postgres/pgtest"
 )
 
 // openStream opens the panel's event stream on s with an API token and

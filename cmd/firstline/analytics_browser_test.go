@@ -19,7 +19,7 @@ import (
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
 	"github.com/firstline-support/firstline/dialog/report"
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
 )
 
 // demoQuestions are what the demo's customers ask: the first example of

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/postgres"
-	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
+	"github.com/firstline-support/firstline/dialog/store/postgres"
+	"github.com/firstline-support/firstline/dialog/store/postgres/pgtest"
 )
 
 // seedCustomer stores a closed conversation of a Telegram chat whose

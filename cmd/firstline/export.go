@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/postgres"
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/postgres"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
 )
 
 // exportStore is a store that can write all its data out and read it back

@@ -13,9 +13,9 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
-	"github.com/firstline-support/firstline/dialog/postgres"
-	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/postgres"
+	"github.com/firstline-support/firstline/dialog/store/postgres/pgtest"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
 )
 
 // TestExportImportCommands moves a data dir's store into a new data dir

@@ -7,7 +7,7 @@ import (
 
 	"github.com/firstline-support/firstline/bots"
 	"github.com/firstline-support/firstline/bots/outbox"
-	"github.com/firstline-support/firstline/dialog/postgres"
+	"github.com/firstline-support/firstline/dialog/store/postgres"
 )
 
 // runChannel runs ch, and d (its outbox dispatcher, or nil), until ctx is

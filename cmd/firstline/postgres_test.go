@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/firstline-support/firstline/bots/telegram/telegramtest"
-	"github.com/firstline-support/firstline/dialog/postgres/pgtest"
+	"github.com/firstline-support/firstline/dialog/store/postgres/pgtest"
 )
 
 // TestServePostgres runs `firstline serve` with FIRSTLINE_DATABASE_URL on a

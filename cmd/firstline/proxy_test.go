@@ -14,10 +14,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
-	"github.com/firstline-support/firstline/dialog/httperror"
 	"github.com/firstline-support/firstline/dialog/metrics"
+	"github.com/firstline-support/firstline/dialog/web/auth"
+	"github.com/firstline-support/firstline/dialog/web/httperror"
 	"github.com/firstline-support/firstline/kb"
 )
 

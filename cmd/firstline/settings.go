@@ -21,8 +21,8 @@ import (
 	"github.com/firstline-support/firstline/bots/webchat"
 	"github.com/firstline-support/firstline/bots/whatsapp"
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/auth"
 	"github.com/firstline-support/firstline/dialog/report"
+	"github.com/firstline-support/firstline/dialog/web/auth"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
 )

@@ -16,8 +16,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/auth"
-	"github.com/firstline-support/firstline/dialog/postgres"
+	"github.com/firstline-support/firstline/dialog/store/postgres"
+	"github.com/firstline-support/firstline/dialog/web/auth"
 )
 
 const userUsage = `Usage:

@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/auth"
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
+	"github.com/firstline-support/firstline/dialog/web/auth"
 )
 
 // runIn runs firstline in process with stdin and FIRSTLINE_DATA=data.

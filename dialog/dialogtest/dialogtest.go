@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/firstline-support/firstline/dialog"
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
 )

@@ -14,7 +14,7 @@ import (
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
 	"github.com/firstline-support/firstline/dialog/metrics"
-	"github.com/firstline-support/firstline/dialog/sqlite"
+	"github.com/firstline-support/firstline/dialog/store/sqlite"
 )
 
 // fixture is a SQLite store with tickets in several queues and messages
