@@ -60,6 +60,9 @@ func TestUpdateTicketVersionAfterLaterTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Ticket: %v", err)
 	}
+	if first.UpdatedAt.Before(second.UpdatedAt) {
+		t.Errorf("UpdatedAt = %s after the second transaction's %s: went back", first.UpdatedAt, second.UpdatedAt)
+	}
 	if got.Version != first.Version || !got.UpdatedAt.Equal(first.UpdatedAt) {
 		t.Errorf("stored version %d at %s, want %d at %s", got.Version, got.UpdatedAt, first.Version, first.UpdatedAt)
 	}

@@ -6,9 +6,10 @@ import "time"
 type Dialect interface {
 	// Err wraps an error from the database with op, what was being
 	// done, and gives it the domain's code when the database's error
-	// says which: EUNAVAILABLE for a database that cannot be used now,
-	// ECONFLICT for a violated unique key, EINVALID for a foreign key
-	// that points nowhere or text the database cannot keep.
+	// says which: EUNAVAILABLE for a database that cannot be used now;
+	// on PostgreSQL also ECONFLICT for a violated unique key and EINVALID
+	// for text it cannot keep. (The store words conflicts and foreign
+	// keys itself where they are expected: ON CONFLICT, ForeignKey.)
 	Err(op string, err error) error
 	// ForeignKey reports whether err is a violated foreign key, which
 	// the store words in terms of what was referred to.

@@ -194,21 +194,28 @@ func (t *Tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	row := t.q.QueryRow(ctx,
 		`UPDATE tickets SET status = $1, assignee = $2, priority = $3, queue = $4, csat = $5, reopens = $6,
 			first_response_due = $7, resolution_due = $8, first_response_at = $9,
-			closed_at = $10, updated_at = $11, version = version + 1
+			closed_at = $10, updated_at = CASE WHEN updated_at > $11 THEN updated_at ELSE $11 END,
+			version = version + 1
 		WHERE id = $12
-		RETURNING version`,
+		RETURNING version, updated_at`,
 		tk.Status, tk.Assignee, tk.Priority, tk.Queue, tk.CSAT, tk.Reopens,
 		t.nullTimeArg(tk.FirstResponseDue), t.nullTimeArg(tk.ResolutionDue), t.nullTimeArg(tk.FirstResponseAt),
 		t.nullTimeArg(tk.ClosedAt), t.timeArg(t.now),
 		tk.ID)
-	var version int64
-	err := row.Scan(&version)
+	// A transaction's time is when it began: on PostgreSQL one that began
+	// earlier may save after one that began later, and UpdatedAt must not
+	// go back.
+	var (
+		version int64
+		updated time.Time
+	)
+	err := row.Scan(&version, scanTime(&updated))
 	if noRows(err) {
 		return dialog.Errorf(dialog.ENOTFOUND, "ticket %d not found", tk.ID)
 	} else if err != nil {
 		return t.d.Err(fmt.Sprintf("update ticket %d", tk.ID), err)
 	}
-	tk.UpdatedAt = t.now
+	tk.UpdatedAt = updated
 	tk.Version = version
 	return nil
 }
