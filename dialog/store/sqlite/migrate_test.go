@@ -289,3 +289,19 @@ func TestMigrateFromVersion1(t *testing.T) {
 		t.Errorf("updated migrated ticket = %+v, want Reopens 1 and FirstResponseDue %s", again, got.FirstResponseDue)
 	}
 }
+
+// TestMigrateBelowTheHighest applies a migration numbered below one the
+// database has already (a database's own migration between its history
+// and the shared ones): it is applied, not passed over.
+func TestMigrateBelowTheHighest(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	late := fstest.MapFS{"migrations/0050_late.sql": {Data: []byte("CREATE TABLE late (id INTEGER);")}}
+	if err := db.migrate(ctx, dataSteps(), migrationFiles, sqlstore.MigrationFiles, late); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	var n int
+	if err := db.writer.QueryRowContext(ctx, `SELECT count(*) FROM late`).Scan(&n); err != nil {
+		t.Errorf("the late migration's table: %v", err)
+	}
+}

@@ -61,9 +61,23 @@ func (db *DB) applyNext(ctx context.Context, migrations []schema.Migration, step
 	if _, err := conn.Exec(ctx, db.d.MigrationsTable()); err != nil {
 		return false, db.d.Err("create schema_migrations", err)
 	}
-	var current int
-	err = conn.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current)
+	rows, err := conn.Query(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
+		return false, db.d.Err("read schema version", err)
+	}
+	applied := map[int]bool{}
+	current := 0
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return false, db.d.Err("read schema version", err)
+		}
+		applied[v] = true
+		current = max(current, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return false, db.d.Err("read schema version", err)
 	}
 	latest := 0
@@ -74,8 +88,11 @@ func (db *DB) applyNext(ctx context.Context, migrations []schema.Migration, step
 		return false, fmt.Errorf("database schema version %d is newer than this program's %d: upgrade the program", current, latest)
 	}
 	var next *schema.Migration
+	// Every version not applied yet, also one below the highest applied
+	// (a database's own migration numbered between its history and the
+	// shared ones), in the order of the numbers.
 	for i := range migrations {
-		if migrations[i].Version > current {
+		if !applied[migrations[i].Version] {
 			next = &migrations[i]
 			break
 		}
