@@ -209,8 +209,12 @@ func TestRetentionReplicas(t *testing.T) {
 			var wg sync.WaitGroup
 			var mu sync.Mutex
 			total := 0
+			// Both clocks are set before either replica sweeps: the store
+			// reads its time from the engine made last.
 			for _, e := range engines {
 				e.SetClock(clockAt(period + time.Hour))
+			}
+			for _, e := range engines {
 				r := dialog.NewRetainer(e, period, 0, quiet)
 				wg.Go(func() {
 					for {
