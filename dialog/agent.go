@@ -70,6 +70,9 @@ func (e *Engine) Reply(ctx context.Context, a TicketAction, text string) (*Messa
 	if err != nil {
 		return nil, fmt.Errorf("reply to ticket %s: %w", a.Number, err)
 	}
+	// The reply is what the agent was typing: the customer stops seeing
+	// "is typing" at once, on every replica.
+	e.stopTyping(out.ConversationID)
 	return out, nil
 }
 

@@ -133,6 +133,10 @@ const (
 	// disabled, a session ended, an API token revoked): live views check
 	// their caller again. It carries no ids and is not shown.
 	EventAccess EventKind = "access"
+	// EventTyping says that an agent (Event.Name) is writing to the
+	// customer of the conversation (see Engine.AgentTyping). Nothing
+	// changed: live views do not re-read on it.
+	EventTyping EventKind = "typing"
 )
 
 // Event tells live views (the panel) that something changed, after the
@@ -145,6 +149,8 @@ type Event struct {
 	Queue          string
 	// FromQueue is the queue a transferred ticket left; "" otherwise.
 	FromQueue string
+	// Name is the agent writing, on an EventTyping; "" otherwise.
+	Name string
 }
 
 // Publisher delivers events to whoever listens. Publish must not block.

@@ -115,6 +115,7 @@ type Engine struct {
 	// matchFunc, when not nil, replaces the knowledge base's matcher; only
 	// tests set it.
 	matchFunc func(ctx context.Context, k *kb.KB, text string) kb.Result
+	typing    typingTable // who is writing to which customer (see AgentTyping)
 }
 
 // NewEngine returns an engine over store answering from the knowledge base

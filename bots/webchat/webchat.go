@@ -118,6 +118,13 @@ type getResponse struct {
 	State          string      `json:"state"`
 	Messages       []message   `json:"messages"`
 	Ticket         *ticketInfo `json:"ticket"`
+	// Typing is the agent writing to the customer now, if any.
+	Typing *typingInfo `json:"typing,omitempty"`
+}
+
+// typingInfo says who is writing to the customer.
+type typingInfo struct {
+	Name string `json:"name"`
 }
 
 func (c *Channel) postMessage(ctx *gin.Context) {
@@ -213,6 +220,9 @@ func (c *Channel) getMessages(ctx *gin.Context) {
 			ID: m.ID, Author: string(m.Author), AuthorName: m.AuthorName,
 			Text: m.Text, Buttons: m.Buttons, CreatedAt: m.CreatedAt,
 		})
+	}
+	if who, ok := c.engine.TypingIn(conv.ID); ok {
+		resp.Typing = &typingInfo{Name: who.Name}
 	}
 	if conv.TicketID != 0 {
 		t, err := store.Ticket(rctx, conv.TicketID)

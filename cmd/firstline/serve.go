@@ -135,6 +135,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if len(dispatchers) > 0 {
 		wg.Go(func() { wakeOnMessages(ctx, app.broker, dispatchers) })
 	}
+	wg.Go(func() { noteTyping(ctx, app.broker, app.engine) })
 	if s.retainClosed() > 0 {
 		wg.Go(func() { runRetention(ctx, s, app.engine, log) })
 	}
@@ -317,6 +318,22 @@ func wakeOnMessages(ctx context.Context, events *broker.Broker, dispatchers []*o
 			for _, d := range dispatchers {
 				d.Wake()
 			}
+		}
+	}
+}
+
+// noteTyping tells the engine of every agent typing it hears of, until
+// ctx is done. On PostgreSQL that includes other replicas' agents, so the
+// web chat shows "is typing" whichever replica the customer's page polls.
+func noteTyping(ctx context.Context, events *broker.Broker, engine *dialog.Engine) {
+	ch, cancel := events.Subscribe()
+	defer cancel()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-ch:
+			engine.NoteTyping(e)
 		}
 	}
 }

@@ -202,6 +202,7 @@ type wireEvent struct {
 	TicketNumber   string           `json:"ticket_number,omitempty"`
 	Queue          string           `json:"queue,omitempty"`
 	FromQueue      string           `json:"from_queue,omitempty"`
+	Name           string           `json:"name,omitempty"`
 }
 
 // encodeEvent returns the payload of a notification carrying e.
@@ -213,6 +214,7 @@ func encodeEvent(e dialog.Event) (string, error) {
 		TicketNumber:   e.TicketNumber,
 		Queue:          e.Queue,
 		FromQueue:      e.FromQueue,
+		Name:           e.Name,
 	})
 	if err != nil {
 		return "", fmt.Errorf("encode event: %w", err)
@@ -236,5 +238,6 @@ func decodeEvent(payload string) (dialog.Event, error) {
 		TicketNumber:   w.TicketNumber,
 		Queue:          w.Queue,
 		FromQueue:      w.FromQueue,
+		Name:           w.Name,
 	}, nil
 }

@@ -208,6 +208,8 @@ func TestNotifierPayload(t *testing.T) {
 	}{
 		{"full", `{"kind":"ticket","conversation_id":7,"ticket_id":3,"ticket_number":"T-3","queue":"billing","from_queue":"sales"}`,
 			dialog.Event{Kind: dialog.EventTicket, ConversationID: 7, TicketID: 3, TicketNumber: "T-3", Queue: "billing", FromQueue: "sales"}, false},
+		{"typing", `{"kind":"typing","conversation_id":7,"ticket_id":3,"ticket_number":"T-3","queue":"billing","name":"Anna"}`,
+			dialog.Event{Kind: dialog.EventTyping, ConversationID: 7, TicketID: 3, TicketNumber: "T-3", Queue: "billing", Name: "Anna"}, false},
 		{"ids only", `{"kind":"message","conversation_id":7}`,
 			dialog.Event{Kind: dialog.EventMessage, ConversationID: 7}, false},
 		{"unknown fields", `{"kind":"message","conversation_id":7,"shard":2}`,

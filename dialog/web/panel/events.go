@@ -130,6 +130,9 @@ func (p *Panel) stream(c *gin.Context) {
 			if !ok {
 				return
 			}
+			if e.Kind == dialog.EventTyping {
+				continue // for the customer's side; nothing here changed
+			}
 			// Each event leads the page to fetch what changed, which is
 			// checked as any request is; the stream checks first so that
 			// the fact of a change does not reach a caller who lost
