@@ -69,6 +69,20 @@ func (p *Panel) reply(c *gin.Context) {
 	})
 }
 
+// typing tells the customer that the agent is writing a reply (see
+// dialog.Engine.AgentTyping). The reply box posts it every few seconds
+// while the agent types; it answers 204 and changes nothing stored, so it
+// needs no form version.
+func (p *Panel) typing(c *gin.Context) {
+	user := auth.CurrentUser(c)
+	a := dialog.TicketAction{Number: c.Param("number"), Agent: user.Name, User: user}
+	if err := p.engine.AgentTyping(c.Request.Context(), a); err != nil {
+		httperror.Error(p.log, c.Writer, c.Request, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
 func (p *Panel) note(c *gin.Context) {
 	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) (*dialog.Ticket, error) {
 		_, err := p.engine.Note(ctx, a, form.Get("text"))

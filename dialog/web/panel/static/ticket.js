@@ -136,5 +136,20 @@
     }
   });
 
+  // While the agent writes a reply, the customer sees "is typing": a
+  // signal at most every typingEvery ms, while there is text, and none
+  // once the form is sent. Failures are ignored: it is only a courtesy.
+  var typingEvery = 3000, lastTyping = 0, sending = false;
+  function signalTyping() {
+    var now = Date.now();
+    if (sending || text.value.trim() === "" || now - lastTyping < typingEvery) { return; }
+    lastTyping = now;
+    fetch("/panel/tickets/" + encodeURIComponent(number) + "/typing", { method: "POST", credentials: "same-origin" }).catch(function () {});
+  }
+  if (document.getElementById("send-reply")) {
+    text.addEventListener("input", signalTyping);
+    composer.addEventListener("submit", function () { sending = true; });
+  }
+
   if (document.getElementById("action-error")) { text.focus(); }
 })();
