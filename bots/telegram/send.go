@@ -76,3 +76,14 @@ func classify(err error) error {
 	}
 	return err
 }
+
+// Typing implements presence.Typer: it shows "typing…" in the chat, which
+// Telegram hides after five seconds or when a message arrives.
+func (c *Channel) Typing(ctx context.Context, chatID string) error {
+	ctx, cancel := context.WithTimeout(ctx, apiTimeout)
+	defer cancel()
+	if _, err := c.api.SendChatAction(ctx, &bot.SendChatActionParams{ChatID: chatID, Action: models.ChatActionTyping}); err != nil {
+		return fmt.Errorf("send chat action to telegram: %w", classify(err))
+	}
+	return nil
+}

@@ -37,6 +37,9 @@ type Client interface {
 
 	// SendText sends a text message and returns its id.
 	SendText(ctx context.Context, to types.JID, text string) (id string, err error)
+	// SendChatPresence shows the chat that we are writing (composing) or
+	// stopped (paused).
+	SendChatPresence(ctx context.Context, to types.JID, state types.ChatPresence) error
 	// Download fetches and decrypts the file of an image, document or
 	// audio message.
 	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)

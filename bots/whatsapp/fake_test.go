@@ -33,6 +33,7 @@ type fakeClient struct {
 	disconnects int     // calls to Disconnect
 	handler     func(evt any) bool
 	sent        []sent
+	presences   []sent // SendChatPresence calls: the state as text
 	sendErr     error
 	files       map[string][]byte // by direct path
 	downloads   int
@@ -153,6 +154,22 @@ func (f *fakeClient) SendText(_ context.Context, to types.JID, text string) (str
 	}
 	f.sent = append(f.sent, sent{to: to.String(), text: text})
 	return "3EB0" + string(rune('A'+len(f.sent))), nil
+}
+
+func (f *fakeClient) SendChatPresence(_ context.Context, to types.JID, state types.ChatPresence) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.connected {
+		return whatsmeow.ErrNotConnected
+	}
+	f.presences = append(f.presences, sent{to: to.String(), text: string(state)})
+	return nil
+}
+
+func (f *fakeClient) sentPresences() []sent {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.presences)
 }
 
 func (f *fakeClient) sentMessages() []sent {

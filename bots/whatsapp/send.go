@@ -49,3 +49,20 @@ func (c *Channel) Send(ctx context.Context, item *dialog.OutboxItem) (int, error
 	c.log.Debug("whatsapp message sent", "chat", item.ChatID, "message", item.MessageID, "whatsapp_id", id)
 	return 1, nil
 }
+
+// Typing implements presence.Typer: it shows the chat that we are writing
+// ("composing"), which WhatsApp hides after a while or when a message
+// arrives. Only the replica holding the connection can.
+func (c *Channel) Typing(ctx context.Context, chatID string) error {
+	to, err := types.ParseJID(chatID)
+	if err != nil || to.User == "" {
+		return fmt.Errorf("chat id %q is not a WhatsApp JID", chatID)
+	}
+	if !c.client.IsConnected() {
+		return ErrNotConnected
+	}
+	if err := c.client.SendChatPresence(ctx, to, types.ChatPresenceComposing); err != nil {
+		return fmt.Errorf("send chat presence to whatsapp: %w", err)
+	}
+	return nil
+}

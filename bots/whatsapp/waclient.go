@@ -136,6 +136,11 @@ func (w *WAClient) SendText(ctx context.Context, to types.JID, text string) (str
 	return resp.ID, nil
 }
 
+// SendChatPresence implements Client, for text (not voice) messages.
+func (w *WAClient) SendChatPresence(ctx context.Context, to types.JID, state types.ChatPresence) error {
+	return w.client().SendChatPresence(ctx, to, state, types.ChatPresenceMediaText)
+}
+
 // Download implements Client.
 func (w *WAClient) Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error) {
 	return w.client().Download(ctx, msg)

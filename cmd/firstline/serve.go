@@ -17,6 +17,7 @@ import (
 
 	"github.com/firstline-support/firstline/bots"
 	"github.com/firstline-support/firstline/bots/outbox"
+	"github.com/firstline-support/firstline/bots/presence"
 	"github.com/firstline-support/firstline/bots/telegram"
 	"github.com/firstline-support/firstline/bots/webchat"
 	"github.com/firstline-support/firstline/bots/whatsapp"
@@ -126,8 +127,12 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		byChannel[snd.Name()] = d
 	}
 	for _, ch := range channels {
+		var typing func(context.Context)
+		if t, ok := ch.(presence.Typer); ok {
+			typing = func(ctx context.Context) { relayTyping(ctx, app, t, log) }
+		}
 		wg.Go(func() {
-			if err := runChannel(ctx, s, ch, byChannel[ch.Name()], log); err != nil {
+			if err := runChannel(ctx, s, ch, byChannel[ch.Name()], typing, log); err != nil {
 				log.Error("channel stopped", "channel", ch.Name(), "err", err)
 			}
 		})
@@ -336,6 +341,14 @@ func noteTyping(ctx context.Context, events *broker.Broker, engine *dialog.Engin
 			engine.NoteTyping(e)
 		}
 	}
+}
+
+// relayTyping shows t's customers that an agent is writing to them, until
+// ctx is done (see presence.Relay).
+func relayTyping(ctx context.Context, app *app, t presence.Typer, log *slog.Logger) {
+	events, cancel := app.broker.Subscribe()
+	defer cancel()
+	presence.New(app.store, t, app.engine.Now, log).Run(ctx, events)
 }
 
 // reloadOnHangup reloads the knowledge base on SIGHUP until ctx is done.

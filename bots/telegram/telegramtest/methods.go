@@ -51,6 +51,8 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, method string) {
 		s.sendMessage(w, p)
 	case "answerCallbackQuery":
 		s.answerCallbackQuery(w, p)
+	case "sendChatAction":
+		s.sendChatAction(w, p)
 	case "setWebhook":
 		s.setWebhook(w, p)
 	case "deleteWebhook":
@@ -151,6 +153,26 @@ func (s *Server) sendMessage(w http.ResponseWriter, p map[string]string) {
 		Chat: models.Chat{ID: chat, Type: models.ChatTypePrivate},
 		Text: text,
 	})
+}
+
+// chatActions are the actions sendChatAction takes.
+var chatActions = []string{"typing", "upload_photo", "record_video", "upload_video", "record_voice",
+	"upload_voice", "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
+
+func (s *Server) sendChatAction(w http.ResponseWriter, p map[string]string) {
+	if _, err := strconv.ParseInt(p["chat_id"], 10, 64); err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: chat not found", 0)
+		return
+	}
+	if !slices.Contains(chatActions, p["action"]) {
+		writeError(w, http.StatusBadRequest, "Bad Request: wrong parameter action in request", 0)
+		return
+	}
+	s.mu.Lock()
+	s.actions = append(s.actions, ChatAction{ChatID: p["chat_id"], Action: p["action"]})
+	s.notify()
+	s.mu.Unlock()
+	writeResult(w, true)
 }
 
 func (s *Server) answerCallbackQuery(w http.ResponseWriter, p map[string]string) {

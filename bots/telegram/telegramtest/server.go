@@ -38,6 +38,7 @@ type Server struct {
 	failures      map[string][]Failure
 	sent          []Sent
 	answered      []string
+	actions       []ChatAction
 	webhook       Webhook
 	deletes       int
 	files         map[string]file // by file id
@@ -50,6 +51,12 @@ type Sent struct {
 	Text      string
 	// Markup is the inline keyboard sent with the message; nil without one.
 	Markup *models.InlineKeyboardMarkup
+}
+
+// ChatAction is a sendChatAction call.
+type ChatAction struct {
+	ChatID string
+	Action string // "typing", ...
 }
 
 // Webhook is what the last setWebhook call set; zero after deleteWebhook.
@@ -204,6 +211,13 @@ func (s *Server) Unconfirmed() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.queue)
+}
+
+// ChatActions returns the sendChatAction calls so far, in order.
+func (s *Server) ChatActions() []ChatAction {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.actions)
 }
 
 // Answered returns the ids of the callback queries answered, in order.
