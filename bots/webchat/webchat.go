@@ -84,6 +84,9 @@ type postRequest struct {
 
 // postResponse is the answer to POST /api/v1/webchat/messages.
 type postResponse struct {
+	// ID is the stored message's id, which the page's polls return it
+	// under.
+	ID             int64       `json:"id"`
 	ConversationID int64       `json:"conversation_id"`
 	State          string      `json:"state"`
 	Replies        []reply     `json:"replies"`
@@ -104,8 +107,11 @@ type ticketInfo struct {
 
 // message is one transcript entry as the page shows it.
 type message struct {
-	ID         int64     `json:"id"`
-	Author     string    `json:"author"`
+	ID     int64  `json:"id"`
+	Author string `json:"author"`
+	// MessageID is the page's own id of a customer's message, so that a
+	// page that shows the message before it is stored knows it.
+	MessageID  string    `json:"message_id,omitempty"`
 	AuthorName string    `json:"author_name,omitempty"`
 	Text       string    `json:"text"`
 	Buttons    []string  `json:"buttons,omitempty"`
@@ -177,6 +183,9 @@ func (c *Channel) postMessage(ctx *gin.Context) {
 		Ticket:         newTicketInfo(out.Ticket),
 		Duplicate:      out.Duplicate,
 	}
+	if out.Message != nil {
+		resp.ID = out.Message.ID
+	}
 	for _, m := range out.Replies {
 		resp.Replies = append(resp.Replies, reply{ID: m.ID, Text: m.Text, Buttons: m.Buttons})
 	}
@@ -216,8 +225,12 @@ func (c *Channel) getMessages(ctx *gin.Context) {
 	resp.ConversationID = conv.ID
 	resp.State = string(conv.State)
 	for _, m := range msgs {
+		var own string
+		if m.Author == dialog.AuthorCustomer {
+			own = m.ExternalID
+		}
 		resp.Messages = append(resp.Messages, message{
-			ID: m.ID, Author: string(m.Author), AuthorName: m.AuthorName,
+			ID: m.ID, Author: string(m.Author), AuthorName: m.AuthorName, MessageID: own,
 			Text: m.Text, Buttons: m.Buttons, CreatedAt: m.CreatedAt,
 		})
 	}
