@@ -96,6 +96,7 @@ type postResponse struct {
 
 type reply struct {
 	ID      int64    `json:"id"`
+	Author  string   `json:"author"`
 	Text    string   `json:"text"`
 	Buttons []string `json:"buttons,omitempty"`
 }
@@ -187,7 +188,7 @@ func (c *Channel) postMessage(ctx *gin.Context) {
 		resp.ID = out.Message.ID
 	}
 	for _, m := range out.Replies {
-		resp.Replies = append(resp.Replies, reply{ID: m.ID, Text: m.Text, Buttons: m.Buttons})
+		resp.Replies = append(resp.Replies, reply{ID: m.ID, Author: string(m.Author), Text: m.Text, Buttons: m.Buttons})
 	}
 	ctx.JSON(http.StatusOK, resp)
 }

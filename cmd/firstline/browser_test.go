@@ -120,6 +120,13 @@ func waitJS(t *testing.T, ctx context.Context, expr, what string) {
 	t.Fatalf("never saw %s", what)
 }
 
+// waitButton waits until the chat page offers a button labelled label.
+func waitButton(t *testing.T, ctx context.Context, label string) {
+	t.Helper()
+	waitJS(t, ctx, `Array.from(document.querySelectorAll(".buttons button")).some(function (b) { return b.textContent === `+jsString(label)+`; })`,
+		"a button "+label)
+}
+
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "<", `\x3c`)
@@ -144,7 +151,7 @@ func TestChatPageInBrowser(t *testing.T) {
 	}
 	send("забыл пароль от личного кабинета")
 	waitText(t, ctx, "#log", "Забыли пароль?")
-	waitText(t, ctx, ".buttons", "Нет")
+	waitButton(t, ctx, "Нет")
 
 	// Pressing "No" on "did this help?" hands over to a person with a ticket number.
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//div[@class="buttons"]/button[text()="Нет"]`))); err != nil {
@@ -184,7 +191,7 @@ func TestChatPageClarifyInBrowser(t *testing.T) {
 		); err != nil {
 			t.Fatal(err)
 		}
-		waitText(t, ctx, ".buttons", "Позвать оператора")
+		waitButton(t, ctx, "Позвать оператора")
 		labels := strings.Split(evalString(t, ctx,
 			`Array.from(document.querySelectorAll(".buttons button")).map(function (b) { return b.textContent; }).join("|")`), "|")
 		if len(labels) < 3 || len(labels) > 4 || labels[len(labels)-1] != "Позвать оператора" {
@@ -207,7 +214,7 @@ func TestChatPageClarifyInBrowser(t *testing.T) {
 	click(labels[0])
 	// «Платёж не зачислен» is answered, then "did this help?" is asked.
 	waitText(t, ctx, "#log", "платёж зачисляется")
-	waitText(t, ctx, ".buttons", "Нет")
+	waitButton(t, ctx, "Нет")
 
 	ask()
 	click("Позвать оператора")
