@@ -225,6 +225,54 @@ func TestReplicasShareLiveUpdates(t *testing.T) {
 	}
 }
 
+// TestReplicasShareTyping checks that an agent typing on one replica shows
+// on the chat page of a customer whose page polls another.
+func TestReplicasShareTyping(t *testing.T) {
+	t.Setenv("FIRSTLINE_DATABASE_URL", pgtest.Database(t))
+	dataA, dataB := t.TempDir(), t.TempDir()
+	a := startServer(t, dataA)
+	b := startServer(t, dataB)
+	token := newAPIToken(t, dataA) // the agent e2e
+
+	r := b.say("typing", "1", "/human")
+	if r.Ticket == nil {
+		t.Fatalf("no ticket from B: %+v", r)
+	}
+	req, err := http.NewRequest(http.MethodPost, a.url+"panel/tickets/"+r.Ticket.Number+"/typing", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("typing on A: %d", resp.StatusCode)
+	}
+	deadline := time.Now().Add(5 * time.Second) // within the typing's few seconds
+	for {
+		var page struct {
+			Typing *struct {
+				Name string `json:"name"`
+			} `json:"typing"`
+		}
+		if code := b.getJSON("/api/v1/webchat/messages?session=typing", &page); code != http.StatusOK {
+			t.Fatalf("poll B: %d", code)
+		}
+		if page.Typing != nil && page.Typing.Name == "e2e" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the customer polling B never saw the agent typing on A")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	a.stop()
+	b.stop()
+}
+
 // TestTelegramLeaderTakeover runs two replicas with Telegram long polling
 // on one PostgreSQL database: one of them polls, and when it is killed the
 // other takes over and answers, with nothing lost or answered twice.
