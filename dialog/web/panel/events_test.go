@@ -207,3 +207,21 @@ func TestEventsEndOnLogout(t *testing.T) {
 	h.post("anna", "/panel/logout", nil, http.StatusSeeOther)
 	waitEnd(t, lines)
 }
+
+// TestEventsSkipTyping checks that an agent typing is not sent to the
+// panel's pages: it changes nothing they show, and would only make them
+// read again every few seconds.
+func TestEventsSkipTyping(t *testing.T) {
+	h := newHarness(t)
+	srv := httptest.NewServer(h.router)
+	t.Cleanup(srv.Close)
+	out := h.send("c1", "Anna Petrova", "/human")
+	lines := streamLines(t, h, srv, "anna")
+
+	h.post("boris", "/panel/tickets/"+out.Ticket.Number+"/typing", nil, http.StatusNoContent)
+	// The next event the page gets is the one after the typing.
+	h.send("c1", "Anna Petrova", "алло")
+	if kind, data := nextEvent(t, lines); kind != "message" || data["ticket"] != out.Ticket.Number {
+		t.Errorf("first event after the typing: %s %v, want the customer's message", kind, data)
+	}
+}
