@@ -12,6 +12,11 @@ import (
 // customer's "is typing" goes away soon after the agent stops.
 const TypingTTL = 6 * time.Second
 
+// typingRepeat is how soon after one sign of an agent typing another is
+// passed on: the panel sends one every three seconds, and a client that
+// sends more costs no more events.
+const typingRepeat = 2 * time.Second
+
 // Typing is someone writing to a customer.
 type Typing struct {
 	Name  string    // the agent's name, as replies show it
@@ -88,6 +93,9 @@ func (e *Engine) AgentTyping(ctx context.Context, a TicketAction) error {
 	}
 	if conv.Erased() {
 		return Errorf(ECONFLICT, "ticket %s: the customer's data was erased", t.Number)
+	}
+	if prev, ok := e.TypingIn(conv.ID); ok && prev.Name == a.Agent && prev.Until.Sub(e.Now()) > TypingTTL-typingRepeat {
+		return nil // said a moment ago
 	}
 	ev := Event{Kind: EventTyping, ConversationID: conv.ID, TicketID: t.ID, TicketNumber: t.Number, Queue: t.Queue, Name: a.Agent}
 	// Noted here at once, and again when the event comes back through

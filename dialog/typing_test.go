@@ -43,6 +43,28 @@ func TestAgentTyping(t *testing.T) {
 	if got, ok := h.engine.TypingIn(conv); !ok || got.Name != "Olga" {
 		t.Errorf("TypingIn = %+v, %v; want Olga", got, ok)
 	}
+	// Signs closer together than the panel sends them cost no events.
+	now = now.Add(time.Second)
+	if err := h.engine.AgentTyping(h.ctx, act(ticket.Number, "Olga")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case e := <-events:
+		t.Errorf("a second sign a second later published %+v", e)
+	default:
+	}
+	now = now.Add(2 * time.Second)
+	if err := h.engine.AgentTyping(h.ctx, act(ticket.Number, "Olga")); err != nil {
+		t.Fatal(err)
+	}
+	select { // published before AgentTyping returned
+	case e := <-events:
+		if e.Kind != dialog.EventTyping {
+			t.Errorf("event %+v, want typing", e)
+		}
+	default:
+		t.Error("a sign two seconds later published no event")
+	}
 	now = now.Add(dialog.TypingTTL - time.Second)
 	if _, ok := h.engine.TypingIn(conv); !ok {
 		t.Error("typing ended before its time")
