@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"strings"
 	"syscall"
@@ -91,4 +92,45 @@ func TestServeTelegram(t *testing.T) {
 		t.Errorf("%d updates never confirmed to Telegram", n)
 	}
 	s2.stop()
+}
+
+// TestServeTelegramTyping checks that an agent typing a reply in the
+// panel shows "typing…" in the customer's Telegram chat, once however
+// often the panel says so within a few seconds.
+func TestServeTelegramTyping(t *testing.T) {
+	api := telegramtest.NewServer("123:TEST")
+	defer api.Close()
+	t.Setenv("FIRSTLINE_TELEGRAM_TOKEN", api.Token())
+	t.Setenv("FIRSTLINE_TELEGRAM_API_URL", api.URL())
+	data := t.TempDir()
+	token := newAPIToken(t, data) // the agent e2e
+	s := startServer(t, data)
+
+	api.Push(tgText(3001, "/human"))
+	got := waitSent(t, api, "3001", "FL-")
+	number := "FL-" + strings.Fields(strings.SplitN(strings.Join(got, "\n"), "FL-", 2)[1])[0]
+	number = strings.TrimRight(number, ".,")
+	for range 3 {
+		req, err := http.NewRequest(http.MethodPost, s.url+"panel/tickets/"+number+"/typing", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("typing on %s: %d", number, resp.StatusCode)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	api.Wait(ctx, func() bool { return len(api.ChatActions()) > 0 })
+	actions := api.ChatActions()
+	if len(actions) != 1 || actions[0].ChatID != "3001" || actions[0].Action != "typing" {
+		t.Errorf("chat actions %+v, want one typing in 3001", actions)
+	}
+	s.stop()
 }
