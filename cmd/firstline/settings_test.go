@@ -334,6 +334,24 @@ func TestChat(t *testing.T) {
 	}
 }
 
+// TestChatPrintsEachMessageOnce checks that every message of the terminal
+// chat is printed once, however many agent actions follow one another.
+func TestChatPrintsEachMessageOnce(t *testing.T) {
+	var stdout, stderr strings.Builder
+	in := strings.NewReader("/human\nещё одно\n/agent first reply\n/agent second reply\n/close\n4\n")
+	code := run(t.Context(), []string{"chat", "--config", "../../configs/firstline.yaml", "--intents", "../../configs/intents"},
+		env{stdin: in, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+	if code != 0 {
+		t.Fatalf("chat exit %d:\n%s%s", code, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"номер обращения FL-000001", "Agent: first reply", "Agent: second reply", "подключился", "закрыто", "[5] 5", "Спасибо за оценку"} {
+		if n := strings.Count(out, want); n != 1 {
+			t.Errorf("chat output has %q %d times, want once:\n%s", want, n, out)
+		}
+	}
+}
+
 func TestSettingsRetention(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct {
