@@ -204,7 +204,8 @@ func TestEscalatingIntents(t *testing.T) {
 	h := newHarness(t)
 	out := h.send("a", "позовите живого оператора")
 	h.expect(out, dialog.StateQueued, "FL-")
-	if out.Ticket.Reason != dialog.ReasonIntent || out.Ticket.Intent != "talk_to_human" ||
+	// Asking for a person in words counts as asking with /human.
+	if out.Ticket.Reason != dialog.ReasonCustomerAsk || out.Ticket.Intent != "talk_to_human" ||
 		out.Ticket.Priority != "normal" || out.Ticket.Queue != "first_line" {
 		t.Errorf("ticket = %+v", out.Ticket)
 	}
@@ -214,6 +215,9 @@ func TestEscalatingIntents(t *testing.T) {
 
 	out = h.send("b", "хочу подать жалобу на качество обслуживания")
 	h.expect(out, dialog.StateQueued, "Передаю жалобу", out.Ticket.Number)
+	if out.Ticket.Reason != dialog.ReasonIntent {
+		t.Errorf("complaint ticket reason %q, want %q: the bot handed it over", out.Ticket.Reason, dialog.ReasonIntent)
+	}
 	if out.Ticket.Priority != "high" || out.Ticket.Queue != "second_line" {
 		t.Errorf("complaint ticket priority %q queue %q, want high second_line", out.Ticket.Priority, out.Ticket.Queue)
 	}

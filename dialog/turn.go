@@ -308,7 +308,12 @@ func (t *turn) answer(id string, confidence float64, match kb.Result) error {
 		}
 	}
 	if in.Escalate {
-		return t.escalate(ReasonIntent, id, match)
+		// Asking for a person in words is asking as /human does.
+		reason := ReasonIntent
+		if in.Human {
+			reason = ReasonCustomerAsk
+		}
+		return t.escalate(reason, id, match)
 	}
 	ask := t.e.cfg.AskFeedback
 	if in.Feedback != nil {

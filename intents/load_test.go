@@ -170,6 +170,8 @@ func TestLoadProblems(t *testing.T) {
 
 		{"type_examples_string", "intents.yaml:4", `examples.ru must be a list of strings, not "привет"`},
 		{"type_escalate", "intents.yaml:5", `escalate must be true or false, not "maybe"`},
+		{"type_human", "intents.yaml:5", `human must be true or false, not "please"`},
+		{"human_without_escalate", "intents.yaml:5", `intent "person" has human: true but not escalate: true`},
 		{"type_threshold", "intents.yaml:5", `threshold must be a number, not "high"`},
 		{"type_feedback", "intents.yaml:5", "feedback must be true or false, not a list"},
 		{"type_answer_list", "intents.yaml:5", "answer.ru must be text, not a list"},
@@ -259,7 +261,7 @@ func TestLoadSeveralProblems(t *testing.T) {
 		`testdata/several/a.yaml:4: empty example in examples.ru`,
 		`testdata/several/a.yaml:6: answer.ru: template: map has no entry for key "surname"`,
 		`testdata/several/a.yaml:7: unknown priority "asap" (want low, normal, high or urgent)`,
-		`testdata/several/a.yaml:8: unknown key "colour" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, priority, queue or threshold)`,
+		`testdata/several/a.yaml:8: unknown key "colour" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue or threshold)`,
 		`testdata/several/a.yaml:9: intent "hello" has examples in en but no answer.en (add one, or set escalate: true)`,
 		`testdata/several/a.yaml:12: threshold 2 is outside (0, 1]`,
 		`testdata/several/b.yaml:2: messages.escalated.ru: template: escalated.ru:1: unclosed action`,
