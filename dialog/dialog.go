@@ -69,7 +69,8 @@ type Conversation struct {
 
 	// What the bot waits for, and its context: for clarify the intent
 	// ids offered, in button order (a last button, for a person, follows
-	// them), for feedback the answered intent, for
+	// them), for feedback the answered intents (two when a message
+	// asked two things, see turn.answerOption), for
 	// csat the rated ticket's number.
 	Pending        Pending
 	PendingOptions []string

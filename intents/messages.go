@@ -7,6 +7,7 @@ const (
 	MsgGreeting         = "greeting"          // reply to /start
 	MsgRephrase         = "rephrase"          // no confident match, first time
 	MsgClarify          = "clarify"           // some intents are plausible, none is sure: "did you mean ...?"
+	MsgAlsoAsked        = "also_asked"        // before the answer to the other of two questions, once one was picked
 	MsgEscalated        = "escalated"         // a ticket was created
 	MsgAgentJoined      = "agent_joined"      // an agent took the ticket
 	MsgClosed           = "closed"            // the ticket was resolved
@@ -37,6 +38,10 @@ var DefaultMessages = map[string]Text{
 	MsgClarify: {
 		LangRU: "Уточните, пожалуйста, что вы имели в виду: {{.options}}?",
 		LangEN: "Did you mean {{.options}}?",
+	},
+	MsgAlsoAsked: {
+		LangRU: "Вы также спрашивали про {{.options}}:",
+		LangEN: "You also asked about {{.options}}:",
 	},
 	MsgEscalated: {
 		LangRU: "Я передал ваш вопрос специалисту, номер обращения {{.ticket}}. Вам ответит человек в этом же чате, повторять ничего не нужно.",
