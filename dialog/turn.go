@@ -183,7 +183,7 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 	case reactStatus:
 		return t.status()
 	case reactSilent:
-		return nil
+		return t.acknowledge()
 	case reactEscalate:
 		return t.escalate(ReasonCustomerAsk, "", match)
 	}
@@ -225,6 +225,26 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 		return t.escalate(ReasonNoMatch, match.Top().Intent, match)
 	}
 	return t.askRephrase(match)
+}
+
+// acknowledge tells a customer waiting for a person that their message
+// joined the ticket, with the time left until an agent is due to answer
+// when the SLA sets one, unless a message of theirs was acknowledged
+// within Config.AcknowledgeEvery: a burst of messages gets one
+// acknowledgement. When is kept on the conversation, so that it holds
+// whichever replica handles the next message. With an agent in the chat
+// the bot says nothing.
+func (t *turn) acknowledge() error {
+	every := t.e.cfg.AcknowledgeEvery
+	if every <= 0 || t.conv.State != StateQueued || t.ticket == nil || t.ticket.Status != TicketQueued {
+		return nil
+	}
+	now := t.tx.Now()
+	if !t.conv.AckedAt.IsZero() && now.Sub(t.conv.AckedAt) < every {
+		return nil
+	}
+	t.conv.AckedAt = now
+	return t.say(intents.MsgAddedToTicket, nil)
 }
 
 // askRephrase asks the customer to say it in other words, and records
@@ -642,6 +662,7 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	t.conv.State = StateQueued
 	t.conv.TicketID = ticket.ID
 	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
+	t.conv.AckedAt = time.Time{} // what the customer adds now is news
 	err = t.record(Activity{Kind: ActivityEscalated, Reason: reason, Intent: intent, Queue: ticket.Queue,
 		Priority: ticket.Priority, FirstResponseDue: ticket.FirstResponseDue, ResolutionDue: ticket.ResolutionDue})
 	if err != nil {
@@ -689,7 +710,7 @@ func (e *Engine) setDeadlines(t *Ticket, at time.Time) {
 
 // vars are the template variables for this turn.
 func (t *turn) vars() intents.Vars {
-	return ticketVars(t.set, t.conv, t.ticket, t.lang)
+	return ticketVars(t.set, t.conv, t.ticket, t.lang, t.tx.Now())
 }
 
 // events are what the turn changed, for live views.

@@ -91,6 +91,8 @@ type ticketSettings struct {
 	ReopenWindow time.Duration `yaml:"reopen_window"`
 	AutoAssign   bool          `yaml:"auto_assign"`
 	OnlineWithin time.Duration `yaml:"online_within"`
+	// AcknowledgeEvery: see dialog.Config.AcknowledgeEvery.
+	AcknowledgeEvery time.Duration `yaml:"acknowledge_every"`
 	// SLA maps a priority to its deadlines; a priority missing from it has
 	// none. A file's policy replaces the default one as a whole (see
 	// decodeConfig).
@@ -221,6 +223,8 @@ func defaultSettings() *settings {
 			AutoAssign:   d.AutoAssign,
 			OnlineWithin: d.OnlineWithin,
 			SLA:          sla,
+
+			AcknowledgeEvery: d.AcknowledgeEvery,
 		},
 		Panel:  panelSettings{SessionTTL: auth.DefaultSessionTTL},
 		LLM:    llmSettings{APIKeyEnv: "OPENAI_API_KEY", Timeout: kb.DefaultOpinionTimeout},
@@ -264,6 +268,8 @@ func (s *settings) engineConfig() dialog.Config {
 		AutoAssign:      s.Tickets.AutoAssign,
 		OnlineWithin:    s.Tickets.OnlineWithin,
 		PushChannels:    push,
+
+		AcknowledgeEvery: s.Tickets.AcknowledgeEvery,
 	}
 }
 
@@ -427,6 +433,8 @@ func (s *settings) check() error {
 		return fmt.Errorf("tickets.reopen_window must not be negative")
 	case t.OnlineWithin <= 0:
 		return fmt.Errorf("tickets.online_within must be positive")
+	case t.AcknowledgeEvery < 0:
+		return fmt.Errorf("tickets.acknowledge_every must not be negative (0 acknowledges no message)")
 	case s.Panel.SessionTTL < time.Minute:
 		return fmt.Errorf("panel.session_ttl must be at least 1m")
 	case s.Report.ContactGap <= 0:
