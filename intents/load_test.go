@@ -153,6 +153,14 @@ func TestLoadProblems(t *testing.T) {
 		{"syntax", "intents.yaml:4", "YAML syntax error: found character that cannot start any token"},
 		{"syntax_first_line", "intents.yaml:1", "YAML syntax error: found character that cannot start any token"},
 		{"syntax_bad_utf8", "intents.yaml:3", "YAML syntax error: invalid leading UTF-8 octet"},
+		// yaml.v3 names the line where it gave up; the one to fix opens the
+		// quote or bracket.
+		{"syntax_unclosed_quote", "intents.yaml:5", `YAML syntax error: the " opened on this line is not closed`},
+		{"syntax_unclosed_single", "intents.yaml:6", `YAML syntax error: the ' opened on this line is not closed`},
+		{"syntax_unclosed_list", "intents.yaml:4", `YAML syntax error: the [ opened on this line is not closed`},
+		{"syntax_unclosed_in_list", "intents.yaml:6", `YAML syntax error: the " opened on this line is not closed`},
+		// A quoted text over two lines is YAML; the error is elsewhere.
+		{"syntax_multiline_quote", "intents.yaml:8", "YAML syntax error: found character that cannot start any token"},
 		{"unknown_anchor", "intents.yaml:4", "unknown anchor 'greeting'"},
 		{"second_document", "intents.yaml:5", "a second YAML document"},
 		{"file_not_mapping", "intents.yaml:1", "the file must be a mapping, not a list"},
@@ -164,6 +172,9 @@ func TestLoadProblems(t *testing.T) {
 		{"unknown_lang_examples", "intents.yaml:5", `unknown language "fr" in examples`},
 		{"unknown_lang_answer", "intents.yaml:6", `unknown language "es" in answer`},
 		{"unknown_lang_buttons", "intents.yaml:7", `unknown language "ua" in buttons`},
+		{"wrong_section_test_key", "intents.yaml:5", `unknown key "expect" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue or threshold); it belongs in a test, under tests:`},
+		{"wrong_section_top_key", "intents.yaml:5", `unknown key "tests" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue or threshold); it belongs at the top level of the file`},
+		{"wrong_section_message", "intents.yaml:6", `unknown key "greeting" at the top level (want messages, intents, tests or canned); it belongs under messages:, as a shared message`},
 		{"unknown_test_key", "intents.yaml:8", `unknown key "note" in a test (want message, expect or lang)`},
 		{"unknown_message", "intents.yaml:6", `unknown message "greting" in messages`},
 		{"unknown_message_lang", "intents.yaml:8", `unknown language "de" in messages.escalated`},
