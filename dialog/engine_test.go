@@ -240,13 +240,17 @@ func TestCommands(t *testing.T) {
 	}
 }
 
+// TestQueuedAndAgentSilence checks that the bot answers nothing while a
+// person is awaited (it only says the message joined the ticket) or in
+// the chat.
 func TestQueuedAndAgentSilence(t *testing.T) {
 	h := newHarness(t)
 	ticket := h.send("c", "/human").Ticket
 	out := h.send("c", "забыл пароль") // would be answered in the bot state
-	if len(out.Replies) != 0 || out.Conversation.State != dialog.StateQueued {
-		t.Fatalf("queued conversation got replies %+v", out.Replies)
+	if len(out.Replies) != 1 || out.Replies[0].Intent != "" || out.Conversation.State != dialog.StateQueued {
+		t.Fatalf("queued conversation got replies %+v, want only the acknowledgement", out.Replies)
 	}
+	h.expect(out, dialog.StateQueued, "Добавил это к обращению "+ticket.Number)
 	if out.Message.TicketID != ticket.ID {
 		t.Errorf("message ticket = %d, want %d", out.Message.TicketID, ticket.ID)
 	}
