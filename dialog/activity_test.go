@@ -127,11 +127,13 @@ func TestActivityOfBotTurns(t *testing.T) {
 			"escalated ticket=1 intent=reset_password reason=not_helpful queue=first_line priority=normal",
 			"message_out ticket=1 author=bot",
 		}},
-		{"a command and silence while queued", []string{"/human", "алло?"}, []string{
+		{"a command and an acknowledgement while queued", []string{"/human", "алло?", "есть кто?"}, []string{
 			"message_in",
 			"escalated ticket=1 reason=customer_ask queue=first_line priority=normal",
 			"message_out ticket=1 author=bot",
 			"message_in ticket=1",
+			"message_out ticket=1 author=bot", // added to the ticket
+			"message_in ticket=1",             // the same burst: nothing
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/firstline-support/firstline/intents"
@@ -342,11 +343,12 @@ func (e *Engine) pickAgent(ctx context.Context, tx Tx, queue string) (*User, err
 // message renders a shared message for this ticket in the customer's language.
 func (at *agentTurn) message(name string) string {
 	lang := at.conv.Lang
-	return at.set.Messages.Render(name, lang, ticketVars(at.set, at.conv, at.ticket, lang))
+	return at.set.Messages.Render(name, lang, ticketVars(at.set, at.conv, at.ticket, lang, at.tx.Now()))
 }
 
-// ticketVars are the template variables about a conversation and its ticket.
-func ticketVars(set *intents.Set, conv *Conversation, t *Ticket, lang string) intents.Vars {
+// ticketVars are the template variables about a conversation and its
+// ticket, at the time now.
+func ticketVars(set *intents.Set, conv *Conversation, t *Ticket, lang string, now time.Time) intents.Vars {
 	v := intents.Vars{
 		"name":       conv.CustomerName,
 		"first_name": firstName(conv.CustomerName),
@@ -355,8 +357,41 @@ func ticketVars(set *intents.Set, conv *Conversation, t *Ticket, lang string) in
 		v["ticket"] = t.Number
 		v["status"] = TicketStatusText(set, t, lang)
 		v["agent"] = t.Assignee
+		v["wait"] = expectedWait(t, now, lang)
 	}
 	return v
+}
+
+// expectedWait is how soon an agent is due to answer a ticket, as the
+// SLA's first response deadline says: "within 4 hours" / "в течение 4
+// часов", rounded up to whole minutes below an hour and whole hours
+// above, so that the customer is promised no sooner than the deadline.
+// It is "" when the SLA gives nothing to promise: no deadline, one
+// passed, or an agent has answered already.
+func expectedWait(t *Ticket, now time.Time, lang string) string {
+	if t.FirstResponseDue.IsZero() || !t.FirstResponseAt.IsZero() || !t.FirstResponseDue.After(now) {
+		return ""
+	}
+	left := t.FirstResponseDue.Sub(now)
+	n, one, many := int((left+time.Minute-1)/time.Minute), "minute", "minutes"
+	ru1, ruN := "минуты", "минут"
+	if n >= 60 {
+		n, one, many = int((left+time.Hour-1)/time.Hour), "hour", "hours"
+		ru1, ruN = "часа", "часов"
+	}
+	if lang == intents.LangRU {
+		// Genitive after "в течение": 1, 21, 31 ... часа; otherwise часов.
+		word := ruN
+		if n%10 == 1 && n%100 != 11 {
+			word = ru1
+		}
+		return fmt.Sprintf("в течение %d %s", n, word)
+	}
+	word := many
+	if n == 1 {
+		word = one
+	}
+	return fmt.Sprintf("within %d %s", n, word)
 }
 
 // send stores an outbound message or note of the ticket.

@@ -193,7 +193,93 @@ func TestClarifyMixed(t *testing.T) {
 		buttons[2] != "Позвать оператора" {
 		t.Fatalf("buttons %q, want both intents and a person", buttons)
 	}
-	h.expect(h.send("c", "Настройка роутера"), dialog.StateBot, "Инструкция по настройке роутера")
+	out = h.send("c", "Настройка роутера")
+	h.expect(out, dialog.StateBot, "Инструкция по настройке роутера",
+		"Вы также спрашивали про «Настройка телевидения»:\n\nИнструкция по настройке ТВ", "Это помогло?")
+	if len(out.Replies) != 3 || out.Replies[0].Intent != "setup_router" || out.Replies[1].Intent != "setup_tv" {
+		t.Fatalf("replies %+v, want the router, then the TV, then did it help", out.Replies)
+	}
+}
+
+// TestClarifyTwoQuestions checks that once the customer picks one of two
+// things a message asked, the other is answered next, either way round,
+// and that "did this help?" then counts for both.
+func TestClarifyTwoQuestions(t *testing.T) {
+	for _, c := range []struct {
+		name, text, pick string
+		first, other     string
+		intro            string
+		helped           string
+		rated            []string // the intents "did this help?" is about
+	}{
+		{"first picked", "забыл пароль и как оплатить интернет", "Сброс пароля", "reset_password", "pay_bill",
+			"Вы также спрашивали про «Оплата»:", "да", []string{"reset_password", "pay_bill"}},
+		{"second picked", "забыл пароль и как оплатить интернет", "2", "pay_bill", "reset_password",
+			"Вы также спрашивали про «Сброс пароля»:", "нет", []string{"pay_bill", "reset_password"}},
+		{"in English", "I forgot my password. Also when is your office open?", "Password reset", "reset_password", "opening_hours",
+			`You also asked about "Opening hours":`, "yes", []string{"reset_password"}}, // opening_hours has feedback: false
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			asked := h.send("c", c.text)
+			if !asked.Match.Mixed || asked.Conversation.Pending != dialog.PendingClarify {
+				t.Fatalf("%q: decision %s mixed %v; want a question about two things", c.text, asked.Match.Decision, asked.Match.Mixed)
+			}
+			out := h.send("c", c.pick)
+			var intents []string
+			for _, r := range out.Replies {
+				intents = append(intents, r.Intent)
+			}
+			if !slices.Equal(intents, []string{c.first, c.other, ""}) || !strings.HasPrefix(out.Replies[1].Text, c.intro+"\n\n") {
+				t.Fatalf("replies %+v, want %s, then %s after %q, then did it help", out.Replies, c.first, c.other, c.intro)
+			}
+			if !slices.Equal(out.Conversation.PendingOptions, c.rated) {
+				t.Errorf("pending %q %v, want feedback about %v", out.Conversation.Pending, out.Conversation.PendingOptions, c.rated)
+			}
+			log := h.activityLog("c")
+			for _, want := range []string{"clarify_answered intent=" + c.first, "answered intent=" + c.first, "answered intent=" + c.other} {
+				if !slices.Contains(log, want) {
+					t.Errorf("activity %q lacks %q", log, want)
+				}
+			}
+			out = h.send("c", c.helped)
+			r := h.report()
+			helped := c.helped != "нет"
+			for _, id := range []string{c.first, c.other} {
+				i := slices.IndexFunc(r.Intents, func(in report.Intent) bool { return in.Intent == id })
+				want := report.Ratio{}
+				if slices.Contains(c.rated, id) {
+					want.Den = 1
+				}
+				if helped {
+					want.Num = want.Den
+				}
+				if i < 0 || r.Intents[i].Helpful != want {
+					t.Errorf("report intents %+v: %s helpful, want %+v", r.Intents, id, want)
+				}
+			}
+			if !helped {
+				if out.Ticket == nil || len(out.Ticket.Candidates) != 2 || out.Ticket.Candidates[1].Intent != c.other {
+					t.Errorf("ticket %+v, want both answers tried among the candidates", out.Ticket)
+				}
+			}
+		})
+	}
+}
+
+// TestClarifyOneQuestion checks that a message that was only unclear gets
+// the one answer picked, nothing more.
+func TestClarifyOneQuestion(t *testing.T) {
+	h := newHarness(t)
+	offerThree(h)
+	asked := h.send("c", unsure)
+	if asked.Match.Mixed {
+		t.Fatalf("%q read as two questions", unsure)
+	}
+	out := h.send("c", "Настройка роутера")
+	if len(out.Replies) != 2 || out.Replies[0].Intent != "setup_router" || out.Replies[1].Intent != "" {
+		t.Errorf("replies %+v, want the router's answer and did it help", out.Replies)
+	}
 }
 
 // report is the figures of everything said so far.

@@ -69,7 +69,8 @@ type Conversation struct {
 
 	// What the bot waits for, and its context: for clarify the intent
 	// ids offered, in button order (a last button, for a person, follows
-	// them), for feedback the answered intent, for
+	// them), for feedback the answered intents (two when a message
+	// asked two things, see turn.answerOption), for
 	// csat the rated ticket's number.
 	Pending        Pending
 	PendingOptions []string
@@ -79,6 +80,11 @@ type Conversation struct {
 	// ErasedAt is when the customer's words, files and contact details
 	// were erased (see Engine.Erase); zero while they are kept.
 	ErasedAt time.Time
+	// AckedAt is when the customer, waiting for a person, was last told
+	// that a message of theirs joined the ticket; zero when not since the
+	// conversation last escalated. Messages within Config.AcknowledgeEvery
+	// of it are not acknowledged again.
+	AckedAt time.Time
 }
 
 // Erased reports whether the conversation's personal data was erased.

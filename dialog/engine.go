@@ -43,6 +43,11 @@ type Config struct {
 	// online.
 	AutoAssign   bool
 	OnlineWithin time.Duration
+	// AcknowledgeEvery: a message a customer adds to a queued ticket is
+	// acknowledged (the shared message added_to_ticket) unless another
+	// was within this time, so that a burst of messages gets one
+	// acknowledgement. 0 acknowledges none.
+	AcknowledgeEvery time.Duration
 	// PushChannels are the channels whose customers get outbound messages
 	// pushed to them (Telegram, WhatsApp): every message to such a customer
 	// is queued in the outbox in the same transaction that writes it. The
@@ -75,8 +80,9 @@ var DefaultConfig = Config{
 		intents.PriorityNormal: {FirstResponse: 4 * time.Hour, Resolution: 24 * time.Hour},
 		intents.PriorityLow:    {FirstResponse: 24 * time.Hour, Resolution: 72 * time.Hour},
 	},
-	ReopenWindow: 7 * 24 * time.Hour,
-	OnlineWithin: 2 * time.Minute,
+	ReopenWindow:     7 * 24 * time.Hour,
+	OnlineWithin:     2 * time.Minute,
+	AcknowledgeEvery: 5 * time.Minute,
 }
 
 // Inbound is a customer message as a channel received it.

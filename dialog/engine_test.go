@@ -204,7 +204,8 @@ func TestEscalatingIntents(t *testing.T) {
 	h := newHarness(t)
 	out := h.send("a", "позовите живого оператора")
 	h.expect(out, dialog.StateQueued, "FL-")
-	if out.Ticket.Reason != dialog.ReasonIntent || out.Ticket.Intent != "talk_to_human" ||
+	// Asking for a person in words counts as asking with /human.
+	if out.Ticket.Reason != dialog.ReasonCustomerAsk || out.Ticket.Intent != "talk_to_human" ||
 		out.Ticket.Priority != "normal" || out.Ticket.Queue != "first_line" {
 		t.Errorf("ticket = %+v", out.Ticket)
 	}
@@ -214,6 +215,9 @@ func TestEscalatingIntents(t *testing.T) {
 
 	out = h.send("b", "хочу подать жалобу на качество обслуживания")
 	h.expect(out, dialog.StateQueued, "Передаю жалобу", out.Ticket.Number)
+	if out.Ticket.Reason != dialog.ReasonIntent {
+		t.Errorf("complaint ticket reason %q, want %q: the bot handed it over", out.Ticket.Reason, dialog.ReasonIntent)
+	}
 	if out.Ticket.Priority != "high" || out.Ticket.Queue != "second_line" {
 		t.Errorf("complaint ticket priority %q queue %q, want high second_line", out.Ticket.Priority, out.Ticket.Queue)
 	}
@@ -236,13 +240,17 @@ func TestCommands(t *testing.T) {
 	}
 }
 
+// TestQueuedAndAgentSilence checks that the bot answers nothing while a
+// person is awaited (it only says the message joined the ticket) or in
+// the chat.
 func TestQueuedAndAgentSilence(t *testing.T) {
 	h := newHarness(t)
 	ticket := h.send("c", "/human").Ticket
 	out := h.send("c", "забыл пароль") // would be answered in the bot state
-	if len(out.Replies) != 0 || out.Conversation.State != dialog.StateQueued {
-		t.Fatalf("queued conversation got replies %+v", out.Replies)
+	if len(out.Replies) != 1 || out.Replies[0].Intent != "" || out.Conversation.State != dialog.StateQueued {
+		t.Fatalf("queued conversation got replies %+v, want only the acknowledgement", out.Replies)
 	}
+	h.expect(out, dialog.StateQueued, "Добавил это к обращению "+ticket.Number)
 	if out.Message.TicketID != ticket.ID {
 		t.Errorf("message ticket = %d, want %d", out.Message.TicketID, ticket.ID)
 	}

@@ -65,7 +65,7 @@ func TestOutcomeAction(t *testing.T) {
 		{"b", "/human", dialog.ActionEscalated, dialog.ReasonCustomerAsk},
 		{"c", "йцукенгшщз", dialog.ActionRephrase, ""},
 		{"c", "ывапролджэ фывапр", dialog.ActionEscalated, dialog.ReasonNoMatch},
-		{"d", "позовите живого оператора", dialog.ActionEscalated, dialog.ReasonIntent},
+		{"d", "позовите живого оператора", dialog.ActionEscalated, dialog.ReasonCustomerAsk}, // human: true
 		// An intent that answers and escalates counts as an escalation.
 		{"e", "хочу подать жалобу на качество обслуживания", dialog.ActionEscalated, dialog.ReasonIntent},
 	}

@@ -183,7 +183,7 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 	case reactStatus:
 		return t.status()
 	case reactSilent:
-		return nil
+		return t.acknowledge()
 	case reactEscalate:
 		return t.escalate(ReasonCustomerAsk, "", match)
 	}
@@ -200,7 +200,7 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 		if err := t.record(Activity{Kind: ActivityClarifyAnswered, Intent: p.option}); err != nil {
 			return err
 		}
-		return t.answer(p.option, 0, match)
+		return t.answerOption(p.option, options, match)
 	case reactHelpful:
 		if err := t.recordFeedback(options, true); err != nil {
 			return err
@@ -227,6 +227,26 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 	return t.askRephrase(match)
 }
 
+// acknowledge tells a customer waiting for a person that their message
+// joined the ticket, with the time left until an agent is due to answer
+// when the SLA sets one, unless a message of theirs was acknowledged
+// within Config.AcknowledgeEvery: a burst of messages gets one
+// acknowledgement. When is kept on the conversation, so that it holds
+// whichever replica handles the next message. With an agent in the chat
+// the bot says nothing.
+func (t *turn) acknowledge() error {
+	every := t.e.cfg.AcknowledgeEvery
+	if every <= 0 || t.conv.State != StateQueued || t.ticket == nil || t.ticket.Status != TicketQueued {
+		return nil
+	}
+	now := t.tx.Now()
+	if !t.conv.AckedAt.IsZero() && now.Sub(t.conv.AckedAt) < every {
+		return nil
+	}
+	t.conv.AckedAt = now
+	return t.say(intents.MsgAddedToTicket, nil)
+}
+
 // askRephrase asks the customer to say it in other words, and records
 // that the message was not understood: the review page lists it whether
 // or not the customer comes back.
@@ -239,34 +259,43 @@ func (t *turn) askRephrase(match kb.Result) error {
 }
 
 // recordFeedback records the customer's answer to "did this help?" about
-// the intent answered, the first of the pending options.
+// each intent answered, the pending options: one, or two when a message
+// asked two things.
 func (t *turn) recordFeedback(options []string, helpful bool) error {
-	a := Activity{Kind: ActivityFeedback}
-	if len(options) > 0 {
-		a.Intent = options[0]
+	if len(options) == 0 {
+		options = []string{""}
 	}
-	if helpful {
-		a.Value = 1
+	for _, id := range options {
+		a := Activity{Kind: ActivityFeedback, Intent: id}
+		if helpful {
+			a.Value = 1
+		}
+		if err := t.record(a); err != nil {
+			return err
+		}
 	}
-	return t.record(a)
+	return nil
 }
 
 // notHelpful escalates after the customer said an answer did not help. The
-// ticket's candidates are the intent that was answered, with the confidence
-// it was answered with, so the agent sees what the bot tried.
+// ticket's candidates are the intents that were answered, with the
+// confidence each was answered with, so the agent sees what the bot tried.
 func (t *turn) notHelpful(options []string) error {
 	var answered kb.Result
 	if len(options) > 0 {
-		answered.Candidates = []kb.Scored{{Intent: options[0]}}
 		msgs, err := t.tx.Messages(t.ctx, MessageFilter{ConversationID: t.conv.ID})
 		if err != nil {
 			return err
 		}
-		for i := len(msgs) - 1; i >= 0; i-- {
-			if m := msgs[i]; m.Author == AuthorBot && m.Intent == options[0] {
-				answered.Candidates[0].Confidence = m.Confidence
-				break
+		for _, id := range options {
+			c := kb.Scored{Intent: id}
+			for i := len(msgs) - 1; i >= 0; i-- {
+				if m := msgs[i]; m.Author == AuthorBot && m.Intent == id {
+					c.Confidence = m.Confidence
+					break
+				}
 			}
+			answered.Candidates = append(answered.Candidates, c)
 		}
 	}
 	return t.escalate(ReasonNotHelpful, answered.Top().Intent, answered)
@@ -298,26 +327,112 @@ func csatRating(text string) int {
 
 // answer replies with an intent's answer, or escalates if the intent says so.
 func (t *turn) answer(id string, confidence float64, match kb.Result) error {
+	escalated, err := t.sendAnswer(id, "", confidence, match)
+	if err != nil || escalated {
+		return err
+	}
+	return t.askFeedback([]string{id})
+}
+
+// answerOption answers the option the customer picked among options, the
+// intents a clarify question offered. When the message asked about held
+// two questions, one about each of the first two options (the matcher
+// found a clause confidently about each, see kb.Result.Mixed), the other
+// is answered next, introduced as such: the customer said which first,
+// not that the other did not matter. A message that was only unclear
+// gets the one answer picked.
+func (t *turn) answerOption(id string, options []string, match kb.Result) error {
+	other, asked, err := t.otherQuestion(id, options)
+	if err != nil {
+		return err
+	}
+	if other == "" {
+		return t.answer(id, 0, match)
+	}
+	escalated, err := t.sendAnswer(id, "", 0, match)
+	if err != nil || escalated {
+		// With a person in charge, the person reads both questions.
+		return err
+	}
+	vars := t.vars()
+	vars["options"] = joinOptions([]string{t.set.Intent(other).TitleFor(t.lang)}, t.lang)
+	intro := t.set.Messages.Render(intents.MsgAlsoAsked, t.lang, vars)
+	if escalated, err = t.sendAnswer(other, intro, 0, asked); err != nil || escalated {
+		return err
+	}
+	return t.askFeedback([]string{id, other})
+}
+
+// otherQuestion returns, when the customer picked id among options of a
+// question about a message that asked two things, the intent of the other
+// thing, with what the matcher makes of that message; "" otherwise.
+func (t *turn) otherQuestion(id string, options []string) (string, kb.Result, error) {
+	if len(options) < 2 || (id != options[0] && id != options[1]) {
+		return "", kb.Result{}, nil
+	}
+	asked, err := t.askedMatch()
+	if err != nil || !asked.Mixed || len(asked.Offer) != 2 {
+		return "", kb.Result{}, err
+	}
+	// The question must be the one the matcher asks of the message now:
+	// a reload since may have changed what it makes of it.
+	if !slices.Equal(asked.Offer, options[:2]) {
+		return "", kb.Result{}, nil
+	}
+	other := options[0]
+	if other == id {
+		other = options[1]
+	}
+	if t.set.Intent(other) == nil {
+		return "", kb.Result{}, nil
+	}
+	return other, asked, nil
+}
+
+// sendAnswer sends an intent's answer, after intro when that is not
+// empty, and escalates if the intent says so; it reports whether it did.
+func (t *turn) sendAnswer(id, intro string, confidence float64, match kb.Result) (escalated bool, err error) {
 	in := t.set.Intent(id)
 	if len(in.Templates) > 0 {
-		if err := t.reply(AuthorBot, t.render(in.Templates), in.Buttons[t.lang], id, confidence); err != nil {
-			return err
+		text := t.render(in.Templates)
+		if intro != "" {
+			text = intro + "\n\n" + text
+		}
+		if err := t.reply(AuthorBot, text, in.Buttons[t.lang], id, confidence); err != nil {
+			return false, err
 		}
 		if err := t.record(Activity{Kind: ActivityAnswered, Intent: id, Confidence: confidence}); err != nil {
-			return err
+			return false, err
 		}
 	}
-	if in.Escalate {
-		return t.escalate(ReasonIntent, id, match)
+	if !in.Escalate {
+		return false, nil
 	}
-	ask := t.e.cfg.AskFeedback
-	if in.Feedback != nil {
-		ask = *in.Feedback
+	// Asking for a person in words is asking as /human does.
+	reason := ReasonIntent
+	if in.Human {
+		reason = ReasonCustomerAsk
 	}
-	if !ask {
+	return true, t.escalate(reason, id, match)
+}
+
+// askFeedback asks "did this help?" about the intents just answered that
+// want it asked (by their feedback:, or else the configuration).
+func (t *turn) askFeedback(ids []string) error {
+	var ask []string
+	for _, id := range ids {
+		want := t.e.cfg.AskFeedback
+		if f := t.set.Intent(id).Feedback; f != nil {
+			want = *f
+		}
+		if want {
+			ask = append(ask, id)
+		}
+	}
+	if len(ask) == 0 {
 		return nil
 	}
-	t.conv.Pending, t.conv.PendingOptions = PendingFeedback, []string{id}
+	t.conv.Pending, t.conv.PendingOptions = PendingFeedback, ask
 	return t.say(intents.MsgFeedbackQuestion, t.yesNoButtons())
 }
 
@@ -547,6 +662,7 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	t.conv.State = StateQueued
 	t.conv.TicketID = ticket.ID
 	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
+	t.conv.AckedAt = time.Time{} // what the customer adds now is news
 	err = t.record(Activity{Kind: ActivityEscalated, Reason: reason, Intent: intent, Queue: ticket.Queue,
 		Priority: ticket.Priority, FirstResponseDue: ticket.FirstResponseDue, ResolutionDue: ticket.ResolutionDue})
 	if err != nil {
@@ -594,7 +710,7 @@ func (e *Engine) setDeadlines(t *Ticket, at time.Time) {
 
 // vars are the template variables for this turn.
 func (t *turn) vars() intents.Vars {
-	return ticketVars(t.set, t.conv, t.ticket, t.lang)
+	return ticketVars(t.set, t.conv, t.ticket, t.lang, t.tx.Now())
 }
 
 // events are what the turn changed, for live views.

@@ -12,7 +12,7 @@ import (
 var (
 	fileKeys   = []string{"messages", "intents", "tests", "canned"}
 	intentKeys = []string{"id", "title", "description", "examples", "answer", "buttons",
-		"feedback", "escalate", "priority", "queue", "threshold"}
+		"feedback", "escalate", "human", "priority", "queue", "threshold"}
 	testKeys   = []string{"message", "expect", "lang"}
 	priorities = []string{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
 )
@@ -109,6 +109,7 @@ func (r *nodeReader) decodeIntent(n *yaml.Node) *intentEntry {
 	// A value with a type problem is already reported; saying again that
 	// it is missing would only add noise.
 	examplesBroken, answersBroken := false, false
+	var humanPos Pos
 	for _, f := range r.fields(n, "intent", "in an intent", "key", intentKeys) {
 		switch f.key {
 		case "id":
@@ -134,6 +135,9 @@ func (r *nodeReader) decodeIntent(n *yaml.Node) *intentEntry {
 			}
 		case "escalate":
 			in.Escalate, _ = r.boolean(f.value, "escalate")
+		case "human":
+			in.Human, _ = r.boolean(f.value, "human")
+			humanPos = f.valPos
 		case "priority":
 			in.Priority, _ = r.text(f.value, "priority")
 			if in.Priority != "" && !slices.Contains(priorities, in.Priority) {
@@ -153,6 +157,11 @@ func (r *nodeReader) decodeIntent(n *yaml.Node) *intentEntry {
 		}
 	}
 	r.checkID(e)
+	if in.Human && !in.Escalate {
+		// A request for a person that the bot answered itself would be
+		// counted as asking for one and never reach one.
+		r.probs.add(humanPos, "intent %s has human: true but not escalate: true: a request for a person must hand over to one", quoteID(in.ID))
+	}
 	if len(examples) == 0 && !examplesBroken {
 		r.probs.add(in.Pos, "intent %s has no examples", quoteID(in.ID))
 	}

@@ -58,11 +58,15 @@ type Intent struct {
 	Answer      Text                // language → answer template
 	Buttons     map[string][]string // language → quick-reply buttons sent with the answer
 	Escalate    bool                // always hand over to an agent
-	Feedback    *bool               // ask "did this help?" after the answer; nil means the default
-	Priority    string              // ticket priority when this intent escalates
-	Queue       string              // ticket queue when this intent escalates
-	Threshold   float64             // answer threshold override; 0 means the global one
-	Pos         Pos                 // where the intent starts
+	// Human marks an escalating intent whose purpose is to reach a person
+	// ("let me talk to a human"): its escalation counts as the customer
+	// asking for one, as /human does, not as the bot handing over.
+	Human     bool
+	Feedback  *bool   // ask "did this help?" after the answer; nil means the default
+	Priority  string  // ticket priority when this intent escalates
+	Queue     string  // ticket queue when this intent escalates
+	Threshold float64 // answer threshold override; 0 means the global one
+	Pos       Pos     // where the intent starts
 
 	// Templates are the parsed Answer templates, per language.
 	Templates map[string]*Template

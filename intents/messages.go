@@ -7,7 +7,9 @@ const (
 	MsgGreeting         = "greeting"          // reply to /start
 	MsgRephrase         = "rephrase"          // no confident match, first time
 	MsgClarify          = "clarify"           // some intents are plausible, none is sure: "did you mean ...?"
+	MsgAlsoAsked        = "also_asked"        // before the answer to the other of two questions, once one was picked
 	MsgEscalated        = "escalated"         // a ticket was created
+	MsgAddedToTicket    = "added_to_ticket"   // a waiting customer's message joined the ticket
 	MsgAgentJoined      = "agent_joined"      // an agent took the ticket
 	MsgClosed           = "closed"            // the ticket was resolved
 	MsgFeedbackQuestion = "feedback_question" // "did this help?"
@@ -38,9 +40,17 @@ var DefaultMessages = map[string]Text{
 		LangRU: "Уточните, пожалуйста, что вы имели в виду: {{.options}}?",
 		LangEN: "Did you mean {{.options}}?",
 	},
+	MsgAlsoAsked: {
+		LangRU: "Вы также спрашивали про {{.options}}:",
+		LangEN: "You also asked about {{.options}}:",
+	},
 	MsgEscalated: {
 		LangRU: "Я передал ваш вопрос специалисту, номер обращения {{.ticket}}. Вам ответит человек в этом же чате, повторять ничего не нужно.",
 		LangEN: "I have passed your question to a specialist, ticket {{.ticket}}. A person will answer in this chat; you do not need to repeat anything.",
+	},
+	MsgAddedToTicket: {
+		LangRU: "Добавил это к обращению {{.ticket}}.{{if .wait}} По нашим срокам специалист ответит {{.wait}}.{{end}}",
+		LangEN: "Added to ticket {{.ticket}}.{{if .wait}} By our service terms an agent is due to answer {{.wait}}.{{end}}",
 	},
 	MsgAgentJoined: {
 		LangRU: "К чату подключился специалист {{.agent}}.",

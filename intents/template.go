@@ -17,7 +17,8 @@ var VarNames = []string{
 	"ticket",     // the ticket number, e.g. FL-000042
 	"status",     // the ticket's status, in the customer's language
 	"agent",      // the name of the agent handling the ticket
-	"options",    // the clarify choices, joined for reading
+	"options",    // the clarify choices, joined for reading; in also_asked, the other question
+	"wait",       // how soon an agent is due to answer by the SLA ("within 4 hours"); empty when it sets nothing
 }
 
 // Template is a parsed answer or message template.

@@ -2,6 +2,7 @@ package intents
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,7 +66,7 @@ func (r *nodeReader) fields(n *yaml.Node, what, where, noun string, allowed []st
 		}
 		seen[k.Value] = k.Line
 		if !slices.Contains(allowed, k.Value) {
-			r.probs.add(r.pos(k), "unknown %s %q %s (want %s)", noun, k.Value, where, joinOr(allowed))
+			r.probs.add(r.pos(k), "unknown %s %q %s (want %s)%s", noun, k.Value, where, joinOr(allowed), keyHome(k.Value, allowed))
 			continue
 		}
 		out = append(out, field{key: k.Value, keyPos: r.pos(k), value: v, valPos: r.pos(v)})
@@ -209,4 +210,34 @@ func joinOr(words []string) string {
 		return words[0]
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// keyHomes are the places of an intents file where keys go, for telling
+// where a key put in the wrong one belongs.
+var keyHomes = []struct {
+	where string
+	keys  func() []string
+}{
+	{"at the top level of the file", func() []string { return fileKeys }},
+	{"in an intent, under intents:", func() []string { return intentKeys }},
+	{"in a test, under tests:", func() []string { return testKeys }},
+	{"in a canned reply, under canned:", func() []string { return cannedKeys }},
+	{"under messages:, as a shared message", func() []string { return slices.Sorted(maps.Keys(DefaultMessages)) }},
+}
+
+// keyHome says where key belongs when it is a key of another place than
+// the one whose keys are allowed: "; it belongs in a test, under tests:".
+// It is "" for a key no place has.
+func keyHome(key string, allowed []string) string {
+	var homes []string
+	for _, h := range keyHomes {
+		keys := h.keys()
+		if slices.Contains(keys, key) && !slices.Equal(keys, allowed) {
+			homes = append(homes, h.where)
+		}
+	}
+	if len(homes) == 0 {
+		return ""
+	}
+	return "; it belongs " + strings.Join(homes, " or ")
 }

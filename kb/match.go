@@ -48,8 +48,10 @@ func (k *KB) Match(ctx context.Context, text, lang string) Result {
 	}
 	res.Candidates = cands
 	res.Decision, res.Offer = k.decide(cands)
-	if res.Decision != DecisionClarify && len(cands) > 1 && second >= mixedFloor &&
-		k.aboutBoth(ctx, text, lang, cands[0].Intent, cands[1].Intent) {
+	if len(cands) > 1 && second >= mixedFloor && k.aboutBoth(ctx, text, lang, cands[0].Intent, cands[1].Intent) {
+		// Asked about anyway or not, a message about two things is
+		// marked: once the customer picks one, the engine answers the
+		// other too.
 		res.Decision, res.Mixed = DecisionClarify, true
 		res.Offer = []string{cands[0].Intent, cands[1].Intent}
 	}

@@ -410,3 +410,30 @@ func TestMatchMixedWithASureFirst(t *testing.T) {
 		t.Errorf("Match(%q) = %s mixed %v offer %v %+v, want both offered", text, r.Decision, r.Mixed, r.Offer, r.Candidates)
 	}
 }
+
+// A message about two things the matcher is unsure of as a whole, which
+// it would ask about anyway, is still marked as asking both, so that the
+// engine answers the other once the customer picks one; a message naming
+// two things it asks one question about is not.
+func TestMatchMixedWhenUnsure(t *testing.T) {
+	set, err := intents.Load("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := newKB(t, set, DefaultOptions)
+	for _, c := range []struct {
+		text  string
+		mixed bool
+		offer []string
+	}{
+		{"забыл пароль и как оплатить интернет", true, []string{"billing", "reset_password"}},
+		{"I forgot my password. Also when is your office open?", true, []string{"opening_hours", "reset_password"}},
+		{"настройка роутера и телевидения", false, nil},
+	} {
+		r := k.Match(context.Background(), c.text, "")
+		if r.Mixed != c.mixed || !slices.Equal(r.Offer, c.offer) || c.mixed && r.Decision != DecisionClarify {
+			t.Errorf("Match(%q) = %s mixed %v offer %v %+v, want mixed %v offer %v",
+				c.text, r.Decision, r.Mixed, r.Offer, r.Candidates, c.mixed, c.offer)
+		}
+	}
+}

@@ -53,7 +53,8 @@ type Result struct {
 	// DecisionClarify: two or three, best first.
 	Offer []string
 	// Mixed: the message has a clause about each of the top two
-	// candidates, so the decision is to ask which first.
+	// candidates, each matched confidently on its own, so the decision is
+	// to ask which first, offering the two; the customer asked both.
 	Mixed bool
 	// Opinion is the second opinion asked about the message, nil when
 	// none was (see KB.Consult).

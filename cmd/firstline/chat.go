@@ -41,6 +41,7 @@ func cmdChat(ctx context.Context, args []string, e env) error {
 	in := bufio.NewScanner(e.stdin)
 	in.Buffer(make([]byte, 64<<10), 64<<10)
 	var lastButtons []string
+	var printed int64 // the last message printed, so that none is printed twice
 	for n := 1; ; n++ {
 		fmt.Fprint(e.stdout, "> ")
 		if !in.Scan() {
@@ -56,11 +57,11 @@ func cmdChat(ctx context.Context, args []string, e env) error {
 			text = lastButtons[i-1]
 		}
 		if agentText, ok := strings.CutPrefix(text, "/agent "); ok {
-			err = chatAsAgent(ctx, a, agentText, e)
+			err = chatAsAgent(ctx, a, agentText, &printed, e)
 		} else if text == "/close" {
-			err = chatClose(ctx, a, e)
+			err = chatClose(ctx, a, &printed, e)
 		} else {
-			lastButtons, err = chatAsCustomer(ctx, a, text, "terminal-"+strconv.Itoa(n), e)
+			lastButtons, err = chatAsCustomer(ctx, a, text, "terminal-"+strconv.Itoa(n), &printed, e)
 		}
 		if err != nil {
 			fmt.Fprintf(e.stdout, "! %s\n", dialog.ErrorMessage(err))
@@ -70,7 +71,9 @@ func cmdChat(ctx context.Context, args []string, e env) error {
 
 const chatID = "terminal"
 
-func chatAsCustomer(ctx context.Context, a *app, text, id string, e env) ([]string, error) {
+// chatAsCustomer sends text as the customer and prints the replies. printed
+// is the id of the last message printed, and is moved past the replies.
+func chatAsCustomer(ctx context.Context, a *app, text, id string, printed *int64, e env) ([]string, error) {
 	out, err := a.engine.Handle(ctx, dialog.Inbound{Channel: "terminal", ChatID: chatID, ExternalID: id, Text: text})
 	if err != nil {
 		return nil, err
@@ -82,6 +85,7 @@ func chatAsCustomer(ctx context.Context, a *app, text, id string, e env) ([]stri
 			fmt.Fprintf(e.stdout, "     (intent %s, confidence %.2f)\n", m.Intent, m.Confidence)
 		}
 		buttons = m.Buttons
+		*printed = max(*printed, m.ID)
 	}
 	for i, b := range buttons {
 		fmt.Fprintf(e.stdout, "     [%d] %s\n", i+1, b)
@@ -107,7 +111,7 @@ func openTicket(ctx context.Context, a *app) (string, error) {
 	return t.Number, nil
 }
 
-func chatAsAgent(ctx context.Context, a *app, text string, e env) error {
+func chatAsAgent(ctx context.Context, a *app, text string, printed *int64, e env) error {
 	number, err := openTicket(ctx, a)
 	if err != nil {
 		return err
@@ -115,10 +119,10 @@ func chatAsAgent(ctx context.Context, a *app, text string, e env) error {
 	if _, err := a.engine.Reply(ctx, dialog.TicketAction{Number: number, Agent: "Agent"}, text); err != nil {
 		return err
 	}
-	return printSince(ctx, a, e)
+	return printSince(ctx, a, printed, e)
 }
 
-func chatClose(ctx context.Context, a *app, e env) error {
+func chatClose(ctx context.Context, a *app, printed *int64, e env) error {
 	number, err := openTicket(ctx, a)
 	if err != nil {
 		return err
@@ -126,12 +130,14 @@ func chatClose(ctx context.Context, a *app, e env) error {
 	if _, err := a.engine.Close(ctx, dialog.TicketAction{Number: number, Agent: "Agent"}); err != nil {
 		return err
 	}
-	return printSince(ctx, a, e)
+	return printSince(ctx, a, printed, e)
 }
 
-// printSince prints the messages agents' actions sent, as the customer sees
-// them.
-func printSince(ctx context.Context, a *app, e env) error {
+// printSince prints the messages an agent's action sent, as the customer
+// sees them: those after printed, the last message printed before, which
+// it then moves on. Each message is printed once, however many actions
+// follow one another.
+func printSince(ctx context.Context, a *app, printed *int64, e env) error {
 	conv, err := a.store.ConversationByChat(ctx, "terminal", chatID)
 	if err != nil {
 		return err
@@ -140,12 +146,14 @@ func printSince(ctx context.Context, a *app, e env) error {
 	if err != nil {
 		return err
 	}
-	// Print the trailing run of messages that are not the customer's.
-	start := len(msgs)
-	for start > 0 && msgs[start-1].Author != dialog.AuthorCustomer && msgs[start-1].Author != dialog.AuthorBot {
-		start--
-	}
-	for _, m := range msgs[start:] {
+	for _, m := range msgs {
+		if m.ID <= *printed {
+			continue
+		}
+		*printed = m.ID
+		if m.Author == dialog.AuthorCustomer || m.Author == dialog.AuthorNote {
+			continue
+		}
 		who := string(m.Author)
 		if m.AuthorName != "" {
 			who = m.AuthorName

@@ -250,7 +250,11 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("second nonsense: state %s ticket %+v replies %q", second.State, second.Ticket, joinReplies(second))
 	}
 	number := second.Ticket.Number
-	s.say("e2e-x", "3", "у меня всё сломалось")
+	// What the customer adds while waiting is acknowledged, with the
+	// time the SLA gives.
+	if ack := s.say("e2e-x", "3", "у меня всё сломалось"); !strings.Contains(joinReplies(ack), "в течение 4 часов") {
+		t.Errorf("an added message acknowledged with %q, want the time to the first reply", joinReplies(ack))
+	}
 
 	// A duplicate message_id is answered once, with the first answer.
 	dup := s.say("e2e-x", "2", "ывлаоыврл йцукен")
@@ -299,7 +303,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if d := ticket.FirstResponseDue; d == nil || time.Until(*d) < 3*time.Hour || time.Until(*d) > 4*time.Hour {
 		t.Errorf("first response due %v, want in about 4 hours", d)
 	}
-	if ticket.Reason != "no_match" || ticket.Status != "queued" || len(ticket.Transcript) != 5 {
+	if ticket.Reason != "no_match" || ticket.Status != "queued" || len(ticket.Transcript) != 6 {
 		t.Errorf("ticket reason %q status %q with %d messages", ticket.Reason, ticket.Status, len(ticket.Transcript))
 	}
 
@@ -323,7 +327,8 @@ func TestServeEndToEnd(t *testing.T) {
 		} `json:"messages"`
 	}
 	s.getJSON(fmt.Sprintf("/api/v1/webchat/messages?session=e2e-x&after=%d", second.Replies[0].ID), &page)
-	if page.State != "queued" || len(page.Messages) != 1 || page.Messages[0].Text != "у меня всё сломалось" {
+	if page.State != "queued" || len(page.Messages) != 2 || page.Messages[0].Text != "у меня всё сломалось" ||
+		!strings.HasPrefix(page.Messages[1].Text, "Добавил это к обращению "+number) {
 		t.Errorf("poll after %d: %+v", second.Replies[0].ID, page)
 	}
 
@@ -345,7 +350,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if strings.Contains(s2.log(), "with password") {
 		t.Errorf("a restart printed an admin password again:\n%s", s2.log())
 	}
-	if code := s2.getJSON("/api/v1/tickets/"+number, &ticket); code != http.StatusOK || len(ticket.Transcript) != 5 {
+	if code := s2.getJSON("/api/v1/tickets/"+number, &ticket); code != http.StatusOK || len(ticket.Transcript) != 6 {
 		t.Errorf("after restart: %d, %d messages", code, len(ticket.Transcript))
 	}
 	s2.stop()

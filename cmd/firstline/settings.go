@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -91,6 +92,8 @@ type ticketSettings struct {
 	ReopenWindow time.Duration `yaml:"reopen_window"`
 	AutoAssign   bool          `yaml:"auto_assign"`
 	OnlineWithin time.Duration `yaml:"online_within"`
+	// AcknowledgeEvery: see dialog.Config.AcknowledgeEvery.
+	AcknowledgeEvery time.Duration `yaml:"acknowledge_every"`
 	// SLA maps a priority to its deadlines; a priority missing from it has
 	// none. A file's policy replaces the default one as a whole (see
 	// decodeConfig).
@@ -221,6 +224,8 @@ func defaultSettings() *settings {
 			AutoAssign:   d.AutoAssign,
 			OnlineWithin: d.OnlineWithin,
 			SLA:          sla,
+
+			AcknowledgeEvery: d.AcknowledgeEvery,
 		},
 		Panel:  panelSettings{SessionTTL: auth.DefaultSessionTTL},
 		LLM:    llmSettings{APIKeyEnv: "OPENAI_API_KEY", Timeout: kb.DefaultOpinionTimeout},
@@ -264,6 +269,8 @@ func (s *settings) engineConfig() dialog.Config {
 		AutoAssign:      s.Tickets.AutoAssign,
 		OnlineWithin:    s.Tickets.OnlineWithin,
 		PushChannels:    push,
+
+		AcknowledgeEvery: s.Tickets.AcknowledgeEvery,
 	}
 }
 
@@ -355,8 +362,8 @@ func readConfig(path string, required bool) (*settings, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read config: %w", err)
 	default:
-		if err := decodeConfig(raw, s); err != nil {
-			return nil, fmt.Errorf("config %s: %w", path, err)
+		if err := decodeConfig(path, raw, s); err != nil {
+			return nil, err
 		}
 	}
 	if err := s.check(); err != nil {
@@ -366,17 +373,33 @@ func readConfig(path string, required bool) (*settings, error) {
 	return s, nil
 }
 
-// decodeConfig reads a config file's YAML over s; a key s has no field for
-// is an error. The file's tickets.sla replaces the policy in s as a whole,
-// so that a priority it leaves out has no deadlines (the decoder would add
-// to the map instead).
-func decodeConfig(raw []byte, s *settings) error {
+// decodeConfig reads the YAML of the config file path over s. A syntax
+// error, and every key s has no field for, is an error at its line of the
+// file, "configs/firstline.yaml:42: ...", which for a key that belongs in
+// another section names it. The file's tickets.sla replaces the policy in
+// s as a whole, so that a priority it leaves out has no deadlines (the
+// decoder would add to the map instead).
+func decodeConfig(path string, raw []byte, s *settings) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		line, msg := intents.SyntaxError(raw, err)
+		return fmt.Errorf("%s:%d: %s", path, line, msg)
+	}
+	if len(doc.Content) > 0 {
+		var unknown []string
+		for _, k := range unknownKeys(doc.Content[0], reflect.TypeFor[settings](), "") {
+			unknown = append(unknown, fmt.Sprintf("%s:%d: %s", path, k.Line, k.Value))
+		}
+		if len(unknown) > 0 {
+			return errors.New(strings.Join(unknown, "\n"))
+		}
+	}
 	sla := s.Tickets.SLA
 	s.Tickets.SLA = nil
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	if err := dec.Decode(s); err != nil && !errors.Is(err, io.EOF) {
-		return err
+		return fmt.Errorf("config %s: %w", path, err)
 	}
 	if s.Tickets.SLA == nil {
 		s.Tickets.SLA = sla
@@ -427,6 +450,8 @@ func (s *settings) check() error {
 		return fmt.Errorf("tickets.reopen_window must not be negative")
 	case t.OnlineWithin <= 0:
 		return fmt.Errorf("tickets.online_within must be positive")
+	case t.AcknowledgeEvery < 0:
+		return fmt.Errorf("tickets.acknowledge_every must not be negative (0 acknowledges no message)")
 	case s.Panel.SessionTTL < time.Minute:
 		return fmt.Errorf("panel.session_ttl must be at least 1m")
 	case s.Report.ContactGap <= 0:
@@ -543,3 +568,104 @@ func parseDays(s string) (time.Duration, error) {
 
 // maxDays keeps a number of days within what a time.Duration holds.
 const maxDays = 100 * 365
+
+// unknownKeys returns, for each key of the mapping n that the settings
+// type t (a struct, or a map of them) has no field for, a node with the
+// key's line and what to say of it: "unknown key dialog.answer_threshold;
+// it belongs under matching:" when another section has such a field.
+// prefix is the dotted path of n ("" at the top). Values of the wrong
+// kind are left to the decoder, which reports them.
+func unknownKeys(n *yaml.Node, t reflect.Type, prefix string) []yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		path := k.Value
+		if prefix != "" {
+			path = prefix + "." + k.Value
+		}
+		var ft reflect.Type
+		switch t.Kind() {
+		case reflect.Map:
+			ft = t.Elem()
+		case reflect.Struct:
+			f, ok := yamlField(t, k.Value)
+			if !ok {
+				msg := "unknown key " + path
+				if homes := keySections(reflect.TypeFor[settings](), k.Value, ""); len(homes) > 0 {
+					msg += "; it belongs " + strings.Join(homes, " or ")
+				}
+				out = append(out, yaml.Node{Line: k.Line, Value: msg})
+				continue
+			}
+			ft = f.Type
+		default:
+			continue
+		}
+		if sectionType(ft) {
+			out = append(out, unknownKeys(v, ft, path)...)
+		}
+	}
+	return out
+}
+
+// yamlField returns the field of the struct type t that the YAML key name
+// sets.
+func yamlField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); tag == name && f.IsExported() {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// sectionType reports whether a value of type t is a section of keys that
+// unknownKeys checks: a struct, or a map of structs, that reads itself
+// with no UnmarshalYAML of its own.
+func sectionType(t reflect.Type) bool {
+	if reflect.PointerTo(t).Implements(reflect.TypeFor[yaml.Unmarshaler]()) {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		return true
+	case reflect.Map:
+		return t.Elem().Kind() == reflect.Struct
+	}
+	return false
+}
+
+// keySections returns where in the settings type t, whose path is prefix,
+// the YAML key name is a field: "under matching:", "at the top level".
+func keySections(t reflect.Type, name, prefix string) []string {
+	var out []string
+	if t.Kind() == reflect.Map {
+		return keySections(t.Elem(), name, prefix+".<name>")
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if tag == "" || tag == "-" || !f.IsExported() {
+			continue
+		}
+		if tag == name {
+			if prefix == "" {
+				out = append(out, "at the top level")
+			} else {
+				out = append(out, "under "+prefix+":")
+			}
+		}
+		if sectionType(f.Type) {
+			p := tag
+			if prefix != "" {
+				p = prefix + "." + tag
+			}
+			out = append(out, keySections(f.Type, name, p)...)
+		}
+	}
+	return out
+}

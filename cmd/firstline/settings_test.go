@@ -89,7 +89,7 @@ func TestSettingsShippedConfigIsDefaults(t *testing.T) {
 	// Read over nothing, so that a key the file leaves out shows as a
 	// difference too.
 	var shipped settings
-	if err := decodeConfig(raw, &shipped); err != nil {
+	if err := decodeConfig("../../configs/firstline.yaml", raw, &shipped); err != nil {
 		t.Fatal(err)
 	}
 	want := defaultSettings()
@@ -183,7 +183,7 @@ func TestSettingsErrors(t *testing.T) {
 		usage bool
 	}{
 		{"missing named config", []string{"--config", filepath.Join(dir, "nope.yaml")}, "no such file", false},
-		{"unknown key", []string{"--config", write("a.yaml", "adress: x\n")}, "field adress not found", false},
+		{"unknown key", []string{"--config", write("a.yaml", "adress: x\n")}, "a.yaml:1: unknown key adress", false},
 		{"threshold out of range", []string{"--config", write("b.yaml", "matching:\n  answer_threshold: 2\n")}, "answer_threshold", false},
 		{"clarify threshold out of range", []string{"--config", write("b2.yaml", "matching:\n  clarify_threshold: 1.5\n")}, "clarify_threshold", false},
 		{"bad language", []string{"--config", write("c.yaml", "matching:\n  default_language: de\n")}, "default_language", false},
@@ -209,6 +209,34 @@ func TestSettingsErrors(t *testing.T) {
 			}
 			if isUsage := errors.As(err, new(usageError)); isUsage != c.usage {
 				t.Errorf("usage error = %v, want %v", isUsage, c.usage)
+			}
+		})
+	}
+}
+
+// TestSettingsFileErrors checks that a config file's syntax errors and
+// unknown keys are reported at their lines, a key in the wrong section
+// with where it belongs.
+func TestSettingsFileErrors(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want string
+	}{
+		{"wrong_section.yaml", "wrong_section.yaml:8: unknown key dialog.clarify_margin; it belongs under matching:"},
+		{"top_level_in_section.yaml", "top_level_in_section.yaml:3: unknown key matching.intents; it belongs at the top level"},
+		{"nested_key_at_top.yaml", "nested_key_at_top.yaml:1: unknown key first_response; it belongs under tickets.sla.<name>:"},
+		{"unknown_in_map.yaml", "unknown_in_map.yaml:3: unknown key tickets.sla.normal.escalate_after"},
+		{"unknown_keys.yaml", "unknown_keys.yaml:2: unknown key adress\n" +
+			"testdata/config/unknown_keys.yaml:4: unknown key matching.answer_treshold"},
+		// yaml.v3 gives up at line 4; the quote opens on line 3.
+		{"unclosed_quote.yaml", `unclosed_quote.yaml:3: YAML syntax error: the " opened on this line is not closed`},
+		{"bad_indent.yaml", "bad_indent.yaml:3: YAML syntax error: mapping values are not allowed in this context"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			path := filepath.Join("testdata", "config", c.file)
+			_, err := parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), []string{"--config", path}, flagAddr, func(string) string { return "" })
+			if want := "testdata/config/" + c.want; err == nil || err.Error() != want {
+				t.Errorf("err = %v\nwant %s", err, want)
 			}
 		})
 	}
@@ -330,6 +358,24 @@ func TestChat(t *testing.T) {
 	for _, want := range []string{"intent reset_password", "FL-000001", "Agent: Здравствуйте, смотрю", "[5] 5"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("chat output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestChatPrintsEachMessageOnce checks that every message of the terminal
+// chat is printed once, however many agent actions follow one another.
+func TestChatPrintsEachMessageOnce(t *testing.T) {
+	var stdout, stderr strings.Builder
+	in := strings.NewReader("/human\nещё одно\n/agent first reply\n/agent second reply\n/close\n4\n")
+	code := run(t.Context(), []string{"chat", "--config", "../../configs/firstline.yaml", "--intents", "../../configs/intents"},
+		env{stdin: in, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+	if code != 0 {
+		t.Fatalf("chat exit %d:\n%s%s", code, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"номер обращения FL-000001", "Agent: first reply", "Agent: second reply", "подключился", "закрыто", "[5] 5", "Спасибо за оценку"} {
+		if n := strings.Count(out, want); n != 1 {
+			t.Errorf("chat output has %q %d times, want once:\n%s", want, n, out)
 		}
 	}
 }

@@ -336,3 +336,38 @@ func diff(t *testing.T, name string, got, want any) {
 		t.Errorf("%s\n got %+v\nwant %+v", name, got, want)
 	}
 }
+
+// TestAskingForAPersonInWords checks that a customer who asks for a person
+// in words, with an intent marked human: true, counts as one who typed
+// /human, and that an intent the bot hands over for its own reasons (a
+// complaint) does not.
+func TestAskingForAPersonInWords(t *testing.T) {
+	store := dialogtest.Store(t, nil)
+	engine := dialog.NewEngine(store, dialogtest.KB(t, "../testdata/intents"), nil, dialog.DefaultConfig, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := dialogtest.NewScript(t, engine, day)
+	s.At(0, 9, 0)
+	s.Expect("webchat", "command", "/human", dialog.ReasonCustomerAsk)
+	s.At(0, 9, 10)
+	s.Expect("webchat", "words", "позовите оператора", dialog.ReasonCustomerAsk)
+	s.At(0, 9, 20)
+	s.Expect("telegram", "english", "let me talk to a person", dialog.ReasonCustomerAsk)
+	s.At(0, 9, 30)
+	s.Expect("webchat", "complaint", "хочу подать жалобу на качество обслуживания", dialog.ReasonIntent)
+
+	got, err := report.Load(t.Context(), store, report.Options{
+		From: day, To: day.AddDate(0, 0, 1), Now: day.AddDate(0, 0, 1),
+		ContactGap: 30 * time.Minute, ReopenWindow: 24 * time.Hour,
+	})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	want := []report.ReasonRatio{
+		{Reason: dialog.ReasonNoMatch, Ratio: report.Ratio{Num: 0, Den: 4}},
+		{Reason: dialog.ReasonCustomerAsk, Ratio: report.Ratio{Num: 3, Den: 4}},
+		{Reason: dialog.ReasonIntent, Ratio: report.Ratio{Num: 1, Den: 4}},
+		{Reason: dialog.ReasonNotHelpful, Ratio: report.Ratio{Num: 0, Den: 4}},
+	}
+	if !reflect.DeepEqual(got.Contacts.Reasons, want) {
+		t.Errorf("reasons = %+v, want %+v", got.Contacts.Reasons, want)
+	}
+}

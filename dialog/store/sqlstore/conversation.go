@@ -9,7 +9,7 @@ import (
 
 // conversationColumns are the columns scanConversation reads, in order.
 const conversationColumns = `id, channel, chat_id, customer_name, lang, state, ticket_id,
-	pending, pending_options, created_at, updated_at, erased_at`
+	pending, pending_options, created_at, updated_at, erased_at, acked_at`
 
 // Conversation returns the conversation with the given id.
 func (q Queries) Conversation(ctx context.Context, id int64) (*dialog.Conversation, error) {
@@ -49,7 +49,8 @@ func scanConversation(s scanner) (*dialog.Conversation, error) {
 		options  string
 	)
 	err := s.Scan(&c.ID, &c.Channel, &c.ChatID, &c.CustomerName, &c.Lang, &c.State, &ticketID,
-		&c.Pending, &options, scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt), scanTime(&c.ErasedAt))
+		&c.Pending, &options, scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt), scanTime(&c.ErasedAt),
+		scanTime(&c.AckedAt))
 	if err != nil {
 		return nil, err
 	}
@@ -107,10 +108,10 @@ func (t *Tx) UpdateConversation(ctx context.Context, c *dialog.Conversation) err
 	}
 	n, err := t.q.Exec(ctx,
 		`UPDATE conversations SET customer_name = $1, lang = $2, state = $3, ticket_id = $4,
-			pending = $5, pending_options = $6, updated_at = $7
-		WHERE id = $8`,
+			pending = $5, pending_options = $6, updated_at = $7, acked_at = $8
+		WHERE id = $9`,
 		c.CustomerName, c.Lang, c.State, nullID(c.TicketID),
-		c.Pending, formatList(c.PendingOptions), t.timeArg(t.now),
+		c.Pending, formatList(c.PendingOptions), t.timeArg(t.now), t.nullTimeArg(c.AckedAt),
 		c.ID)
 	if t.d.ForeignKey(err) {
 		return dialog.Errorf(dialog.EINVALID, "conversation %d refers to ticket %d, which does not exist", c.ID, c.TicketID)

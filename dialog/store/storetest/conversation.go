@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog"
 )
@@ -80,6 +81,7 @@ func testUpdateConversation(t *testing.T, s dialog.Store) {
 			c.TicketID = tk.ID
 			c.Pending = dialog.PendingClarify
 			c.PendingOptions = []string{"delivery.time", "delivery.cost"}
+			c.AckedAt = time.Date(2026, 3, 2, 9, 30, 15, 123456000, time.FixedZone("MSK", 3*60*60))
 		}},
 		{"back to empty", func(c *dialog.Conversation) {
 			c.CustomerName = ""
@@ -88,6 +90,7 @@ func testUpdateConversation(t *testing.T, s dialog.Store) {
 			c.TicketID = 0
 			c.Pending = dialog.PendingNone
 			c.PendingOptions = nil
+			c.AckedAt = time.Time{}
 		}},
 		{"agent", func(c *dialog.Conversation) {
 			c.State = dialog.StateAgent

@@ -195,8 +195,12 @@ func checkConversation(t *testing.T, what string, got, want *dialog.Conversation
 	t.Helper()
 	checkTime(t, what+".CreatedAt", got.CreatedAt, want.CreatedAt)
 	checkTime(t, what+".UpdatedAt", got.UpdatedAt, want.UpdatedAt)
+	if !got.AckedAt.IsZero() || !want.AckedAt.IsZero() {
+		checkTime(t, what+".AckedAt", got.AckedAt, want.AckedAt)
+	}
 	g, w := *got, *want
 	g.CreatedAt, g.UpdatedAt, w.CreatedAt, w.UpdatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	g.AckedAt, w.AckedAt = time.Time{}, time.Time{}
 	g.PendingOptions, w.PendingOptions = nilIfEmpty(g.PendingOptions), nilIfEmpty(w.PendingOptions)
 	if !reflect.DeepEqual(g, w) {
 		t.Errorf("%s:\n got %+v\nwant %+v", what, g, w)
