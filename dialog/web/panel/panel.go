@@ -33,6 +33,7 @@ type Panel struct {
 	log    *slog.Logger
 	pages  *pages
 	static *staticFiles
+	queues *queueNamer // the queues' names, which the pages show
 
 	// closed ends the live event streams, which would otherwise keep a
 	// server shutdown waiting for them.
@@ -81,7 +82,8 @@ func New(engine *dialog.Engine, holder *kb.Holder, auth *auth.Service, events *b
 	if err != nil {
 		return nil, fmt.Errorf("panel: %w", err)
 	}
-	pages, err := parsePages(static)
+	queues := &queueNamer{}
+	pages, err := parsePages(static, queues)
 	if err != nil {
 		return nil, fmt.Errorf("panel: %w", err)
 	}
@@ -96,6 +98,7 @@ func New(engine *dialog.Engine, holder *kb.Holder, auth *auth.Service, events *b
 		events:    events,
 		log:       log,
 		pages:     pages,
+		queues:    queues,
 		static:    static,
 		closed:    make(chan struct{}),
 		heartbeat: 25 * time.Second,
