@@ -86,6 +86,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		agents.SetWhatsApp(wa.Channel) // admins link the account from the panel
 	}
 	agents.SetContactGap(s.Report.ContactGap) // the analytics pages count contacts as firstline report does
+	agents.SetQueueNames(s.Tickets.QueueNames)
 	// Admins add examples and intents from the review page; a saved edit
 	// is loaded at once rather than at the watcher's next poll.
 	agents.SetLearning(panel.Learning{Dir: s.IntentsDir, Reload: app.watcher.Reload})

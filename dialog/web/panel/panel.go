@@ -168,6 +168,8 @@ func (p *Panel) Routes(r gin.IRouter) {
 	admin.POST("/users", p.addUser)
 	admin.POST("/users/:name/disable", p.disableUser)
 	admin.POST("/users/:name/enable", p.enableUser)
+	admin.POST("/users/:name/queues", p.setUserQueues)
+	admin.POST("/users/:name/password", p.resetPassword)
 	admin.GET("/whatsapp", p.whatsappPage)
 	admin.GET("/whatsapp/qr.png", p.whatsappQR)
 	admin.POST("/whatsapp/pair", p.pairWhatsApp)
