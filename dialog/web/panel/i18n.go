@@ -103,6 +103,9 @@ var translations = map[string]map[string]string{
 		"sla.answered":       "answered",
 		"sla.breached":       "SLA missed",
 		"sla.none":           "no deadline",
+		"sla.resolved":       "resolved",
+		"sla.late":           "after the deadline",
+		"sla.no_reply":       "closed without a reply",
 
 		"unit.d": "d",
 		"unit.h": "h",
@@ -492,6 +495,9 @@ var translations = map[string]map[string]string{
 		"sla.answered":       "ответ дан",
 		"sla.breached":       "SLA нарушен",
 		"sla.none":           "без срока",
+		"sla.resolved":       "решено",
+		"sla.late":           "позже срока",
+		"sla.no_reply":       "закрыто без ответа",
 
 		"unit.d": "д",
 		"unit.h": "ч",
