@@ -27,6 +27,7 @@ import (
 	"github.com/firstline-support/firstline/dialog/store/sqlite"
 	"github.com/firstline-support/firstline/dialog/web/api"
 	"github.com/firstline-support/firstline/dialog/web/auth"
+	"github.com/firstline-support/firstline/dialog/web/httperror"
 	"github.com/firstline-support/firstline/dialog/web/panel"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
@@ -91,6 +92,15 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	// is loaded at once rather than at the watcher's next poll.
 	agents.SetLearning(panel.Learning{Dir: s.IntentsDir, Reload: app.watcher.Reload})
 	agents.Routes(router)
+	// A browser asking for a panel page that does not exist gets the
+	// panel's page saying so; programs keep their JSON.
+	router.NoRoute(func(ctx *gin.Context) {
+		if panel.IsPage(ctx.Request) {
+			agents.NotFound(ctx)
+			return
+		}
+		notFoundJSON(ctx)
+	})
 
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
@@ -353,15 +363,18 @@ func newRouter(log *slog.Logger, store dialog.Store, holder *kb.Holder, m *metri
 		log.Error("panic serving request", "path", ctx.Request.URL.Path, "panic", v)
 		ctx.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error", "code": dialog.EINTERNAL})
 	}))
-	r.NoRoute(func(ctx *gin.Context) {
-		ctx.JSON(http.StatusNotFound, gin.H{"error": "no such page", "code": dialog.ENOTFOUND})
-	})
+	r.NoRoute(notFoundJSON)
 	r.NoMethod(func(ctx *gin.Context) {
 		ctx.JSON(http.StatusMethodNotAllowed, gin.H{"error": "method not allowed", "code": dialog.EINVALID})
 	})
 	healthRoutes(r, store, holder)
 	r.GET("/metrics", gin.WrapH(m.Handler(log)))
 	return r
+}
+
+// notFoundJSON answers a request for a path nothing serves.
+func notFoundJSON(ctx *gin.Context) {
+	ctx.JSON(http.StatusNotFound, gin.H{"error": "no such page", "code": dialog.ENOTFOUND})
 }
 
 // trustProxies lets the reverse proxies in proxies (addresses or CIDR
@@ -379,18 +392,27 @@ func trustProxies(r *gin.Engine, proxies []string) error {
 }
 
 // logRequests logs each request: failures at warn level, the rest at debug
-// so that polling pages do not flood the log.
+// so that polling pages do not flood the log. A request whose client went
+// away is logged at debug without a status: whatever the server answered
+// (a 500 for the work cut short, most likely) reached no one, and there is
+// nothing to fix.
 func logRequests(log *slog.Logger) gin.HandlerFunc {
 	return func(ctx *gin.Context) {
 		start := time.Now()
 		ctx.Next()
+		r := ctx.Request
+		if httperror.ClientGone(r) {
+			log.Log(r.Context(), slog.LevelDebug, "http request: the client went away", "method", r.Method,
+				"path", r.URL.Path, "duration", time.Since(start))
+			return
+		}
 		status := ctx.Writer.Status()
 		level := slog.LevelDebug
 		if status >= 500 {
 			level = slog.LevelWarn
 		}
-		log.Log(ctx.Request.Context(), level, "http request", "method", ctx.Request.Method,
-			"path", ctx.Request.URL.Path, "status", status, "duration", time.Since(start))
+		log.Log(r.Context(), level, "http request", "method", r.Method,
+			"path", r.URL.Path, "status", status, "duration", time.Since(start))
 	}
 }
 
