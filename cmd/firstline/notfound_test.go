@@ -37,7 +37,8 @@ func TestServeUnknownURL(t *testing.T) {
 	}
 	const browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 	code, ctype, body := get("/panel/no-such-page", browser)
-	if code != http.StatusNotFound || !strings.HasPrefix(ctype, "text/html") || !strings.Contains(body, "There is no such page in the panel.") {
+	if code != http.StatusNotFound || !strings.HasPrefix(ctype, "text/html") || !strings.Contains(body, "There is no such page in the panel.") ||
+		!strings.Contains(body, `href="/panel/login"`) {
 		t.Errorf("a browser's unknown panel page: %d %s\n%s", code, ctype, body)
 	}
 	for _, c := range []struct{ path, accept string }{
