@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -78,5 +80,30 @@ func TestLogRequestsClientGone(t *testing.T) {
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/fail", nil))
 	if got := logs.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "status=500") {
 		t.Errorf("a failed request is logged as\n%s", got)
+	}
+}
+
+// TestRecoverPanics checks that a panic is a 500 with its stack in the log
+// at error level, and a panic over a broken connection is no error.
+func TestRecoverPanics(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	r := gin.New()
+	r.Use(logRequests(log), recoverPanics(log))
+	r.GET("/bug", func(*gin.Context) { panic("boom") })
+	r.GET("/gone", func(*gin.Context) { panic(fmt.Errorf("write response: %w", syscall.EPIPE)) })
+
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/bug", nil))
+	if got := logs.String(); w.Code != http.StatusInternalServerError || !strings.Contains(got, `level=ERROR msg="panic serving request" path=/bug panic=boom stack=`) ||
+		!strings.Contains(got, "level=WARN") {
+		t.Errorf("a panic answered %d and logged\n%s", w.Code, got)
+	}
+
+	logs.Reset()
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/gone", nil))
+	if got := logs.String(); strings.Contains(got, "level=ERROR") || strings.Contains(got, "level=WARN") || !strings.Contains(got, "the client went away") {
+		t.Errorf("a broken connection logged\n%s", got)
 	}
 }

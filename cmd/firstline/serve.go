@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -359,10 +361,7 @@ func newRouter(log *slog.Logger, store dialog.Store, holder *kb.Holder, m *metri
 		panic(err) // nil is always accepted
 	}
 	// Metrics first, so that they time everything, a recovered panic too.
-	r.Use(m.Middleware(), logRequests(log), gin.CustomRecovery(func(ctx *gin.Context, v any) {
-		log.Error("panic serving request", "path", ctx.Request.URL.Path, "panic", v)
-		ctx.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error", "code": dialog.EINTERNAL})
-	}))
+	r.Use(m.Middleware(), logRequests(log), recoverPanics(log))
 	r.NoRoute(notFoundJSON)
 	r.NoMethod(func(ctx *gin.Context) {
 		ctx.JSON(http.StatusMethodNotAllowed, gin.H{"error": "method not allowed", "code": dialog.EINVALID})
@@ -391,6 +390,28 @@ func trustProxies(r *gin.Engine, proxies []string) error {
 	return nil
 }
 
+// recoverPanics turns a panic in a handler into a 500 and an error in the
+// log with its stack. A panic over a connection the client closed (a
+// broken pipe, a reset) is no bug: gin ends the request without a status
+// and logRequests records it at debug level.
+func recoverPanics(log *slog.Logger) gin.HandlerFunc {
+	return gin.CustomRecoveryWithWriter(nil, func(ctx *gin.Context, v any) {
+		log.Error("panic serving request", "path", ctx.Request.URL.Path, "panic", v, "stack", string(debug.Stack()))
+		ctx.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error", "code": dialog.EINTERNAL})
+	})
+}
+
+// connectionLost reports whether the request failed because its
+// connection broke under a write: what gin's recovery records for it.
+func connectionLost(ctx *gin.Context) bool {
+	for _, e := range ctx.Errors {
+		if errors.Is(e.Err, syscall.EPIPE) || errors.Is(e.Err, syscall.ECONNRESET) || errors.Is(e.Err, http.ErrAbortHandler) {
+			return true
+		}
+	}
+	return false
+}
+
 // logRequests logs each request: failures at warn level, the rest at debug
 // so that polling pages do not flood the log. A request whose client went
 // away is logged at debug without a status: whatever the server answered
@@ -401,7 +422,7 @@ func logRequests(log *slog.Logger) gin.HandlerFunc {
 		start := time.Now()
 		ctx.Next()
 		r := ctx.Request
-		if httperror.ClientGone(r) {
+		if httperror.ClientGone(r) || connectionLost(ctx) {
 			log.Log(r.Context(), slog.LevelDebug, "http request: the client went away", "method", r.Method,
 				"path", r.URL.Path, "duration", time.Since(start))
 			return
