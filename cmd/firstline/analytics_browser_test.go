@@ -182,6 +182,7 @@ func TestAnalyticsInBrowser(t *testing.T) {
 	for id, want := range map[string]report.Ratio{
 		"deflected": c.Deflected, "confirmed": c.Confirmed, "assumed": c.Assumed, "escalated": c.Escalated,
 		"unanswered": c.Unanswered, "returned": c.Returned, "pending": c.Pending, "clarified": c.Clarified,
+		"answered": c.Answered,
 	} {
 		el := `document.querySelector("#fig-` + id + `")`
 		got := evalString(t, ctx, el+`.dataset.num + " " + `+el+`.dataset.den + " " + `+el+`.textContent`)
@@ -190,6 +191,17 @@ func TestAnalyticsInBrowser(t *testing.T) {
 			!strings.Contains(got, fmt.Sprintf("%d / %d", want.Num, want.Den)) {
 			t.Errorf("%s: the page has %q, the report %+v", id, got, want)
 		}
+	}
+
+	// The heading says the days the fields hold, the last one included.
+	fields := evalString(t, ctx, `document.querySelector("input[name=from]").value + " to " + document.querySelector("input[name=to]").value`)
+	if want := from + " to " + today.Format(time.DateOnly) + ": 15 days, UTC"; evalString(t, ctx, `document.querySelector("#range").textContent`) != want ||
+		!strings.HasPrefix(want, fields) {
+		t.Errorf("the heading says %q, the fields %q; want %q", evalString(t, ctx, `document.querySelector("#range").textContent`), fields, want)
+	}
+	// "Pending" is explained on the page, not only in a tooltip.
+	if got := evalString(t, ctx, `(() => { const p = document.querySelector("#pending-explained"); return p && p.offsetParent ? p.textContent : ""; })()`); !strings.Contains(got, "Pending: contacts still going on") {
+		t.Errorf("pending is explained as %q", got)
 	}
 
 	// A point on the line for each day with contacts, in order.

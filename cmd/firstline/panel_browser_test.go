@@ -190,7 +190,7 @@ func TestTransferOutOfSightInBrowser(t *testing.T) {
 	login(t, ctx, s.url, "olga", password)
 	waitText(t, ctx, "#queue-list", number)
 	click(t, ctx, fmt.Sprintf(`a[href="/panel/tickets/%s"]`, number))
-	waitText(t, ctx, "#summary", "first_line")
+	waitText(t, ctx, "#summary", "First line")
 	waitText(t, ctx, "#live", "Live")
 
 	// Anna, who works every queue, moves it to the second line.

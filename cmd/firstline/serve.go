@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -28,6 +30,7 @@ import (
 	"github.com/firstline-support/firstline/dialog/store/sqlite"
 	"github.com/firstline-support/firstline/dialog/web/api"
 	"github.com/firstline-support/firstline/dialog/web/auth"
+	"github.com/firstline-support/firstline/dialog/web/httperror"
 	"github.com/firstline-support/firstline/dialog/web/panel"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
@@ -87,10 +90,20 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 		agents.SetWhatsApp(wa.Channel) // admins link the account from the panel
 	}
 	agents.SetContactGap(s.Report.ContactGap) // the analytics pages count contacts as firstline report does
+	agents.SetQueueNames(s.Tickets.QueueNames)
 	// Admins add examples and intents from the review page; a saved edit
 	// is loaded at once rather than at the watcher's next poll.
 	agents.SetLearning(panel.Learning{Dir: s.IntentsDir, Reload: app.watcher.Reload})
 	agents.Routes(router)
+	// A browser asking for a panel page that does not exist gets the
+	// panel's page saying so; programs keep their JSON.
+	router.NoRoute(func(ctx *gin.Context) {
+		if panel.IsPage(ctx.Request) {
+			agents.NotFound(ctx)
+			return
+		}
+		notFoundJSON(ctx)
+	})
 
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
@@ -378,19 +391,19 @@ func newRouter(log *slog.Logger, store dialog.Store, holder *kb.Holder, m *metri
 		panic(err) // nil is always accepted
 	}
 	// Metrics first, so that they time everything, a recovered panic too.
-	r.Use(m.Middleware(), logRequests(log), gin.CustomRecovery(func(ctx *gin.Context, v any) {
-		log.Error("panic serving request", "path", ctx.Request.URL.Path, "panic", v)
-		ctx.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error", "code": dialog.EINTERNAL})
-	}))
-	r.NoRoute(func(ctx *gin.Context) {
-		ctx.JSON(http.StatusNotFound, gin.H{"error": "no such page", "code": dialog.ENOTFOUND})
-	})
+	r.Use(m.Middleware(), logRequests(log), recoverPanics(log))
+	r.NoRoute(notFoundJSON)
 	r.NoMethod(func(ctx *gin.Context) {
 		ctx.JSON(http.StatusMethodNotAllowed, gin.H{"error": "method not allowed", "code": dialog.EINVALID})
 	})
 	healthRoutes(r, store, holder)
 	r.GET("/metrics", gin.WrapH(m.Handler(log)))
 	return r
+}
+
+// notFoundJSON answers a request for a path nothing serves.
+func notFoundJSON(ctx *gin.Context) {
+	ctx.JSON(http.StatusNotFound, gin.H{"error": "no such page", "code": dialog.ENOTFOUND})
 }
 
 // trustProxies lets the reverse proxies in proxies (addresses or CIDR
@@ -407,19 +420,50 @@ func trustProxies(r *gin.Engine, proxies []string) error {
 	return nil
 }
 
+// recoverPanics turns a panic in a handler into a 500 and an error in the
+// log with its stack. A panic over a connection the client closed (a
+// broken pipe, a reset) is no bug: gin ends the request without a status
+// and logRequests records it at debug level.
+func recoverPanics(log *slog.Logger) gin.HandlerFunc {
+	return gin.CustomRecoveryWithWriter(nil, func(ctx *gin.Context, v any) {
+		log.Error("panic serving request", "path", ctx.Request.URL.Path, "panic", v, "stack", string(debug.Stack()))
+		ctx.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error", "code": dialog.EINTERNAL})
+	})
+}
+
+// connectionLost reports whether the request failed because its
+// connection broke under a write: what gin's recovery records for it.
+func connectionLost(ctx *gin.Context) bool {
+	for _, e := range ctx.Errors {
+		if errors.Is(e.Err, syscall.EPIPE) || errors.Is(e.Err, syscall.ECONNRESET) || errors.Is(e.Err, http.ErrAbortHandler) {
+			return true
+		}
+	}
+	return false
+}
+
 // logRequests logs each request: failures at warn level, the rest at debug
-// so that polling pages do not flood the log.
+// so that polling pages do not flood the log. A request whose client went
+// away is logged at debug without a status: whatever the server answered
+// (a 500 for the work cut short, most likely) reached no one, and there is
+// nothing to fix.
 func logRequests(log *slog.Logger) gin.HandlerFunc {
 	return func(ctx *gin.Context) {
 		start := time.Now()
 		ctx.Next()
+		r := ctx.Request
+		if httperror.ClientGone(r) || connectionLost(ctx) {
+			log.Log(r.Context(), slog.LevelDebug, "http request: the client went away", "method", r.Method,
+				"path", r.URL.Path, "duration", time.Since(start))
+			return
+		}
 		status := ctx.Writer.Status()
 		level := slog.LevelDebug
 		if status >= 500 {
 			level = slog.LevelWarn
 		}
-		log.Log(ctx.Request.Context(), level, "http request", "method", ctx.Request.Method,
-			"path", ctx.Request.URL.Path, "status", status, "duration", time.Since(start))
+		log.Log(r.Context(), level, "http request", "method", r.Method,
+			"path", r.URL.Path, "status", status, "duration", time.Since(start))
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -86,12 +87,19 @@ type dialogSettings struct {
 	DefaultPriority string `yaml:"default_priority"`
 }
 
+// maxQueueName is the longest name tickets.queue_names may give a queue.
+const maxQueueName = 64
+
 // ticketSettings are the queues, the SLA policy and ticket assignment.
 type ticketSettings struct {
-	Queues       []string      `yaml:"queues"`
-	ReopenWindow time.Duration `yaml:"reopen_window"`
-	AutoAssign   bool          `yaml:"auto_assign"`
-	OnlineWithin time.Duration `yaml:"online_within"`
+	Queues []string `yaml:"queues"`
+	// QueueNames are the queues' names as the panel shows them, by queue
+	// and language (ru, en); a queue without one shows its id, or the
+	// panel's own name for first_line, second_line and third_line.
+	QueueNames   map[string]map[string]string `yaml:"queue_names"`
+	ReopenWindow time.Duration                `yaml:"reopen_window"`
+	AutoAssign   bool                         `yaml:"auto_assign"`
+	OnlineWithin time.Duration                `yaml:"online_within"`
 	// AcknowledgeEvery: see dialog.Config.AcknowledgeEvery.
 	AcknowledgeEvery time.Duration `yaml:"acknowledge_every"`
 	// SLA maps a priority to its deadlines; a priority missing from it has
@@ -444,6 +452,19 @@ func (s *settings) check() error {
 	}
 	if !slices.Contains(t.Queues, s.Dialog.DefaultQueue) {
 		return fmt.Errorf("dialog.default_queue %q is not one of tickets.queues", s.Dialog.DefaultQueue)
+	}
+	for q, names := range t.QueueNames {
+		if !slices.Contains(t.Queues, q) {
+			return fmt.Errorf("tickets.queue_names: %q is not one of tickets.queues", q)
+		}
+		for lang, name := range names {
+			switch {
+			case lang != intents.LangRU && lang != intents.LangEN:
+				return fmt.Errorf("tickets.queue_names.%s: the language must be ru or en, got %q", q, lang)
+			case strings.TrimSpace(name) == "" || utf8.RuneCountInString(name) > maxQueueName || dialog.CheckText(name) != nil:
+				return fmt.Errorf("tickets.queue_names.%s.%s: a name is 1 to %d characters of text", q, lang, maxQueueName)
+			}
+		}
 	}
 	switch {
 	case t.ReopenWindow < 0:

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +200,9 @@ func TestSettingsErrors(t *testing.T) {
 		{"retention without unit", []string{"--config", write("j2.yaml", "privacy:\n  retain_closed: 365\n")}, "365d or 8760h", false},
 		{"retention in weeks", []string{"--config", write("j3.yaml", "privacy:\n  retain_closed: 52w\n")}, "365d or 8760h", false},
 		{"retention negative", []string{"--config", write("j4.yaml", "privacy:\n  retain_closed: -1d\n")}, "number of days", false},
+		{"name of no queue", []string{"--config", write("k.yaml", "tickets:\n  queue_names:\n    billing: {en: Billing}\n")}, `tickets.queue_names: "billing" is not one of tickets.queues`, false},
+		{"queue name language", []string{"--config", write("k2.yaml", "tickets:\n  queue_names:\n    first_line: {de: Erste}\n")}, "the language must be ru or en", false},
+		{"empty queue name", []string{"--config", write("k3.yaml", "tickets:\n  queue_names:\n    first_line: {en: \" \"}\n")}, "tickets.queue_names.first_line.en: a name is 1 to 64", false},
 		{"unknown flag", []string{"--colour"}, "colour", true},
 		{"stray argument", []string{"extra"}, "unexpected argument", true},
 	} {
@@ -418,5 +422,25 @@ func TestSettingsClarifyAboveAnswer(t *testing.T) {
 	}
 	if s.Matching.AnswerThreshold != 0.3 || s.Matching.ClarifyThreshold != 0.8 {
 		t.Errorf("matching %+v, want answer 0.3 and clarify 0.8", s.Matching)
+	}
+}
+
+// TestSettingsQueueNames checks that queue names are read per queue and
+// language, beside the queue ids, which stay as they were.
+func TestSettingsQueueNames(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "names.yaml")
+	body := "tickets:\n  queues: [first_line, billing]\n  queue_names:\n    billing: {ru: \"Оплата\", en: Billing}\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), []string{"--config", cfg}, 0, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Tickets.QueueNames["billing"]; got["ru"] != "Оплата" || got["en"] != "Billing" || len(s.Tickets.QueueNames) != 1 {
+		t.Errorf("queue names %v", s.Tickets.QueueNames)
+	}
+	if !slices.Equal(s.engineConfig().Queues, []string{"first_line", "billing"}) {
+		t.Errorf("queues %v", s.engineConfig().Queues)
 	}
 }

@@ -398,8 +398,8 @@ func (st *state) contactFigures(contacts []*contact) Contacts {
 	n := len(contacts)
 	f := Contacts{Total: n}
 	share := func() Ratio { return Ratio{Den: n} }
-	f.Escalated, f.Confirmed, f.Assumed, f.Returned, f.Unanswered, f.Pending, f.Deflected =
-		share(), share(), share(), share(), share(), share(), share()
+	f.Escalated, f.Confirmed, f.Assumed, f.Returned, f.Unanswered, f.Pending, f.Deflected, f.Answered =
+		share(), share(), share(), share(), share(), share(), share(), share()
 	byReason := map[string]int{}
 	for _, c := range contacts {
 		switch st.outcome(c) {
@@ -418,6 +418,9 @@ func (st *state) contactFigures(contacts []*contact) Contacts {
 			f.Unanswered.Num++
 		case outcomePending:
 			f.Pending.Num++
+		}
+		if c.answered {
+			f.Answered.Num++
 		}
 		for _, a := range c.asks {
 			f.Clarified.Den++

@@ -62,8 +62,7 @@ func ticketGroups(r *Report) []ticketGroup {
 // WriteTable writes r as aligned tables for a terminal.
 func WriteTable(w io.Writer, r *Report) error {
 	p := &tablePrinter{w: w}
-	p.text("Report for %s to %s (UTC; the end is not included), made %s",
-		r.From.UTC().Format(time.DateOnly), r.To.UTC().Format(time.DateOnly), r.Now.UTC().Format("2006-01-02 15:04 MST"))
+	p.text("Report for %s, made %s", describeRange(r.From, r.To), r.Now.UTC().Format("2006-01-02 15:04 MST"))
 	p.text("Contact gap %s, reopen window %s; %s.", formatDuration(r.ContactGap), formatDuration(r.ReopenWindow), describeFilter(r.Filter))
 	if r.Since.IsZero() {
 		p.text("No analytics events are recorded yet.")
@@ -79,7 +78,7 @@ func WriteTable(w io.Writer, r *Report) error {
 	}{
 		{"escalated", c.Escalated}, {"confirmed", c.Confirmed}, {"assumed", c.Assumed},
 		{"returned", c.Returned}, {"unanswered", c.Unanswered}, {"pending", c.Pending},
-		{"deflected (confirmed + assumed)", c.Deflected},
+		{"deflected (confirmed + assumed)", c.Deflected}, {"answered by the bot", c.Answered},
 	} {
 		rows = append(rows, append([]string{o.name}, ratioCells(o.r)...))
 	}
@@ -358,7 +357,7 @@ func csvTableOf(r *Report, name string) csvTable {
 		}{
 			{"escalated", c.Escalated}, {"confirmed", c.Confirmed}, {"assumed", c.Assumed},
 			{"returned", c.Returned}, {"unanswered", c.Unanswered}, {"pending", c.Pending},
-			{"deflected", c.Deflected}, {"clarified", c.Clarified},
+			{"deflected", c.Deflected}, {"answered", c.Answered}, {"clarified", c.Clarified},
 		} {
 			t.rows = append(t.rows, append([]string{o.name}, csvRatio(o.r)...))
 		}
@@ -468,4 +467,20 @@ func csvTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// describeRange says what a report's range covers: whole UTC days as the
+// first and the last day, both included, as firstline report takes them;
+// any other range by its times, the end not included.
+func describeRange(from, to time.Time) string {
+	from, to = from.UTC(), to.UTC()
+	midnight := func(t time.Time) bool { return t.Equal(t.Truncate(24 * time.Hour)) }
+	if midnight(from) && midnight(to) {
+		last := to.AddDate(0, 0, -1)
+		if last.Equal(from) {
+			return from.Format(time.DateOnly) + " (one UTC day)"
+		}
+		return from.Format(time.DateOnly) + " to " + last.Format(time.DateOnly) + " (UTC days, both included)"
+	}
+	return from.Format(time.RFC3339) + " to " + to.Format(time.RFC3339) + " (the end not included)"
 }

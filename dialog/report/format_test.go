@@ -46,7 +46,8 @@ func TestFormats(t *testing.T) {
 		out := write(t, r, report.FormatTable)
 		// Each row's cells, as words; a row is found by its first words.
 		for _, want := range [][]string{
-			strings.Fields("Report for 2026-03-02 to 2026-03-03 (UTC; the end is not included), made 2026-03-03 13:00 UTC"),
+			strings.Fields("Report for 2026-03-02 (one UTC day), made 2026-03-03 13:00 UTC"),
+			strings.Fields("answered by the bot 8 12 66.7%"),
 			strings.Fields("Analytics events are recorded since 2026-03-01 23:50 UTC."),
 			{"Contact", "gap", "30m,", "reopen", "window", "24h;", "no", "filter."},
 			{"contacts", "12"},

@@ -11,6 +11,8 @@ package report
 import (
 	"encoding/json"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/firstline-support/firstline/dialog"
@@ -133,6 +135,10 @@ type Contacts struct {
 
 	// Deflected: contacts the bot handled alone, confirmed + assumed.
 	Deflected Ratio `json:"deflected"`
+	// Answered: contacts in which the bot sent an intent's answer,
+	// whatever their outcome: what the bot took on, beside what it
+	// settled (Deflected).
+	Answered Ratio `json:"answered"`
 	// Reasons splits the escalated contacts by the reason of their first
 	// escalation, each over Total; their numerators add up to Escalated's.
 	Reasons []ReasonRatio `json:"reasons"`
@@ -292,4 +298,38 @@ func (d Durations) MarshalJSON() ([]byte, error) {
 		Median float64 `json:"median_seconds"`
 		P90    float64 `json:"p90_seconds"`
 	}{d.Count, d.Median.Seconds(), d.P90.Seconds()})
+}
+
+// Known are the intents, queues and agents a filter may name besides those
+// in the range's events: the knowledge base's intents, the configured
+// queues, the users.
+type Known struct {
+	Intents []string
+	Queues  []string
+	Agents  []string
+}
+
+// CheckFilter fails with EINVALID when f names an intent, a queue or an
+// agent that is neither known nor among v, the values of the range: a
+// mistyped name would otherwise give a report of zeros that looks like an
+// answer.
+func CheckFilter(f Filter, known Known, v Values) error {
+	for _, c := range []struct {
+		what, value  string
+		known, found []string
+	}{
+		{"intent", f.Intent, known.Intents, v.Intents},
+		{"queue", f.Queue, known.Queues, v.Queues},
+		{"agent", f.Agent, known.Agents, v.Agents},
+	} {
+		if c.value == "" || slices.Contains(c.known, c.value) || slices.Contains(c.found, c.value) {
+			continue
+		}
+		all := slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(c.known), c.found...))))
+		if len(all) == 0 {
+			return dialog.Errorf(dialog.EINVALID, "there is no %s %q", c.what, c.value)
+		}
+		return dialog.Errorf(dialog.EINVALID, "there is no %s %q; the %ss are %s", c.what, c.value, c.what, strings.Join(all, ", "))
+	}
+	return nil
 }

@@ -176,6 +176,10 @@ func checkDay(t *testing.T, store dialog.Store) {
 			Pending: report.Ratio{Num: 1, Den: twelve},
 			// confirmed 3 + assumed 1.
 			Deflected: report.Ratio{Num: 4, Den: twelve},
+			// every contact but nomatch, human's two and unanswered: the
+			// complaint and returned's second were answered before they
+			// were escalated.
+			Answered: report.Ratio{Num: 8, Den: twelve},
 			Reasons: []report.ReasonRatio{
 				{Reason: dialog.ReasonNoMatch, Ratio: report.Ratio{Num: 1, Den: twelve}},     // nomatch
 				{Reason: dialog.ReasonCustomerAsk, Ratio: report.Ratio{Num: 2, Den: twelve}}, // human, twice

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,4 +118,21 @@ func wantCode(t *testing.T, err error, code string) {
 
 func slogDiscard() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// TestClientGoneNotAnError checks that recording a user as seen for a
+// request whose client went away is not logged as an error.
+func TestClientGoneNotAnError(t *testing.T) {
+	f := newFixture(t)
+	u := f.user("anna", dialog.RoleAgent)
+	var logs strings.Builder
+	svc := auth.New(f.store, auth.Options{Now: func() time.Time { return f.now }, BcryptCost: bcrypt.MinCost},
+		slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f.now = f.now.Add(time.Hour)
+	svc.Seen(ctx, u)
+	if got := logs.String(); strings.Contains(got, "level=ERROR") || !strings.Contains(got, "the client went away") {
+		t.Errorf("a request whose client went away logged\n%s", got)
+	}
 }

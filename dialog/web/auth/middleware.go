@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -63,7 +64,11 @@ func (s *Service) identify(c *gin.Context) *dialog.User {
 		u, err = s.sessionUser(ctx, token)
 	}
 	if err != nil {
-		if dialog.ErrorCode(err) != dialog.ENOTFOUND {
+		switch {
+		case dialog.ErrorCode(err) == dialog.ENOTFOUND:
+		case clientGone(ctx):
+			s.log.Debug("identify caller: the client went away", "path", c.Request.URL.Path, "err", err)
+		default:
 			s.log.Error("identify caller", "path", c.Request.URL.Path, "err", err)
 		}
 		return nil
@@ -151,11 +156,23 @@ func (s *Service) Seen(ctx context.Context, u *dialog.User) {
 }
 
 // update runs fn in a transaction and logs a failure: the request goes on
-// either way.
+// either way. A failure because the client went away (a closed page, a
+// live-update stream ended by the browser) is no fault: it is logged at
+// debug level only.
 func (s *Service) update(ctx context.Context, what string, fn func(tx dialog.Tx) error) {
 	if err := s.store.Update(ctx, fn); err != nil {
+		if clientGone(ctx) {
+			s.log.Debug(what+": the client went away", "err", err)
+			return
+		}
 		s.log.Error(what, "err", err)
 	}
+}
+
+// clientGone reports whether ctx, a request's, ended because its client
+// went away.
+func clientGone(ctx context.Context) bool {
+	return errors.Is(ctx.Err(), context.Canceled)
 }
 
 // bearerToken returns the token of an "Authorization: Bearer TOKEN" header,

@@ -119,6 +119,17 @@ func (s *Service) setPassword(ctx context.Context, name, password string, revoke
 	return nil
 }
 
+// ResetPassword gives the user a generated password, returned to be
+// shown once, with what SetPassword does besides: the user's sessions end
+// and the user's API tokens are revoked.
+func (s *Service) ResetPassword(ctx context.Context, name string) (string, error) {
+	password := randomPassword()
+	if err := s.SetPassword(ctx, name, password); err != nil {
+		return "", err
+	}
+	return password, nil
+}
+
 // SetQueues sets the queues the user works; none means every queue. Queue
 // names are lower-case letters, digits and _.
 func (s *Service) SetQueues(ctx context.Context, name string, queues []string) error {

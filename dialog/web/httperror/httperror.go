@@ -71,8 +71,16 @@ func Log(log *slog.Logger, r *http.Request, err error) {
 		return
 	}
 	level, msg := slog.LevelError, "request failed"
-	if errors.Is(r.Context().Err(), context.Canceled) {
+	if ClientGone(r) {
 		level, msg = slog.LevelDebug, "request failed: the client went away"
 	}
 	log.Log(r.Context(), level, msg, "method", r.Method, "path", r.URL.Path, "code", code, "err", err)
+}
+
+// ClientGone reports whether r's client went away before it was answered:
+// its connection closed (the server cancels the request's context then),
+// so whatever r fails with, or is answered with, reaches no one. A
+// browser closing a live-update stream or leaving a page does this.
+func ClientGone(r *http.Request) bool {
+	return errors.Is(r.Context().Err(), context.Canceled)
 }

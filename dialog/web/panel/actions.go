@@ -62,9 +62,16 @@ func (p *Panel) take(c *gin.Context) {
 	})
 }
 
+// reply sends the agent's reply to the customer; a canned reply's
+// shortcut at its start is sent as the canned reply (see expandReply).
 func (p *Panel) reply(c *gin.Context) {
+	lang := pageLang(c)
 	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) (*dialog.Ticket, error) {
-		_, err := p.engine.Reply(ctx, a, form.Get("text"))
+		text, err := p.expandCanned(ctx, a, lang, form.Get("text"))
+		if err != nil {
+			return nil, err
+		}
+		_, err = p.engine.Reply(ctx, a, text)
 		return nil, err
 	})
 }

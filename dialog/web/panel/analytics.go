@@ -18,9 +18,10 @@ import (
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/report"
 	"github.com/firstline-support/firstline/dialog/web/httperror"
+	"github.com/firstline-support/firstline/intents"
 )
 
-// The analytics page's limits: it opens on the last week, today included,
+// The analytics page's limits: it opens on the last 7 days, today included,
 // shows at most a year, leap or not, at once, and takes filter values of
 // at most maxFilterLength characters.
 const (
@@ -49,14 +50,15 @@ func (p *Panel) SetContactGap(gap time.Duration) {
 
 // analyticsQuery is what the analytics page shows, from its query.
 type analyticsQuery struct {
-	// From and To are the days as typed, YYYY-MM-DD in UTC; To is not
-	// included. The defaults are filled in when they are left out.
+	// From and To are the first and the last day as typed, YYYY-MM-DD in
+	// UTC, both included. The defaults are filled in when they are left
+	// out.
 	From, To string
 	Filter   report.Filter
 	Sort     string // a column of the intents table
 	Desc     bool
 
-	from, to time.Time
+	from, to time.Time // the range: to is the start of the day after To
 }
 
 // values encodes the query for links: the range and the order always, so
@@ -132,32 +134,33 @@ func (p *Panel) parseAnalytics(c *gin.Context, lang string) (analyticsQuery, err
 	return q, nil
 }
 
-// parseDays reads a range of days as typed, YYYY-MM-DD in UTC with to not
-// included, filling in the default of the last week, today included. It
-// returns the days as shown and as times.
+// parseDays reads a range of days as typed, YYYY-MM-DD in UTC with both
+// days included, filling in the default of the last 7 days, today
+// included. It returns the days as shown, and the range as times: from the
+// start of the first day to the start of the day after the last.
 func (p *Panel) parseDays(from, to, lang string) (string, string, time.Time, time.Time, error) {
 	if to == "" {
-		today := p.engine.Now().UTC().Truncate(24 * time.Hour)
-		to = today.AddDate(0, 0, 1).Format(time.DateOnly)
+		to = p.engine.Now().UTC().Truncate(24 * time.Hour).Format(time.DateOnly)
 	}
-	toT, err := time.Parse(time.DateOnly, to)
+	last, err := time.Parse(time.DateOnly, to)
 	if err != nil {
 		return from, to, time.Time{}, time.Time{}, panelError(dialog.EINVALID, lang, "analytics.error.to", to)
 	}
+	end := last.AddDate(0, 0, 1)
 	if from == "" {
-		from = toT.AddDate(0, 0, -defaultAnalyticsDays).Format(time.DateOnly)
+		from = last.AddDate(0, 0, -(defaultAnalyticsDays - 1)).Format(time.DateOnly)
 	}
-	fromT, err := time.Parse(time.DateOnly, from)
+	start, err := time.Parse(time.DateOnly, from)
 	if err != nil {
-		return from, to, time.Time{}, toT, panelError(dialog.EINVALID, lang, "analytics.error.from", from)
+		return from, to, time.Time{}, end, panelError(dialog.EINVALID, lang, "analytics.error.from", from)
 	}
-	if !fromT.Before(toT) {
-		return from, to, fromT, toT, panelError(dialog.EINVALID, lang, "analytics.error.range", to, from)
+	if last.Before(start) {
+		return from, to, start, end, panelError(dialog.EINVALID, lang, "analytics.error.range", to, from)
 	}
-	if days := int(toT.Sub(fromT) / (24 * time.Hour)); days > maxAnalyticsDays {
-		return from, to, fromT, toT, panelError(dialog.EINVALID, lang, "analytics.error.long", days, maxAnalyticsDays)
+	if days := int(end.Sub(start) / (24 * time.Hour)); days > maxAnalyticsDays {
+		return from, to, start, end, panelError(dialog.EINVALID, lang, "analytics.error.long", days, maxAnalyticsDays)
 	}
-	return from, to, fromT, toT, nil
+	return from, to, start, end, nil
 }
 
 // reportOptions are the options of the query's report, made now by the
@@ -236,10 +239,11 @@ type analyticsPage struct {
 	Report       *report.Report
 	Headlines    []headline
 	Chart        chart
-	Intents      []report.Intent // in the order asked for
+	Intents      []intentRow // in the order asked for
 	Columns      []sortColumn
 	TicketTables []ticketTable     // agents, then queues
 	Exports      map[string]string // CSV links by table
+	PendingNote  string            // what "pending" means
 	About        string            // how the report was made
 	MadeAt       string            // when, to the microsecond, so the figures can be made again
 }
@@ -248,8 +252,15 @@ type analyticsPage struct {
 type filterSelect struct {
 	Name   string // the query parameter
 	Label  string
-	Values []string
+	Values []choice
 	Chosen string
+}
+
+// intentRow is a row of the intents table: the figures, and the intent's
+// title in the page's language.
+type intentRow struct {
+	report.Intent
+	Title string
 }
 
 // headline is one of the figures on top of the page.
@@ -282,7 +293,8 @@ type ticketTable struct {
 // ticketRow is a row of a ticketTable.
 type ticketRow struct {
 	T             report.Tickets
-	All           bool // the row of every ticket
+	Label         string // the row's agent, or its queue's name
+	All           bool   // the row of every ticket
 	FirstMedian   string
 	FirstP90      string
 	ResolveMedian string
@@ -296,10 +308,13 @@ func (p *Panel) analyticsPage(c *gin.Context) {
 	data.Title = tr(lang, "analytics.title")
 	q, err := p.parseAnalytics(c, lang)
 	data.Query = q
-	if err != nil {
+	refuse := func(err error, values report.Values) {
 		data.Error = newPageError(lang, err)
-		data.Selects = filterSelects(lang, report.Values{}, q.Filter)
+		data.Selects = p.filterSelects(lang, values, q.Filter)
 		p.render(c, httperror.Status(dialog.ErrorCode(err)), p.pages.analytics, "layout", data)
+	}
+	if err != nil {
+		refuse(err, report.Values{})
 		return
 	}
 	opts := p.reportOptions(q)
@@ -308,14 +323,22 @@ func (p *Panel) analyticsPage(c *gin.Context) {
 		p.fail(c, fmt.Errorf("analytics: %w", err))
 		return
 	}
+	if err := p.checkFilter(c, q.Filter, s.Values); err != nil {
+		refuse(err, s.Values)
+		return
+	}
 	r := s.Total
 	data.Report = r
-	data.Range = tr(lang, "analytics.range", q.From, q.to.AddDate(0, 0, -1).Format(time.DateOnly), len(s.Days))
-	data.Selects = filterSelects(lang, s.Values, q.Filter)
+	data.Range = tr(lang, "analytics.range", q.From, q.To, len(s.Days))
+	data.Selects = p.filterSelects(lang, s.Values, q.Filter)
 	data.Headlines = headlines(lang, r.Contacts)
 	data.Chart = newChart(lang, s.Days)
-	data.Intents = slices.Clone(r.Intents)
-	sortIntents(data.Intents, q.Sort, q.Desc)
+	sortIntents(r.Intents, q.Sort, q.Desc)
+	p.withSet(func(set *intents.Set) {
+		for _, in := range r.Intents {
+			data.Intents = append(data.Intents, intentRow{Intent: in, Title: intentTitle(set, in.Intent, lang)})
+		}
+	})
 	data.Columns = sortColumns(lang, q)
 	data.Exports = map[string]string{}
 	for _, table := range []string{report.TableContacts, report.TableReasons, report.TableIntents, report.TableAgents, report.TableQueues, tableDays} {
@@ -323,13 +346,14 @@ func (p *Panel) analyticsPage(c *gin.Context) {
 	}
 	data.TicketTables = []ticketTable{
 		{Lang: lang, ID: "agents", Title: tr(lang, "analytics.agents"), Column: tr(lang, "analytics.agent"),
-			Export: data.Exports[report.TableAgents], Rows: ticketRows(lang, r.Tickets, r.Agents)},
+			Export: data.Exports[report.TableAgents], Rows: ticketRows(lang, r.Tickets, r.Agents, nil)},
 		{Lang: lang, ID: "queues", Title: tr(lang, "analytics.queues"), Column: tr(lang, "col.queue"),
-			Export: data.Exports[report.TableQueues], Rows: ticketRows(lang, r.Tickets, r.Queues)},
+			Export: data.Exports[report.TableQueues], Rows: ticketRows(lang, r.Tickets, r.Queues, p.queues.name)},
 	}
 	data.About = tr(lang, "analytics.about", clock(r.Now),
 		formatDuration(lang, opts.ContactGap, false), formatDuration(lang, opts.ReopenWindow, false))
 	data.MadeAt = r.Now.UTC().Format(time.RFC3339Nano)
+	data.PendingNote = tr(lang, "analytics.pending.explained", formatDuration(lang, opts.ReopenWindow, false))
 	if !r.Since.IsZero() {
 		data.About += " " + tr(lang, "analytics.since", clock(r.Since))
 	}
@@ -346,23 +370,27 @@ func (p *Panel) analyticsExport(c *gin.Context) {
 		return
 	}
 	table := c.Query("table")
-	ctx := c.Request.Context()
-	var buf bytes.Buffer
 	switch table {
-	case tableDays:
-		var s *report.Series
-		if s, err = report.LoadSeries(ctx, p.store, p.reportOptions(q)); err == nil {
-			err = report.WriteDaysCSV(&buf, s.Days)
-		}
-	case report.TableContacts, report.TableReasons, report.TableIntents, report.TableAgents, report.TableQueues:
-		var r *report.Report
-		if r, err = report.Load(ctx, p.store, p.reportOptions(q)); err == nil {
-			sortIntents(r.Intents, q.Sort, q.Desc)
-			err = report.WriteCSVTable(&buf, r, table)
-		}
+	case tableDays, report.TableContacts, report.TableReasons, report.TableIntents, report.TableAgents, report.TableQueues:
 	default:
 		p.fail(c, panelError(dialog.EINVALID, lang, "analytics.error.table", table))
 		return
+	}
+	s, err := report.LoadSeries(c.Request.Context(), p.store, p.reportOptions(q))
+	if err != nil {
+		p.fail(c, fmt.Errorf("analytics export %s: %w", table, err))
+		return
+	}
+	if err := p.checkFilter(c, q.Filter, s.Values); err != nil {
+		p.fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if table == tableDays {
+		err = report.WriteDaysCSV(&buf, s.Days)
+	} else {
+		sortIntents(s.Total.Intents, q.Sort, q.Desc)
+		err = report.WriteCSVTable(&buf, s.Total, table)
 	}
 	if err != nil {
 		p.fail(c, fmt.Errorf("analytics export %s: %w", table, err))
@@ -375,26 +403,69 @@ func (p *Panel) analyticsExport(c *gin.Context) {
 
 // filterSelects are the filter form's selects. Each offers the values
 // present in the range, and the value chosen even when it is not among
-// them, so that the form shows what the figures are for.
-func filterSelects(lang string, v report.Values, f report.Filter) []filterSelect {
-	sel := func(name, label string, values []string, chosen string) filterSelect {
+// them, so that the form shows what the figures are for. Intents and
+// queues show their names in lang.
+func (p *Panel) filterSelects(lang string, v report.Values, f report.Filter) []filterSelect {
+	sel := func(name, label string, values []string, chosen string, title func(string) string) filterSelect {
 		if chosen != "" && !slices.Contains(values, chosen) {
 			values = append(slices.Clone(values), chosen)
 			slices.Sort(values)
 		}
-		return filterSelect{Name: name, Label: label, Values: values, Chosen: chosen}
+		s := filterSelect{Name: name, Label: label, Chosen: chosen}
+		for _, v := range values {
+			s.Values = append(s.Values, choice{ID: v, Name: title(v)})
+		}
+		return s
 	}
-	return []filterSelect{
-		sel("channel", tr(lang, "col.channel"), v.Channels, f.Channel),
-		sel("lang", tr(lang, "analytics.lang"), v.Langs, f.Lang),
-		sel("intent", tr(lang, "analytics.intent"), v.Intents, f.Intent),
-		sel("queue", tr(lang, "col.queue"), v.Queues, f.Queue),
-		sel("agent", tr(lang, "analytics.agent"), v.Agents, f.Agent),
+	same := func(v string) string { return v }
+	var out []filterSelect
+	p.withSet(func(set *intents.Set) {
+		out = []filterSelect{
+			sel("channel", tr(lang, "col.channel"), v.Channels, f.Channel, same),
+			sel("lang", tr(lang, "analytics.lang"), v.Langs, f.Lang, same),
+			sel("intent", tr(lang, "analytics.intent"), v.Intents, f.Intent, func(id string) string { return intentTitle(set, id, lang) }),
+			sel("queue", tr(lang, "col.queue"), v.Queues, f.Queue, func(id string) string { return p.queues.name(lang, id) }),
+			sel("agent", tr(lang, "analytics.agent"), v.Agents, f.Agent, same),
+		}
+	})
+	return out
+}
+
+// checkFilter refuses (EINVALID, in the page's language) a filter naming
+// an intent, a queue or an agent that neither exists nor is among the
+// range's values v: a mistyped link would otherwise show a page of zeros.
+func (p *Panel) checkFilter(c *gin.Context, f report.Filter, v report.Values) error {
+	if f.Intent == "" && f.Queue == "" && f.Agent == "" {
+		return nil
 	}
+	known := report.Known{Queues: p.engine.Config().Queues}
+	users, err := p.store.Users(c.Request.Context())
+	if err != nil {
+		return fmt.Errorf("list users: %w", err)
+	}
+	for _, u := range users {
+		known.Agents = append(known.Agents, u.Name)
+	}
+	p.withSet(func(set *intents.Set) {
+		if set != nil {
+			known.Intents = set.IDs()
+		}
+	})
+	lang := pageLang(c)
+	switch {
+	case report.CheckFilter(report.Filter{Intent: f.Intent}, known, v) != nil:
+		return panelError(dialog.EINVALID, lang, "analytics.error.no_intent", f.Intent)
+	case report.CheckFilter(report.Filter{Queue: f.Queue}, known, v) != nil:
+		return panelError(dialog.EINVALID, lang, "analytics.error.no_queue", f.Queue)
+	case report.CheckFilter(report.Filter{Agent: f.Agent}, known, v) != nil:
+		return panelError(dialog.EINVALID, lang, "analytics.error.no_agent", f.Agent)
+	}
+	return nil
 }
 
 // headlines are the contact figures on top of the page: deflection with
-// its two parts, and every other outcome.
+// its two parts, the contacts the bot answered beside it, and every other
+// outcome.
 func headlines(lang string, c report.Contacts) []headline {
 	return []headline{
 		{ID: "deflected", Label: tr(lang, "analytics.deflected"), Hint: tr(lang, "analytics.deflected.hint"), Ratio: c.Deflected,
@@ -402,6 +473,7 @@ func headlines(lang string, c report.Contacts) []headline {
 				{ID: "confirmed", Label: tr(lang, "analytics.confirmed"), Hint: tr(lang, "analytics.confirmed.hint"), Ratio: c.Confirmed},
 				{ID: "assumed", Label: tr(lang, "analytics.assumed"), Hint: tr(lang, "analytics.assumed.hint"), Ratio: c.Assumed},
 			}},
+		{ID: "answered", Label: tr(lang, "analytics.answered_bot"), Hint: tr(lang, "analytics.answered_bot.hint"), Ratio: c.Answered},
 		{ID: "escalated", Label: tr(lang, "analytics.escalated"), Hint: tr(lang, "analytics.escalated.hint"), Ratio: c.Escalated},
 		{ID: "unanswered", Label: tr(lang, "analytics.unanswered"), Hint: tr(lang, "analytics.unanswered.hint"), Ratio: c.Unanswered},
 		{ID: "returned", Label: tr(lang, "analytics.returned"), Hint: tr(lang, "analytics.returned.hint"), Ratio: c.Returned},
@@ -442,7 +514,8 @@ func sortColumns(lang string, q analyticsQuery) []sortColumn {
 
 // ticketRows are the rows of a tickets table: every ticket first, then
 // each group.
-func ticketRows(lang string, all report.Tickets, groups []report.Tickets) []ticketRow {
+// name, when set, names a group for people (a queue's name).
+func ticketRows(lang string, all report.Tickets, groups []report.Tickets, name func(lang, id string) string) []ticketRow {
 	took := func(ds report.Durations, d time.Duration) string {
 		if ds.Count == 0 {
 			return "–"
@@ -453,12 +526,16 @@ func ticketRows(lang string, all report.Tickets, groups []report.Tickets) []tick
 	for i, t := range append([]report.Tickets{all}, groups...) {
 		row := ticketRow{
 			T:             t,
+			Label:         t.Name,
 			All:           i == 0,
 			FirstMedian:   took(t.FirstResponse, t.FirstResponse.Median),
 			FirstP90:      took(t.FirstResponse, t.FirstResponse.P90),
 			ResolveMedian: took(t.Resolution, t.Resolution.Median),
 			ResolveP90:    took(t.Resolution, t.Resolution.P90),
 			CSAT:          "–",
+		}
+		if name != nil && t.Name != "" {
+			row.Label = name(lang, t.Name)
 		}
 		if t.CSAT.Count > 0 {
 			row.CSAT = strconv.FormatFloat(t.CSAT.Value(), 'f', 2, 64)

@@ -63,10 +63,12 @@ var routeAccess = map[string]access{
 	"POST /panel/review/preview": {401, 403, 403, 403, 400, 403},
 	"POST /panel/review/apply":   {401, 403, 403, 403, 400, 403},
 
-	"GET /panel/admin/users":                {303, 403, 403, 403, 200, 403},
-	"POST /panel/admin/users":               {401, 403, 403, 403, 400, 403},
-	"POST /panel/admin/users/:name/disable": {401, 403, 403, 403, 404, 403},
-	"POST /panel/admin/users/:name/enable":  {401, 403, 403, 403, 404, 403},
+	"GET /panel/admin/users":                 {303, 403, 403, 403, 200, 403},
+	"POST /panel/admin/users":                {401, 403, 403, 403, 400, 403},
+	"POST /panel/admin/users/:name/disable":  {401, 403, 403, 403, 404, 403},
+	"POST /panel/admin/users/:name/enable":   {401, 403, 403, 403, 404, 403},
+	"POST /panel/admin/users/:name/queues":   {401, 403, 403, 403, 404, 403},
+	"POST /panel/admin/users/:name/password": {401, 403, 403, 403, 404, 403},
 	// WhatsApp is off in the harness: its page says so, and changes find nothing.
 	"GET /panel/admin/whatsapp":         {303, 403, 403, 403, 200, 403},
 	"GET /panel/admin/whatsapp/qr.png":  {303, 403, 403, 403, 404, 403},

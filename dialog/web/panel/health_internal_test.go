@@ -114,7 +114,7 @@ func TestHealthPending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages, err := parsePages(static)
+	pages, err := parsePages(static, &queueNamer{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +34,7 @@ type Panel struct {
 	log    *slog.Logger
 	pages  *pages
 	static *staticFiles
+	queues *queueNamer // the queues' names, which the pages show
 
 	// closed ends the live event streams, which would otherwise keep a
 	// server shutdown waiting for them.
@@ -81,7 +83,8 @@ func New(engine *dialog.Engine, holder *kb.Holder, auth *auth.Service, events *b
 	if err != nil {
 		return nil, fmt.Errorf("panel: %w", err)
 	}
-	pages, err := parsePages(static)
+	queues := &queueNamer{}
+	pages, err := parsePages(static, queues)
 	if err != nil {
 		return nil, fmt.Errorf("panel: %w", err)
 	}
@@ -96,6 +99,7 @@ func New(engine *dialog.Engine, holder *kb.Holder, auth *auth.Service, events *b
 		events:    events,
 		log:       log,
 		pages:     pages,
+		queues:    queues,
 		static:    static,
 		closed:    make(chan struct{}),
 		heartbeat: 25 * time.Second,
@@ -166,20 +170,44 @@ func (p *Panel) Routes(r gin.IRouter) {
 	admin.POST("/users", p.addUser)
 	admin.POST("/users/:name/disable", p.disableUser)
 	admin.POST("/users/:name/enable", p.enableUser)
+	admin.POST("/users/:name/queues", p.setUserQueues)
+	admin.POST("/users/:name/password", p.resetPassword)
 	admin.GET("/whatsapp", p.whatsappPage)
 	admin.GET("/whatsapp/qr.png", p.whatsappQR)
 	admin.POST("/whatsapp/pair", p.pairWhatsApp)
 	admin.POST("/whatsapp/logout", p.logoutWhatsApp)
 }
 
+// IsPage reports whether r asks for a page of the panel: a path under
+// /panel from a browser, which accepts HTML, rather than from a program
+// that wants JSON.
+func IsPage(r *http.Request) bool {
+	if r.URL.Path != "/panel" && !strings.HasPrefix(r.URL.Path, "/panel/") {
+		return false
+	}
+	accept := r.Header.Get("Accept")
+	return strings.Contains(accept, "text/html") && !strings.Contains(accept, "application/json")
+}
+
+// NotFound answers a request for a panel page that does not exist with the
+// panel's error page and 404. Give it to the router's NoRoute for the
+// requests IsPage accepts.
+func (p *Panel) NotFound(c *gin.Context) {
+	setSecurityHeaders(c.Writer.Header())
+	p.fail(c, panelError(dialog.ENOTFOUND, pageLang(c), "error.no_page"))
+}
+
 // securityHeaders keeps the panel's pages from running anything but the
 // panel's own scripts, from being framed, and from being cached.
 func securityHeaders(c *gin.Context) {
-	h := c.Writer.Header()
+	setSecurityHeaders(c.Writer.Header())
+	c.Next()
+}
+
+func setSecurityHeaders(h http.Header) {
 	h.Set("Content-Security-Policy", "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store") // the static handler overrides this for its files
-	c.Next()
 }

@@ -32,8 +32,8 @@ type pages struct {
 }
 
 // parsePages parses every page once, at start.
-func parsePages(static *staticFiles) (*pages, error) {
-	funcs := templateFuncs(static)
+func parsePages(static *staticFiles, queues *queueNamer) (*pages, error) {
+	funcs := templateFuncs(static, queues)
 	// parse reads the layout, the page and the parts only it uses.
 	parse := func(page string, parts ...string) (*template.Template, error) {
 		files := []string{"templates/layout.html", "templates/" + page}
@@ -75,7 +75,7 @@ func parsePages(static *staticFiles) (*pages, error) {
 
 // templateFuncs are the helpers pages use. None of them returns
 // template.HTML: everything they produce is escaped like any other text.
-func templateFuncs(static *staticFiles) template.FuncMap {
+func templateFuncs(static *staticFiles, queues *queueNamer) template.FuncMap {
 	return template.FuncMap{
 		// t looks a text up in the translations: {{t .Lang "queue.title"}}.
 		"t": tr,
@@ -88,7 +88,9 @@ func templateFuncs(static *staticFiles) template.FuncMap {
 			}
 			return v
 		},
-		"static":  static.url,
+		"static": static.url,
+		// queue is a queue's name in the page's language: {{queue .Lang .Queue}}.
+		"queue":   queues.name,
 		"iso":     isoTime,
 		"version": formatVersion,
 		"clock":   clock,

@@ -3,6 +3,7 @@ package panel
 import (
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,10 +18,30 @@ var roles = []dialog.Role{dialog.RoleAgent, dialog.RoleAnalyst, dialog.RoleAdmin
 // usersPage is the data of the users page.
 type usersPage struct {
 	base
-	Users []*dialog.User
-	Roles []dialog.Role
-	Form  userForm   // what the admin typed, kept when adding failed
-	Error *pageError // why the last change failed
+	Users  []userRow
+	Roles  []dialog.Role
+	Queues []choice    // the configured queues, for the queues forms
+	Form   userForm    // what the admin typed, kept when adding failed
+	Error  *pageError  // why the last change failed
+	Reset  *resetShown // a password just generated, shown this once
+}
+
+// userRow is a user as the users page lists it.
+type userRow struct {
+	*dialog.User
+	QueueNames []string // the user's queues, by name
+}
+
+// Works reports whether the user works queue q (an explicit choice: no
+// queues at all means every queue, and the form shows none ticked).
+func (u userRow) Works(q string) bool {
+	return slices.Contains(u.Queues, q)
+}
+
+// resetShown is a generated password for the page to show once.
+type resetShown struct {
+	User     string
+	Password string
 }
 
 // userForm is the add-a-user form, without the password, which is never
@@ -37,15 +58,26 @@ func (p *Panel) usersPage(c *gin.Context) {
 // showUsers renders the users page with status; after a failed change,
 // with the error and the form as typed.
 func (p *Panel) showUsers(c *gin.Context, status int, form userForm, changeErr error) {
-	data := usersPage{base: newBase(c, "users"), Roles: roles, Form: form}
+	p.renderUsers(c, status, form, changeErr, nil)
+}
+
+func (p *Panel) renderUsers(c *gin.Context, status int, form userForm, changeErr error, reset *resetShown) {
+	data := usersPage{base: newBase(c, "users"), Roles: roles, Form: form, Reset: reset}
 	data.Title = tr(data.Lang, "users.title")
 	data.Path = "/panel/admin/users"
+	data.Queues = p.queues.options(data.Lang, p.engine.Config().Queues)
 	users, err := p.store.Users(c.Request.Context())
 	if err != nil {
 		p.fail(c, fmt.Errorf("list users: %w", err))
 		return
 	}
-	data.Users = users
+	for _, u := range users {
+		row := userRow{User: u}
+		for _, q := range u.Queues {
+			row.QueueNames = append(row.QueueNames, p.queues.name(data.Lang, q))
+		}
+		data.Users = append(data.Users, row)
+	}
 	if changeErr != nil {
 		data.Error = newPageError(data.Lang, changeErr)
 		httperror.Log(p.log, c.Request, changeErr)
@@ -83,6 +115,48 @@ func (p *Panel) disableUser(c *gin.Context) {
 
 func (p *Panel) enableUser(c *gin.Context) {
 	p.changeUser(c, p.auth.Enable(c.Request.Context(), c.Param("name")))
+}
+
+// setUserQueues sets the queues a user works, from the ticked boxes of
+// the form: none means every queue. Each must be a configured queue.
+func (p *Panel) setUserQueues(c *gin.Context) {
+	lang := pageLang(c)
+	if err := parseForm(c, lang); err != nil {
+		p.changeUser(c, err)
+		return
+	}
+	configured := p.engine.Config().Queues
+	queues := c.Request.PostForm["queue"]
+	for _, q := range queues {
+		if !slices.Contains(configured, q) {
+			p.changeUser(c, panelError(dialog.EINVALID, lang, "error.no_queue", q))
+			return
+		}
+	}
+	p.changeUser(c, p.auth.SetQueues(c.Request.Context(), c.Param("name"), queues))
+}
+
+// resetPassword gives a user a generated password and shows it this once,
+// as firstline user passwd would set one: the user's sessions end and the
+// user's API tokens are revoked. The page with the password is the answer
+// to the POST itself, so it is not kept in any history a reload could
+// repeat without asking.
+func (p *Panel) resetPassword(c *gin.Context) {
+	lang := pageLang(c)
+	name := c.Param("name")
+	if name == auth.CurrentUser(c).Name {
+		// It would end the admin's own session in the middle of the
+		// change: the admin changes their own password with the command.
+		p.changeUser(c, panelError(dialog.ECONFLICT, lang, "error.self_password"))
+		return
+	}
+	password, err := p.auth.ResetPassword(c.Request.Context(), name)
+	if err != nil {
+		p.changeUser(c, err)
+		return
+	}
+	p.log.Info("password reset from the panel", "user", name, "by", auth.CurrentUser(c).Name)
+	p.renderUsers(c, http.StatusOK, userForm{Role: string(dialog.RoleAgent)}, nil, &resetShown{User: name, Password: password})
 }
 
 // changeUser finishes a change of a user: back to the list, or the list

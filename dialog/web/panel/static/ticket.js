@@ -150,6 +150,16 @@
     text.addEventListener("input", signalTyping);
     composer.addEventListener("submit", function () { sending = true; });
   }
+  // Sending a reply that starts with "/shortcut" sends the canned reply,
+  // as Tab would have made it (the server does the same for any client).
+  composer.addEventListener("submit", function (e) {
+    var sendReply = document.getElementById("send-reply");
+    if (!sendReply || e.submitter !== sendReply) { return; }
+    var m = /^(\s*)\/([a-z0-9_]+)(?=\s|$)/.exec(text.value);
+    if (m && canned[m[2]] !== undefined) {
+      text.value = canned[m[2]] + text.value.slice(m[0].length);
+    }
+  });
 
   if (document.getElementById("action-error")) { text.focus(); }
 })();
