@@ -110,6 +110,8 @@ func Tables() []Table {
 			{Name: "created_at", Kind: KindTime},
 			{Name: "updated_at", Kind: KindTime},
 			{Name: "erased_at", Kind: KindNullTime, Since: 2},
+			{Name: "customer_email", Kind: KindText, Since: 4, Default: `""`},
+			{Name: "customer_phone", Kind: KindText, Since: 4, Default: `""`},
 		}},
 		{Name: "tickets", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},
@@ -224,8 +226,8 @@ func (t Table) ColumnNames() []string {
 // Reader reads it and every earlier one (see Column.Since): a backup made
 // by an older firstline imports into a newer one. Version 2 added API
 // token ids, names and last use, and the time a conversation was erased;
-// version 3 a ticket's version.
-const FormatVersion = 3
+// version 3 a ticket's version; version 4 a customer's e-mail and phone.
+const FormatVersion = 4
 
 // timeLayout is how times are written in an export: RFC 3339 in UTC, to
 // the microsecond, which is as fine as either store keeps them.
