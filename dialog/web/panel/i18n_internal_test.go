@@ -95,6 +95,9 @@ func TestEveryTextTranslated(t *testing.T) {
 	for _, u := range []string{"d", "h", "m", "s"} {
 		used["unit."+u] = true
 	}
+	for _, ch := range []string{"", ".webchat", ".telegram", ".whatsapp"} { // unnamedCustomer
+		used["ticket.unnamed"+ch] = true
+	}
 	for key := range used {
 		if _, ok := translations[langEN][key]; !ok {
 			t.Errorf("%q is used but has no text", key)
