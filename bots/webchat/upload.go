@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -44,6 +45,17 @@ func (u Uploads) Enabled() bool { return u.MaxBytes > 0 }
 
 // maxFileNameLength bounds the name a file is stored under, in characters.
 const maxFileNameLength = 255
+
+// uploadTimeout is how long reading one upload, or sending one file
+// back, may take: a 10 MiB file over a slow mobile link of 300 kbit/s
+// takes some 4.5 minutes. The server's own timeouts are shorter, for
+// every other request.
+const uploadTimeout = 5 * time.Minute
+
+// maxUploadsAtOnce bounds the uploads one process reads at a time, each
+// held in memory whole until it is stored: at most this many times
+// Uploads.MaxBytes.
+const maxUploadsAtOnce = 16
 
 // attachmentChunk is how much of a file is read from the store and
 // written at a time when it is served.
@@ -179,6 +191,18 @@ func (c *Channel) postFile(ctx *gin.Context) {
 		c.fail(ctx, err)
 		return
 	}
+	select {
+	case c.uploadSlots <- struct{}{}:
+		defer func() { <-c.uploadSlots }()
+	default:
+		c.setRetryAfter(ctx, 5*time.Second)
+		c.fail(ctx, dialog.Errorf(dialog.ERATELIMIT, "too many files are being sent right now; try again in a few seconds"))
+		return
+	}
+	// A large file over a slow link may take longer than the server
+	// lets other requests take; where the writer cannot say, the
+	// server's limit stands.
+	_ = http.NewResponseController(ctx.Writer).SetReadDeadline(time.Now().Add(uploadTimeout))
 	data, err := c.readFile(ctx)
 	if err != nil {
 		c.fail(ctx, err)
@@ -296,6 +320,7 @@ func (c *Channel) getFile(ctx *gin.Context) {
 	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": name}))
 	h.Set("Content-Type", typ)
 	h.Set("Content-Length", strconv.FormatInt(a.Size, 10))
+	_ = http.NewResponseController(ctx.Writer).SetWriteDeadline(time.Now().Add(uploadTimeout))
 	ctx.Status(http.StatusOK)
 	// Once the headers are out a failure can only cut the response short.
 	for sent := int64(0); ; {

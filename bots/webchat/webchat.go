@@ -53,6 +53,9 @@ type Channel struct {
 	requests, sessions *limiter
 	uploads            Uploads
 	contact            ContactForm
+	// uploadSlots holds a token for each upload being read (see
+	// maxUploadsAtOnce).
+	uploadSlots chan struct{}
 }
 
 // New returns the web chat channel.
@@ -65,6 +68,8 @@ func New(engine *dialog.Engine, opts Options, log *slog.Logger) *Channel {
 		sessions: newLimiter(opts.Limit.NewSessionsPerMinute, opts.Limit.NewSessionsBurst),
 		uploads:  opts.Uploads,
 		contact:  opts.Contact,
+
+		uploadSlots: make(chan struct{}, maxUploadsAtOnce),
 	}
 }
 
