@@ -306,3 +306,23 @@ func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// TestPageCarriesLimits gives the page's script the upload limits and the
+// contact form, so that it offers only what the API takes.
+func TestPageCarriesLimits(t *testing.T) {
+	c := newChat(t, webchat.Options{Title: "Support", Uploads: webchat.Uploads{MaxBytes: 2048, Types: []string{"image/png"}},
+		Contact: webchat.ContactForm{Ask: webchat.AskBeforeChat, Fields: []string{"email"}, Required: []string{"email"}}})
+	body := c.do(http.MethodGet, "/", nil).Body.String()
+	for _, want := range []string{
+		`var files = {"max_bytes":2048,"types":["image/png"]};`,
+		`var contact = {"ask":"before_chat","fields":["email"],"required":["email"]};`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	off := newChat(t, webchat.Options{Title: "Support"}).do(http.MethodGet, "/", nil).Body.String()
+	if !strings.Contains(off, `var files = {"max_bytes":0,"types":[]};`) || !strings.Contains(off, `"ask":"never"`) {
+		t.Error("a chat without files and form does not tell its page so")
+	}
+}

@@ -17,7 +17,8 @@ import (
 // TestFilesAndContactInBrowser walks what a customer and an agent see of
 // files and contact details, with the shipped config: the customer asks
 // for a person, fills in the contact form the chat then shows, and
-// attaches a screenshot with 📎, which their chat shows as a picture; the
+// attaches a screenshot with 📎 and a caption, which their chat shows as a
+// picture; the
 // agent finds the ticket under the customer's name in the queue and sees
 // the picture and the contact details on it.
 func TestFilesAndContactInBrowser(t *testing.T) {
@@ -52,6 +53,10 @@ func TestFilesAndContactInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, ctx, "#contact .contact-error", "email")
+	// The form stays under the newest message: the bot's word on the handoff.
+	waitJS(t, ctx, `document.querySelector("#log").lastElementChild.id === "contact" && /FL-/.test(document.querySelector("#contact").previousElementSibling.textContent)`,
+		"the contact form under the handoff message")
+	t.Logf("contact form screenshot: %s", screenshot(t, ctx, "chat-contact"))
 	if err := chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.CSS(`#contact input[name="email"]`), "maria@example.com"),
 		chromedp.Click(chromedp.CSS(`#contact button[type="submit"]`)),
@@ -66,12 +71,20 @@ func TestFilesAndContactInBrowser(t *testing.T) {
 	if err := os.WriteFile(shot, testPicture(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{shot})); err != nil {
+	// What is typed in the box goes with the file as its caption.
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#text"), "вот индикаторы роутера"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{shot}),
+	); err != nil {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, `(document.querySelector("#log .msg.customer .file img.thumb") || {}).naturalWidth === 40`,
 		"the customer's own picture in the chat")
 	waitText(t, ctx, "#log .file", "router-lights.png")
+	waitText(t, ctx, "#log .msg.customer:last-of-type", "вот индикаторы роутера")
+	if v := evalString(t, ctx, `document.querySelector("#text").value`); v != "" {
+		t.Errorf("the caption stayed in the box: %q", v)
+	}
 	t.Logf("chat with a file screenshot: %s", screenshot(t, ctx, "chat-file"))
 
 	// A file of a type the chat does not take is refused on the page.
@@ -100,6 +113,7 @@ func TestFilesAndContactInBrowser(t *testing.T) {
 	waitText(t, agent, "#summary .customer-email", "maria@example.com")
 	waitJS(t, agent, `(document.querySelector("#transcript .attachment img") || {}).naturalWidth === 40`,
 		"the customer's picture on the ticket")
+	waitText(t, agent, "#transcript", "вот индикаторы роутера")
 	t.Logf("ticket with a file screenshot: %s", screenshot(t, agent, "ticket-file"))
 }
 
