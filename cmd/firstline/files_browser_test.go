@@ -132,3 +132,43 @@ func testPicture(t *testing.T) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestContactBeforeChatInBrowser: with a form before the chat whose name
+// is required, the customer cannot write until they give it.
+func TestContactBeforeChatInBrowser(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "firstline.yaml")
+	conf := "webchat:\n  contact:\n    ask: before_chat\n    fields: [name, phone]\n    required: [name]\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, t.TempDir(), "--config", cfg)
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.url), chromedp.WaitVisible(chromedp.CSS(`#contact input[name="name"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if evalString(t, ctx, `String(document.querySelector("#text").disabled)`) != "true" {
+		t.Error("the customer can write before giving the required name")
+	}
+	if evalString(t, ctx, `String(document.querySelectorAll("#contact .skip, #contact input[name=email]").length)`) != "0" {
+		t.Error("the form offers to skip a required name, or asks for an e-mail it was not told to")
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`#contact input[name="name"]`), "Пётр"),
+		chromedp.SetValue(chromedp.CSS(`#contact input[name="phone"]`), "+7 900 000-11-22"),
+		chromedp.Click(chromedp.CSS(`#contact button[type="submit"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, `!document.querySelector("#contact") && !document.querySelector("#text").disabled`, "the chat open once the name is given")
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#text"), "/human"),
+		chromedp.Click(chromedp.CSS("#send")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, "#status", "FL-")
+	// Asked before the chat, the form does not come again with the ticket.
+	if evalString(t, ctx, `String(!!document.querySelector("#contact"))`) != "false" {
+		t.Error("the contact form came again with the ticket")
+	}
+}
