@@ -39,6 +39,8 @@ type pageFiles struct {
 	Types    []string `json:"types"`
 }
 
+// pageData fills in what the page needs, with empty lists rather than
+// null, so that its script needs no checks.
 func (c *Channel) pageData() pageData {
 	types := c.uploads.Types
 	if types == nil {

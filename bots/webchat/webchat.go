@@ -39,7 +39,8 @@ type Options struct {
 	// Uploads bound the files customers attach; the zero value takes
 	// none.
 	Uploads Uploads
-	// Contact is what the chat asks about the customer, and when.
+	// Contact is what the chat asks about the customer, and when; the
+	// zero value asks nothing.
 	Contact ContactForm
 }
 
