@@ -63,9 +63,13 @@ type Conversation struct {
 	Channel      string // "webchat", "telegram", ...
 	ChatID       string // the channel's id of the chat
 	CustomerName string
-	Lang         string // the language of the customer's last message
-	State        State
-	TicketID     int64 // the current ticket while queued or with an agent; 0 otherwise
+	// CustomerEmail and CustomerPhone are the contact details the
+	// customer gave in the chat (see Engine.SetContact); "" when none.
+	CustomerEmail string
+	CustomerPhone string
+	Lang          string // the language of the customer's last message
+	State         State
+	TicketID      int64 // the current ticket while queued or with an agent; 0 otherwise
 
 	// What the bot waits for, and its context: for clarify the intent
 	// ids offered, in button order (a last button, for a person, follows

@@ -17,6 +17,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // not allowed for this caller
 	EUNAUTHORIZED = "unauthorized" // the caller is not logged in, or gave a wrong name or password
 	ERATELIMIT    = "rate_limited" // too many attempts; try again later
+	EUNSUPPORTED  = "unsupported"  // a file of a type not accepted
 )
 
 // Error is an application error with a code and a message safe to show to

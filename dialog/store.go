@@ -179,6 +179,12 @@ type Tx interface {
 	// how many there were.
 	DeleteUserAPITokens(ctx context.Context, userID int64) (int, error)
 
+	// RenameCustomer sets the customer name (Ticket.CustomerName) of
+	// every ticket of a conversation, as the customer gave it after the
+	// tickets were created. It changes neither their version nor their
+	// update time: no work on a ticket is affected by it.
+	RenameCustomer(ctx context.Context, conversationID int64, name string) error
+
 	// AddAttachment stores a file of a message and sets a.ID and
 	// a.CreatedAt.
 	AddAttachment(ctx context.Context, a *Attachment) error
@@ -211,7 +217,8 @@ type Tx interface {
 
 	// EraseConversation deletes the personal data a conversation holds:
 	// the text and buttons of every message, the attachments, the
-	// customer's name (on the conversation and its tickets), the chat id
+	// customer's name (on the conversation and its tickets), e-mail and
+	// phone, the chat id
 	// (replaced by ErasedChatID, so the customer's next message starts a
 	// new conversation), what the bot was waiting for, the text and chat
 	// id of its outbox items (pending ones are marked failed), and, on

@@ -46,7 +46,8 @@ func CleanText(s string) string {
 
 // CheckText checks the conversation's text fields (CheckText).
 func (c *Conversation) CheckText() error {
-	return checkAll([]string{c.Channel, c.ChatID, c.CustomerName, c.Lang, string(c.State), string(c.Pending)}, c.PendingOptions)
+	return checkAll([]string{c.Channel, c.ChatID, c.CustomerName, c.CustomerEmail, c.CustomerPhone,
+		c.Lang, string(c.State), string(c.Pending)}, c.PendingOptions)
 }
 
 // CheckText checks the message's text fields (CheckText).

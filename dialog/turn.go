@@ -636,7 +636,7 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 			Priority:       t.e.cfg.DefaultPriority,
 			Queue:          t.e.cfg.DefaultQueue,
 			Channel:        t.conv.Channel,
-			CustomerName:   t.conv.CustomerName,
+			CustomerName:   t.conv.DisplayName(),
 		}
 		for _, c := range match.Candidates {
 			ticket.Candidates = append(ticket.Candidates, Candidate{Intent: c.Intent, Confidence: c.Confidence})

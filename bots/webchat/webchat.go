@@ -36,6 +36,12 @@ type Options struct {
 	Title string // shown on the chat page
 	// Limit bounds each client address's requests; the zero value none.
 	Limit RateLimit
+	// Uploads bound the files customers attach; the zero value takes
+	// none.
+	Uploads Uploads
+	// Contact is what the chat asks about the customer, and when; the
+	// zero value asks nothing.
+	Contact ContactForm
 }
 
 // Channel is the web chat channel.
@@ -46,6 +52,11 @@ type Channel struct {
 	// requests bounds every API request of an address, sessions the ones
 	// that start a conversation; nil when off.
 	requests, sessions *limiter
+	uploads            Uploads
+	contact            ContactForm
+	// uploadSlots holds a token for each upload being read (see
+	// maxUploadsAtOnce).
+	uploadSlots chan struct{}
 }
 
 // New returns the web chat channel.
@@ -56,6 +67,10 @@ func New(engine *dialog.Engine, opts Options, log *slog.Logger) *Channel {
 		log:      log,
 		requests: newLimiter(opts.Limit.PerMinute, opts.Limit.Burst),
 		sessions: newLimiter(opts.Limit.NewSessionsPerMinute, opts.Limit.NewSessionsBurst),
+		uploads:  opts.Uploads,
+		contact:  opts.Contact,
+
+		uploadSlots: make(chan struct{}, maxUploadsAtOnce),
 	}
 }
 
@@ -71,6 +86,10 @@ func (c *Channel) Routes(r gin.IRouter) {
 	api := r.Group("/api/v1/webchat", c.limit)
 	api.POST("/messages", c.postMessage)
 	api.GET("/messages", c.getMessages)
+	api.POST("/files", c.postFile)
+	api.GET("/files/:id", c.getFile)
+	api.PUT("/contact", c.putContact)
+	api.POST("/contact", c.putContact)
 }
 
 // postRequest is the body of POST /api/v1/webchat/messages.
@@ -117,6 +136,8 @@ type message struct {
 	Text       string    `json:"text"`
 	Buttons    []string  `json:"buttons,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
+	// Files are what a customer's message came with (see upload.go).
+	Files []fileInfo `json:"files,omitempty"`
 }
 
 // getResponse is the answer to GET /api/v1/webchat/messages.
@@ -177,6 +198,11 @@ func (c *Channel) postMessage(ctx *gin.Context) {
 		c.fail(ctx, err)
 		return
 	}
+	ctx.JSON(http.StatusOK, newPostResponse(out))
+}
+
+// newPostResponse tells the page what handling its message produced.
+func newPostResponse(out *dialog.Outcome) postResponse {
 	resp := postResponse{
 		ConversationID: out.Conversation.ID,
 		State:          string(out.Conversation.State),
@@ -190,7 +216,7 @@ func (c *Channel) postMessage(ctx *gin.Context) {
 	for _, m := range out.Replies {
 		resp.Replies = append(resp.Replies, reply{ID: m.ID, Author: string(m.Author), Text: m.Text, Buttons: m.Buttons})
 	}
-	ctx.JSON(http.StatusOK, resp)
+	return resp
 }
 
 func (c *Channel) getMessages(ctx *gin.Context) {
@@ -237,6 +263,10 @@ func (c *Channel) getMessages(ctx *gin.Context) {
 	}
 	if who, ok := c.engine.TypingIn(conv.ID); ok {
 		resp.Typing = &typingInfo{Name: who.Name}
+	}
+	if err := c.withFiles(rctx, msgs, resp.Messages); err != nil {
+		c.fail(ctx, err)
+		return
 	}
 	if conv.TicketID != 0 {
 		t, err := store.Ticket(rctx, conv.TicketID)

@@ -60,6 +60,8 @@ type settings struct {
 type webchatSettings struct {
 	Title     string            `yaml:"title"` // shown on the web chat page
 	RateLimit rateLimitSettings `yaml:"rate_limit"`
+	Uploads   uploadSettings    `yaml:"uploads"` // see settings_webchat.go
+	Contact   contactSettings   `yaml:"contact"`
 }
 
 // rateLimitSettings bound each client address's web chat requests. The
@@ -219,6 +221,8 @@ func defaultSettings() *settings {
 		Webchat: webchatSettings{
 			Title:     "Support",
 			RateLimit: rateLimitSettings(webchat.DefaultRateLimit()),
+			Uploads:   uploadSettings(webchat.DefaultUploads()),
+			Contact:   contactSettings(webchat.DefaultContactForm()),
 		},
 		Matching: matchingSettings(kb.DefaultOptions),
 		Dialog: dialogSettings{
@@ -479,6 +483,9 @@ func (s *settings) check() error {
 		return fmt.Errorf("report.contact_gap must be positive")
 	case s.retainClosed() != 0 && s.retainClosed() < minRetention:
 		return fmt.Errorf("privacy.retain_closed must be 0 (keep everything) or at least 1d, got %v", s.retainClosed())
+	}
+	if err := s.Webchat.check(); err != nil {
+		return err
 	}
 	rl := s.Webchat.RateLimit
 	switch {

@@ -111,6 +111,8 @@ func Tables() []Table {
 			{Name: "updated_at", Kind: KindTime},
 			{Name: "erased_at", Kind: KindNullTime, Since: 2},
 			{Name: "acked_at", Kind: KindNullTime, Since: 4},
+			{Name: "customer_email", Kind: KindText, Since: 4, Default: `""`},
+			{Name: "customer_phone", Kind: KindText, Since: 4, Default: `""`},
 		}},
 		{Name: "tickets", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},
@@ -226,7 +228,7 @@ func (t Table) ColumnNames() []string {
 // by an older firstline imports into a newer one. Version 2 added API
 // token ids, names and last use, and the time a conversation was erased;
 // version 3 a ticket's version; version 4 when a waiting customer's
-// message was last acknowledged.
+// message was last acknowledged, and a customer's e-mail and phone.
 const FormatVersion = 4
 
 // timeLayout is how times are written in an export: RFC 3339 in UTC, to

@@ -9,7 +9,7 @@ import (
 
 // conversationColumns are the columns scanConversation reads, in order.
 const conversationColumns = `id, channel, chat_id, customer_name, lang, state, ticket_id,
-	pending, pending_options, created_at, updated_at, erased_at, acked_at`
+	pending, pending_options, created_at, updated_at, erased_at, acked_at, customer_email, customer_phone`
 
 // Conversation returns the conversation with the given id.
 func (q Queries) Conversation(ctx context.Context, id int64) (*dialog.Conversation, error) {
@@ -50,7 +50,7 @@ func scanConversation(s scanner) (*dialog.Conversation, error) {
 	)
 	err := s.Scan(&c.ID, &c.Channel, &c.ChatID, &c.CustomerName, &c.Lang, &c.State, &ticketID,
 		&c.Pending, &options, scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt), scanTime(&c.ErasedAt),
-		scanTime(&c.AckedAt))
+		scanTime(&c.AckedAt), &c.CustomerEmail, &c.CustomerPhone)
 	if err != nil {
 		return nil, err
 	}
@@ -108,11 +108,12 @@ func (t *Tx) UpdateConversation(ctx context.Context, c *dialog.Conversation) err
 	}
 	n, err := t.q.Exec(ctx,
 		`UPDATE conversations SET customer_name = $1, lang = $2, state = $3, ticket_id = $4,
-			pending = $5, pending_options = $6, updated_at = $7, acked_at = $8
-		WHERE id = $9`,
+			pending = $5, pending_options = $6, updated_at = $7, acked_at = $8,
+			customer_email = $9, customer_phone = $10
+		WHERE id = $11`,
 		c.CustomerName, c.Lang, c.State, nullID(c.TicketID),
 		c.Pending, formatList(c.PendingOptions), t.timeArg(t.now), t.nullTimeArg(c.AckedAt),
-		c.ID)
+		c.CustomerEmail, c.CustomerPhone, c.ID)
 	if t.d.ForeignKey(err) {
 		return dialog.Errorf(dialog.EINVALID, "conversation %d refers to ticket %d, which does not exist", c.ID, c.TicketID)
 	} else if err != nil {
@@ -122,5 +123,20 @@ func (t *Tx) UpdateConversation(ctx context.Context, c *dialog.Conversation) err
 		return dialog.Errorf(dialog.ENOTFOUND, "conversation %d not found", c.ID)
 	}
 	c.UpdatedAt = t.now
+	return nil
+}
+
+// RenameCustomer sets the customer name on every ticket of a
+// conversation; see dialog.Tx.
+func (t *Tx) RenameCustomer(ctx context.Context, conversationID int64, name string) error {
+	if err := dialog.CheckText(name); err != nil {
+		return err
+	}
+	_, err := t.q.Exec(ctx,
+		`UPDATE tickets SET customer_name = $1, customer_name_lower = $2 WHERE conversation_id = $3`,
+		name, LowerName(name), conversationID)
+	if err != nil {
+		return t.d.Err(fmt.Sprintf("rename the customer of conversation %d", conversationID), err)
+	}
 	return nil
 }

@@ -45,7 +45,7 @@ func (t *Tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 	if err != nil {
 		return nil, err
 	}
-	query := `UPDATE conversations SET customer_name = '', chat_id = $1, pending = '', pending_options = '[]',
+	query := `UPDATE conversations SET customer_name = '', customer_email = '', customer_phone = '', chat_id = $1, pending = '', pending_options = '[]',
 			erased_at = COALESCE(erased_at, $2)
 		WHERE id = $3 AND state IN ($4, $5)`
 	args := []any{dialog.ErasedChatID(id), t.timeArg(at), id, dialog.StateBot, dialog.StateClosed}

@@ -61,6 +61,7 @@ func erasable(t *testing.T, s dialog.Store, channel, marker string) *dialog.Conv
 	ctx := t.Context()
 	c := ensure(t, s, channel, "chat-"+marker)
 	c.CustomerName = "Name " + marker
+	c.CustomerEmail, c.CustomerPhone = marker+"@example.com", "+7900"+marker
 	c.Pending, c.PendingOptions = dialog.PendingCSAT, []string{"opt-" + marker}
 	tk := createTicket(t, s, &dialog.Ticket{ConversationID: c.ID, Status: dialog.TicketClosed, Channel: channel,
 		CustomerName: c.CustomerName, Queue: "first_line", Priority: "normal", ClosedAt: time.Now()})
@@ -109,6 +110,7 @@ func testEraseConversation(t *testing.T, s dialog.Store) {
 	}
 	want := *c
 	want.CustomerName, want.ChatID = "", dialog.ErasedChatID(c.ID)
+	want.CustomerEmail, want.CustomerPhone = "", ""
 	want.Pending, want.PendingOptions = dialog.PendingNone, nil
 	want.ErasedAt = got.ErasedAt
 	checkConversation(t, "erased conversation", got, &want)

@@ -43,19 +43,23 @@ func (a *API) Routes(r gin.IRouter) {
 
 // Ticket is a ticket as the API shows it.
 type Ticket struct {
-	Number         string             `json:"number"`
-	Status         string             `json:"status"`
-	Reason         string             `json:"reason"`
-	Intent         string             `json:"intent,omitempty"`
-	Candidates     []dialog.Candidate `json:"candidates"`
-	Priority       string             `json:"priority"`
-	Queue          string             `json:"queue"`
-	Channel        string             `json:"channel"`
-	CustomerName   string             `json:"customer_name"`
-	Assignee       string             `json:"assignee"`
-	CSAT           int                `json:"csat,omitempty"`
-	Reopens        int                `json:"reopens"`
-	ConversationID int64              `json:"conversation_id"`
+	Number       string             `json:"number"`
+	Status       string             `json:"status"`
+	Reason       string             `json:"reason"`
+	Intent       string             `json:"intent,omitempty"`
+	Candidates   []dialog.Candidate `json:"candidates"`
+	Priority     string             `json:"priority"`
+	Queue        string             `json:"queue"`
+	Channel      string             `json:"channel"`
+	CustomerName string             `json:"customer_name"`
+	// The e-mail and phone the customer gave (the web chat's contact
+	// form), on a single ticket only; left out when not given.
+	CustomerEmail  string `json:"customer_email,omitempty"`
+	CustomerPhone  string `json:"customer_phone,omitempty"`
+	Assignee       string `json:"assignee"`
+	CSAT           int    `json:"csat,omitempty"`
+	Reopens        int    `json:"reopens"`
+	ConversationID int64  `json:"conversation_id"`
 	// SLA deadlines and whether one was missed; null when not set.
 	FirstResponseDue *time.Time `json:"first_response_due"`
 	ResolutionDue    *time.Time `json:"resolution_due"`
@@ -137,7 +141,13 @@ func (a *API) get(ctx *gin.Context) {
 		a.fail(ctx, err)
 		return
 	}
+	conv, err := a.store.Conversation(rctx, t.ConversationID)
+	if err != nil {
+		a.fail(ctx, err)
+		return
+	}
 	out := newTicket(t)
+	out.CustomerEmail, out.CustomerPhone = conv.CustomerEmail, conv.CustomerPhone
 	out.Transcript = []Message{}
 	for _, m := range msgs {
 		// A closed ticket's transcript ends where the ticket did.

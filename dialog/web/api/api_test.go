@@ -99,6 +99,10 @@ func TestTicketAndFilters(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		conv.CustomerEmail = "anna@example.com"
+		if err := tx.UpdateConversation(ctx, conv); err != nil {
+			return err
+		}
 		m := &dialog.Message{ConversationID: conv.ID, Author: dialog.AuthorCustomer, Text: "<script>alert(1)</script>"}
 		if err := tx.AddMessage(ctx, m); err != nil {
 			return err
@@ -126,6 +130,9 @@ func TestTicketAndFilters(t *testing.T) {
 	code, body := get("/api/v1/tickets/" + number)
 	if code != http.StatusOK || body["reason"] != "no_match" {
 		t.Fatalf("ticket: %d %v", code, body)
+	}
+	if body["customer_email"] != "anna@example.com" || body["customer_phone"] != nil {
+		t.Errorf("contact: e-mail %v, phone %v", body["customer_email"], body["customer_phone"])
 	}
 	transcript := body["transcript"].([]any)
 	if len(transcript) != 1 || transcript[0].(map[string]any)["text"] != "<script>alert(1)</script>" {

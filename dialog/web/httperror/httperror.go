@@ -36,6 +36,8 @@ func Status(code string) int {
 		return http.StatusUnauthorized
 	case dialog.ERATELIMIT:
 		return http.StatusTooManyRequests
+	case dialog.EUNSUPPORTED:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }

@@ -23,6 +23,7 @@ func TestStatus(t *testing.T) {
 		dialog.EINVALID:      http.StatusBadRequest,
 		dialog.ENOTFOUND:     http.StatusNotFound,
 		dialog.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+		dialog.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 		dialog.EUNAVAILABLE:  http.StatusServiceUnavailable,
 		dialog.EFORBIDDEN:    http.StatusForbidden,
 		dialog.EUNAUTHORIZED: http.StatusUnauthorized,

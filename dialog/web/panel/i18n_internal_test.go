@@ -98,6 +98,9 @@ func TestEveryTextTranslated(t *testing.T) {
 	for _, q := range dialog.DefaultConfig.Queues {
 		used["queue_name."+q] = true
 	}
+	for _, ch := range []string{"", ".webchat", ".telegram", ".whatsapp"} { // unnamedCustomer
+		used["ticket.unnamed"+ch] = true
+	}
 	for key := range used {
 		if _, ok := translations[langEN][key]; !ok {
 			t.Errorf("%q is used but has no text", key)

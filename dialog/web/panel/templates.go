@@ -101,6 +101,7 @@ func templateFuncs(static *staticFiles, queues *queueNamer) template.FuncMap {
 		"dueClass": dueClass,
 		"pct":      func(f float64) int { return int(math.Round(f * 100)) },
 		"inline":   isInlineImage,
+		"unnamed":  unnamedCustomer,
 		"size":     formatSize,
 		"bar":      barClass,
 		"jsTexts":  jsTexts,
