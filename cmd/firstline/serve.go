@@ -169,7 +169,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 // the ones that push to customers through the outbox; wa is the WhatsApp
 // channel, which the panel links, or nil.
 func openChannels(ctx context.Context, s *settings, app *app, log *slog.Logger) (channels []bots.Channel, senders []bots.Sender, wa *whatsappChannel, err error) {
-	channels = []bots.Channel{webchat.New(app.engine, webchat.Options{Title: s.Webchat.Title, Limit: s.webchatLimit()}, log)}
+	channels = []bots.Channel{webchat.New(app.engine, s.webchatOptions(app.holder), log)}
 	if s.Telegram.Token != "" {
 		tg, err := telegram.New(telegram.Config{
 			Token:         s.Telegram.Token,
