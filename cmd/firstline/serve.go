@@ -85,11 +85,12 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if wa != nil {
 		agents.SetWhatsApp(wa.Channel) // admins link the account from the panel
 	}
-	agents.SetWebchatOrigins(s.Webchat.AllowedOrigins) // shown with the snippet on the web chat admin page
 	agents.SetContactGap(s.Report.ContactGap) // the analytics pages count contacts as firstline report does
 	// Admins add examples and intents from the review page; a saved edit
 	// is loaded at once rather than at the watcher's next poll.
 	agents.SetLearning(panel.Learning{Dir: s.IntentsDir, Reload: app.watcher.Reload})
+	// The web chat admin page shows the sites allowed to embed the chat.
+	agents.SetWebchatOrigins(s.Webchat.AllowedOrigins)
 	agents.Routes(router)
 
 	ln, err := net.Listen("tcp", s.Addr)
