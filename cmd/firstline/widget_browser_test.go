@@ -240,3 +240,48 @@ func agentReply(t *testing.T, s *server, number, text string) {
 		}
 	}
 }
+
+// TestWidgetRefusedOriginInBrowser checks a site left out of
+// webchat.allowed_origins: its page's script cannot call the API, and the
+// widget it includes shows nothing, since the chat will not be framed.
+func TestWidgetRefusedOriginInBrowser(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	siteURL := fmt.Sprintf("http://localhost:%d/", ln.Addr().(*net.TCPAddr).Port)
+	config := filepath.Join(t.TempDir(), "firstline.yaml")
+	if err := os.WriteFile(config, []byte("webchat:\n  allowed_origins: [https://shop.example]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, t.TempDir(), "--config", config, "--intents", "testdata/shop")
+	site := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, sitePage, s.url)
+	}), ReadHeaderTimeout: 10 * time.Second}
+	go site.Serve(ln)
+	t.Cleanup(func() { site.Close() })
+
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(siteURL)); err != nil {
+		t.Fatal(err)
+	}
+	// The page's own call to the API is refused by the browser: no
+	// CORS headers came with the 403.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`fetch(`+jsString(s.url+"api/v1/webchat/messages?session=s1")+`)
+		.then(function (r) { window.apiResult = "answered " + r.status; }, function () { window.apiResult = "refused"; }), true`)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, `window.apiResult`, "the API call to end")
+	if got := evalString(t, ctx, `window.apiResult`); got != "refused" {
+		t.Errorf("another site's page read the API: %s", got)
+	}
+	// The frame is blocked, so the chat never says it is ready, which
+	// the widget waits for before it shows. The page's timeline records
+	// the frame once its load ended, which an allowed chat says ready
+	// before.
+	waitJS(t, ctx, `performance.getEntriesByType("resource").some(function (e) { return e.initiatorType === "iframe"; })`, "the frame's load to end")
+	if got := evalString(t, ctx, `getComputedStyle(document.getElementById("firstline-chat")).display`); got != "none" {
+		t.Errorf("the widget shows on a site not allowed (display %s)", got)
+	}
+}
