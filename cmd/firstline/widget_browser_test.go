@@ -60,7 +60,8 @@ Firstline("onUnread", function (n) { document.getElementById("unread").textConte
 // visitor does: opens it from the page's own button, asks, gets the
 // bot's answer, asks for a person, closes it; an agent replies; the
 // bubble counts the unread replies, also after the visitor moves to
-// another page of the site, until the chat is opened again.
+// another page of the site, until the chat is opened again. Last, the
+// admins' Web chat page shows the line to paste and the site allowed.
 //
 // With FIRSTLINE_SCREENSHOTS=DIR it saves widget.png (1280x800) and
 // widget-phone.png (390x844) there: README shows them from
@@ -79,6 +80,7 @@ func TestWidgetInBrowser(t *testing.T) {
 	data := t.TempDir()
 	s := startServer(t, data, "--config", config, "--intents", "testdata/shop")
 	addUser(t, data, "olga", "agent", "correct horse battery")
+	addUser(t, data, "root", "admin", "correct horse battery")
 
 	site := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -175,6 +177,17 @@ func TestWidgetInBrowser(t *testing.T) {
 	}
 	waitJS(t, ctx, shadow+`.querySelector(".panel").getBoundingClientRect().width === 390`, "the panel across a phone's screen")
 	screenshot(t, ctx, "widget-phone")
+
+	// The admin's page shows the line to paste, naming this server, and
+	// the site allowed.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+		t.Fatal(err)
+	}
+	login(t, ctx, s.url, "root", "correct horse battery")
+	click(t, ctx, `a[href="/panel/admin/webchat"]`)
+	waitText(t, ctx, "#webchat-origins", siteOrigin)
+	want := `<script src="` + s.url + `widget.js" async></script>`
+	waitJS(t, ctx, `document.getElementById("webchat-snippet").textContent === `+jsString(want), "the snippet "+want)
 }
 
 // frameContext attaches to the chat the widget frames: it comes from
