@@ -22,7 +22,7 @@ test: test-deps vet
 # The fuzz tests of the parsers of untrusted input, as package:Name.
 FUZZ := kb:FuzzMatch intents:FuzzInsertExample intents:FuzzQuote \
 	bots/webchat:FuzzDecodeObject bots/webchat:FuzzDecodeObjectBuilt bots/webchat:FuzzContact bots/webchat:FuzzUploadQuery \
-	bots/telegram:FuzzSplitText \
+	bots/webchat:FuzzOrigin bots/telegram:FuzzSplitText \
 	dialog/store/schema:FuzzReader dialog/web/panel:FuzzBrowserLang dialog/web/panel:FuzzExpandReply
 FUZZTIME ?= 5s
 

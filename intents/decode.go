@@ -10,7 +10,7 @@ import (
 
 // Keys allowed at each level of an intents file.
 var (
-	fileKeys   = []string{"messages", "intents", "tests", "canned"}
+	fileKeys   = []string{"messages", "intents", "tests", "canned", "brand"}
 	intentKeys = []string{"id", "title", "description", "examples", "answer", "buttons",
 		"feedback", "escalate", "human", "priority", "queue", "threshold"}
 	testKeys   = []string{"message", "expect", "lang"}
@@ -24,6 +24,7 @@ type fileContent struct {
 	messages []messageEntry
 	tests    []testEntry
 	canned   []*cannedEntry
+	brand    *brandEntry // nil when the file gives none
 }
 
 // intentEntry is one intent as read, with where its id and examples are.
@@ -73,6 +74,8 @@ func (r *nodeReader) decodeFile(root *yaml.Node) fileContent {
 					c.canned = append(c.canned, e)
 				}
 			}
+		case "brand":
+			c.brand = r.decodeBrand(f.keyPos, f.value)
 		}
 	}
 	return c

@@ -103,7 +103,10 @@ type Set struct {
 	Messages Messages
 	Tests    []TestCase
 	Canned   []*Canned // agents' ready-made replies, in file order
-	Files    []string  // files read, sorted
+	// Brand is the company's name as the web chat shows it, per language;
+	// empty when the knowledge base gives none.
+	Brand Text
+	Files []string // files read, sorted
 
 	byID map[string]*Intent
 }

@@ -80,7 +80,11 @@ func buildSet(contents []fileContent, files []string) *Set {
 	msgs := Messages{}
 	var tests []TestCase
 	var canned []*Canned
+	brand := Text{}
 	for _, c := range contents {
+		if c.brand != nil {
+			brand = c.brand.text
+		}
 		for _, e := range c.canned {
 			canned = append(canned, e.canned)
 		}
@@ -96,6 +100,7 @@ func buildSet(contents []fileContent, files []string) *Set {
 	}
 	s := NewSet(ins, msgs, tests)
 	s.Canned = canned
+	s.Brand = brand
 	s.Files = files
 	return s
 }

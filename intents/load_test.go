@@ -132,6 +132,10 @@ func TestLoadValid(t *testing.T) {
 		}
 	}
 
+	if want := (Text{LangRU: "Поддержка «Акме»", LangEN: "Acme support"}); !reflect.DeepEqual(s.Brand, want) {
+		t.Errorf("Brand = %q, want %q", s.Brand, want)
+	}
+
 	wantTests := []TestCase{
 		{Message: "Забыл пароль!", Expect: "reset_password", Pos: Pos{File: billing, Line: 19}},
 		{Message: "qwerty zxcv", Expect: ExpectEscalate, Lang: LangEN, Pos: Pos{File: billing, Line: 21}},
@@ -166,7 +170,7 @@ func TestLoadProblems(t *testing.T) {
 		{"file_not_mapping", "intents.yaml:1", "the file must be a mapping, not a list"},
 		{"duplicate_key", "intents.yaml:6", `duplicate key "feedback" in an intent (first at line 5)`},
 
-		{"unknown_top_key", "intents.yaml:5", `unknown key "test" at the top level (want messages, intents, tests or canned)`},
+		{"unknown_top_key", "intents.yaml:5", `unknown key "test" at the top level (want messages, intents, tests, canned or brand)`},
 		{"unknown_intent_key", "intents.yaml:5", `unknown key "tags" in an intent`},
 		{"unknown_lang_title", "intents.yaml:5", `unknown language "de" in title (want ru or en)`},
 		{"unknown_lang_examples", "intents.yaml:5", `unknown language "fr" in examples`},
@@ -227,6 +231,14 @@ func TestLoadProblems(t *testing.T) {
 		{"threshold_above_one", "intents.yaml:5", "threshold 1.5 is outside (0, 1]"},
 		{"queue_malformed", "intents.yaml:5", `malformed queue "Second Line"`},
 
+		{"brand_two_files", "b.yaml:5", `brand is defined in two files (first at testdata/problems/brand_two_files/a.yaml:1)`},
+		{"brand_empty", "intents.yaml:1", "brand has no text"},
+		{"brand_blank", "intents.yaml:3", "brand.en is empty"},
+		{"brand_list", "intents.yaml:2", "brand must be text or a mapping of language to text, not a list"},
+		{"brand_lines", "intents.yaml:1", "brand must be one line of text"},
+		{"brand_long", "intents.yaml:1", "brand is longer than 80 characters"},
+		{"brand_lang", "intents.yaml:2", `unknown language "de" in brand (want ru or en)`},
+
 		{"no_intents", "", "no intents found"},
 	}
 	for _, tt := range tests {
@@ -284,6 +296,34 @@ func TestLoadSeveralProblems(t *testing.T) {
 	}, "\n")
 	if err.Error() != want {
 		t.Errorf("Error() =\n%s\nwant\n%s", err, want)
+	}
+}
+
+// TestLoadBrand checks that one text names the brand in every language,
+// and that a knowledge base without one has none.
+func TestLoadBrand(t *testing.T) {
+	dir := t.TempDir()
+	intents := "intents:\n  - id: hello\n    examples: {en: [hello]}\n    answer: {en: Hi}\n"
+	write := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(intents)
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Brand) != 0 {
+		t.Errorf("Brand = %q, want none", s.Brand)
+	}
+	write("brand: Step & Style\n" + intents)
+	if s, err = Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	if want := (Text{LangRU: "Step & Style", LangEN: "Step & Style"}); !reflect.DeepEqual(s.Brand, want) {
+		t.Errorf("Brand = %q, want %q", s.Brand, want)
 	}
 }
 

@@ -6,20 +6,33 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/firstline-support/firstline/intents"
 )
 
-//go:embed templates/chat.html
+//go:embed templates/chat.html templates/embed.html
 var templates embed.FS
 
 // chatPage is the chat page's template set, parsed once at start.
-var chatPage = template.Must(template.ParseFS(templates, "templates/chat.html"))
+var chatPage = template.Must(template.ParseFS(templates, "templates/chat.html", "templates/embed.html"))
 
 func (c *Channel) page(ctx *gin.Context) {
+	lang := ctx.Query("lang")
+	if lang != intents.LangRU && lang != intents.LangEN {
+		lang = ""
+	}
+	data := c.pageData()
+	data.Title = c.Title(lang)
+	data.Lang = lang
+	data.Embed = ctx.Query("embed") == "1"
+	if data.Lang == "" {
+		data.Lang = intents.LangRU
+	}
 	ctx.Header("Content-Type", "text/html; charset=utf-8")
-	ctx.Header("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+	ctx.Header("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors "+c.origins.frameAncestors())
 	ctx.Header("X-Content-Type-Options", "nosniff")
 	ctx.Status(http.StatusOK)
-	if err := chatPage.Execute(ctx.Writer, c.pageData()); err != nil {
+	if err := chatPage.Execute(ctx.Writer, data); err != nil {
 		c.log.Error("render chat page", "err", err)
 	}
 }
@@ -27,6 +40,11 @@ func (c *Channel) page(ctx *gin.Context) {
 // pageData is what the chat page is rendered with.
 type pageData struct {
 	Title string
+	Lang  string // the page's language: ru unless asked for en
+	// Embed is set when the page is framed by the widget (/?embed=1): it
+	// fills the frame, leaves the title to the widget's header, and tells
+	// the widget of replies its visitor has not seen.
+	Embed bool
 	// Files and Contact tell the page's script what it may offer; the
 	// API checks everything again.
 	Files   pageFiles
@@ -56,5 +74,5 @@ func (c *Channel) pageData() pageData {
 	if contact.Required == nil {
 		contact.Required = []string{}
 	}
-	return pageData{Title: c.title, Files: pageFiles{MaxBytes: c.uploads.MaxBytes, Types: types}, Contact: contact}
+	return pageData{Files: pageFiles{MaxBytes: c.uploads.MaxBytes, Types: types}, Contact: contact}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/web/httperror"
+	"github.com/firstline-support/firstline/kb"
 )
 
 // ChannelName is stored on web chat conversations.
@@ -33,7 +34,13 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
 // Options configure the web chat.
 type Options struct {
-	Title string // shown on the chat page
+	// Title names the chat on its page and in the widget's header; empty
+	// means the brand of the knowledge base in KB (see Channel.Title).
+	Title string
+	KB    *kb.Holder
+	// Origins are the other sites that may frame the chat and call its
+	// API; the zero value none.
+	Origins Origins
 	// Limit bounds each client address's requests; the zero value none.
 	Limit RateLimit
 	// Uploads bound the files customers attach; the zero value takes
@@ -49,6 +56,9 @@ type Channel struct {
 	engine *dialog.Engine
 	log    *slog.Logger
 	title  string
+	kb     *kb.Holder
+	// origins may frame the page and call the API besides its own.
+	origins Origins
 	// requests bounds every API request of an address, sessions the ones
 	// that start a conversation; nil when off.
 	requests, sessions *limiter
@@ -64,6 +74,8 @@ func New(engine *dialog.Engine, opts Options, log *slog.Logger) *Channel {
 	return &Channel{
 		engine:   engine,
 		title:    opts.Title,
+		kb:       opts.KB,
+		origins:  opts.Origins,
 		log:      log,
 		requests: newLimiter(opts.Limit.PerMinute, opts.Limit.Burst),
 		sessions: newLimiter(opts.Limit.NewSessionsPerMinute, opts.Limit.NewSessionsBurst),
@@ -83,7 +95,11 @@ func (c *Channel) Run(context.Context) error { return nil }
 // Routes implements bots.Channel.
 func (c *Channel) Routes(r gin.IRouter) {
 	r.GET("/", c.page)
-	api := r.Group("/api/v1/webchat", c.limit)
+	r.GET("/widget.js", c.widget)
+	// Other sites' pages reach the API only when allowed (cors);
+	// their preflights end there too.
+	api := r.Group("/api/v1/webchat", c.cors, c.limit)
+	api.OPTIONS("/*path", func(*gin.Context) {})
 	api.POST("/messages", c.postMessage)
 	api.GET("/messages", c.getMessages)
 	api.POST("/files", c.postFile)

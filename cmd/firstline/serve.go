@@ -94,6 +94,8 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	// Admins add examples and intents from the review page; a saved edit
 	// is loaded at once rather than at the watcher's next poll.
 	agents.SetLearning(panel.Learning{Dir: s.IntentsDir, Reload: app.watcher.Reload})
+	// The web chat admin page shows the sites allowed to embed the chat.
+	agents.SetWebchatOrigins(s.Webchat.AllowedOrigins)
 	agents.Routes(router)
 	// A browser asking for a panel page that does not exist gets the
 	// panel's page saying so; programs keep their JSON.
@@ -188,8 +190,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 // the ones that push to customers through the outbox; wa is the WhatsApp
 // channel, which the panel links, or nil.
 func openChannels(ctx context.Context, s *settings, app *app, log *slog.Logger) (channels []bots.Channel, senders []bots.Sender, wa *whatsappChannel, err error) {
-	channels = []bots.Channel{webchat.New(app.engine, webchat.Options{Title: s.Webchat.Title, Limit: s.webchatLimit(),
-		Uploads: webchat.Uploads(s.Webchat.Uploads), Contact: webchat.ContactForm(s.Webchat.Contact)}, log)}
+	channels = []bots.Channel{webchat.New(app.engine, s.webchatOptions(app.holder), log)}
 	if s.Telegram.Token != "" {
 		tg, err := telegram.New(telegram.Config{
 			Token:         s.Telegram.Token,

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -58,10 +59,15 @@ type settings struct {
 
 // webchatSettings configure the web chat.
 type webchatSettings struct {
-	Title     string            `yaml:"title"` // shown on the web chat page
-	RateLimit rateLimitSettings `yaml:"rate_limit"`
-	Uploads   uploadSettings    `yaml:"uploads"` // see settings_webchat.go
-	Contact   contactSettings   `yaml:"contact"`
+	// Title names the chat on its page and in the widget; empty means the
+	// knowledge base's brand.
+	Title string `yaml:"title"`
+	// AllowedOrigins are the company's sites that may show the chat with
+	// widget.js and call its API from their pages (webchat.ParseOrigins).
+	AllowedOrigins []string          `yaml:"allowed_origins"`
+	RateLimit      rateLimitSettings `yaml:"rate_limit"`
+	Uploads        uploadSettings    `yaml:"uploads"` // see settings_webchat.go
+	Contact        contactSettings   `yaml:"contact"`
 }
 
 // rateLimitSettings bound each client address's web chat requests. The
@@ -219,7 +225,6 @@ func defaultSettings() *settings {
 		DataDir:    "./data",
 		IntentsDir: "configs/intents",
 		Webchat: webchatSettings{
-			Title:     "Support",
 			RateLimit: rateLimitSettings(webchat.DefaultRateLimit()),
 			Uploads:   uploadSettings(webchat.DefaultUploads()),
 			Contact:   contactSettings(webchat.DefaultContactForm()),
@@ -248,6 +253,14 @@ func defaultSettings() *settings {
 // webchatLimit is the web chat's limit per client address.
 func (s *settings) webchatLimit() webchat.RateLimit {
 	return webchat.RateLimit(s.Webchat.RateLimit)
+}
+
+// webchatOptions configure the web chat, named by the brand of the
+// knowledge base in holder unless webchat.title is set.
+func (s *settings) webchatOptions(holder *kb.Holder) webchat.Options {
+	origins, _ := webchat.ParseOrigins(s.Webchat.AllowedOrigins) // checked when the config was read
+	return webchat.Options{Title: s.Webchat.Title, KB: holder, Origins: origins, Limit: s.webchatLimit(),
+		Uploads: webchat.Uploads(s.Webchat.Uploads), Contact: webchat.ContactForm(s.Webchat.Contact)}
 }
 
 // matchOptions are the matcher's thresholds.
@@ -495,6 +508,12 @@ func (s *settings) check() error {
 		return fmt.Errorf("webchat.rate_limit.burst must be at least 1, got %d", rl.Burst)
 	case rl.NewSessionsPerMinute > 0 && rl.NewSessionsBurst < 1:
 		return fmt.Errorf("webchat.rate_limit.new_sessions_burst must be at least 1, got %d", rl.NewSessionsBurst)
+	}
+	if _, err := webchat.ParseOrigins(s.Webchat.AllowedOrigins); err != nil {
+		return fmt.Errorf("webchat.allowed_origins: %w", err)
+	}
+	if strings.ContainsFunc(s.Webchat.Title, unicode.IsControl) {
+		return fmt.Errorf("webchat.title must be one line of text")
 	}
 	l := s.LLM
 	switch {

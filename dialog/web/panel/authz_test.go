@@ -74,6 +74,7 @@ var routeAccess = map[string]access{
 	"GET /panel/admin/whatsapp/qr.png":  {303, 403, 403, 403, 404, 403},
 	"POST /panel/admin/whatsapp/pair":   {401, 403, 403, 403, 404, 403},
 	"POST /panel/admin/whatsapp/logout": {401, 403, 403, 403, 404, 403},
+	"GET /panel/admin/webchat":          {303, 403, 403, 403, 200, 403},
 
 	// The tickets API reads for any logged-in user, the tickets of their
 	// queues.

@@ -72,6 +72,10 @@ type Panel struct {
 
 	// health keeps the review page's advice on the knowledge base in use.
 	health healthCache
+
+	// webchatOrigins are the sites that may embed the web chat, shown on
+	// its admin page (SetWebchatOrigins).
+	webchatOrigins []string
 }
 
 // New returns the panel over the engine, answering with canned replies
@@ -176,6 +180,7 @@ func (p *Panel) Routes(r gin.IRouter) {
 	admin.GET("/whatsapp/qr.png", p.whatsappQR)
 	admin.POST("/whatsapp/pair", p.pairWhatsApp)
 	admin.POST("/whatsapp/logout", p.logoutWhatsApp)
+	admin.GET("/webchat", p.webchatPage)
 }
 
 // IsPage reports whether r asks for a page of the panel: a path under

@@ -25,6 +25,7 @@ type pages struct {
 	ticket     *template.Template
 	users      *template.Template
 	whatsapp   *template.Template
+	webchat    *template.Template
 	analytics  *template.Template
 	review     *template.Template
 	reviewEdit *template.Template
@@ -61,6 +62,7 @@ func parsePages(static *staticFiles, queues *queueNamer) (*pages, error) {
 		{&p.ticket, "ticket.html"},
 		{&p.users, "users.html"},
 		{&p.whatsapp, "whatsapp.html"},
+		{&p.webchat, "webchat.html"},
 		{&p.analytics, "analytics.html"},
 		{&p.review, "review.html"},
 		{&p.reviewEdit, "review_edit.html"},
