@@ -178,7 +178,7 @@ func TestLoadProblems(t *testing.T) {
 		{"unknown_lang_buttons", "intents.yaml:7", `unknown language "ua" in buttons`},
 		{"wrong_section_test_key", "intents.yaml:5", `unknown key "expect" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue or threshold); it belongs in a test, under tests:`},
 		{"wrong_section_top_key", "intents.yaml:5", `unknown key "tests" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue or threshold); it belongs at the top level of the file`},
-		{"wrong_section_message", "intents.yaml:6", `unknown key "greeting" at the top level (want messages, intents, tests or canned); it belongs under messages:, as a shared message`},
+		{"wrong_section_message", "intents.yaml:6", `unknown key "greeting" at the top level (want messages, intents, tests, canned or brand); it belongs under messages:, as a shared message`},
 		{"unknown_test_key", "intents.yaml:8", `unknown key "note" in a test (want message, expect or lang)`},
 		{"unknown_message", "intents.yaml:6", `unknown message "greting" in messages`},
 		{"unknown_message_lang", "intents.yaml:8", `unknown language "de" in messages.escalated`},

@@ -54,7 +54,7 @@ func TestFilesAndContactInBrowser(t *testing.T) {
 	}
 	waitText(t, ctx, "#contact .contact-error", "email")
 	// The form stays under the newest message: the bot's word on the handoff.
-	waitJS(t, ctx, `document.querySelector("#log").lastElementChild.id === "contact" && /FL-/.test(document.querySelector("#contact").previousElementSibling.textContent)`,
+	waitJS(t, ctx, `(function () { var f = document.querySelector("#contact"); return !!f && f.nextElementSibling.id === "typing" && /FL-/.test(f.previousElementSibling.textContent); })()`,
 		"the contact form under the handoff message")
 	t.Logf("contact form screenshot: %s", screenshot(t, ctx, "chat-contact"))
 	if err := chromedp.Do(ctx,
@@ -81,7 +81,8 @@ func TestFilesAndContactInBrowser(t *testing.T) {
 	waitJS(t, ctx, `(document.querySelector("#log .msg.customer .file img.thumb") || {}).naturalWidth === 40`,
 		"the customer's own picture in the chat")
 	waitText(t, ctx, "#log .file", "router-lights.png")
-	waitText(t, ctx, "#log .msg.customer:last-of-type", "вот индикаторы роутера")
+	waitJS(t, ctx, `(function () { var m = document.querySelectorAll("#log .msg.customer"); return m.length > 0 && m[m.length - 1].textContent.indexOf("вот индикаторы роутера") >= 0; })()`,
+		"the caption on the customer's last message")
 	if v := evalString(t, ctx, `document.querySelector("#text").value`); v != "" {
 		t.Errorf("the caption stayed in the box: %q", v)
 	}

@@ -199,9 +199,9 @@ func TestSettingsErrors(t *testing.T) {
 		{"retention without unit", []string{"--config", write("j2.yaml", "privacy:\n  retain_closed: 365\n")}, "365d or 8760h", false},
 		{"retention in weeks", []string{"--config", write("j3.yaml", "privacy:\n  retain_closed: 52w\n")}, "365d or 8760h", false},
 		{"retention negative", []string{"--config", write("j4.yaml", "privacy:\n  retain_closed: -1d\n")}, "number of days", false},
-		{"name of no queue", []string{"--config", write("k.yaml", "tickets:\n  queue_names:\n    billing: {en: Billing}\n")}, `tickets.queue_names: "billing" is not one of tickets.queues`, false},
-		{"queue name language", []string{"--config", write("k2.yaml", "tickets:\n  queue_names:\n    first_line: {de: Erste}\n")}, "the language must be ru or en", false},
-		{"empty queue name", []string{"--config", write("k3.yaml", "tickets:\n  queue_names:\n    first_line: {en: \" \"}\n")}, "tickets.queue_names.first_line.en: a name is 1 to 64", false},
+		{"name of no queue", []string{"--config", write("q.yaml", "tickets:\n  queue_names:\n    billing: {en: Billing}\n")}, `tickets.queue_names: "billing" is not one of tickets.queues`, false},
+		{"queue name language", []string{"--config", write("q2.yaml", "tickets:\n  queue_names:\n    first_line: {de: Erste}\n")}, "the language must be ru or en", false},
+		{"empty queue name", []string{"--config", write("q3.yaml", "tickets:\n  queue_names:\n    first_line: {en: \" \"}\n")}, "tickets.queue_names.first_line.en: a name is 1 to 64", false},
 		{"unknown flag", []string{"--colour"}, "colour", true},
 		{"stray argument", []string{"extra"}, "unexpected argument", true},
 	} {
