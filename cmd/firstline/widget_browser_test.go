@@ -159,6 +159,31 @@ func TestWidgetInBrowser(t *testing.T) {
 	chat = frameContext(t, ctx, s.url)
 	waitText(t, chat, "#log", "Your parcel left our warehouse today")
 	waitText(t, chat, "#log", "how long does delivery take") // the conversation survived the page change
+
+	// A picture from inside the widget reaches the agent's ticket page.
+	shot := filepath.Join(t.TempDir(), "sole-crack.png")
+	if err := os.WriteFile(shot, testPicture(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(chat, chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{shot})); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, chat, `(document.querySelector("#log .msg.customer .file img.thumb") || {}).naturalWidth === 40`, "the picture in the widget's chat")
+	olga := agentClient(t, s)
+	if page := agentGet(t, olga, s.url+"panel/tickets/"+number); !strings.Contains(page, "sole-crack.png") {
+		t.Errorf("the agent's ticket page does not show the customer's picture")
+	}
+
+	// The agent types in the panel; the customer sees it in the widget.
+	resp, err := olga.Post(s.url+"panel/tickets/"+number+"/typing", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("olga's typing: %d", resp.StatusCode)
+	}
+	waitJS(t, chat, `!document.getElementById("typing").hidden && /olga/.test(document.getElementById("typing").textContent)`, "olga typing in the widget")
 	screenshot(t, ctx, "widget")
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(siteURL)); err != nil {
@@ -216,9 +241,8 @@ func frameContext(t *testing.T, ctx context.Context, server string) context.Cont
 	return nil
 }
 
-// agentReply takes the ticket and replies to it as olga, through the
-// panel's forms.
-func agentReply(t *testing.T, s *server, number, text string) {
+// agentClient is an HTTP client logged in to the panel as olga.
+func agentClient(t *testing.T, s *server) *http.Client {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -230,6 +254,29 @@ func agentReply(t *testing.T, s *server, number, text string) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	return olga
+}
+
+// agentGet returns a panel page as the client sees it.
+func agentGet(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", u, resp.StatusCode, err)
+	}
+	return string(page)
+}
+
+// agentReply takes the ticket and replies to it as olga, through the
+// panel's forms.
+func agentReply(t *testing.T, s *server, number, text string) {
+	t.Helper()
+	olga := agentClient(t, s)
 	version := regexp.MustCompile(`name="version" value="([^"]+)"`)
 	for _, action := range []struct{ path, text string }{{"take", ""}, {"reply", text}} {
 		resp, err := olga.Get(s.url + "panel/tickets/" + number)
