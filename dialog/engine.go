@@ -31,6 +31,10 @@ type Config struct {
 	// Queues are the queues tickets can be in, first line first; a transfer
 	// must name one of them.
 	Queues []string
+	// QueueNames are the queues' names as customers read them, by queue
+	// and language ({"second_line": {"en": "Second line"}}); a queue
+	// without one is named by queueName's defaults.
+	QueueNames map[string]map[string]string
 	// SLA is the policy per priority; a priority missing here has no
 	// deadlines.
 	SLA map[string]SLA

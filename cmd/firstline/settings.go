@@ -289,6 +289,7 @@ func (s *settings) engineConfig() dialog.Config {
 		DefaultPriority: s.Dialog.DefaultPriority,
 		DefaultLanguage: s.Matching.DefaultLanguage,
 		Queues:          s.Tickets.Queues,
+		QueueNames:      s.Tickets.QueueNames,
 		SLA:             sla,
 		ReopenWindow:    s.Tickets.ReopenWindow,
 		AutoAssign:      s.Tickets.AutoAssign,
