@@ -42,6 +42,14 @@ type Config struct {
 	// after its ticket was closed, the old ticket is reopened instead of a
 	// new one being created.
 	ReopenWindow time.Duration
+	// LateNoticeBefore: the customer of an open ticket whose first
+	// response or resolution deadline is this near and unmet is told,
+	// once per deadline, that it runs late (the shared message
+	// late_notice); see LateNotices. 0 sends none.
+	LateNoticeBefore time.Duration
+	// Location is the time zone the customer is told times in; nil is
+	// the server's.
+	Location *time.Location
 	// AutoAssign gives new tickets to the least-loaded online agent of the
 	// ticket's queue; agents seen in the panel within OnlineWithin count as
 	// online.
@@ -73,11 +81,12 @@ type SLA struct {
 
 // DefaultConfig is the engine's behaviour when the config file sets none.
 var DefaultConfig = Config{
-	AskFeedback:     true,
-	DefaultQueue:    "first_line",
-	DefaultPriority: intents.PriorityNormal,
-	DefaultLanguage: intents.LangRU,
-	Queues:          []string{"first_line", "second_line", "third_line"},
+	AskFeedback:      true,
+	DefaultQueue:     "first_line",
+	DefaultPriority:  intents.PriorityNormal,
+	DefaultLanguage:  intents.LangRU,
+	Queues:           []string{"first_line", "second_line", "third_line"},
+	LateNoticeBefore: 15 * time.Minute,
 	SLA: map[string]SLA{
 		intents.PriorityUrgent: {FirstResponse: 15 * time.Minute, Resolution: 4 * time.Hour},
 		intents.PriorityHigh:   {FirstResponse: time.Hour, Resolution: 8 * time.Hour},

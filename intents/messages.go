@@ -12,6 +12,7 @@ const (
 	MsgAddedToTicket    = "added_to_ticket"    // a waiting customer's message joined the ticket
 	MsgAgentJoined      = "agent_joined"       // an agent took the ticket
 	MsgTransferred      = "ticket_transferred" // an agent passed the ticket to another queue
+	MsgLateNotice       = "late_notice"        // a deadline of the ticket is near and unmet
 	MsgClosed           = "closed"             // the ticket was resolved
 	MsgFeedbackQuestion = "feedback_question"  // "did this help?"
 	MsgFeedbackThanks   = "feedback_thanks"    // the customer said it helped
@@ -60,6 +61,10 @@ var DefaultMessages = map[string]Text{
 	MsgTransferred: {
 		LangRU: "Ваше обращение {{.ticket}} передано: {{.queue}}. Специалист ответит в этом же чате, повторять ничего не нужно.",
 		LangEN: "Your request {{.ticket}} was passed on to {{.queue}}. A specialist there will answer in this chat; you do not need to repeat anything.",
+	},
+	MsgLateNotice: {
+		LangRU: "Мы задерживаемся с обращением {{.ticket}}, простите. Рассчитываем ответить до {{.due}}.",
+		LangEN: "We are running late with {{.ticket}}, sorry. We expect to answer by {{.due}}.",
 	},
 	MsgClosed: {
 		LangRU: "Обращение {{.ticket}} закрыто. Если вопрос остался, просто напишите сюда.",
