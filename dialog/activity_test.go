@@ -193,6 +193,7 @@ func TestActivityOfATicket(t *testing.T) {
 		"message_out ticket=1 author=agent agent=Olga",
 		"message_out ticket=1 author=agent agent=Olga",
 		"transferred ticket=1 agent=Olga from=first_line queue=second_line",
+		"message_out ticket=1 author=system", // the customer is told where the ticket went
 		"assigned ticket=1 agent=Olga queue=second_line",
 		"message_out ticket=1 author=system",
 		"closed ticket=1 agent=Olga queue=second_line", // the assignee, not who pressed close
@@ -219,7 +220,7 @@ func TestActivityOfATicket(t *testing.T) {
 		switch {
 		case ev.ID <= 5:
 			want = start
-		case ev.ID <= 17:
+		case ev.ID <= 18:
 			want = start.Add(10 * time.Minute)
 		default:
 			want = start.Add(70 * time.Minute)

@@ -128,6 +128,9 @@ func (e *Engine) Transfer(ctx context.Context, a TicketAction, queue, note strin
 			return err
 		}
 		at.conv.State = StateQueued
+		if err := at.sayAs(AuthorSystem, intents.MsgTransferred); err != nil {
+			return err
+		}
 		if _, err := at.send(AuthorNote, a.Agent, text, nil); err != nil {
 			return err
 		}
@@ -343,7 +346,9 @@ func (e *Engine) pickAgent(ctx context.Context, tx Tx, queue string) (*User, err
 // message renders a shared message for this ticket in the customer's language.
 func (at *agentTurn) message(name string) string {
 	lang := at.conv.Lang
-	return at.set.Messages.Render(name, lang, ticketVars(at.set, at.conv, at.ticket, lang, at.tx.Now()))
+	v := ticketVars(at.set, at.conv, at.ticket, lang, at.tx.Now())
+	v["queue"] = at.e.queueName(at.ticket.Queue, lang)
+	return at.set.Messages.Render(name, lang, v)
 }
 
 // ticketVars are the template variables about a conversation and its

@@ -31,6 +31,10 @@ type Config struct {
 	// Queues are the queues tickets can be in, first line first; a transfer
 	// must name one of them.
 	Queues []string
+	// QueueNames are the queues' names as customers read them, by queue
+	// and language ({"second_line": {"en": "Second line"}}); a queue
+	// without one is named by queueName's defaults.
+	QueueNames map[string]map[string]string
 	// SLA is the policy per priority; a priority missing here has no
 	// deadlines.
 	SLA map[string]SLA
@@ -38,6 +42,14 @@ type Config struct {
 	// after its ticket was closed, the old ticket is reopened instead of a
 	// new one being created.
 	ReopenWindow time.Duration
+	// LateNoticeBefore: the customer of an open ticket whose first
+	// response or resolution deadline is this near and unmet is told,
+	// once per deadline, that it runs late (the shared message
+	// late_notice); see LateNotices. 0 sends none.
+	LateNoticeBefore time.Duration
+	// Location is the time zone the customer is told times in; nil is
+	// the server's.
+	Location *time.Location
 	// AutoAssign gives new tickets to the least-loaded online agent of the
 	// ticket's queue; agents seen in the panel within OnlineWithin count as
 	// online.
@@ -69,11 +81,12 @@ type SLA struct {
 
 // DefaultConfig is the engine's behaviour when the config file sets none.
 var DefaultConfig = Config{
-	AskFeedback:     true,
-	DefaultQueue:    "first_line",
-	DefaultPriority: intents.PriorityNormal,
-	DefaultLanguage: intents.LangRU,
-	Queues:          []string{"first_line", "second_line", "third_line"},
+	AskFeedback:      true,
+	DefaultQueue:     "first_line",
+	DefaultPriority:  intents.PriorityNormal,
+	DefaultLanguage:  intents.LangRU,
+	Queues:           []string{"first_line", "second_line", "third_line"},
+	LateNoticeBefore: 15 * time.Minute,
 	SLA: map[string]SLA{
 		intents.PriorityUrgent: {FirstResponse: 15 * time.Minute, Resolution: 4 * time.Hour},
 		intents.PriorityHigh:   {FirstResponse: time.Hour, Resolution: 8 * time.Hour},

@@ -18,3 +18,8 @@ func (r *Retainer) SetBatch(n int) { r.batch = n }
 func (e *Engine) SetMatch(match func(ctx context.Context, k *kb.KB, text string) kb.Result) {
 	e.matchFunc = match
 }
+
+// LateNotice sends the late notice of d, as a sweep that listed it does.
+func (e *Engine) LateNotice(ctx context.Context, d Deadline) (bool, error) {
+	return e.lateNotice(ctx, d)
+}

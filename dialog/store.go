@@ -120,7 +120,29 @@ type Queries interface {
 	// were last updated before the given time: what a retention period
 	// lets go. The least recently updated come first (ties in id order).
 	IdleConversations(ctx context.Context, before time.Time, limit int) ([]int64, error)
+	// DeadlinesDue lists the deadlines of open tickets that fall after
+	// from and no later than to and that no late notice was claimed for
+	// (ClaimLateNotice): a first response deadline only while the ticket
+	// has no first response. Earliest first.
+	DeadlinesDue(ctx context.Context, from, to time.Time) ([]Deadline, error)
 }
+
+// Deadline is one SLA deadline of a ticket.
+type Deadline struct {
+	TicketID     int64
+	TicketNumber string
+	Kind         DeadlineKind
+	Due          time.Time
+}
+
+// DeadlineKind says which of a ticket's deadlines a Deadline is.
+type DeadlineKind string
+
+// Deadline kinds.
+const (
+	DeadlineFirstResponse DeadlineKind = "first_response"
+	DeadlineResolution    DeadlineKind = "resolution"
+)
 
 // Tx is one read-write transaction. Everything written through a Tx becomes
 // visible at once when the transaction commits, or not at all.
@@ -240,6 +262,12 @@ type Tx interface {
 	// zero. An unknown kind, or a conversation, ticket or message that
 	// does not exist, fails with EINVALID.
 	AddActivity(ctx context.Context, a *Activity) error
+	// ClaimLateNotice records that the customer of the ticket is told it
+	// runs late for the deadline of kind due, and reports whether this
+	// call did so: false when a notice for that deadline was claimed
+	// before, by this process or another. Claims of other deadlines are
+	// replaced.
+	ClaimLateNotice(ctx context.Context, ticketID int64, kind DeadlineKind, due time.Time) (bool, error)
 }
 
 // Store is durable storage of conversations, messages and tickets.

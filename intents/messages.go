@@ -4,24 +4,26 @@ package intents
 // default in Russian and English; a `messages:` section in any intents file
 // overrides them.
 const (
-	MsgGreeting         = "greeting"          // reply to /start
-	MsgRephrase         = "rephrase"          // no confident match, first time
-	MsgClarify          = "clarify"           // some intents are plausible, none is sure: "did you mean ...?"
-	MsgAlsoAsked        = "also_asked"        // before the answer to the other of two questions, once one was picked
-	MsgEscalated        = "escalated"         // a ticket was created
-	MsgAddedToTicket    = "added_to_ticket"   // a waiting customer's message joined the ticket
-	MsgAgentJoined      = "agent_joined"      // an agent took the ticket
-	MsgClosed           = "closed"            // the ticket was resolved
-	MsgFeedbackQuestion = "feedback_question" // "did this help?"
-	MsgFeedbackThanks   = "feedback_thanks"   // the customer said it helped
-	MsgStatusTicket     = "status_ticket"     // reply to /status with a ticket
-	MsgStatusNone       = "status_none"       // reply to /status without a ticket
-	MsgButtonYes        = "button_yes"        // label of the "yes" button
-	MsgButtonNo         = "button_no"         // label of the "no" button
-	MsgButtonHuman      = "button_human"      // label of the "talk to a person" button of a clarify question
-	MsgCSATQuestion     = "csat_question"     // asked after a ticket is closed
-	MsgCSATThanks       = "csat_thanks"       // the customer rated the support
-	MsgStatusQueued     = "status_queued"     // ticket status words used in {{.status}}
+	MsgGreeting         = "greeting"           // reply to /start
+	MsgRephrase         = "rephrase"           // no confident match, first time
+	MsgClarify          = "clarify"            // some intents are plausible, none is sure: "did you mean ...?"
+	MsgAlsoAsked        = "also_asked"         // before the answer to the other of two questions, once one was picked
+	MsgEscalated        = "escalated"          // a ticket was created
+	MsgAddedToTicket    = "added_to_ticket"    // a waiting customer's message joined the ticket
+	MsgAgentJoined      = "agent_joined"       // an agent took the ticket
+	MsgTransferred      = "ticket_transferred" // an agent passed the ticket to another queue
+	MsgLateNotice       = "late_notice"        // a deadline of the ticket is near and unmet
+	MsgClosed           = "closed"             // the ticket was resolved
+	MsgFeedbackQuestion = "feedback_question"  // "did this help?"
+	MsgFeedbackThanks   = "feedback_thanks"    // the customer said it helped
+	MsgStatusTicket     = "status_ticket"      // reply to /status with a ticket
+	MsgStatusNone       = "status_none"        // reply to /status without a ticket
+	MsgButtonYes        = "button_yes"         // label of the "yes" button
+	MsgButtonNo         = "button_no"          // label of the "no" button
+	MsgButtonHuman      = "button_human"       // label of the "talk to a person" button of a clarify question
+	MsgCSATQuestion     = "csat_question"      // asked after a ticket is closed
+	MsgCSATThanks       = "csat_thanks"        // the customer rated the support
+	MsgStatusQueued     = "status_queued"      // ticket status words used in {{.status}}
 	MsgStatusAgent      = "status_agent"
 	MsgStatusClosed     = "status_closed"
 )
@@ -55,6 +57,14 @@ var DefaultMessages = map[string]Text{
 	MsgAgentJoined: {
 		LangRU: "К чату подключился специалист {{.agent}}.",
 		LangEN: "{{.agent}} from our support team has joined the chat.",
+	},
+	MsgTransferred: {
+		LangRU: "Ваше обращение {{.ticket}} передано: {{.queue}}. Специалист ответит в этом же чате, повторять ничего не нужно.",
+		LangEN: "Your request {{.ticket}} was passed on to {{.queue}}. A specialist there will answer in this chat; you do not need to repeat anything.",
+	},
+	MsgLateNotice: {
+		LangRU: "Мы задерживаемся с обращением {{.ticket}}, простите. Рассчитываем ответить до {{.due}}.",
+		LangEN: "We are running late with {{.ticket}}, sorry. We expect to answer by {{.due}}.",
 	},
 	MsgClosed: {
 		LangRU: "Обращение {{.ticket}} закрыто. Если вопрос остался, просто напишите сюда.",

@@ -18,6 +18,8 @@ var VarNames = []string{
 	"status",     // the ticket's status, in the customer's language
 	"agent",      // the name of the agent handling the ticket
 	"options",    // the clarify choices, joined for reading; in also_asked, the other question
+	"queue",      // the name of the ticket's queue in the customer's language, e.g. "Second line"
+	"due",        // in late_notice, the deadline the ticket runs late for, e.g. "18:30" or "5 Mar 18:30"
 	"wait",       // how soon an agent is due to answer by the SLA ("within 4 hours"); empty when it sets nothing
 }
 

@@ -159,6 +159,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if s.retainClosed() > 0 {
 		wg.Go(func() { runRetention(ctx, s, app.engine, log) })
 	}
+	if s.Tickets.LateNoticeBefore > 0 {
+		wg.Go(func() { runLateNotices(ctx, s, app.engine, log) })
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("firstline is serving: open the web chat", "url", "http://"+ln.Addr().String()+"/",
@@ -481,5 +484,20 @@ func runRetention(ctx context.Context, s *settings, engine *dialog.Engine, log *
 	})
 	if err != nil {
 		log.Error("retention stopped", "err", err)
+	}
+}
+
+// runLateNotices tells customers their tickets run late (see
+// dialog.LateNotices) until ctx is done. Replicas sharing a PostgreSQL
+// database take turns under a leader lock; each notice is sent once
+// without it too.
+func runLateNotices(ctx context.Context, s *settings, engine *dialog.Engine, log *slog.Logger) {
+	n := dialog.NewLateNotices(engine, 0, log)
+	err := lead(ctx, s, "firstline late notices", log, func(ctx context.Context) error {
+		n.Run(ctx)
+		return nil
+	})
+	if err != nil {
+		log.Error("late notices stopped", "err", err)
 	}
 }

@@ -110,6 +110,8 @@ type ticketSettings struct {
 	OnlineWithin time.Duration                `yaml:"online_within"`
 	// AcknowledgeEvery: see dialog.Config.AcknowledgeEvery.
 	AcknowledgeEvery time.Duration `yaml:"acknowledge_every"`
+	// LateNoticeBefore: see dialog.Config.LateNoticeBefore.
+	LateNoticeBefore time.Duration `yaml:"late_notice_before"`
 	// SLA maps a priority to its deadlines; a priority missing from it has
 	// none. A file's policy replaces the default one as a whole (see
 	// decodeConfig).
@@ -243,6 +245,7 @@ func defaultSettings() *settings {
 			SLA:          sla,
 
 			AcknowledgeEvery: d.AcknowledgeEvery,
+			LateNoticeBefore: d.LateNoticeBefore,
 		},
 		Panel:  panelSettings{SessionTTL: auth.DefaultSessionTTL},
 		LLM:    llmSettings{APIKeyEnv: "OPENAI_API_KEY", Timeout: kb.DefaultOpinionTimeout},
@@ -289,6 +292,7 @@ func (s *settings) engineConfig() dialog.Config {
 		DefaultPriority: s.Dialog.DefaultPriority,
 		DefaultLanguage: s.Matching.DefaultLanguage,
 		Queues:          s.Tickets.Queues,
+		QueueNames:      s.Tickets.QueueNames,
 		SLA:             sla,
 		ReopenWindow:    s.Tickets.ReopenWindow,
 		AutoAssign:      s.Tickets.AutoAssign,
@@ -296,6 +300,7 @@ func (s *settings) engineConfig() dialog.Config {
 		PushChannels:    push,
 
 		AcknowledgeEvery: s.Tickets.AcknowledgeEvery,
+		LateNoticeBefore: s.Tickets.LateNoticeBefore,
 	}
 }
 
@@ -488,6 +493,8 @@ func (s *settings) check() error {
 		return fmt.Errorf("tickets.reopen_window must not be negative")
 	case t.OnlineWithin <= 0:
 		return fmt.Errorf("tickets.online_within must be positive")
+	case t.LateNoticeBefore < 0:
+		return fmt.Errorf("tickets.late_notice_before must not be negative (0 sends no late notice)")
 	case t.AcknowledgeEvery < 0:
 		return fmt.Errorf("tickets.acknowledge_every must not be negative (0 acknowledges no message)")
 	case s.Panel.SessionTTL < time.Minute:

@@ -147,7 +147,7 @@ func TestSettingsEngineConfig(t *testing.T) {
 	}
 
 	cfg := filepath.Join(dir, "channels.yaml")
-	body := "matching:\n  default_language: en\nwhatsapp:\n  enabled: true\ntickets:\n  queues: [one, two]\n  auto_assign: true\ndialog:\n  default_queue: two\n"
+	body := "matching:\n  default_language: en\nwhatsapp:\n  enabled: true\ntickets:\n  queues: [one, two]\n  auto_assign: true\n  late_notice_before: 0s\ndialog:\n  default_queue: two\n"
 	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestSettingsEngineConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := s.engineConfig()
-	if got.DefaultLanguage != "en" || got.DefaultQueue != "two" || !got.AutoAssign || !got.AskFeedback ||
+	if got.DefaultLanguage != "en" || got.DefaultQueue != "two" || !got.AutoAssign || !got.AskFeedback || got.LateNoticeBefore != 0 ||
 		!reflect.DeepEqual(got.Queues, []string{"one", "two"}) || !reflect.DeepEqual(got.PushChannels, []string{"telegram", "whatsapp"}) {
 		t.Errorf("engine config = %+v", got)
 	}
@@ -195,6 +195,7 @@ func TestSettingsErrors(t *testing.T) {
 		{"origin with a path", []string{"--config", write("k.yaml", "webchat:\n  allowed_origins: [https://shop.example/chat]\n")}, "webchat.allowed_origins", false},
 		{"any origin among others", []string{"--config", write("k2.yaml", "webchat:\n  allowed_origins: [https://shop.example, \"*\"]\n")}, "webchat.allowed_origins", false},
 		{"title of two lines", []string{"--config", write("k3.yaml", "webchat:\n  title: \"a\\nb\"\n")}, "webchat.title", false},
+		{"negative late notice", []string{"--config", write("l.yaml", "tickets:\n  late_notice_before: -1m\n")}, "tickets.late_notice_before", false},
 		{"retention too short", []string{"--config", write("j.yaml", "privacy:\n  retain_closed: 365s\n")}, "privacy.retain_closed", false},
 		{"retention without unit", []string{"--config", write("j2.yaml", "privacy:\n  retain_closed: 365\n")}, "365d or 8760h", false},
 		{"retention in weeks", []string{"--config", write("j3.yaml", "privacy:\n  retain_closed: 52w\n")}, "365d or 8760h", false},

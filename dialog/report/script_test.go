@@ -205,8 +205,9 @@ func checkDay(t *testing.T, store dialog.Store) {
 			AgentMessages: 4,
 			// Agent joined: nomatch, human (twice: ivan, boris),
 			// complaint, returned = 5; closed and rate us: nomatch,
-			// human, complaint = 6.
-			SystemMessages: 5 + 6,
+			// human, complaint = 6; human's transfer to the second line
+			// = 1.
+			SystemMessages: 5 + 6 + 1,
 		},
 		Intents: []report.Intent{
 			// confirmed, english, returned's second (then "no").

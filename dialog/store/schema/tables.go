@@ -137,6 +137,8 @@ func Tables() []Table {
 			{Name: "updated_at", Kind: KindTime},
 			{Name: "closed_at", Kind: KindNullTime},
 			{Name: "version", Kind: KindInt, Since: 3, Default: "1"},
+			{Name: "late_first_response", Kind: KindInt, Since: 4, Default: "0"},
+			{Name: "late_resolution", Kind: KindInt, Since: 4, Default: "0"},
 		}},
 		{Name: "messages", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},

@@ -90,6 +90,8 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"EraseConversation", testEraseConversation},
 		{"EraseConversationRefused", testEraseConversationRefused},
 		{"IdleConversations", testIdleConversations},
+		{"DeadlinesDue", testDeadlinesDue},
+		{"ClaimLateNoticeConcurrent", testClaimLateNoticeConcurrent},
 		{"InboxPayloadDropped", testInboxPayloadDropped},
 		{"ImportVersion1", testImportVersion1},
 		{"ErrorsNameNoChat", testErrorsNameNoChat},

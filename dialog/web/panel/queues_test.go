@@ -263,7 +263,8 @@ func TestQueueEvents(t *testing.T) {
 	h.send("c1", "Alice Firstova", "hello?")
 	// The events petr gets first are the transfer's: nothing of the
 	// ticket while it was in the first line reached him.
-	for i, want := range []string{"message", "ticket", "message"} {
+	// The customer's "passed on to" and the transfer's note come first.
+	for i, want := range []string{"message", "message", "ticket", "message"} {
 		if kind, data := nextEvent(t, petr); kind != want || data["ticket"] != first.Number {
 			t.Errorf("petr's event %d: %s %v, want %s of %s", i, kind, data, want, first.Number)
 		}
@@ -277,7 +278,7 @@ func TestQueueEvents(t *testing.T) {
 		t.Errorf("olga's next event: %s %v, want the message of %s", kind, data, next.Number)
 	}
 	// Admins hear of everything, in order.
-	for i, want := range []string{"message", "ticket", "message", "message", "ticket"} {
+	for i, want := range []string{"message", "message", "ticket", "message", "message", "ticket"} {
 		if kind, _ := nextEvent(t, root); kind != want {
 			t.Errorf("root's event %d: %s, want %s", i, kind, want)
 		}
