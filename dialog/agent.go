@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/firstline-support/firstline/dialog/calendar"
 	"github.com/firstline-support/firstline/intents"
 )
 
@@ -346,14 +347,14 @@ func (e *Engine) pickAgent(ctx context.Context, tx Tx, queue string) (*User, err
 // message renders a shared message for this ticket in the customer's language.
 func (at *agentTurn) message(name string) string {
 	lang := at.conv.Lang
-	v := ticketVars(at.set, at.conv, at.ticket, lang, at.tx.Now())
+	v := ticketVars(at.set, at.conv, at.ticket, lang, at.tx.Now(), at.e.ticketCalendar(at.ticket))
 	v["queue"] = at.e.queueName(at.ticket.Queue, lang)
 	return at.set.Messages.Render(name, lang, v)
 }
 
 // ticketVars are the template variables about a conversation and its
-// ticket, at the time now.
-func ticketVars(set *intents.Set, conv *Conversation, t *Ticket, lang string, now time.Time) intents.Vars {
+// ticket, at the time now, with the working hours of the ticket's queue.
+func ticketVars(set *intents.Set, conv *Conversation, t *Ticket, lang string, now time.Time, cal *calendar.Calendar) intents.Vars {
 	v := intents.Vars{
 		"name":       conv.CustomerName,
 		"first_name": firstName(conv.CustomerName),
@@ -362,7 +363,8 @@ func ticketVars(set *intents.Set, conv *Conversation, t *Ticket, lang string, no
 		v["ticket"] = t.Number
 		v["status"] = TicketStatusText(set, t, lang)
 		v["agent"] = t.Assignee
-		v["wait"] = expectedWait(t, now, lang)
+		v["wait"] = expectedWait(t, now, lang, cal)
+		v["opens"] = opensText(cal, now, lang)
 	}
 	return v
 }
@@ -372,12 +374,16 @@ func ticketVars(set *intents.Set, conv *Conversation, t *Ticket, lang string, no
 // часов", rounded up to whole minutes below an hour and whole hours
 // above, so that the customer is promised no sooner than the deadline.
 // It is "" when the SLA gives nothing to promise: no deadline, one
-// passed, or an agent has answered already.
-func expectedWait(t *Ticket, now time.Time, lang string) string {
+// passed, or an agent has answered already. The wait is working time, so
+// out of hours it counts from the next opening (see {{.opens}}).
+func expectedWait(t *Ticket, now time.Time, lang string, cal *calendar.Calendar) string {
 	if t.FirstResponseDue.IsZero() || !t.FirstResponseAt.IsZero() || !t.FirstResponseDue.After(now) {
 		return ""
 	}
-	left := t.FirstResponseDue.Sub(now)
+	left := cal.WorkingBetween(now, t.FirstResponseDue)
+	if left <= 0 {
+		return ""
+	}
 	n, one, many := int((left+time.Minute-1)/time.Minute), "minute", "minutes"
 	ru1, ruN := "минуты", "минут"
 	if n >= 60 {

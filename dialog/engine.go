@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/firstline-support/firstline/dialog/calendar"
 	"github.com/firstline-support/firstline/intents"
 	"github.com/firstline-support/firstline/kb"
 )
@@ -38,6 +39,10 @@ type Config struct {
 	// SLA is the policy per priority; a priority missing here has no
 	// deadlines.
 	SLA map[string]SLA
+	// Hours are the working hours by queue, "" being the default for
+	// queues not listed; SLA deadlines count working time only. A queue
+	// with no calendar (and no default) is always open; see hours.go.
+	Hours map[string]*calendar.Calendar
 	// ReopenWindow: when a conversation escalates again within this time
 	// after its ticket was closed, the old ticket is reopened instead of a
 	// new one being created.

@@ -135,7 +135,7 @@ func (e *Engine) lateNotice(ctx context.Context, d Deadline) (bool, error) {
 			return err
 		}
 		lang := at.conv.Lang
-		v := ticketVars(at.set, at.conv, t, lang, at.tx.Now())
+		v := ticketVars(at.set, at.conv, t, lang, at.tx.Now(), e.ticketCalendar(t))
 		v["due"] = e.clockTime(d.Due, at.tx.Now())
 		if _, err := at.send(AuthorSystem, "", at.set.Messages.Render(intents.MsgLateNotice, lang, v), nil); err != nil {
 			return err

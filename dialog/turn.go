@@ -696,21 +696,21 @@ func (t *turn) reopenable() (*Ticket, error) {
 }
 
 // setDeadlines sets a ticket's SLA deadlines from the policy for its
-// priority, counting from at.
+// priority, counting working time of its queue from at.
 func (e *Engine) setDeadlines(t *Ticket, at time.Time) {
-	sla := e.cfg.SLA[t.Priority]
+	sla, cal := e.cfg.SLA[t.Priority], e.calendar(t.Queue)
 	t.FirstResponseDue, t.ResolutionDue = time.Time{}, time.Time{}
 	if sla.FirstResponse > 0 {
-		t.FirstResponseDue = at.Add(sla.FirstResponse)
+		t.FirstResponseDue = cal.Add(at, sla.FirstResponse)
 	}
 	if sla.Resolution > 0 {
-		t.ResolutionDue = at.Add(sla.Resolution)
+		t.ResolutionDue = cal.Add(at, sla.Resolution)
 	}
 }
 
 // vars are the template variables for this turn.
 func (t *turn) vars() intents.Vars {
-	return ticketVars(t.set, t.conv, t.ticket, t.lang, t.tx.Now())
+	return ticketVars(t.set, t.conv, t.ticket, t.lang, t.tx.Now(), t.e.ticketCalendar(t.ticket))
 }
 
 // events are what the turn changed, for live views.

@@ -47,8 +47,8 @@ var DefaultMessages = map[string]Text{
 		LangEN: "You also asked about {{.options}}:",
 	},
 	MsgEscalated: {
-		LangRU: "Я передал ваш вопрос специалисту, номер обращения {{.ticket}}. Вам ответит человек в этом же чате, повторять ничего не нужно.",
-		LangEN: "I have passed your question to a specialist, ticket {{.ticket}}. A person will answer in this chat; you do not need to repeat anything.",
+		LangRU: "Я передал ваш вопрос специалисту, номер обращения {{.ticket}}. {{if .opens}}Сейчас нерабочее время: специалисты вернутся {{.opens}} и ответят в этом же чате{{if .wait}} {{.wait}}{{end}}{{else}}Вам ответит человек в этом же чате{{end}}, повторять ничего не нужно.",
+		LangEN: "I have passed your question to a specialist, ticket {{.ticket}}. {{if .opens}}We are closed now: our team is back {{.opens}} and will answer in this chat{{if .wait}} {{.wait}}{{end}}{{else}}A person will answer in this chat{{end}}; you do not need to repeat anything.",
 	},
 	MsgAddedToTicket: {
 		LangRU: "Добавил это к обращению {{.ticket}}.{{if .wait}} По нашим срокам специалист ответит {{.wait}}.{{end}}",

@@ -20,7 +20,8 @@ var VarNames = []string{
 	"options",    // the clarify choices, joined for reading; in also_asked, the other question
 	"queue",      // the name of the ticket's queue in the customer's language, e.g. "Second line"
 	"due",        // in late_notice, the deadline the ticket runs late for, e.g. "18:30" or "5 Mar 18:30"
-	"wait",       // how soon an agent is due to answer by the SLA ("within 4 hours"); empty when it sets nothing
+	"wait",       // how soon an agent is due to answer by the SLA ("within 4 hours"), in working time; empty when it sets nothing
+	"opens",      // out of working hours, when they begin ("tomorrow at 09:00"); empty while open
 }
 
 // Template is a parsed answer or message template.

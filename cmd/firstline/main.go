@@ -24,6 +24,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	// The time zones of business_hours must load on machines without a
+	// zone database.
+	_ "time/tzdata"
 
 	"github.com/gin-gonic/gin"
 )

@@ -44,6 +44,7 @@ type settings struct {
 	Matching   matchingSettings `yaml:"matching"`
 	Dialog     dialogSettings   `yaml:"dialog"`
 	Tickets    ticketSettings   `yaml:"tickets"`
+	Hours      hoursSettings    `yaml:"business_hours"` // see settings_hours.go
 	Panel      panelSettings    `yaml:"panel"`
 	HTTP       httpSettings     `yaml:"http"`
 	Telegram   telegramSettings `yaml:"telegram"`
@@ -286,7 +287,9 @@ func (s *settings) engineConfig() dialog.Config {
 	if s.WhatsApp.Enabled {
 		push = append(push, "whatsapp")
 	}
+	hours, _ := s.Hours.calendars(s.Tickets.Queues) // checked when the config was read
 	return dialog.Config{
+		Hours:           hours,
 		AskFeedback:     s.Dialog.AskFeedback,
 		DefaultQueue:    s.Dialog.DefaultQueue,
 		DefaultPriority: s.Dialog.DefaultPriority,
@@ -505,6 +508,9 @@ func (s *settings) check() error {
 		return fmt.Errorf("privacy.retain_closed must be 0 (keep everything) or at least 1d, got %v", s.retainClosed())
 	}
 	if err := s.Webchat.check(); err != nil {
+		return err
+	}
+	if _, err := s.Hours.calendars(t.Queues); err != nil {
 		return err
 	}
 	rl := s.Webchat.RateLimit
