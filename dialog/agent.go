@@ -303,7 +303,9 @@ func (e *Engine) assign(ctx context.Context, tx Tx, conv *Conversation, t *Ticke
 // autoAssign gives t, the ticket of conv, to an online agent of its queue
 // when the engine is set to, leaving it queued when nobody is online.
 func (e *Engine) autoAssign(ctx context.Context, tx Tx, conv *Conversation, t *Ticket, by actor) error {
-	if !e.cfg.AutoAssign {
+	// Agents' shifts are their queue's working hours: out of them nobody
+	// is on shift, and the ticket waits in the queue.
+	if !e.cfg.AutoAssign || !e.calendar(t.Queue).Open(tx.Now()) {
 		return nil
 	}
 	agent, err := e.pickAgent(ctx, tx, t.Queue)

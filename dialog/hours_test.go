@@ -145,3 +145,38 @@ func TestHoursPerQueue(t *testing.T) {
 		})
 	}
 }
+
+// TestHoursAutoAssignOnShift checks that auto-assignment gives tickets
+// only within the queue's working hours, the agents' shift: out of them
+// an online agent is not given the ticket, and a queue with hours of its
+// own follows those.
+func TestHoursAutoAssignOnShift(t *testing.T) {
+	always, err := calendar.New(calendar.Config{Hours: []string{"mon-sun 00:00-24:00"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	office := withOffice(t)
+	h := newHarness(t, office, func(c *dialog.Config) { c.AutoAssign = true })
+	clock := moscow(t, 2026, 12, 4, 19, 30) // Friday evening
+	h.engine.SetClock(func() time.Time { return clock })
+	h.addAgent("anna", dialog.RoleAgent, clock)
+	if out := h.send("a", "/human"); out.Ticket.Status != dialog.TicketQueued || out.Ticket.Assignee != "" {
+		t.Errorf("out of hours: %+v, want it queued", out.Ticket)
+	}
+	clock = moscow(t, 2026, 12, 7, 9, 30) // Monday morning
+	h.addAgent("boris", dialog.RoleAgent, clock)
+	if out := h.send("b", "/human"); out.Ticket.Assignee != "boris" {
+		t.Errorf("in hours: %+v, want it given to boris", out.Ticket)
+	}
+
+	h = newHarness(t, office, func(c *dialog.Config) {
+		c.AutoAssign = true
+		c.Hours[c.DefaultQueue] = always
+	})
+	clock = moscow(t, 2026, 12, 4, 19, 30)
+	h.engine.SetClock(func() time.Time { return clock })
+	h.addAgent("anna", dialog.RoleAgent, clock)
+	if out := h.send("a", "/human"); out.Ticket.Assignee != "anna" {
+		t.Errorf("a queue open all week: %+v, want it given to anna", out.Ticket)
+	}
+}
