@@ -12,7 +12,7 @@ import (
 var (
 	fileKeys   = []string{"messages", "intents", "tests", "canned", "brand"}
 	intentKeys = []string{"id", "title", "description", "examples", "answer", "buttons",
-		"feedback", "escalate", "human", "priority", "queue", "threshold"}
+		"feedback", "escalate", "human", "priority", "queue", "threshold", "collect"}
 	testKeys   = []string{"message", "expect", "lang"}
 	priorities = []string{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
 )
@@ -112,7 +112,8 @@ func (r *nodeReader) decodeIntent(n *yaml.Node) *intentEntry {
 	// A value with a type problem is already reported; saying again that
 	// it is missing would only add noise.
 	examplesBroken, answersBroken := false, false
-	var humanPos Pos
+	var humanPos, collectPos Pos
+	var questions []*questionEntry
 	for _, f := range r.fields(n, "intent", "in an intent", "key", intentKeys) {
 		switch f.key {
 		case "id":
@@ -157,6 +158,9 @@ func (r *nodeReader) decodeIntent(n *yaml.Node) *intentEntry {
 				r.probs.add(f.valPos, "threshold %v is outside (0, 1]", t)
 			}
 			in.Threshold = t
+		case "collect":
+			questions = r.decodeCollect(f.value)
+			collectPos = f.keyPos
 		}
 	}
 	r.checkID(e)
@@ -170,6 +174,7 @@ func (r *nodeReader) decodeIntent(n *yaml.Node) *intentEntry {
 	}
 	r.setExamples(e, examples)
 	r.setAnswers(in, examples, answers, answersBroken)
+	r.checkCollect(in, questions, collectPos)
 	return e
 }
 

@@ -67,6 +67,9 @@ type Intent struct {
 	Queue     string  // ticket queue when this intent escalates
 	Threshold float64 // answer threshold override; 0 means the global one
 	Pos       Pos     // where the intent starts
+	// Collect are the details asked, one at a time, before the ticket of
+	// an escalating intent is created; nil when it asks none.
+	Collect []Question
 
 	// Templates are the parsed Answer templates, per language.
 	Templates map[string]*Template

@@ -176,8 +176,8 @@ func TestLoadProblems(t *testing.T) {
 		{"unknown_lang_examples", "intents.yaml:5", `unknown language "fr" in examples`},
 		{"unknown_lang_answer", "intents.yaml:6", `unknown language "es" in answer`},
 		{"unknown_lang_buttons", "intents.yaml:7", `unknown language "ua" in buttons`},
-		{"wrong_section_test_key", "intents.yaml:5", `unknown key "expect" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue or threshold); it belongs in a test, under tests:`},
-		{"wrong_section_top_key", "intents.yaml:5", `unknown key "tests" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue or threshold); it belongs at the top level of the file`},
+		{"wrong_section_test_key", "intents.yaml:5", `unknown key "expect" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue, threshold or collect); it belongs in a test, under tests:`},
+		{"wrong_section_top_key", "intents.yaml:5", `unknown key "tests" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue, threshold or collect); it belongs at the top level of the file`},
 		{"wrong_section_message", "intents.yaml:6", `unknown key "greeting" at the top level (want messages, intents, tests, canned or brand); it belongs under messages:, as a shared message`},
 		{"unknown_test_key", "intents.yaml:8", `unknown key "note" in a test (want message, expect or lang)`},
 		{"unknown_message", "intents.yaml:6", `unknown message "greting" in messages`},
@@ -239,6 +239,23 @@ func TestLoadProblems(t *testing.T) {
 		{"brand_long", "intents.yaml:1", "brand is longer than 80 characters"},
 		{"brand_lang", "intents.yaml:2", `unknown language "de" in brand (want ru or en)`},
 
+		{"collect_not_list", "intents.yaml:5", `collect must be a list, not "yes"`},
+		{"collect_item", "intents.yaml:6", `each question in collect must be a mapping, not "contract"`},
+		{"collect_unknown_key", "intents.yaml:8", `unknown key "regex" in a question of collect (want name, ask, pattern, buttons or optional)`},
+		{"collect_no_name", "intents.yaml:6", "question in collect has no name"},
+		{"collect_name_malformed", "intents.yaml:6", `malformed question name "contract2": use lower-case letters and "_"`},
+		{"collect_name_duplicate", "intents.yaml:8", `duplicate question name "contract" in collect (first at testdata/problems/collect_name_duplicate/intents.yaml:6)`},
+		{"collect_no_ask", "intents.yaml:6", `question "contract" has no ask`},
+		{"collect_ask_lang", "intents.yaml:7", `question "contract" has no ask.en, and intent "down" has examples in en`},
+		{"collect_ask_empty", "intents.yaml:7", "ask.en is empty"},
+		{"collect_pattern_bad", "intents.yaml:8", `pattern "(\\d+" does not compile: error parsing regexp: missing closing )`},
+		{"collect_pattern_backref", "intents.yaml:8", `pattern "(a)\\1" does not compile: error parsing regexp: invalid escape sequence`},
+		{"collect_pattern_long", "intents.yaml:8", "pattern is 201 characters long, more than 200"},
+		{"collect_buttons_lang", "intents.yaml:8", `unknown language "de" in buttons (want ru or en)`},
+		{"collect_optional_type", "intents.yaml:8", `optional must be true or false, not "maybe"`},
+		{"collect_too_many", "intents.yaml:16", "collect has 11 questions, more than 10"},
+		{"collect_without_escalate", "intents.yaml:5", `intent "down" has collect: but not escalate: true`},
+
 		{"no_intents", "", "no intents found"},
 	}
 	for _, tt := range tests {
@@ -284,7 +301,7 @@ func TestLoadSeveralProblems(t *testing.T) {
 		`testdata/several/a.yaml:4: empty example in examples.ru`,
 		`testdata/several/a.yaml:6: answer.ru: template: map has no entry for key "surname"`,
 		`testdata/several/a.yaml:7: unknown priority "asap" (want low, normal, high or urgent)`,
-		`testdata/several/a.yaml:8: unknown key "colour" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue or threshold)`,
+		`testdata/several/a.yaml:8: unknown key "colour" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue, threshold or collect)`,
 		`testdata/several/a.yaml:9: intent "hello" has examples in en but no answer.en (add one, or set escalate: true)`,
 		`testdata/several/a.yaml:12: threshold 2 is outside (0, 1]`,
 		`testdata/several/b.yaml:2: messages.escalated.ru: template: escalated.ru:1: unclosed action`,
@@ -324,6 +341,58 @@ func TestLoadBrand(t *testing.T) {
 	}
 	if want := (Text{LangRU: "Step & Style", LangEN: "Step & Style"}); !reflect.DeepEqual(s.Brand, want) {
 		t.Errorf("Brand = %q, want %q", s.Brand, want)
+	}
+}
+
+// TestLoadCollect checks that the questions of collect: are read in
+// order, with their patterns compiled and their buttons per language.
+func TestLoadCollect(t *testing.T) {
+	s, err := Load("testdata/collect")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	in := s.Intent("no_internet")
+	if in == nil {
+		t.Fatal("no intent no_internet")
+	}
+	file := "testdata/collect/intents.yaml"
+	want := []Question{
+		{Name: "contract", Ask: Text{LangRU: "Номер договора?", LangEN: "Your contract number?"}, Pattern: `^\d{6,8}$`, Pos: Pos{File: file, Line: 8}},
+		{Name: "address", Ask: Text{LangRU: "Адрес подключения?", LangEN: "Connection address?"}, Optional: true, Pos: Pos{File: file, Line: 9}},
+		{Name: "since", Ask: Text{LangRU: "С какого времени не работает?", LangEN: "Since when?"},
+			Buttons: map[string][]string{LangRU: {"Сегодня", "Вчера", "Дольше"}, LangEN: {"Today", "Yesterday", "Longer"}},
+			Pos:     Pos{File: file, Line: 10}},
+	}
+	if len(in.Collect) != len(want) {
+		t.Fatalf("%d questions, want %d: %+v", len(in.Collect), len(want), in.Collect)
+	}
+	for i, w := range want {
+		got := in.Collect[i]
+		if (got.Re != nil) != (w.Pattern != "") {
+			t.Errorf("question %s: compiled pattern %v for pattern %q", got.Name, got.Re, w.Pattern)
+		}
+		got.Re = nil
+		if !reflect.DeepEqual(got, w) {
+			t.Errorf("question %d:\n got %+v\nwant %+v", i, got, w)
+		}
+	}
+
+	matches := []struct {
+		q      int
+		answer string
+		want   bool
+	}{
+		{0, "1234567", true},
+		{0, "12345", false},
+		{0, "договор 1234567", false},
+		{0, "", false},
+		{1, "Ленина 1", true},
+		{1, "  ", false},
+	}
+	for _, tt := range matches {
+		if got := in.Collect[tt.q].Match(tt.answer); got != tt.want {
+			t.Errorf("%s.Match(%q) = %v, want %v", in.Collect[tt.q].Name, tt.answer, got, tt.want)
+		}
 	}
 }
 
