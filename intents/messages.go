@@ -26,6 +26,10 @@ const (
 	MsgStatusQueued     = "status_queued"      // ticket status words used in {{.status}}
 	MsgStatusAgent      = "status_agent"
 	MsgStatusClosed     = "status_closed"
+	MsgCollectIntro     = "collect_intro"   // before the first question an escalating intent asks (collect:)
+	MsgCollectInvalid   = "collect_invalid" // an answer did not fit the question's pattern
+	MsgButtonSkip       = "button_skip"     // label of the button that skips an optional question
+	MsgButtonConnect    = "button_connect"  // label of the button that stops the questions and hands over at once
 )
 
 // DefaultMessages are the built-in shared messages.
@@ -94,6 +98,16 @@ var DefaultMessages = map[string]Text{
 	MsgStatusQueued: {LangRU: "ждёт специалиста", LangEN: "waiting for a specialist"},
 	MsgStatusAgent:  {LangRU: "специалист работает над ним", LangEN: "a specialist is working on it"},
 	MsgStatusClosed: {LangRU: "закрыто", LangEN: "closed"},
+	MsgCollectIntro: {
+		LangRU: "Передам вопрос специалисту. Чтобы он помог быстрее, ответьте, пожалуйста, на несколько вопросов.",
+		LangEN: "I will pass this to a specialist. So that they can help you faster, please answer a few questions.",
+	},
+	MsgCollectInvalid: {
+		LangRU: "Похоже, это не тот ответ. Попробуйте ещё раз.",
+		LangEN: "That does not look right. Please try again.",
+	},
+	MsgButtonSkip:    {LangRU: "Пропустить", LangEN: "Skip"},
+	MsgButtonConnect: {LangRU: "Соедините с оператором", LangEN: "Just connect me"},
 }
 
 // Messages holds the shared message templates by name and language.
