@@ -190,6 +190,9 @@ type Ticket struct {
 	Assignee       string
 	CSAT           int // 1..5 once the customer rated the ticket; 0 before
 	Reopens        int // how many times the customer came back within the reopen window
+	// Fields are the details the customer gave before the handoff, as
+	// the escalating intent asked for them (collect:); nil when none.
+	Fields []Field
 
 	// SLA: when the first agent reply and the resolution are due, from the
 	// policy for the ticket's priority; zero when the policy sets none.

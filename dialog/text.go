@@ -56,11 +56,14 @@ func (m *Message) CheckText() error {
 }
 
 // CheckText checks the ticket's text fields (CheckText), its candidates'
-// intents among them.
+// intents and its collected fields among them.
 func (t *Ticket) CheckText() error {
-	intents := make([]string, len(t.Candidates))
-	for i, c := range t.Candidates {
-		intents[i] = c.Intent
+	intents := make([]string, 0, len(t.Candidates)+2*len(t.Fields))
+	for _, c := range t.Candidates {
+		intents = append(intents, c.Intent)
+	}
+	for _, f := range t.Fields {
+		intents = append(intents, f.Name, f.Value)
 	}
 	return checkAll([]string{t.Number, string(t.Status), t.Reason, t.Intent, t.Priority, t.Queue, t.Channel,
 		t.CustomerName, t.Assignee}, intents)

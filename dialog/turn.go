@@ -33,6 +33,8 @@ type turn struct {
 	ticket        *Ticket    // the conversation's ticket, once loaded or created
 
 	escalation string // why the message escalated, for Outcome.Escalation; "" if it did not
+
+	fields []Field // details collected before the handoff, for the ticket escalate creates
 }
 
 // receive stores the customer's message and updates what the conversation
@@ -106,6 +108,7 @@ const (
 	reactPerson                     // escalate: the customer chose a person over the options
 	reactHelpful                    // thank: the answer helped
 	reactNotHelpful                 // escalate: the answer did not help
+	reactCollect                    // take the answer to a question asked before the handoff
 )
 
 // plan is what the bot will do with a customer's message.
@@ -156,6 +159,8 @@ func decide(set *intents.Set, conv *Conversation, cmd, text string) plan {
 	}
 
 	switch pending {
+	case PendingCollect:
+		return plan{reaction: reactCollect}
 	case PendingClarify:
 		id, person := chosenOption(set, text, conv.PendingOptions)
 		if person {
@@ -185,7 +190,12 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 	case reactSilent:
 		return t.acknowledge()
 	case reactEscalate:
+		if t.conv.Pending == PendingCollect {
+			return t.stopCollect()
+		}
 		return t.escalate(ReasonCustomerAsk, "", match)
+	case reactCollect:
+		return t.collectAnswer(text)
 	}
 
 	// Whatever the bot asked, this message answered it or moved on.
@@ -412,6 +422,8 @@ func (t *turn) sendAnswer(id, intro string, confidence float64, match kb.Result)
 	reason := ReasonIntent
 	if in.Human {
 		reason = ReasonCustomerAsk
+	} else if len(in.Collect) > 0 {
+		return true, t.startCollect(in)
 	}
 	return true, t.escalate(reason, id, match)
 }
@@ -622,6 +634,9 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 		ticket.Reopens++
 		ticket.ClosedAt = time.Time{}
 		ticket.FirstResponseAt = time.Time{}
+		if t.fields != nil {
+			ticket.Fields = t.fields
+		}
 		t.e.setDeadlines(ticket, at)
 		if err := t.tx.UpdateTicket(t.ctx, ticket); err != nil {
 			return err
@@ -637,6 +652,7 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 			Queue:          t.e.cfg.DefaultQueue,
 			Channel:        t.conv.Channel,
 			CustomerName:   t.conv.DisplayName(),
+			Fields:         t.fields,
 		}
 		for _, c := range match.Candidates {
 			ticket.Candidates = append(ticket.Candidates, Candidate{Intent: c.Intent, Confidence: c.Confidence})

@@ -139,6 +139,8 @@ func Tables() []Table {
 			{Name: "version", Kind: KindInt, Since: 3, Default: "1"},
 			{Name: "late_first_response", Kind: KindInt, Since: 4, Default: "0"},
 			{Name: "late_resolution", Kind: KindInt, Since: 4, Default: "0"},
+			// fields: a JSON array of {"name", "value"} objects.
+			{Name: "fields", Kind: KindText, Since: 4, Default: `"[]"`},
 		}},
 		{Name: "messages", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},

@@ -13,7 +13,7 @@ import (
 // ticketColumns are the columns scanTicket reads, in order.
 const ticketColumns = `id, number, conversation_id, status, reason, intent, candidates,
 	priority, queue, channel, customer_name, assignee, csat, reopens,
-	first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at, version`
+	first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at, version, fields`
 
 // queueOrder sorts tickets the way agents work the queue: by the rank of
 // the priority (dialog.PriorityRank), then by the SLA deadline the ticket
@@ -123,11 +123,12 @@ func scanTicket(s scanner) (*dialog.Ticket, error) {
 		t          dialog.Ticket
 		number     *string // NULL for a moment, until CreateTicket numbers it
 		candidates string
+		fields     string
 	)
 	err := s.Scan(&t.ID, &number, &t.ConversationID, &t.Status, &t.Reason, &t.Intent, &candidates,
 		&t.Priority, &t.Queue, &t.Channel, &t.CustomerName, &t.Assignee, &t.CSAT, &t.Reopens,
 		scanTime(&t.FirstResponseDue), scanTime(&t.ResolutionDue), scanTime(&t.FirstResponseAt),
-		scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.ClosedAt), &t.Version)
+		scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.ClosedAt), &t.Version, &fields)
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +140,9 @@ func scanTicket(s scanner) (*dialog.Ticket, error) {
 	}
 	if len(t.Candidates) == 0 {
 		t.Candidates = nil // like the other lists: empty reads back as nil
+	}
+	if t.Fields, err = dialog.UnmarshalFields(fields); err != nil {
+		return nil, fmt.Errorf("parse fields %q: %w", fields, err)
 	}
 	return &t, nil
 }
@@ -153,13 +157,13 @@ func (t *Tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	row := t.q.QueryRow(ctx,
 		`INSERT INTO tickets (conversation_id, status, reason, intent, candidates, priority,
 			queue, channel, customer_name, customer_name_lower, assignee, csat, reopens,
-			first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18)
+			first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at, fields)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19)
 		RETURNING id`,
 		tk.ConversationID, tk.Status, tk.Reason, tk.Intent, dialog.MarshalCandidates(tk.Candidates),
 		tk.Priority, tk.Queue, tk.Channel, tk.CustomerName, LowerName(tk.CustomerName), tk.Assignee, tk.CSAT, tk.Reopens,
 		t.nullTimeArg(tk.FirstResponseDue), t.nullTimeArg(tk.ResolutionDue), t.nullTimeArg(tk.FirstResponseAt),
-		t.timeArg(created), t.nullTimeArg(tk.ClosedAt))
+		t.timeArg(created), t.nullTimeArg(tk.ClosedAt), dialog.MarshalFields(tk.Fields))
 	var id int64
 	err := row.Scan(&id)
 	if t.d.ForeignKey(err) {
@@ -182,7 +186,7 @@ func (t *Tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 }
 
 // UpdateTicket saves t's status, assignee, priority, queue, CSAT, reopens,
-// SLA times and closed time, sets t.UpdatedAt to the transaction's time
+// SLA times, closed time and fields, sets t.UpdatedAt to the transaction's time
 // and moves t.Version on by one. The other fields never change.
 func (t *Tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	if err := tk.CheckText(); err != nil {
@@ -195,13 +199,13 @@ func (t *Tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 		`UPDATE tickets SET status = $1, assignee = $2, priority = $3, queue = $4, csat = $5, reopens = $6,
 			first_response_due = $7, resolution_due = $8, first_response_at = $9,
 			closed_at = $10, updated_at = CASE WHEN updated_at > $11 THEN updated_at ELSE $11 END,
-			version = version + 1
+			version = version + 1, fields = $13
 		WHERE id = $12
 		RETURNING version, updated_at`,
 		tk.Status, tk.Assignee, tk.Priority, tk.Queue, tk.CSAT, tk.Reopens,
 		t.nullTimeArg(tk.FirstResponseDue), t.nullTimeArg(tk.ResolutionDue), t.nullTimeArg(tk.FirstResponseAt),
 		t.nullTimeArg(tk.ClosedAt), t.timeArg(t.now),
-		tk.ID)
+		tk.ID, dialog.MarshalFields(tk.Fields))
 	// A transaction's time is when it began: on PostgreSQL one that began
 	// earlier may save after one that began later, and UpdatedAt must not
 	// go back.

@@ -28,6 +28,13 @@ func testCreateTicket(t *testing.T, s dialog.Store) {
 		Assignee:     "olga",
 		CSAT:         4,
 		Reopens:      2,
+		// Fields read back in order, an empty value (a question skipped)
+		// and quotes and line breaks in a value among them.
+		Fields: []dialog.Field{
+			{Name: "contract", Value: "1234567"},
+			{Name: "address", Value: ""},
+			{Name: "since", Value: "Вчера, \"около 9\"\nвечера"},
+		},
 		// SLA times in another zone read back in UTC, to the microsecond.
 		FirstResponseDue: time.Date(2024, 5, 6, 5, 0, 0, 999999999, moscow),
 		ResolutionDue:    time.Date(2024, 5, 7, 5, 0, 0, 0, moscow),
@@ -142,6 +149,9 @@ func testUpdateTicket(t *testing.T, s dialog.Store) {
 		}},
 		{"reopen again", func(tk *dialog.Ticket) {
 			tk.Reopens++
+		}},
+		{"collect fields", func(tk *dialog.Ticket) {
+			tk.Fields = []dialog.Field{{Name: "contract", Value: "7654321"}}
 		}},
 		{"drop the SLA", func(tk *dialog.Ticket) {
 			tk.FirstResponseDue = time.Time{}

@@ -1,0 +1,193 @@
+package dialog
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/firstline-support/firstline/intents"
+	"github.com/firstline-support/firstline/kb"
+)
+
+// PendingCollect: an escalating intent asks its questions (collect:)
+// before the ticket is created. Conversation.PendingOptions holds the
+// intent, the question asked, the answers that did not fit it so far, and
+// then the answers given, a name and a value each (see collection).
+const PendingCollect Pending = "collect"
+
+// Limits on a collection, so that a customer is never stuck answering.
+const (
+	// maxBadAnswers is how many answers that do not fit a question's
+	// pattern the bot takes before it moves on, leaving the field empty.
+	maxBadAnswers = 2
+	// MaxFieldLen is the longest answer kept, in characters; a longer one
+	// does not fit any question.
+	MaxFieldLen = 500
+)
+
+// Field is a detail the customer gave before the handoff, kept on the
+// ticket (Ticket.Fields) in the order it was asked. An empty Value is a
+// question skipped or not answered.
+type Field struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// MarshalFields encodes fields for storage.
+func MarshalFields(f []Field) string {
+	if len(f) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(f) // a slice of plain structs cannot fail to encode
+	return string(b)
+}
+
+// UnmarshalFields decodes fields written by MarshalFields; empty text is
+// no fields.
+func UnmarshalFields(s string) ([]Field, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var f []Field
+	if err := json.Unmarshal([]byte(s), &f); err != nil {
+		return nil, err
+	}
+	if len(f) == 0 {
+		return nil, nil
+	}
+	return f, nil
+}
+
+// collection is where an intent's questions stand, as kept in
+// Conversation.PendingOptions.
+type collection struct {
+	intent string
+	index  int // the question asked
+	bad    int // answers to it that did not fit
+	fields []Field
+}
+
+// options encodes c for Conversation.PendingOptions.
+func (c collection) options() []string {
+	out := []string{c.intent, strconv.Itoa(c.index), strconv.Itoa(c.bad)}
+	for _, f := range c.fields {
+		out = append(out, f.Name, f.Value)
+	}
+	return out
+}
+
+// parseCollection decodes Conversation.PendingOptions; ok is false when
+// they do not describe a collection.
+func parseCollection(opts []string) (c collection, ok bool) {
+	if len(opts) < 3 || len(opts)%2 == 0 {
+		return c, false
+	}
+	var err1, err2 error
+	c.intent = opts[0]
+	c.index, err1 = strconv.Atoi(opts[1])
+	c.bad, err2 = strconv.Atoi(opts[2])
+	if err1 != nil || err2 != nil || c.index < 0 || c.bad < 0 {
+		return c, false
+	}
+	for i := 3; i+1 < len(opts); i += 2 {
+		c.fields = append(c.fields, Field{Name: opts[i], Value: opts[i+1]})
+	}
+	return c, true
+}
+
+// startCollect asks the first question of in, which escalates and has
+// questions to ask; the ticket is created once they are answered.
+func (t *turn) startCollect(in *intents.Intent) error {
+	c := collection{intent: in.ID}
+	intro := t.set.Messages.Render(intents.MsgCollectIntro, t.lang, t.vars())
+	return t.ask(in, c, intro, in.ID)
+}
+
+// ask asks question c.index of in, after intro when there is one. The
+// first question names the intent, as the bot's answer to the message that
+// matched it; the others answer nothing the matcher read.
+func (t *turn) ask(in *intents.Intent, c collection, intro, intent string) error {
+	q := in.Collect[c.index]
+	text := q.Ask.Get(t.lang)
+	if intro != "" {
+		text = intro + "\n\n" + text
+	}
+	buttons := append([]string(nil), q.Buttons[t.lang]...)
+	for _, l := range intents.Languages {
+		if len(buttons) == 0 {
+			buttons = append(buttons, q.Buttons[l]...)
+		}
+	}
+	if q.Optional {
+		buttons = append(buttons, t.set.Messages.Render(intents.MsgButtonSkip, t.lang, nil))
+	}
+	buttons = append(buttons, t.set.Messages.Render(intents.MsgButtonConnect, t.lang, nil))
+	t.conv.Pending, t.conv.PendingOptions = PendingCollect, c.options()
+	return t.reply(AuthorBot, text, buttons, intent, 0)
+}
+
+// collectAnswer takes the customer's answer to the question asked: it
+// keeps a fitting answer, asks again after one that does not fit (up to
+// maxBadAnswers), skips an optional question on its button, and stops
+// asking on the button for a person. After the last question, or once it
+// stops, the ticket is created with what was collected.
+func (t *turn) collectAnswer(text string) error {
+	c, ok := parseCollection(t.conv.PendingOptions)
+	in := t.set.Intent(c.intent)
+	if !ok || in == nil || c.index >= len(in.Collect) {
+		// The knowledge base changed under the collection: hand over
+		// with what there is rather than ask questions that are gone.
+		t.fields = c.fields
+		return t.escalate(ReasonIntent, c.intent, kb.Result{})
+	}
+	q := in.Collect[c.index]
+	answer := strings.TrimSpace(text)
+	switch {
+	case isLabel(t.set, intents.MsgButtonConnect, answer):
+		return t.finishCollect(c)
+	case q.Optional && isLabel(t.set, intents.MsgButtonSkip, answer):
+		c.fields = append(c.fields, Field{Name: q.Name})
+	case utf8.RuneCountInString(answer) <= MaxFieldLen && q.Match(answer):
+		c.fields = append(c.fields, Field{Name: q.Name, Value: answer})
+	default:
+		c.bad++
+		if c.bad < maxBadAnswers {
+			return t.ask(in, c, t.set.Messages.Render(intents.MsgCollectInvalid, t.lang, t.vars()), "")
+		}
+		c.fields = append(c.fields, Field{Name: q.Name})
+	}
+	c.index++
+	c.bad = 0
+	if c.index < len(in.Collect) {
+		return t.ask(in, c, "", "")
+	}
+	return t.finishCollect(c)
+}
+
+// finishCollect creates the ticket of the intent that asked, with the
+// fields collected. The matcher's candidates for the answers say nothing
+// about the problem, so the ticket gets none.
+func (t *turn) finishCollect(c collection) error {
+	t.fields = c.fields
+	return t.escalate(ReasonIntent, c.intent, kb.Result{})
+}
+
+// stopCollect hands the conversation over at the customer's request
+// (/human) in the middle of a collection, with what was collected, in the
+// intent's queue and priority.
+func (t *turn) stopCollect() error {
+	c, _ := parseCollection(t.conv.PendingOptions)
+	return t.finishCollect(c)
+}
+
+// isLabel reports whether text is the label of the shared message name in
+// any language, in any case.
+func isLabel(set *intents.Set, name, text string) bool {
+	for _, l := range intents.Languages {
+		if strings.EqualFold(text, set.Messages.Render(name, l, nil)) {
+			return true
+		}
+	}
+	return false
+}
