@@ -69,7 +69,7 @@ func (t *Tx) EraseConversation(ctx context.Context, id int64, at, idleBefore tim
 		query string
 		args  []any
 	}{
-		{"tickets", `UPDATE tickets SET customer_name = '', customer_name_lower = '' WHERE conversation_id = $1`, []any{id}},
+		{"tickets", `UPDATE tickets SET customer_name = '', customer_name_lower = '', fields = '[]' WHERE conversation_id = $1`, []any{id}},
 		{"attachments", `DELETE FROM attachments WHERE message_id IN (SELECT id FROM messages WHERE conversation_id = $1)`, []any{id}},
 		{"messages", `UPDATE messages SET text = '', buttons = '[]' WHERE conversation_id = $1 AND (text <> '' OR buttons <> '[]')`, []any{id}},
 		{"outbox", `UPDATE outbox SET text = '', buttons = '[]', chat_id = $1,

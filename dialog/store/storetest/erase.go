@@ -64,7 +64,8 @@ func erasable(t *testing.T, s dialog.Store, channel, marker string) *dialog.Conv
 	c.CustomerEmail, c.CustomerPhone = marker+"@example.com", "+7900"+marker
 	c.Pending, c.PendingOptions = dialog.PendingCSAT, []string{"opt-" + marker}
 	tk := createTicket(t, s, &dialog.Ticket{ConversationID: c.ID, Status: dialog.TicketClosed, Channel: channel,
-		CustomerName: c.CustomerName, Queue: "first_line", Priority: "normal", ClosedAt: time.Now()})
+		CustomerName: c.CustomerName, Queue: "first_line", Priority: "normal", ClosedAt: time.Now(),
+		Fields: []dialog.Field{{Name: "address", Value: "street " + marker}}})
 	in := addMessage(t, s, &dialog.Message{ConversationID: c.ID, TicketID: tk.ID, Author: dialog.AuthorCustomer,
 		ExternalID: "ext-1", Text: "my words " + marker})
 	addAttachment(t, s, &dialog.Attachment{MessageID: in.ID, Kind: dialog.AttachmentDocument,
@@ -154,8 +155,8 @@ func testEraseConversation(t *testing.T, s dialog.Store) {
 	if err != nil || len(tickets) != 1 {
 		t.Fatalf("tickets of the erased conversation: %d, %v", len(tickets), err)
 	}
-	if tk := tickets[0]; tk.CustomerName != "" || tk.Status != dialog.TicketClosed || tk.Number == "" {
-		t.Errorf("erased ticket: %+v, want it closed, numbered and nameless", tk)
+	if tk := tickets[0]; tk.CustomerName != "" || tk.Fields != nil || tk.Status != dialog.TicketClosed || tk.Number == "" {
+		t.Errorf("erased ticket: %+v, want it closed, numbered, nameless and without the fields collected", tk)
 	}
 	if found, _ := s.Tickets(ctx, dialog.TicketFilter{Search: "Name " + marker}); len(found) != 0 {
 		t.Errorf("a search by the erased name found %d tickets", len(found))
