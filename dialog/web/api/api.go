@@ -43,15 +43,18 @@ func (a *API) Routes(r gin.IRouter) {
 
 // Ticket is a ticket as the API shows it.
 type Ticket struct {
-	Number       string             `json:"number"`
-	Status       string             `json:"status"`
-	Reason       string             `json:"reason"`
-	Intent       string             `json:"intent,omitempty"`
-	Candidates   []dialog.Candidate `json:"candidates"`
-	Priority     string             `json:"priority"`
-	Queue        string             `json:"queue"`
-	Channel      string             `json:"channel"`
-	CustomerName string             `json:"customer_name"`
+	Number     string             `json:"number"`
+	Status     string             `json:"status"`
+	Reason     string             `json:"reason"`
+	Intent     string             `json:"intent,omitempty"`
+	Candidates []dialog.Candidate `json:"candidates"`
+	// Fields are the details the customer gave the bot before the
+	// handoff, in the order asked; an empty value was not given.
+	Fields       []dialog.Field `json:"fields"`
+	Priority     string         `json:"priority"`
+	Queue        string         `json:"queue"`
+	Channel      string         `json:"channel"`
+	CustomerName string         `json:"customer_name"`
 	// The e-mail and phone the customer gave (the web chat's contact
 	// form), on a single ticket only; left out when not given.
 	CustomerEmail  string `json:"customer_email,omitempty"`
@@ -176,6 +179,10 @@ func newTicket(t *dialog.Ticket) Ticket {
 	}
 	if out.Candidates == nil {
 		out.Candidates = []dialog.Candidate{}
+	}
+	out.Fields = t.Fields
+	if out.Fields == nil {
+		out.Fields = []dialog.Field{}
 	}
 	out.Reopens = t.Reopens
 	out.ClosedAt = timeOrNil(t.ClosedAt)
