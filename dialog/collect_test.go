@@ -50,7 +50,7 @@ func expectTicket(t *testing.T, h *harness, out *dialog.Outcome, fields []dialog
 	if !reflect.DeepEqual(tk.Fields, fields) {
 		t.Errorf("fields %q, want %q", tk.Fields, fields)
 	}
-	if tk.Intent != "no_internet" || tk.Reason != dialog.ReasonIntent || tk.Queue != "network" || tk.Priority != "high" {
+	if tk.Intent != "no_internet" || tk.Reason != dialog.ReasonIntent || tk.Queue != "second_line" || tk.Priority != "high" {
 		t.Errorf("ticket intent %q reason %q queue %q priority %q, want no_internet's", tk.Intent, tk.Reason, tk.Queue, tk.Priority)
 	}
 	if out.Conversation.Pending != dialog.PendingNone {
