@@ -231,6 +231,9 @@ func importRows(ctx context.Context, q Queries, r io.Reader) error {
 		if err != nil {
 			return dialog.Errorf(dialog.EINVALID, "import: %v", err)
 		}
+		if err := checkRow(t, values); err != nil {
+			return dialog.Errorf(dialog.EINVALID, "import: line %d: %v", rd.Line(), err)
+		}
 		var a Args
 		marks := make([]string, len(values))
 		for i, c := range t.Columns {
@@ -255,6 +258,26 @@ func importRows(ctx context.Context, q Queries, r io.Reader) error {
 		query := fmt.Sprintf("UPDATE %s SET %s = $1 WHERE id = $2", d.table, d.column)
 		if _, err := q.q.Exec(ctx, query, d.value, d.id); err != nil {
 			return dialog.Errorf(dialog.EINVALID, "import: line %d: set %s.%s: %v", d.line, d.table, d.column, err)
+		}
+	}
+	return nil
+}
+
+// checkRow refuses values that the store keeps as text but reads as
+// more: a ticket's fields are JSON, and a file that breaks them would make
+// the ticket unreadable after the import.
+func checkRow(t schema.Table, values []any) error {
+	if t.Name != "tickets" {
+		return nil
+	}
+	for i, c := range t.Columns {
+		if c.Name != "fields" {
+			continue
+		}
+		if text, ok := values[i].(string); ok {
+			if _, err := dialog.UnmarshalFields(text); err != nil {
+				return fmt.Errorf("tickets.fields is not a JSON list of {\"name\", \"value\"} objects")
+			}
 		}
 	}
 	return nil

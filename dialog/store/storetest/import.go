@@ -50,3 +50,35 @@ func testImportVersion1(t *testing.T, s dialog.Store) {
 		}
 	}
 }
+
+// testImportBadFields refuses an export whose ticket fields are not the
+// JSON the store reads back, and keeps nothing of it.
+func testImportBadFields(t *testing.T, s dialog.Store) {
+	im, ok := s.(importer)
+	if !ok {
+		t.Fatalf("%T has no Import", s)
+	}
+	row := func(fields string) string {
+		return `{"firstline_export":4,"tables":["conversations","tickets"]}
+{"table":"conversations","row":{"id":7,"channel":"telegram","chat_id":"42","customer_name":"Olga","lang":"ru","state":"queued","ticket_id":null,"pending":"","pending_options":[],"created_at":"2026-03-01T07:00:00Z","updated_at":"2026-03-01T07:00:00Z","erased_at":null,"acked_at":null,"customer_email":"","customer_phone":""}}
+{"table":"tickets","row":{"id":3,"number":"FL-000003","conversation_id":7,"status":"queued","reason":"customer_ask","intent":"","candidates":[],"priority":"normal","queue":"first_line","channel":"telegram","customer_name":"Olga","customer_name_lower":"olga","assignee":"","csat":0,"reopens":0,"first_response_due":null,"resolution_due":null,"first_response_at":null,"created_at":"2026-03-01T07:00:00Z","updated_at":"2026-03-01T07:00:00Z","closed_at":null,"version":1,"late_first_response":0,"late_resolution":0,"fields":` + fields + `}}
+`
+	}
+	err := im.Import(t.Context(), strings.NewReader(row(`"not json"`)))
+	if dialog.ErrorCode(err) != dialog.EINVALID || !strings.Contains(err.Error(), "tickets.fields") {
+		t.Fatalf("Import of broken fields: %v, want an invalid-input error naming tickets.fields", err)
+	}
+	if _, err := s.Ticket(t.Context(), 3); dialog.ErrorCode(err) != dialog.ENOTFOUND {
+		t.Fatalf("after a refused import, Ticket: %v, want not found", err)
+	}
+	if err := im.Import(t.Context(), strings.NewReader(row(`"[{\"name\":\"contract\",\"value\":\"1234567\"}]"`))); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	tk, err := s.Ticket(t.Context(), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tk.Fields) != 1 || tk.Fields[0].Value != "1234567" {
+		t.Errorf("imported fields: %+v", tk.Fields)
+	}
+}

@@ -94,6 +94,7 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"ClaimLateNoticeConcurrent", testClaimLateNoticeConcurrent},
 		{"InboxPayloadDropped", testInboxPayloadDropped},
 		{"ImportVersion1", testImportVersion1},
+		{"ImportBadFields", testImportBadFields},
 		{"ErrorsNameNoChat", testErrorsNameNoChat},
 		{"NotFound", testNotFound},
 		{"RollbackOnError", testRollbackOnError},
