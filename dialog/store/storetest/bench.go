@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"crypto/rand"
+	"fmt"
 	"testing"
 
 	"github.com/firstline-support/firstline/dialog"
@@ -56,4 +57,44 @@ func BenchmarkAttachmentRead(b *testing.B, s dialog.Store) {
 			}
 		}
 	})
+}
+
+// BenchmarkUpdateAddMessage measures one turn's write on s: a transaction
+// that finds (and on PostgreSQL locks) the conversation and stores the
+// customer's message and the reply.
+func BenchmarkUpdateAddMessage(b *testing.B, s dialog.Store) {
+	ctx := b.Context()
+	n := 0
+	for b.Loop() {
+		n++
+		err := s.Update(ctx, func(tx dialog.Tx) error {
+			c, err := tx.EnsureConversation(ctx, "webchat", fmt.Sprintf("chat-%d", n%100))
+			if err != nil {
+				return err
+			}
+			in := &dialog.Message{
+				ConversationID: c.ID,
+				Author:         dialog.AuthorCustomer,
+				ExternalID:     fmt.Sprintf("ext-%d", n),
+				Text:           "Где мой заказ?",
+				Lang:           "ru",
+			}
+			if err := tx.AddMessage(ctx, in); err != nil {
+				return err
+			}
+			return tx.AddMessage(ctx, &dialog.Message{
+				ConversationID: c.ID,
+				Author:         dialog.AuthorBot,
+				ReplyTo:        in.ID,
+				Text:           "Заказ уже в пути.",
+				Buttons:        []string{"Спасибо", "Позвать оператора"},
+				Lang:           "ru",
+				Intent:         "order.status",
+				Confidence:     0.9,
+			})
+		})
+		if err != nil {
+			b.Fatalf("Update: %v", err)
+		}
+	}
 }
