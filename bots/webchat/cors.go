@@ -54,7 +54,7 @@ func ParseOrigins(list []string) (Origins, error) {
 // forgiven; anything else after the host is an error.
 func normalizeOrigin(s string) (string, error) {
 	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.Opaque != "" {
+	if err != nil || u.Hostname() == "" || u.Opaque != "" { // "http://:" has a host of only a port
 		return "", fmt.Errorf("%q is not an origin such as https://shop.example", s)
 	}
 	scheme := strings.ToLower(u.Scheme)
