@@ -33,6 +33,11 @@ func SyntaxError(data []byte, err error) (line int, msg string) {
 	if line == 0 {
 		return lineOfSyntaxError(data, msg), "YAML syntax error: " + msg
 	}
+	// yaml.v3 counts a lone carriage return as a line break too; editors
+	// and FILE:LINE count newlines, so its line may lie past the last one.
+	if lines := bytes.Count(data, []byte("\n")) + 1; line > lines {
+		line = lines
+	}
 	return line, "YAML syntax error: " + text
 }
 
