@@ -35,18 +35,19 @@ func (c *Channel) brand() intents.Text {
 	return k.Set().Brand
 }
 
-// titleIn is brand in lang; with no lang, the English and Russian names
-// side by side when they differ, as the chat page, for both, shows them.
+// titleIn is brand in lang; with no lang, the Russian and English names
+// side by side when they differ, Russian first because the bilingual page
+// is a Russian one (<html lang="ru">) that also speaks English.
 func titleIn(brand intents.Text, lang string) string {
 	if lang != "" {
 		return brand.Get(lang)
 	}
 	en, ru := brand[intents.LangEN], brand[intents.LangRU]
 	switch {
-	case en == "":
-		return ru
-	case ru == "" || ru == en:
+	case ru == "":
 		return en
+	case en == "" || ru == en:
+		return ru
 	}
-	return en + " · " + ru
+	return ru + " · " + en
 }

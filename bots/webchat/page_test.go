@@ -39,10 +39,10 @@ func TestPageTitle(t *testing.T) {
 	tests := []struct {
 		brand, configTitle, query, want string
 	}{
-		{"", "", "", "Support · Поддержка"},
+		{"", "", "", "Поддержка · Support"},
 		{"", "", "?lang=en", "Support"},
 		{"", "", "?lang=ru", "Поддержка"},
-		{"brand: {ru: Поддержка Акме, en: Acme support}", "", "", "Acme support · Поддержка Акме"},
+		{"brand: {ru: Поддержка Акме, en: Acme support}", "", "", "Поддержка Акме · Acme support"},
 		{"brand: {ru: Поддержка Акме, en: Acme support}", "", "?lang=ru", "Поддержка Акме"},
 		{"brand: {ru: Поддержка Акме}", "", "?lang=en", "Поддержка Акме"},
 		{"brand: Step & Style", "", "?lang=de", "Step &amp; Style"},

@@ -15,7 +15,7 @@ func TestServeChatTitle(t *testing.T) {
 	for _, tt := range []struct {
 		intents, want string
 	}{
-		{"../../configs/intents", "SetPlus support · Поддержка Сеть Плюс"},
+		{"../../configs/intents", "Поддержка Сеть Плюс · SetPlus support"},
 		{"testdata/shop", "Step & Style"},
 	} {
 		s := startServer(t, t.TempDir(), "--intents", tt.intents)
