@@ -14,7 +14,20 @@ import (
 var templates embed.FS
 
 // chatPage is the chat page's template set, parsed once at start.
-var chatPage = template.Must(template.ParseFS(templates, "templates/chat.html", "templates/embed.html"))
+var chatPage = template.Must(template.New("chat.html").Funcs(template.FuncMap{"tr": tr}).
+	ParseFS(templates, "templates/chat.html", "templates/embed.html"))
+
+// tr is one of the page's own texts in the page's language: only's when
+// the page was asked for one, both (Russian first) when it was not.
+func tr(only, ru, en string) string {
+	switch only {
+	case intents.LangRU:
+		return ru
+	case intents.LangEN:
+		return en
+	}
+	return ru + " · " + en
+}
 
 func (c *Channel) page(ctx *gin.Context) {
 	lang := ctx.Query("lang")
@@ -24,6 +37,7 @@ func (c *Channel) page(ctx *gin.Context) {
 	data := c.pageData()
 	data.Title = c.Title(lang)
 	data.Lang = lang
+	data.Only = lang
 	data.Embed = ctx.Query("embed") == "1"
 	if data.Lang == "" {
 		data.Lang = intents.LangRU
@@ -41,6 +55,9 @@ func (c *Channel) page(ctx *gin.Context) {
 type pageData struct {
 	Title string
 	Lang  string // the page's language: ru unless asked for en
+	// Only is the language the page was asked for (?lang=); empty, the
+	// page's own texts are in both languages.
+	Only string
 	// Embed is set when the page is framed by the widget (/?embed=1): it
 	// fills the frame, leaves the title to the widget's header, and tells
 	// the widget of replies its visitor has not seen.

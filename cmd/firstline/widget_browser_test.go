@@ -123,8 +123,15 @@ func TestWidgetInBrowser(t *testing.T) {
 			t.Fatalf("send %q: %v", text, err)
 		}
 	}
+	// data-lang="en": the chat's own texts are English only.
+	if got := evalString(t, chat, `document.getElementById("text").placeholder + " | " + document.getElementById("hint").textContent`); got != "Type a message… | Ask your question: the bot answers at once, and hands you to a person when needed." {
+		t.Errorf("the English widget's own texts: %q", got)
+	}
 	send("how long does delivery take")
 	waitText(t, chat, "#log", "In Moscow a courier brings your order")
+	if got := evalString(t, chat, `document.getElementById("status").textContent`); got != "bot" {
+		t.Errorf("the English widget's status: %q, want bot", got)
+	}
 	send("/human")
 	waitText(t, chat, "#log", "FL-")
 	number := regexp.MustCompile(`FL-\d+`).FindString(evalString(t, chat, `document.getElementById("log").textContent`))

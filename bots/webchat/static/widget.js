@@ -9,7 +9,7 @@
 //
 //   data-position  "right" (default) or "left": the corner of the bubble
 //   data-color     "#2563eb": the bubble's and the chat's colour
-//   data-lang      "ru" or "en": the chat's title and labels (default: the
+//   data-lang      "ru" or "en": the chat's title, labels and own texts (default: the
 //                  page's <html lang> if it is one of them)
 //   data-title     the panel's title (default: the one the server gives)
 //   data-launcher  "false" hides the bubble: the site opens the chat from
