@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,6 +14,10 @@ import (
 // pattern, not by path, so that scanners probing paths add no series.
 const Unmatched = "unmatched"
 
+// ClientGone is the status label of requests whose client went away
+// before they were answered.
+const ClientGone = "gone"
+
 // Middleware times every request by method, route pattern and status
 // class. Add it before the routes, so that it sees them all.
 func (m *Metrics) Middleware() gin.HandlerFunc {
@@ -22,7 +28,14 @@ func (m *Metrics) Middleware() gin.HandlerFunc {
 		if route == "" {
 			route = Unmatched
 		}
-		m.httpDuration.WithLabelValues(methodLabel(ctx.Request.Method), route, statusClass(ctx.Writer.Status())).
+		status := statusClass(ctx.Writer.Status())
+		if errors.Is(ctx.Request.Context().Err(), context.Canceled) {
+			// The client went away (a closed page, a dropped live-update
+			// stream): whatever the handler answered reached no one, and a
+			// failure then is not the server's to alert on.
+			status = ClientGone
+		}
+		m.httpDuration.WithLabelValues(methodLabel(ctx.Request.Method), route, status).
 			Observe(time.Since(start).Seconds())
 	}
 }

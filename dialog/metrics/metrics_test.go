@@ -149,11 +149,38 @@ func TestHTTPMiddleware(t *testing.T) {
 	m := metrics.New()
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	observed := make(chan struct{}) // the abandoned request was timed
+	r.Use(func(ctx *gin.Context) {
+		ctx.Next()
+		if ctx.FullPath() == "/abandoned" {
+			close(observed)
+		}
+	})
 	r.Use(m.Middleware())
 	r.GET("/tickets/:number", func(ctx *gin.Context) { ctx.String(http.StatusOK, ctx.Param("number")) })
 	r.POST("/fail", func(ctx *gin.Context) { ctx.Status(http.StatusServiceUnavailable) })
+	started := make(chan struct{})
+	r.GET("/abandoned", func(ctx *gin.Context) {
+		close(started)
+		<-ctx.Request.Context().Done()
+		ctx.Status(http.StatusInternalServerError)
+	})
 	srv := httptest.NewServer(r)
 	defer srv.Close()
+
+	// A client that leaves before the answer is counted as gone, not as a
+	// server error.
+	leave, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(leave, http.MethodGet, srv.URL+"/abandoned", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { <-started; cancel() }()
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatal("the abandoned request was answered")
+	}
+	<-observed
 
 	for _, c := range []struct {
 		method, path string
@@ -187,6 +214,7 @@ func TestHTTPMiddleware(t *testing.T) {
 	}{
 		{map[string]string{"method": "GET", "route": "/tickets/:number", "status": "2xx"}, 2},
 		{map[string]string{"method": "POST", "route": "/fail", "status": "5xx"}, 1},
+		{map[string]string{"method": "GET", "route": "/abandoned", "status": metrics.ClientGone}, 1},
 		{map[string]string{"method": "GET", "route": metrics.Unmatched, "status": "4xx"}, 2},
 		{map[string]string{"method": "DELETE", "route": metrics.Unmatched, "status": "4xx"}, 1},
 		{map[string]string{"method": "other", "route": metrics.Unmatched, "status": "4xx"}, 1},
@@ -195,8 +223,8 @@ func TestHTTPMiddleware(t *testing.T) {
 			t.Errorf("%v: %d requests, want %d", c.labels, got, c.count)
 		}
 	}
-	if n, err := testutil.GatherAndCount(m, "firstline_http_request_duration_seconds"); err != nil || n != 5 {
-		t.Errorf("%d series of HTTP latency (%v), want 5", n, err)
+	if n, err := testutil.GatherAndCount(m, "firstline_http_request_duration_seconds"); err != nil || n != 6 {
+		t.Errorf("%d series of HTTP latency (%v), want 6", n, err)
 	}
 }
 
