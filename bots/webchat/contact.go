@@ -1,6 +1,7 @@
 package webchat
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -268,6 +269,35 @@ func noControl(field, s string) error {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) && r != '\u200d' {
 			return dialog.Errorf(dialog.EINVALID, "%s: contains the character %U", field, r)
 		}
+	}
+	return nil
+}
+
+// requireContact refuses a message or a file in a chat whose form asks,
+// before the first message, for details the conversation does not have
+// yet: the page locks its input until then, and the API holds any other
+// client to the same rule. Chats with nothing required pass at no cost.
+func (c *Channel) requireContact(ctx context.Context, session string) error {
+	if c.contact.Ask != AskBeforeChat || len(c.contact.Required) == 0 {
+		return nil
+	}
+	var have dialog.Contact
+	conv, err := c.engine.Store().ConversationByChat(ctx, ChannelName, session)
+	switch {
+	case err == nil:
+		have = conv.Contact()
+	case dialog.ErrorCode(err) != dialog.ENOTFOUND:
+		return err
+	}
+	given := map[string]string{FieldName: have.Name, FieldEmail: have.Email, FieldPhone: have.Phone}
+	var missing []string
+	for _, field := range c.contact.Required {
+		if given[field] == "" {
+			missing = append(missing, field)
+		}
+	}
+	if len(missing) > 0 {
+		return dialog.Errorf(dialog.EINVALID, "contact details first: %s (PUT /api/v1/webchat/contact)", strings.Join(missing, ", "))
 	}
 	return nil
 }

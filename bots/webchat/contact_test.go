@@ -51,11 +51,25 @@ func TestContact(t *testing.T) {
 // them (the e-mail, as there is no name).
 func TestContactBeforeChat(t *testing.T) {
 	form := webchat.ContactForm{Ask: webchat.AskBeforeChat, Fields: []string{webchat.FieldEmail}, Required: []string{webchat.FieldEmail}}
-	c := newChat(t, webchat.Options{Contact: form})
+	c := newChat(t, webchat.Options{Contact: form, Uploads: webchat.DefaultUploads()})
+	// The page locks its input until the form is sent; the API holds
+	// other clients to it too: a message or a file first is refused, and
+	// nothing is stored.
+	w := c.do(http.MethodPost, "/api/v1/webchat/messages", strings.NewReader(`{"session":"s2","message_id":"0","text":"hello"}`))
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "email") {
+		t.Fatalf("a message before the contact: %d %s, want 400 naming email", w.Code, w.Body)
+	}
+	w = c.do(http.MethodPost, "/api/v1/webchat/files?session=s2&message_id=f0&file_name=a.txt", strings.NewReader("hello"))
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "email") {
+		t.Fatalf("a file before the contact: %d %s, want 400 naming email", w.Code, w.Body)
+	}
+	if _, err := c.engine.Store().ConversationByChat(t.Context(), webchat.ChannelName, "s2"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
+		t.Fatalf("a refused message left a conversation: %v", err)
+	}
 	if w := c.do(http.MethodPut, "/api/v1/webchat/contact", strings.NewReader(`{"session":"s2","email":"b@example.org"}`)); w.Code != http.StatusOK {
 		t.Fatalf("PUT contact: %d %s", w.Code, w.Body)
 	}
-	w := c.do(http.MethodPost, "/api/v1/webchat/messages", strings.NewReader(`{"session":"s2","message_id":"1","text":"/human"}`))
+	w = c.do(http.MethodPost, "/api/v1/webchat/messages", strings.NewReader(`{"session":"s2","message_id":"1","text":"/human"}`))
 	if w.Code != http.StatusOK {
 		t.Fatalf("/human: %d %s", w.Code, w.Body)
 	}

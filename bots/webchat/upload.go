@@ -191,6 +191,10 @@ func (c *Channel) postFile(ctx *gin.Context) {
 		c.fail(ctx, err)
 		return
 	}
+	if err := c.requireContact(ctx.Request.Context(), req.Session); err != nil {
+		c.fail(ctx, err)
+		return
+	}
 	select {
 	case c.uploadSlots <- struct{}{}:
 		defer func() { <-c.uploadSlots }()

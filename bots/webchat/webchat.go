@@ -202,6 +202,10 @@ func (c *Channel) postMessage(ctx *gin.Context) {
 		c.fail(ctx, err)
 		return
 	}
+	if err := c.requireContact(ctx.Request.Context(), req.Session); err != nil {
+		c.fail(ctx, err)
+		return
+	}
 
 	out, err := c.engine.Handle(ctx.Request.Context(), dialog.Inbound{
 		Channel:      ChannelName,
