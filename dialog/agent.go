@@ -122,10 +122,12 @@ func (e *Engine) Transfer(ctx context.Context, a TicketAction, queue, note strin
 		t.Queue = queue
 		t.Status = TicketQueued
 		t.Assignee = ""
+		e.moveDeadlines(t, from, at.tx.Now())
 		if err := at.tx.UpdateTicket(ctx, t); err != nil {
 			return err
 		}
-		if err := at.record(Activity{Kind: ActivityTransferred, Agent: a.Agent, FromQueue: from, Queue: queue}); err != nil {
+		if err := at.record(Activity{Kind: ActivityTransferred, Agent: a.Agent, FromQueue: from, Queue: queue,
+			FirstResponseDue: t.FirstResponseDue, ResolutionDue: t.ResolutionDue}); err != nil {
 			return err
 		}
 		at.conv.State = StateQueued
@@ -301,10 +303,11 @@ func (e *Engine) assign(ctx context.Context, tx Tx, conv *Conversation, t *Ticke
 }
 
 // autoAssign gives t, the ticket of conv, to an online agent of its queue
-// when the engine is set to, leaving it queued when nobody is online.
+// on shift when the engine is set to, leaving it queued when there is
+// none (see QueuedAssignments for what gives it out later).
 func (e *Engine) autoAssign(ctx context.Context, tx Tx, conv *Conversation, t *Ticket, by actor) error {
-	// Agents' shifts are their queue's working hours: out of them nobody
-	// is on shift, and the ticket waits in the queue.
+	// Out of the queue's working hours nobody is on shift for it, and
+	// the ticket waits in the queue.
 	if !e.cfg.AutoAssign || !e.calendar(t.Queue).Open(tx.Now()) {
 		return nil
 	}
@@ -316,7 +319,7 @@ func (e *Engine) autoAssign(ctx context.Context, tx Tx, conv *Conversation, t *T
 }
 
 // pickAgent chooses who gets a ticket of queue: among enabled agents of the
-// queue seen within OnlineWithin, the one with the fewest assigned open
+// queue seen within OnlineWithin and on shift (Config.Shifts), the one with the fewest assigned open
 // tickets; on a tie, the one who got a ticket automatically longest ago
 // (round robin), then by name. It records the choice on the agent.
 func (e *Engine) pickAgent(ctx context.Context, tx Tx, queue string) (*User, error) {
@@ -331,7 +334,8 @@ func (e *Engine) pickAgent(ctx context.Context, tx Tx, queue string) (*User, err
 	at := tx.Now()
 	var best *User
 	for _, u := range users {
-		if u.Disabled || u.Role != RoleAgent || !u.WorksQueue(queue) || at.Sub(u.LastSeenAt) > e.cfg.OnlineWithin {
+		if u.Disabled || u.Role != RoleAgent || !u.WorksQueue(queue) || at.Sub(u.LastSeenAt) > e.cfg.OnlineWithin ||
+			!e.shift(u.Name).Open(at) {
 			continue
 		}
 		if best == nil || load[u.Name] < load[best.Name] ||

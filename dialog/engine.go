@@ -43,6 +43,11 @@ type Config struct {
 	// queues not listed; SLA deadlines count working time only. A queue
 	// with no calendar (and no default) is always open; see hours.go.
 	Hours map[string]*calendar.Calendar
+	// Shifts are agents' working hours by user name: auto-assignment
+	// gives an agent with a shift tickets only within it (and within the
+	// queue's hours); an agent without one is on shift whenever the
+	// queue is open.
+	Shifts map[string]*calendar.Calendar
 	// ReopenWindow: when a conversation escalates again within this time
 	// after its ticket was closed, the old ticket is reopened instead of a
 	// new one being created.
