@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/firstline-support/firstline/dialog/calendar"
 	"github.com/firstline-support/firstline/intents"
 )
 
@@ -95,7 +96,15 @@ func (n *LateNotices) Sweep(ctx context.Context) (sent int, err error) {
 		return 0, nil
 	}
 	now := e.Now()
-	due, err := e.store.DeadlinesDue(ctx, now, now.Add(before))
+	// The window is working time: list as far ahead as it reaches in
+	// the hours of any queue; lateNotice checks each ticket's own.
+	until := now.Add(before)
+	for _, cal := range e.cfg.Hours {
+		if u := cal.Add(now, before); u.After(until) {
+			until = u
+		}
+	}
+	due, err := e.store.DeadlinesDue(ctx, now, until)
 	if err != nil {
 		return 0, fmt.Errorf("list deadlines due: %w", err)
 	}
@@ -130,13 +139,23 @@ func (e *Engine) lateNotice(ctx context.Context, d Deadline) (bool, error) {
 				return nil
 			}
 		}
+		now, cal := at.tx.Now(), e.ticketCalendar(t)
+		// Out of hours nobody can do anything about it yet, and the
+		// window is working time: the notice waits for its turn.
+		if !cal.Open(now) || cal.WorkingBetween(now, d.Due) > e.cfg.LateNoticeBefore {
+			return nil
+		}
 		ok, err := at.tx.ClaimLateNotice(ctx, t.ID, d.Kind, d.Due)
 		if err != nil || !ok {
 			return err
 		}
+		until, err := e.lateEstimate(ctx, at.tx, t, d.Due, now)
+		if err != nil {
+			return err
+		}
 		lang := at.conv.Lang
-		v := ticketVars(at.set, at.conv, t, lang, at.tx.Now(), e.ticketCalendar(t))
-		v["due"] = e.clockTime(d.Due, at.tx.Now())
+		v := ticketVars(at.set, at.conv, t, lang, now, cal)
+		v["due"] = e.clockTime(until, now, e.zone(cal))
 		if _, err := at.send(AuthorSystem, "", at.set.Messages.Render(intents.MsgLateNotice, lang, v), nil); err != nil {
 			return err
 		}
@@ -149,16 +168,65 @@ func (e *Engine) lateNotice(ctx context.Context, d Deadline) (bool, error) {
 	return sent, nil
 }
 
-// clockTime is t as a customer reads it in the engine's time zone: "18:30"
-// on the day of now, "5 Mar 18:30" on another.
-func (e *Engine) clockTime(t, now time.Time) string {
-	loc := e.cfg.Location
-	if loc == nil {
-		loc = time.Local
+// zone is the time zone a customer of a queue with working hours cal is
+// told times in: the calendar's, else Config.Location, else the server's.
+func (e *Engine) zone(cal *calendar.Calendar) *time.Location {
+	switch {
+	case cal != nil:
+		return cal.Location()
+	case e.cfg.Location != nil:
+		return e.cfg.Location
 	}
+	return time.Local
+}
+
+// clockTime is t as a customer reads it in loc: "18:30" on the day of
+// now, "5 Mar 18:30" on another.
+func (e *Engine) clockTime(t, now time.Time, loc *time.Location) string {
 	t, now = t.In(loc), now.In(loc)
 	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
 		return t.Format("15:04")
 	}
 	return t.Format("2 Jan 15:04")
+}
+
+// lateEstimate is when a late notice sent at now says the ticket t, due
+// at due, will be seen to: the deadline, unless no agent of its queue is
+// on shift before it (Config.Shifts), and then the notice window
+// (Config.LateNoticeBefore) of working time after the first shift of one
+// of them starts, a promise no sooner than someone can keep.
+func (e *Engine) lateEstimate(ctx context.Context, tx Tx, t *Ticket, due, now time.Time) (time.Time, error) {
+	users, err := tx.Users(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	cal := e.calendar(t.Queue)
+	staffed, found := time.Time{}, false
+	for _, u := range users {
+		if u.Disabled || u.Role != RoleAgent || !u.WorksQueue(t.Queue) {
+			continue
+		}
+		at := bothOpen(cal, e.shift(u.Name), now)
+		if !found || at.Before(staffed) {
+			staffed, found = at, true
+		}
+	}
+	if !found || staffed.Before(due) {
+		return due, nil
+	}
+	return cal.Add(staffed, e.cfg.LateNoticeBefore), nil
+}
+
+// bothOpen is the first time from t on at which both calendars are open;
+// it gives up, with the last time tried, after a few weeks of shifts that
+// never meet the queue's hours.
+func bothOpen(a, b *calendar.Calendar, t time.Time) time.Time {
+	for range 64 {
+		at := b.NextOpen(a.NextOpen(t))
+		if a.Open(at) {
+			return at
+		}
+		t = at
+	}
+	return t
 }
