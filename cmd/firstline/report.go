@@ -43,6 +43,7 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 		ContactGap:   s.Report.ContactGap,
 		ReopenWindow: s.Tickets.ReopenWindow,
 		Filter:       f,
+		Hours:        s.engineConfig().Hours, // durations in working time, as the panel's
 	}
 	if opts.From, opts.To, err = reportRange(*from, *to, now); err != nil {
 		return err

@@ -60,6 +60,15 @@ type cycle struct {
 	firstResponse         time.Time
 	closed                time.Time
 	csat                  int
+	// stretches are the queues the ticket was in since start, each from
+	// when it entered it: what its working time is counted by.
+	stretches []stretch
+}
+
+// stretch is a time from which a ticket was in a queue.
+type stretch struct {
+	from  time.Time
+	queue string
 }
 
 // conversation is what is being followed in one conversation.
@@ -303,6 +312,7 @@ func (st *state) ticketEvent(cv *conversation, e *dialog.Activity) {
 			previous:         st.tickets[e.TicketID],
 			firstResponseDue: e.FirstResponseDue,
 			resolutionDue:    e.ResolutionDue,
+			stretches:        []stretch{{e.At, e.Queue}},
 		}
 		st.cycles = append(st.cycles, c)
 		st.tickets[e.TicketID] = c
@@ -323,6 +333,15 @@ func (st *state) ticketEvent(cv *conversation, e *dialog.Activity) {
 		c.agent, c.queue = e.Agent, e.Queue
 	case dialog.ActivityTransferred:
 		c.agent, c.queue = "", e.Queue
+		c.stretches = append(c.stretches, stretch{e.At, e.Queue})
+		// A transfer moves the deadlines to the new queue's hours; events
+		// recorded before it did so carry none, and the old ones stand.
+		if !e.FirstResponseDue.IsZero() {
+			c.firstResponseDue = e.FirstResponseDue
+		}
+		if !e.ResolutionDue.IsZero() {
+			c.resolutionDue = e.ResolutionDue
+		}
 	case dialog.ActivityFirstResponse:
 		if c.firstResponse.IsZero() {
 			c.firstResponse = e.At
@@ -502,7 +521,7 @@ func (st *state) ticketFigures(name string, cycles []*cycle) Tickets {
 		if !c.closed.IsZero() {
 			resolved = c.closed
 			f.Closed++
-			resolution = append(resolution, c.closed.Sub(c.start))
+			resolution = append(resolution, st.working(c, c.start, c.closed))
 			f.Reopened.Den++
 			if c.reopenedLater {
 				f.Reopened.Num++
@@ -517,7 +536,7 @@ func (st *state) ticketFigures(name string, cycles []*cycle) Tickets {
 		}
 		responded := c.firstResponse
 		if !responded.IsZero() {
-			firstResponse = append(firstResponse, responded.Sub(c.start))
+			firstResponse = append(firstResponse, st.working(c, c.start, responded))
 		} else {
 			responded = resolved
 		}
@@ -537,6 +556,35 @@ func (st *state) ticketFigures(name string, cycles []*cycle) Tickets {
 	f.FirstResponse = summarise(firstResponse)
 	f.Resolution = summarise(resolution)
 	return f
+}
+
+// working is the time from a to b of the ticket of c: wall-clock time
+// without business hours, else the working time of each stretch by the
+// hours of the queue the ticket was in during it.
+func (st *state) working(c *cycle, a, b time.Time) time.Duration {
+	hours := st.opts.Hours
+	if len(hours) == 0 {
+		return b.Sub(a)
+	}
+	var sum time.Duration
+	for i, s := range c.stretches {
+		from, to := s.from, b
+		if i+1 < len(c.stretches) {
+			to = c.stretches[i+1].from
+		}
+		if from.Before(a) {
+			from = a
+		}
+		if to.After(b) {
+			to = b
+		}
+		cal, ok := hours[s.queue]
+		if !ok {
+			cal = hours[""]
+		}
+		sum += cal.WorkingBetween(from, to)
+	}
+	return sum
 }
 
 // groupTickets computes the ticket figures per value of key, by name, the

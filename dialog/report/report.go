@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/calendar"
 )
 
 // DefaultContactGap is how long a customer may stay silent before their
@@ -40,6 +41,12 @@ type Options struct {
 	// returned only when the next contact starts the moment it ended.
 	ReopenWindow time.Duration
 	Filter       Filter
+	// Hours are the working hours by queue, "" being the default for
+	// queues not listed (dialog.Config.Hours). With any, first response
+	// and resolution times count working time only: each stretch of a
+	// ticket's wait by the hours of the queue it was in during it. Empty,
+	// they are wall-clock time.
+	Hours map[string]*calendar.Calendar
 }
 
 // Filter narrows a report. Each field, when set, keeps only the contacts
@@ -195,7 +202,8 @@ type Tickets struct {
 	Closed  int `json:"closed"`  // ...closed by Now
 
 	// FirstResponse: from the escalation to the first agent reply, for
-	// the tickets that got one.
+	// the tickets that got one. With business hours (Options.Hours) this
+	// and Resolution are working time.
 	FirstResponse Durations `json:"first_response"`
 	// Resolution: from the escalation to the close, for closed tickets.
 	Resolution Durations `json:"resolution"`

@@ -177,6 +177,7 @@ func (p *Panel) reportOptions(q analyticsQuery) report.Options {
 		ContactGap:   gap,
 		ReopenWindow: p.engine.Config().ReopenWindow,
 		Filter:       q.Filter,
+		Hours:        p.engine.Config().Hours,
 	}
 }
 
@@ -352,6 +353,9 @@ func (p *Panel) analyticsPage(c *gin.Context) {
 	}
 	data.About = tr(lang, "analytics.about", clock(r.Now),
 		formatDuration(lang, opts.ContactGap, false), formatDuration(lang, opts.ReopenWindow, false))
+	if len(opts.Hours) > 0 {
+		data.About += " " + tr(lang, "analytics.working_time")
+	}
 	data.MadeAt = r.Now.UTC().Format(time.RFC3339Nano)
 	data.PendingNote = tr(lang, "analytics.pending.explained", formatDuration(lang, opts.ReopenWindow, false))
 	if !r.Since.IsZero() {

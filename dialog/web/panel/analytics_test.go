@@ -3,6 +3,7 @@ package panel_test
 import (
 	"bytes"
 	"encoding/csv"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/calendar"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
 	"github.com/firstline-support/firstline/dialog/report"
 )
@@ -569,5 +571,46 @@ func TestAnalyticsBadInput(t *testing.T) {
 	body := h.get("nina", "/panel/analytics?from=2025-03-03&to=2026-03-03", http.StatusOK)
 	if n := strings.Count(body, `<g class="day"`); n != 366 {
 		t.Errorf("366 days show %d on the chart", n)
+	}
+}
+
+// TestAnalyticsWorkingTime checks that with business hours the page's
+// first response and resolution times are working time, and that it says
+// so: a ticket escalated on Friday at 17:30 and answered on Monday at
+// 09:30 took one working hour.
+func TestAnalyticsWorkingTime(t *testing.T) {
+	office, err := calendar.New(calendar.Config{Hours: []string{"mon-fri 09:00-18:00"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := dialog.DefaultConfig
+	cfg.Hours = map[string]*calendar.Calendar{"": office}
+	h := newHarnessConfig(t, dialogtest.Store(t, slog.New(slog.DiscardHandler)), cfg)
+	s := dialogtest.NewScript(t, h.engine, day0) // a Monday
+	s.At(4, 17, 30)
+	s.Expect("webchat", "b", "/human", dialog.ReasonCustomerAsk)
+	s.At(7, 9, 30)
+	s.Reply("b", "anna", "Здравствуйте")
+	s.At(7, 10, 30)
+	s.Close("b", "anna")
+	s.At(7, 12, 0)
+
+	body := h.get("nina", "/panel/analytics?from=2026-03-06&to=2026-03-09", http.StatusOK)
+	if !strings.Contains(body, "First response and resolution times are working time") {
+		t.Errorf("the page does not say its times are working time")
+	}
+	m := regexp.MustCompile(`(?s)<tr class="total" data-name="\*">.*?</tr>`).FindString(body)
+	cells := regexp.MustCompile(`<td class="num">([^<]*)</td>`).FindAllStringSubmatch(m, -1)
+	if len(cells) < 6 {
+		t.Fatalf("no total row of tickets: %q", m)
+	}
+	// Tickets, closed, first response median and p90, resolution median
+	// and p90.
+	var got []string
+	for _, c := range cells[:6] {
+		got = append(got, c[1])
+	}
+	if want := []string{"1", "1", "1h 0m", "1h 0m", "2h 0m", "2h 0m"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("tickets row %q, want %q", got, want)
 	}
 }

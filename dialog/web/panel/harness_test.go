@@ -59,6 +59,12 @@ func newHarness(t testing.TB) *harness {
 // newHarnessOn is newHarness over an empty store of the test's choosing.
 func newHarnessOn(t testing.TB, store dialog.Store) *harness {
 	t.Helper()
+	return newHarnessConfig(t, store, dialog.DefaultConfig)
+}
+
+// newHarnessConfig is newHarnessOn with the engine's behaviour cfg.
+func newHarnessConfig(t testing.TB, store dialog.Store, cfg dialog.Config) *harness {
+	t.Helper()
 	gin.SetMode(gin.TestMode)
 	ctx := context.Background()
 	logs := new(bytes.Buffer)
@@ -86,7 +92,7 @@ func newHarnessOn(t testing.TB, store dialog.Store) *harness {
 	})
 
 	h := &harness{t: t, ctx: ctx, store: store, events: broker.New(), dir: dir, kb: holder, reload: watcher.Reload, tokens: map[string]string{}, logs: logs}
-	h.engine = dialog.NewEngine(store, holder, h.events, dialog.DefaultConfig, log)
+	h.engine = dialog.NewEngine(store, holder, h.events, cfg, log)
 	h.auth = auth.New(store, auth.Options{BcryptCost: 4}, log)
 	var err error
 	h.panel, err = panel.New(h.engine, holder, h.auth, h.events, log)
