@@ -288,8 +288,10 @@ func (s *settings) engineConfig() dialog.Config {
 		push = append(push, "whatsapp")
 	}
 	hours, _ := s.Hours.calendars(s.Tickets.Queues) // checked when the config was read
+	shifts, _ := s.Hours.shifts()
 	return dialog.Config{
 		Hours:           hours,
+		Shifts:          shifts,
 		AskFeedback:     s.Dialog.AskFeedback,
 		DefaultQueue:    s.Dialog.DefaultQueue,
 		DefaultPriority: s.Dialog.DefaultPriority,
@@ -391,7 +393,7 @@ func readConfig(path string, required bool) (*settings, error) {
 	raw, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !required:
-		path = "" // the defaults only
+		path, raw = "", nil // the defaults only
 	case err != nil:
 		return nil, fmt.Errorf("read config: %w", err)
 	default:
@@ -400,6 +402,12 @@ func readConfig(path string, required bool) (*settings, error) {
 		}
 	}
 	if err := s.check(); err != nil {
+		var ke *keyError
+		if errors.As(err, &ke) {
+			if line := keyLine(raw, ke.path, ke.value); line > 0 {
+				return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+			}
+		}
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	s.ConfigFile = path
@@ -511,6 +519,9 @@ func (s *settings) check() error {
 		return err
 	}
 	if _, err := s.Hours.calendars(t.Queues); err != nil {
+		return err
+	}
+	if _, err := s.Hours.shifts(); err != nil {
 		return err
 	}
 	rl := s.Webchat.RateLimit

@@ -50,6 +50,27 @@ func TestSettingsBusinessHours(t *testing.T) {
 	if got, want := third.Add(monday, 2*time.Hour), time.Date(2026, 12, 9, 11, 0, 0, 0, msk); !got.Equal(want) {
 		t.Errorf("third_line: %s, want %s", got, want)
 	}
+
+	cfg := read(`business_hours:
+  zone: Europe/Moscow
+  hours: ["mon-fri 09:00-18:00"]
+  holidays: [2026-12-08]
+  agents:
+    anna: {hours: ["mon-fri 09:00-13:00"]}
+    boris: {zone: UTC, hours: ["sat 10:00-16:00"], holidays: []}
+`).engineConfig()
+	anna, boris := cfg.Shifts["anna"], cfg.Shifts["boris"]
+	if anna == nil || boris == nil || len(cfg.Shifts) != 2 {
+		t.Fatalf("shifts %v, want anna's and boris's", cfg.Shifts)
+	}
+	// anna: Moscow time and the default's holiday; boris: his own zone.
+	if anna.Open(time.Date(2026, 12, 7, 14, 0, 0, 0, msk)) || !anna.Open(time.Date(2026, 12, 7, 12, 0, 0, 0, msk)) ||
+		anna.Open(time.Date(2026, 12, 8, 10, 0, 0, 0, msk)) {
+		t.Errorf("anna's shift is not mon-fri 09:00-13:00 Moscow time without 8 December")
+	}
+	if !boris.Open(time.Date(2026, 12, 5, 15, 30, 0, 0, time.UTC)) || boris.Location() != time.UTC {
+		t.Errorf("boris's shift is not sat 10:00-16:00 UTC")
+	}
 }
 
 func TestSettingsBusinessHoursErrors(t *testing.T) {
@@ -67,6 +88,15 @@ func TestSettingsBusinessHoursErrors(t *testing.T) {
 		{"business_hours:\n  queues:\n    second_line: {hours: [\"mon 9-18\"]}\n", `business_hours.queues.second_line.hours "mon 9-18": bad time`},
 		{"business_hours:\n  queues:\n    second_line: {zone: UTC}\n", "business_hours.queues.second_line.hours: at least one line"},
 		{"business_hours:\n  hours: [\"mon 09:00-18:00\"]\n  timezone: UTC\n", ":3: unknown key business_hours.timezone"},
+		{"business_hours:\n  agents:\n    anna:\n      hours:\n        - mon 09:00-13:00\n        - tue 9-13\n",
+			`c.yaml:6: business_hours.agents.anna.hours "tue 9-13": bad time`},
+		{"business_hours:\n  agents:\n    anna: {zone: Mars/Base, hours: [\"mon 09:00-13:00\"]}\n",
+			`c.yaml:3: business_hours.agents.anna.zone "Mars/Base": unknown time zone`},
+		{"business_hours:\n  hours: [\"mon 09:00-18:00\"]\n  agents:\n    anna: {}\n", "c.yaml:4: business_hours.agents.anna.hours: at least one line"},
+		{"tickets:\n  queues: [first_line]\nbusiness_hours:\n  queues:\n    second_line: {hours: [\"mon 09:00-18:00\"]}\n",
+			`c.yaml:5: business_hours.queues: "second_line" is not one of tickets.queues`},
+		{"business_hours:\n  zone: Europe/Moscow\n  hours:\n    - mon 09:00-18:00\n    - mon 12:00-14:00\n",
+			`c.yaml:5: business_hours.hours "mon 12:00-14:00": overlaps`},
 	} {
 		p := filepath.Join(dir, "c.yaml")
 		if err := os.WriteFile(p, []byte(c.yaml), 0o644); err != nil {
