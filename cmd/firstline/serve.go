@@ -162,6 +162,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if s.Tickets.LateNoticeBefore > 0 {
 		wg.Go(func() { runLateNotices(ctx, s, app.engine, log) })
 	}
+	if s.Tickets.AutoAssign {
+		wg.Go(func() { runQueuedAssignments(ctx, s, app.engine, log) })
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("firstline is serving: open the web chat", "url", "http://"+ln.Addr().String()+"/",
@@ -268,7 +271,7 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 		holder.Close()
 		return nil, err
 	}
-	err = m.Register(metrics.NewStoreCollector(store, metrics.StoreOptions{Queues: cfg.Queues, Channels: cfg.PushChannels}))
+	err = m.Register(metrics.NewStoreCollector(store, metrics.StoreOptions{Queues: cfg.Queues, Channels: cfg.PushChannels, Hours: cfg.Hours}))
 	if err != nil {
 		store.Close()
 		holder.Close()
@@ -499,5 +502,20 @@ func runLateNotices(ctx context.Context, s *settings, engine *dialog.Engine, log
 	})
 	if err != nil {
 		log.Error("late notices stopped", "err", err)
+	}
+}
+
+// runQueuedAssignments gives queued tickets to agents as they come on
+// shift (see dialog.QueuedAssignments) until ctx is done. Replicas
+// sharing a PostgreSQL database take turns under a leader lock; each
+// ticket is given once without it too.
+func runQueuedAssignments(ctx context.Context, s *settings, engine *dialog.Engine, log *slog.Logger) {
+	q := dialog.NewQueuedAssignments(engine, 0, log)
+	err := lead(ctx, s, "firstline queued assignments", log, func(ctx context.Context) error {
+		q.Run(ctx)
+		return nil
+	})
+	if err != nil {
+		log.Error("assigning queued tickets stopped", "err", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/calendar"
 )
 
 // defaultScrapeTimeout bounds the store's queries in one scrape.
@@ -24,6 +25,10 @@ type StoreOptions struct {
 	Now func() time.Time
 	// Timeout bounds the queries of one scrape; 0 means 5 seconds.
 	Timeout time.Duration
+	// Hours are the working hours by queue, "" being the default
+	// (dialog.Config.Hours): with any, a queue's waiting time is working
+	// time, as its SLA deadlines are.
+	Hours map[string]*calendar.Calendar
 }
 
 // StoreCollector reads gauges from the store each time it is scraped: the
@@ -60,7 +65,7 @@ func NewStoreCollector(store dialog.Store, opts StoreOptions) *StoreCollector {
 		queueTickets: prometheus.NewDesc("firstline_queue_tickets",
 			"Open tickets of each queue: queued (waiting for an agent) or assigned.", []string{"queue", "status"}, nil),
 		oldestWaiting: prometheus.NewDesc("firstline_queue_oldest_waiting_seconds",
-			"How long the queue's longest-waiting queued ticket has waited since it entered the queue (created, reopened or transferred); 0 when none waits.", queue, nil),
+			"How long the queue's longest-waiting queued ticket has waited since it entered the queue (created, reopened or transferred), in working time with business hours; 0 when none waits.", queue, nil),
 		breached: prometheus.NewDesc("firstline_queue_sla_breached_tickets",
 			"Open tickets of each queue that missed an SLA deadline: no first reply, or no resolution, by when it was due.", queue, nil),
 		backlog: prometheus.NewDesc("firstline_outbox_backlog_messages",
@@ -126,7 +131,7 @@ func (c *StoreCollector) collectQueues(ctx context.Context, ch chan<- prometheus
 		waited := 0.0
 		if !st.WaitingSince.IsZero() {
 			// Never below zero, should another replica's clock be ahead.
-			waited = max(0, now.Sub(st.WaitingSince).Seconds())
+			waited = max(0, c.working(st.Queue, st.WaitingSince, now).Seconds())
 		}
 		ch <- prometheus.MustNewConstMetric(c.queueTickets, prometheus.GaugeValue, float64(st.Queued), st.Queue, string(dialog.TicketQueued))
 		ch <- prometheus.MustNewConstMetric(c.queueTickets, prometheus.GaugeValue, float64(st.Assigned), st.Queue, string(dialog.TicketAssigned))
@@ -134,6 +139,19 @@ func (c *StoreCollector) collectQueues(ctx context.Context, ch chan<- prometheus
 		ch <- prometheus.MustNewConstMetric(c.breached, prometheus.GaugeValue, float64(st.Breached), st.Queue)
 	}
 	return nil
+}
+
+// working is the time from a to b in the hours of queue: wall-clock time
+// without business hours.
+func (c *StoreCollector) working(queue string, a, b time.Time) time.Duration {
+	if len(c.opts.Hours) == 0 {
+		return b.Sub(a)
+	}
+	cal, ok := c.opts.Hours[queue]
+	if !ok {
+		cal = c.opts.Hours[""]
+	}
+	return cal.WorkingBetween(a, b)
 }
 
 // collectBacklog sends the outbox backlog of every channel that is

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/calendar"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
 	"github.com/firstline-support/firstline/dialog/metrics"
 	"github.com/firstline-support/firstline/dialog/store/sqlite"
@@ -99,7 +100,7 @@ firstline_queue_tickets{queue="third_line",status="assigned"} 0
 firstline_queue_tickets{queue="third_line",status="queued"} 0
 firstline_queue_tickets{queue="vip",status="assigned"} 1
 firstline_queue_tickets{queue="vip",status="queued"} 0
-# HELP firstline_queue_oldest_waiting_seconds How long the queue's longest-waiting queued ticket has waited since it entered the queue (created, reopened or transferred); 0 when none waits.
+# HELP firstline_queue_oldest_waiting_seconds How long the queue's longest-waiting queued ticket has waited since it entered the queue (created, reopened or transferred), in working time with business hours; 0 when none waits.
 # TYPE firstline_queue_oldest_waiting_seconds gauge
 firstline_queue_oldest_waiting_seconds{queue="first_line"} 90
 firstline_queue_oldest_waiting_seconds{queue="second_line"} ` + secondWaited + `
@@ -148,11 +149,42 @@ firstline_store_connections_in_use{pool="writer"} 0
 	// The waiting time follows the clock.
 	now = now.Add(time.Hour)
 	want = `
-# HELP firstline_queue_oldest_waiting_seconds How long the queue's longest-waiting queued ticket has waited since it entered the queue (created, reopened or transferred); 0 when none waits.
+# HELP firstline_queue_oldest_waiting_seconds How long the queue's longest-waiting queued ticket has waited since it entered the queue (created, reopened or transferred), in working time with business hours; 0 when none waits.
 # TYPE firstline_queue_oldest_waiting_seconds gauge
 firstline_queue_oldest_waiting_seconds{queue="first_line"} 3690
 firstline_queue_oldest_waiting_seconds{queue="second_line"} ` + strconv.FormatFloat(now.Sub(f.newest.UpdatedAt).Seconds(), 'g', -1, 64) + `
 firstline_queue_oldest_waiting_seconds{queue="third_line"} 0
+firstline_queue_oldest_waiting_seconds{queue="vip"} 0
+`
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "firstline_queue_oldest_waiting_seconds"); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestStoreCollectorWorkingTime checks that with business hours a queue's
+// waiting time is working time: none in a queue closed all along, while a
+// queue without hours counts wall-clock time.
+func TestStoreCollectorWorkingTime(t *testing.T) {
+	f := newFixture(t)
+	now := f.oldest.UpdatedAt.Add(90 * time.Second)
+	var holidays []string
+	for d := -1; d <= 1; d++ {
+		holidays = append(holidays, now.UTC().AddDate(0, 0, d).Format(time.DateOnly))
+	}
+	closed, err := calendar.New(calendar.Config{Hours: []string{"mon-sun 00:00-24:00"}, Holidays: holidays})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := metrics.NewStoreCollector(f.store, metrics.StoreOptions{
+		Queues: []string{"first_line", "second_line"},
+		Now:    func() time.Time { return now },
+		Hours:  map[string]*calendar.Calendar{"first_line": closed},
+	})
+	want := `
+# HELP firstline_queue_oldest_waiting_seconds How long the queue's longest-waiting queued ticket has waited since it entered the queue (created, reopened or transferred), in working time with business hours; 0 when none waits.
+# TYPE firstline_queue_oldest_waiting_seconds gauge
+firstline_queue_oldest_waiting_seconds{queue="first_line"} 0
+firstline_queue_oldest_waiting_seconds{queue="second_line"} ` + strconv.FormatFloat(now.Sub(f.newest.UpdatedAt).Seconds(), 'g', -1, 64) + `
 firstline_queue_oldest_waiting_seconds{queue="vip"} 0
 `
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "firstline_queue_oldest_waiting_seconds"); err != nil {
