@@ -132,6 +132,11 @@ func testReportCommand(t *testing.T, data string, envs map[string]string) {
 		{"the gap from the flag", append(day, "--config", config, "--contact-gap", "20m"), [][]string{
 			strings.Fields("contacts 4"),
 		}},
+		// b escalated at 11:00, was answered at 11:30 and closed at 12:00:
+		// from 11:20 on, 10 and 40 working minutes.
+		{"business hours", append(day, "--config", writeConfig(t, "business_hours:\n  hours: [\"mon-fri 11:20-18:00\"]\n")), [][]string{
+			strings.Fields("all 1 1 0 1 1 10m 10m 1 40m 40m"),
+		}},
 		{"two days", []string{"report", "--from", "2024-05-05", "--to", "2024-05-06"}, [][]string{
 			strings.Fields("Report for 2024-05-05 to 2024-05-06 (UTC days, both included),"),
 			strings.Fields("contacts 4"),
