@@ -95,7 +95,8 @@ type Activity struct {
 	Priority   string   // escalated
 	Value      int      // feedback: 1 helpful, 0 not; csat: the rating
 
-	// escalated: the SLA deadlines set for the ticket; zero when none.
+	// escalated, transferred: the SLA deadlines set for the ticket, or
+	// moved to the new queue's hours; zero when none.
 	FirstResponseDue time.Time
 	ResolutionDue    time.Time
 }

@@ -99,7 +99,8 @@ func (e *Engine) Note(ctx context.Context, a TicketAction, text string) (*Messag
 }
 
 // Transfer moves a ticket to another queue, unassigned, with a note saying
-// why; the customer keeps waiting in the same conversation.
+// why; the customer keeps waiting in the same conversation. Its deadlines
+// move to the new queue's working hours (moveDeadlines).
 func (e *Engine) Transfer(ctx context.Context, a TicketAction, queue, note string) (*Ticket, error) {
 	if !slices.Contains(e.cfg.Queues, queue) {
 		return nil, Errorf(EINVALID, "unknown queue %q; queues: %s", queue, strings.Join(e.cfg.Queues, ", "))

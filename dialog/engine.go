@@ -55,10 +55,13 @@ type Config struct {
 	// LateNoticeBefore: the customer of an open ticket whose first
 	// response or resolution deadline is this near and unmet is told,
 	// once per deadline, that it runs late (the shared message
-	// late_notice); see LateNotices. 0 sends none.
+	// late_notice); with working hours this is working time, and no
+	// notice is sent while the queue is closed; see LateNotices. 0 sends
+	// none.
 	LateNoticeBefore time.Duration
-	// Location is the time zone the customer is told times in; nil is
-	// the server's.
+	// Location is the time zone the customer is told times in when the
+	// ticket's queue has no working hours (their zone comes first); nil
+	// is the server's.
 	Location *time.Location
 	// AutoAssign gives new tickets to the least-loaded online agent of the
 	// ticket's queue; agents seen in the panel within OnlineWithin count as

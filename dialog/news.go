@@ -41,7 +41,10 @@ const DefaultNewsInterval = time.Minute
 
 // LateNotices tells customers, before an SLA deadline of their open
 // ticket is missed, that it runs late and until when (the shared message
-// late_notice), Config.LateNoticeBefore ahead, once per deadline. It is
+// late_notice), Config.LateNoticeBefore ahead, once per deadline. With
+// business hours that is working time of the ticket's queue, and nothing
+// is sent while the queue is closed; see lateEstimate for the time told.
+// It is
 // safe to run in several processes over one database and across
 // restarts: a notice is sent in the same transaction that claims its
 // deadline on the ticket (Tx.ClaimLateNotice), so exactly one of them
@@ -109,6 +112,9 @@ func (n *LateNotices) Sweep(ctx context.Context) (sent int, err error) {
 		return 0, fmt.Errorf("list deadlines due: %w", err)
 	}
 	for _, d := range due {
+		if !e.noticeWindow(ctx, d, now) {
+			continue // not yet in its queue's working time: no transaction for it
+		}
 		ok, err := e.lateNotice(ctx, d)
 		switch {
 		case err != nil && ctx.Err() != nil:
@@ -120,6 +126,19 @@ func (n *LateNotices) Sweep(ctx context.Context) (sent int, err error) {
 		}
 	}
 	return sent, nil
+}
+
+// noticeWindow reports whether d may be noticed at now as its ticket's
+// queue is: open, with the deadline no more than LateNoticeBefore of
+// working time away. A ticket that cannot be read is left to lateNotice,
+// which reports why.
+func (e *Engine) noticeWindow(ctx context.Context, d Deadline, now time.Time) bool {
+	t, err := e.store.Ticket(ctx, d.TicketID)
+	if err != nil {
+		return true
+	}
+	cal := e.calendar(t.Queue)
+	return cal.Open(now) && cal.WorkingBetween(now, d.Due) <= e.cfg.LateNoticeBefore
 }
 
 // lateNotice tells the customer of d's ticket that it runs late, unless
