@@ -135,6 +135,7 @@ func testReportCommand(t *testing.T, data string, envs map[string]string) {
 		// b escalated at 11:00, was answered at 11:30 and closed at 12:00:
 		// from 11:20 on, 10 and 40 working minutes.
 		{"business hours", append(day, "--config", writeConfig(t, "business_hours:\n  hours: [\"mon-fri 11:20-18:00\"]\n")), [][]string{
+			strings.Fields("First response and resolution times are working time (business hours)."),
 			strings.Fields("all 1 1 0 1 1 10m 10m 1 40m 40m"),
 		}},
 		{"two days", []string{"report", "--from", "2024-05-05", "--to", "2024-05-06"}, [][]string{

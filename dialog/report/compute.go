@@ -140,6 +140,7 @@ func (st *state) report(contacts []*contact, cycles []*cycle, from, to time.Time
 		To:           to,
 		Now:          opts.Now,
 		ContactGap:   opts.ContactGap,
+		WorkingTime:  len(opts.Hours) > 0,
 		ReopenWindow: opts.ReopenWindow,
 		Filter:       opts.Filter,
 	}

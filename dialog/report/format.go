@@ -64,6 +64,9 @@ func WriteTable(w io.Writer, r *Report) error {
 	p := &tablePrinter{w: w}
 	p.text("Report for %s, made %s", describeRange(r.From, r.To), r.Now.UTC().Format("2006-01-02 15:04 MST"))
 	p.text("Contact gap %s, reopen window %s; %s.", formatDuration(r.ContactGap), formatDuration(r.ReopenWindow), describeFilter(r.Filter))
+	if r.WorkingTime {
+		p.text("First response and resolution times are working time (business hours).")
+	}
 	if r.Since.IsZero() {
 		p.text("No analytics events are recorded yet.")
 	} else {

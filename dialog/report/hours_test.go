@@ -63,6 +63,9 @@ func TestWorkingTime(t *testing.T) {
 	if got, want := worked.Tickets.FirstResponseBreached, (Ratio{1, 2}); got != want {
 		t.Errorf("first response breached %+v, want %+v: ticket 1 only, ticket 2 met its moved deadline", got, want)
 	}
+	if wall.WorkingTime || !worked.WorkingTime {
+		t.Errorf("working time said %v without hours, %v with", wall.WorkingTime, worked.WorkingTime)
+	}
 	for _, q := range worked.Queues {
 		if q.Name == "first_line" && q.FirstResponse.Median != hour {
 			t.Errorf("first_line's first response %+v, want 1h", q.FirstResponse)

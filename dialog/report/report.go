@@ -99,6 +99,8 @@ type Report struct {
 	// was migrated to keep them); zero when there is none. Nothing before
 	// it is counted.
 	Since time.Time `json:"since,omitzero"`
+	// WorkingTime says the ticket times are working time (Options.Hours).
+	WorkingTime bool `json:"working_time,omitempty"`
 
 	Contacts Contacts  `json:"contacts"`
 	Intents  []Intent  `json:"intents"`
