@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -25,6 +27,7 @@ import (
 	"github.com/firstline-support/firstline/bots/whatsapp"
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/broker"
+	"github.com/firstline-support/firstline/dialog/calendar"
 	"github.com/firstline-support/firstline/dialog/metrics"
 	"github.com/firstline-support/firstline/dialog/store/postgres"
 	"github.com/firstline-support/firstline/dialog/store/sqlite"
@@ -277,6 +280,7 @@ func openApp(ctx context.Context, s *settings, log *slog.Logger) (*app, error) {
 		holder.Close()
 		return nil, fmt.Errorf("register store metrics: %w", err)
 	}
+	warnShiftsWithoutUsers(ctx, store, cfg.Shifts, log)
 	// Live views and the outbox learn of changes from events. On
 	// PostgreSQL they travel through the database, so that every replica
 	// hears of every change, its own included.
@@ -517,5 +521,24 @@ func runQueuedAssignments(ctx context.Context, s *settings, engine *dialog.Engin
 	})
 	if err != nil {
 		log.Error("assigning queued tickets stopped", "err", err)
+	}
+}
+
+// warnShiftsWithoutUsers logs the names of business_hours.agents that no
+// user has (yet): a misspelt name would otherwise go unnoticed, its shift
+// never applied.
+func warnShiftsWithoutUsers(ctx context.Context, store dialog.Store, shifts map[string]*calendar.Calendar, log *slog.Logger) {
+	if len(shifts) == 0 {
+		return
+	}
+	users, err := store.Users(ctx)
+	if err != nil {
+		log.Warn("cannot check business_hours.agents against the users", "err", err)
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(shifts)) {
+		if !slices.ContainsFunc(users, func(u *dialog.User) bool { return u.Name == name }) {
+			log.Warn("business_hours.agents names no user; the shift applies once a user has that name", "name", name)
+		}
 	}
 }

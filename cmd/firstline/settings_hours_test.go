@@ -1,11 +1,15 @@
 package main
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/firstline-support/firstline/dialog"
+	"github.com/firstline-support/firstline/dialog/calendar"
 )
 
 // TestSettingsBusinessHours checks what business_hours gives the engine:
@@ -106,5 +110,27 @@ func TestSettingsBusinessHoursErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%d: err = %v, want it to mention %q", i, err, c.want)
 		}
+	}
+}
+
+// TestShiftsWithoutUsers checks that serve warns of a shift whose name no
+// user has, and of that one only.
+func TestShiftsWithoutUsers(t *testing.T) {
+	store := openTestStore(t, t.TempDir())
+	err := store.Update(t.Context(), func(tx dialog.Tx) error {
+		return tx.CreateUser(t.Context(), &dialog.User{Name: "anna", Role: dialog.RoleAgent, PasswordHash: "x"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shift, err := calendar.New(calendar.Config{Hours: []string{"mon-fri 09:00-13:00"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	warnShiftsWithoutUsers(t.Context(), store, map[string]*calendar.Calendar{"anna": shift, "anya": shift},
+		slog.New(slog.NewTextHandler(&logs, nil)))
+	if got := logs.String(); !strings.Contains(got, "name=anya") || strings.Contains(got, "name=anna") {
+		t.Errorf("logged %q, want a warning about anya only", got)
 	}
 }
