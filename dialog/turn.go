@@ -161,6 +161,11 @@ func decide(set *intents.Set, conv *Conversation, cmd, text string) plan {
 	switch pending {
 	case PendingCollect:
 		return plan{reaction: reactCollect}
+	case PendingRephrase:
+		// The button offered with the question about a file.
+		if humanButton(set, text) {
+			return plan{reaction: reactPerson}
+		}
 	case PendingClarify:
 		id, person := chosenOption(set, text, conv.PendingOptions)
 		if person {
@@ -234,7 +239,25 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 	if p.rephrased {
 		return t.escalate(ReasonNoMatch, match.Top().Intent, match)
 	}
+	if t.fileOnly() {
+		return t.askAboutFile()
+	}
 	return t.askRephrase(match)
+}
+
+// fileOnly reports whether the customer's message is files without words:
+// a screenshot of an error, a scan of a receipt.
+func (t *turn) fileOnly() bool {
+	return len(t.in.Attachments) > 0 && !HasVisibleText(t.in.Text)
+}
+
+// askAboutFile answers a file the bot cannot read: words, or a person,
+// who will see the file on the ticket. As after "please rephrase", a next
+// message the bot cannot answer either goes to a person; the file is not
+// listed for review, as there is no text to learn from.
+func (t *turn) askAboutFile() error {
+	t.conv.Pending = PendingRephrase
+	return t.say(intents.MsgFileOnly, []string{t.set.Messages.Render(intents.MsgButtonHuman, t.lang, nil)})
 }
 
 // acknowledge tells a customer waiting for a person that their message
@@ -575,12 +598,19 @@ func chosenOption(set *intents.Set, text string, options []string) (id string, p
 			}
 		}
 	}
+	return "", humanButton(set, text)
+}
+
+// humanButton reports whether text is the label of the "talk to a person"
+// button, in any language.
+func humanButton(set *intents.Set, text string) bool {
+	text = strings.TrimSpace(text)
 	for _, l := range intents.Languages {
 		if strings.EqualFold(text, set.Messages.Render(intents.MsgButtonHuman, l, nil)) {
-			return "", true
+			return true
 		}
 	}
-	return "", false
+	return false
 }
 
 // yesNo reads a reply to "did this help?" as "yes", "no" or "".

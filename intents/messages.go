@@ -6,6 +6,7 @@ package intents
 const (
 	MsgGreeting         = "greeting"           // reply to /start
 	MsgRephrase         = "rephrase"           // no confident match, first time
+	MsgFileOnly         = "file_only"          // a file came without words while the bot answers
 	MsgClarify          = "clarify"            // some intents are plausible, none is sure: "did you mean ...?"
 	MsgAlsoAsked        = "also_asked"         // before the answer to the other of two questions, once one was picked
 	MsgEscalated        = "escalated"          // a ticket was created
@@ -41,6 +42,10 @@ var DefaultMessages = map[string]Text{
 	MsgRephrase: {
 		LangRU: "Я не уверен, что понял вопрос. Переформулируйте, пожалуйста, одним-двумя предложениями.",
 		LangEN: "I am not sure I understood. Could you rephrase it in a sentence or two?",
+	},
+	MsgFileOnly: {
+		LangRU: "Файл получил, но прочитать его я не могу. Опишите, пожалуйста, вопрос словами или позовите специалиста: он увидит файл.",
+		LangEN: "I have your file, but I cannot read it. Please describe your question in words, or ask for a person: they will see the file.",
 	},
 	MsgClarify: {
 		LangRU: "Уточните, пожалуйста, что вы имели в виду: {{.options}}?",
