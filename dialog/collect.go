@@ -66,13 +66,25 @@ type collection struct {
 	index  int // the question asked
 	bad    int // answers to it that did not fit
 	fields []Field
+	// confirming: the question asked is whether known, the value this
+	// customer gave before, still holds.
+	confirming bool
+	known      string
 }
+
+// confirmMark stands, in Conversation.PendingOptions, for the name of a
+// last pseudo-field holding the value being confirmed; question names are
+// [a-z_]+, so it never names a field.
+const confirmMark = "?"
 
 // options encodes c for Conversation.PendingOptions.
 func (c collection) options() []string {
 	out := []string{c.intent, strconv.Itoa(c.index), strconv.Itoa(c.bad)}
 	for _, f := range c.fields {
 		out = append(out, f.Name, f.Value)
+	}
+	if c.confirming {
+		out = append(out, confirmMark, c.known)
 	}
 	return out
 }
@@ -93,6 +105,10 @@ func parseCollection(opts []string) (c collection, ok bool) {
 	for i := 3; i+1 < len(opts); i += 2 {
 		c.fields = append(c.fields, Field{Name: opts[i], Value: opts[i+1]})
 	}
+	if n := len(c.fields); n > 0 && c.fields[n-1].Name == confirmMark {
+		c.confirming, c.known = true, c.fields[n-1].Value
+		c.fields = c.fields[:n-1]
+	}
 	return c, true
 }
 
@@ -101,7 +117,20 @@ func parseCollection(opts []string) (c collection, ok bool) {
 func (t *turn) startCollect(in *intents.Intent) error {
 	c := collection{intent: in.ID}
 	intro := t.set.Messages.Render(intents.MsgCollectIntro, t.lang, t.vars())
-	return t.ask(in, c, intro, in.ID)
+	return t.askNext(in, c, intro, in.ID)
+}
+
+// askNext asks question c.index of in, as ask does, unless this customer
+// gave a value for it before that still fits: then it asks whether that
+// value holds.
+func (t *turn) askNext(in *intents.Intent, c collection, intro, intent string) error {
+	q := in.Collect[c.index]
+	known, err := t.knownValue(q)
+	if err != nil {
+		return err
+	}
+	c.confirming, c.known = known != "", known
+	return t.ask(in, c, intro, intent)
 }
 
 // ask asks question c.index of in, after intro when there is one. The
@@ -110,14 +139,22 @@ func (t *turn) startCollect(in *intents.Intent) error {
 func (t *turn) ask(in *intents.Intent, c collection, intro, intent string) error {
 	q := in.Collect[c.index]
 	text := q.Ask.Get(t.lang)
+	var buttons []string
+	if c.confirming {
+		vars := t.vars()
+		vars["value"] = c.known
+		text += "\n" + t.set.Messages.Render(intents.MsgCollectConfirm, t.lang, vars)
+		buttons = t.yesNoButtons()
+	} else {
+		buttons = append(buttons, q.Buttons[t.lang]...)
+		for _, l := range intents.Languages {
+			if len(buttons) == 0 {
+				buttons = append(buttons, q.Buttons[l]...)
+			}
+		}
+	}
 	if intro != "" {
 		text = intro + "\n\n" + text
-	}
-	buttons := append([]string(nil), q.Buttons[t.lang]...)
-	for _, l := range intents.Languages {
-		if len(buttons) == 0 {
-			buttons = append(buttons, q.Buttons[l]...)
-		}
 	}
 	if q.Optional {
 		buttons = append(buttons, t.set.Messages.Render(intents.MsgButtonSkip, t.lang, nil))
@@ -130,9 +167,12 @@ func (t *turn) ask(in *intents.Intent, c collection, intro, intent string) error
 // collectAnswer takes the customer's answer to the question asked: it
 // keeps a fitting answer, asks again after one that does not fit (up to
 // maxBadAnswers), skips an optional question on its button, and stops
-// asking on the button for a person. After the last question, or once it
+// asking on the button for a person. To "is this still right?" yes keeps
+// the value known, no asks the question, and a new value that fits
+// replaces it. A message that is a question of its own is answered first
+// (see sidetrack). After the last question, or once it
 // stops, the ticket is created with what was collected.
-func (t *turn) collectAnswer(text string) error {
+func (t *turn) collectAnswer(text string, match kb.Result) error {
 	c, ok := parseCollection(t.conv.PendingOptions)
 	in := t.set.Intent(c.intent)
 	if !ok || in == nil || c.index >= len(in.Collect) {
@@ -143,15 +183,31 @@ func (t *turn) collectAnswer(text string) error {
 	}
 	q := in.Collect[c.index]
 	answer := strings.TrimSpace(text)
+	fits := utf8.RuneCountInString(answer) <= MaxFieldLen && q.Match(answer)
+	confirmed := ""
+	if c.confirming {
+		confirmed = yesNo(t.set, answer)
+	}
 	switch {
 	case isLabel(t.set, intents.MsgButtonConnect, answer):
 		return t.finishCollect(c)
 	case q.Optional && isLabel(t.set, intents.MsgButtonSkip, answer):
 		c.fields = append(c.fields, Field{Name: q.Name})
-	case utf8.RuneCountInString(answer) <= MaxFieldLen && q.Match(answer):
-		c.fields = append(c.fields, Field{Name: q.Name, Value: answer})
+	case confirmed == "yes":
+		c.fields = append(c.fields, Field{Name: q.Name, Value: c.known})
+	case confirmed == "no":
+		c.confirming, c.known = false, ""
+		return t.ask(in, c, "", "")
 	default:
+		if done, err := t.sidetrack(in, q, c, answer, fits, match); done || err != nil {
+			return err
+		}
+		if fits {
+			c.fields = append(c.fields, Field{Name: q.Name, Value: answer})
+			break
+		}
 		c.bad++
+		c.confirming, c.known = false, ""
 		if c.bad < maxBadAnswers {
 			return t.ask(in, c, t.set.Messages.Render(intents.MsgCollectInvalid, t.lang, t.vars()), "")
 		}
@@ -159,8 +215,9 @@ func (t *turn) collectAnswer(text string) error {
 	}
 	c.index++
 	c.bad = 0
+	c.confirming, c.known = false, ""
 	if c.index < len(in.Collect) {
-		return t.ask(in, c, "", "")
+		return t.askNext(in, c, "", "")
 	}
 	return t.finishCollect(c)
 }

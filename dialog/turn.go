@@ -35,6 +35,9 @@ type turn struct {
 	escalation string // why the message escalated, for Outcome.Escalation; "" if it did not
 
 	fields []Field // details collected before the handoff, for the ticket escalate creates
+	// known are the values this customer gave before, by field name;
+	// nil until knownValue loads them.
+	known map[string]string
 }
 
 // receive stores the customer's message and updates what the conversation
@@ -200,7 +203,7 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 		}
 		return t.escalate(ReasonCustomerAsk, "", match)
 	case reactCollect:
-		return t.collectAnswer(text)
+		return t.collectAnswer(text, match)
 	}
 
 	// Whatever the bot asked, this message answered it or moved on.

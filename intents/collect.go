@@ -19,7 +19,7 @@ const (
 	MaxPatternLen = 200
 )
 
-var collectKeys = []string{"name", "ask", "pattern", "buttons", "optional"}
+var collectKeys = []string{"name", "ask", "pattern", "buttons", "optional", "remember"}
 
 // Question is one detail an escalating intent asks the customer for before
 // it creates the ticket; the answer is stored on the ticket under Name.
@@ -30,6 +30,10 @@ type Question struct {
 	Re       *regexp.Regexp      // Pattern compiled; nil when there is none
 	Buttons  map[string][]string // language → suggested answers
 	Optional bool                // the customer may skip it
+	// Forget: the bot does not offer the value the customer gave on an
+	// earlier ticket (remember: false), for answers that do not last,
+	// such as since when something is broken.
+	Forget bool
 	Pos      Pos                 // where the question starts
 }
 
@@ -87,6 +91,9 @@ func (r *nodeReader) decodeCollect(n *yaml.Node) []*questionEntry {
 				e.q.Buttons = r.decodeButtons(f.value)
 			case "optional":
 				e.q.Optional, _ = r.boolean(f.value, "optional")
+			case "remember":
+				remember, ok := r.boolean(f.value, "remember")
+				e.q.Forget = ok && !remember
 			}
 		}
 		switch name := e.q.Name; {

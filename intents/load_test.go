@@ -241,7 +241,7 @@ func TestLoadProblems(t *testing.T) {
 
 		{"collect_not_list", "intents.yaml:5", `collect must be a list, not "yes"`},
 		{"collect_item", "intents.yaml:6", `each question in collect must be a mapping, not "contract"`},
-		{"collect_unknown_key", "intents.yaml:8", `unknown key "regex" in a question of collect (want name, ask, pattern, buttons or optional)`},
+		{"collect_unknown_key", "intents.yaml:8", `unknown key "regex" in a question of collect (want name, ask, pattern, buttons, optional or remember)`},
 		{"collect_no_name", "intents.yaml:6", "question in collect has no name"},
 		{"collect_name_malformed", "intents.yaml:6", `malformed question name "contract2": use lower-case letters and "_"`},
 		{"collect_name_duplicate", "intents.yaml:8", `duplicate question name "contract" in collect (first at testdata/problems/collect_name_duplicate/intents.yaml:6)`},
@@ -253,6 +253,7 @@ func TestLoadProblems(t *testing.T) {
 		{"collect_pattern_long", "intents.yaml:8", "pattern is 201 characters long, more than 200"},
 		{"collect_buttons_lang", "intents.yaml:8", `unknown language "de" in buttons (want ru or en)`},
 		{"collect_optional_type", "intents.yaml:8", `optional must be true or false, not "maybe"`},
+		{"collect_remember_type", "intents.yaml:8", `remember must be true or false, not "sometimes"`},
 		{"collect_too_many", "intents.yaml:16", "collect has 11 questions, more than 10"},
 		{"collect_without_escalate", "intents.yaml:5", `intent "down" has collect: but not escalate: true`},
 

@@ -29,6 +29,7 @@ const (
 	MsgStatusClosed     = "status_closed"
 	MsgCollectIntro     = "collect_intro"   // before the first question an escalating intent asks (collect:)
 	MsgCollectInvalid   = "collect_invalid" // an answer did not fit the question's pattern
+	MsgCollectConfirm   = "collect_confirm" // after a question, the value the customer gave before: is it still right?
 	MsgButtonSkip       = "button_skip"     // label of the button that skips an optional question
 	MsgButtonConnect    = "button_connect"  // label of the button that stops the questions and hands over at once
 )
@@ -110,6 +111,10 @@ var DefaultMessages = map[string]Text{
 	MsgCollectInvalid: {
 		LangRU: "Похоже, это не тот ответ. Попробуйте ещё раз.",
 		LangEN: "That does not look right. Please try again.",
+	},
+	MsgCollectConfirm: {
+		LangRU: "В прошлый раз вы указали: {{.value}}. Всё верно?",
+		LangEN: "Last time you gave: {{.value}}. Is that still right?",
 	},
 	MsgButtonSkip:    {LangRU: "Пропустить", LangEN: "Skip"},
 	MsgButtonConnect: {LangRU: "Соедините с оператором", LangEN: "Just connect me"},

@@ -22,6 +22,7 @@ var VarNames = []string{
 	"due",        // in late_notice, the deadline the ticket runs late for, e.g. "18:30" or "5 Mar 18:30"
 	"wait",       // how soon an agent is due to answer by the SLA ("within 4 hours"), in working time; empty when it sets nothing
 	"opens",      // out of working hours, when they begin ("tomorrow at 09:00"); empty while open
+	"value",      // in collect_confirm, the value the customer gave before
 }
 
 // Template is a parsed answer or message template.
