@@ -53,20 +53,8 @@ func (e *Engine) Reply(ctx context.Context, a TicketAction, text string) (*Messa
 	}
 	var out *Message
 	err = e.agentTx(ctx, a, false, func(at *agentTurn) error {
-		if err := at.take(a.Agent); err != nil {
-			return err
-		}
-		if at.ticket.FirstResponseAt.IsZero() {
-			at.ticket.FirstResponseAt = at.tx.Now()
-			if err := at.tx.UpdateTicket(ctx, at.ticket); err != nil {
-				return err
-			}
-			if err := at.record(Activity{Kind: ActivityFirstResponse, Agent: a.Agent, Queue: at.ticket.Queue}); err != nil {
-				return err
-			}
-		}
 		var err error
-		out, err = at.send(AuthorAgent, a.Agent, text, nil)
+		out, err = at.reply(a.Agent, text)
 		return err
 	})
 	if err != nil {
@@ -76,6 +64,24 @@ func (e *Engine) Reply(ctx context.Context, a TicketAction, text string) (*Messa
 	// "is typing" at once, on every replica.
 	e.stopTyping(out.ConversationID)
 	return out, nil
+}
+
+// reply sends agent's text to the customer, taking the ticket and
+// marking its first response.
+func (at *agentTurn) reply(agent, text string) (*Message, error) {
+	if err := at.take(agent); err != nil {
+		return nil, err
+	}
+	if at.ticket.FirstResponseAt.IsZero() {
+		at.ticket.FirstResponseAt = at.tx.Now()
+		if err := at.tx.UpdateTicket(at.ctx, at.ticket); err != nil {
+			return nil, err
+		}
+		if err := at.record(Activity{Kind: ActivityFirstResponse, Agent: agent, Queue: at.ticket.Queue}); err != nil {
+			return nil, err
+		}
+	}
+	return at.send(AuthorAgent, agent, text, nil)
 }
 
 // Note adds an internal note to the ticket's transcript: agents see it,

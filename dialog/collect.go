@@ -63,9 +63,14 @@ func UnmarshalFields(s string) ([]Field, error) {
 // Conversation.PendingOptions.
 type collection struct {
 	intent string
-	index  int // the question asked
-	bad    int // answers to it that did not fit
-	fields []Field
+	// general: the questions are the knowledge base's top-level
+	// collect:, asked before an escalation for reason whose intent has
+	// none of its own.
+	general bool
+	reason  string
+	index   int // the question asked
+	bad     int // answers to it that did not fit
+	fields  []Field
 	// confirming: the question asked is whether known, the value this
 	// customer gave before, still holds.
 	confirming bool
@@ -77,9 +82,18 @@ type collection struct {
 // [a-z_]+, so it never names a field.
 const confirmMark = "?"
 
+// generalMark starts, in Conversation.PendingOptions, the intent of a
+// collection of the top-level questions, followed by the reason and the
+// intent of the escalation they come before; intent ids never start so.
+const generalMark = "*"
+
 // options encodes c for Conversation.PendingOptions.
 func (c collection) options() []string {
-	out := []string{c.intent, strconv.Itoa(c.index), strconv.Itoa(c.bad)}
+	head := c.intent
+	if c.general {
+		head = generalMark + c.reason + ":" + c.intent
+	}
+	out := []string{head, strconv.Itoa(c.index), strconv.Itoa(c.bad)}
 	for _, f := range c.fields {
 		out = append(out, f.Name, f.Value)
 	}
@@ -97,6 +111,10 @@ func parseCollection(opts []string) (c collection, ok bool) {
 	}
 	var err1, err2 error
 	c.intent = opts[0]
+	if rest, ok := strings.CutPrefix(c.intent, generalMark); ok {
+		c.general = true
+		c.reason, c.intent, _ = strings.Cut(rest, ":")
+	}
 	c.index, err1 = strconv.Atoi(opts[1])
 	c.bad, err2 = strconv.Atoi(opts[2])
 	if err1 != nil || err2 != nil || c.index < 0 || c.bad < 0 {
@@ -117,27 +135,48 @@ func parseCollection(opts []string) (c collection, ok bool) {
 func (t *turn) startCollect(in *intents.Intent) error {
 	c := collection{intent: in.ID}
 	intro := t.set.Messages.Render(intents.MsgCollectIntro, t.lang, t.vars())
-	return t.askNext(in, c, intro, in.ID)
+	return t.askNext(in.Collect, c, intro, in.ID)
+}
+
+// startGeneralCollect asks the first of the questions every escalation
+// asks (the top-level collect:), before the escalation for reason, with
+// intent, that it stands in for.
+func (t *turn) startGeneralCollect(reason, intent string) error {
+	c := collection{intent: intent, general: true, reason: reason}
+	intro := t.set.Messages.Render(intents.MsgCollectIntro, t.lang, t.vars())
+	return t.askNext(t.set.Collect, c, intro, "")
+}
+
+// questions returns the questions c asks; nil when the knowledge base
+// has none of them any more.
+func (t *turn) questions(c collection) []intents.Question {
+	if c.general {
+		return t.set.Collect
+	}
+	if in := t.set.Intent(c.intent); in != nil {
+		return in.Collect
+	}
+	return nil
 }
 
 // askNext asks question c.index of in, as ask does, unless this customer
 // gave a value for it before that still fits: then it asks whether that
 // value holds.
-func (t *turn) askNext(in *intents.Intent, c collection, intro, intent string) error {
-	q := in.Collect[c.index]
+func (t *turn) askNext(qs []intents.Question, c collection, intro, intent string) error {
+	q := qs[c.index]
 	known, err := t.knownValue(q)
 	if err != nil {
 		return err
 	}
 	c.confirming, c.known = known != "", known
-	return t.ask(in, c, intro, intent)
+	return t.ask(qs, c, intro, intent)
 }
 
-// ask asks question c.index of in, after intro when there is one. The
+// ask asks question c.index of qs, after intro when there is one. The
 // first question names the intent, as the bot's answer to the message that
 // matched it; the others answer nothing the matcher read.
-func (t *turn) ask(in *intents.Intent, c collection, intro, intent string) error {
-	q := in.Collect[c.index]
+func (t *turn) ask(qs []intents.Question, c collection, intro, intent string) error {
+	q := qs[c.index]
 	text := q.Ask.Get(t.lang)
 	var buttons []string
 	if c.confirming {
@@ -174,14 +213,13 @@ func (t *turn) ask(in *intents.Intent, c collection, intro, intent string) error
 // stops, the ticket is created with what was collected.
 func (t *turn) collectAnswer(text string, match kb.Result) error {
 	c, ok := parseCollection(t.conv.PendingOptions)
-	in := t.set.Intent(c.intent)
-	if !ok || in == nil || c.index >= len(in.Collect) {
+	qs := t.questions(c)
+	if !ok || c.index >= len(qs) {
 		// The knowledge base changed under the collection: hand over
 		// with what there is rather than ask questions that are gone.
-		t.fields = c.fields
-		return t.escalate(ReasonIntent, c.intent, kb.Result{})
+		return t.finishCollect(c)
 	}
-	q := in.Collect[c.index]
+	q := qs[c.index]
 	answer := strings.TrimSpace(text)
 	fits := utf8.RuneCountInString(answer) <= MaxFieldLen && q.Match(answer)
 	confirmed := ""
@@ -197,9 +235,9 @@ func (t *turn) collectAnswer(text string, match kb.Result) error {
 		c.fields = append(c.fields, Field{Name: q.Name, Value: c.known})
 	case confirmed == "no":
 		c.confirming, c.known = false, ""
-		return t.ask(in, c, "", "")
+		return t.ask(qs, c, "", "")
 	default:
-		if done, err := t.sidetrack(in, q, c, answer, fits, match); done || err != nil {
+		if done, err := t.sidetrack(qs, q, c, answer, fits, match); done || err != nil {
 			return err
 		}
 		if fits {
@@ -209,25 +247,30 @@ func (t *turn) collectAnswer(text string, match kb.Result) error {
 		c.bad++
 		c.confirming, c.known = false, ""
 		if c.bad < maxBadAnswers {
-			return t.ask(in, c, t.set.Messages.Render(intents.MsgCollectInvalid, t.lang, t.vars()), "")
+			return t.ask(qs, c, t.set.Messages.Render(intents.MsgCollectInvalid, t.lang, t.vars()), "")
 		}
 		c.fields = append(c.fields, Field{Name: q.Name})
 	}
 	c.index++
 	c.bad = 0
 	c.confirming, c.known = false, ""
-	if c.index < len(in.Collect) {
-		return t.askNext(in, c, "", "")
+	if c.index < len(qs) {
+		return t.askNext(qs, c, "", "")
 	}
 	return t.finishCollect(c)
 }
 
-// finishCollect creates the ticket of the intent that asked, with the
-// fields collected. The matcher's candidates for the answers say nothing
-// about the problem, so the ticket gets none.
+// finishCollect creates the ticket of the intent that asked, or of the
+// escalation the general questions came before, with the fields
+// collected. The matcher's candidates for the answers say nothing about
+// the problem, so the ticket gets none.
 func (t *turn) finishCollect(c collection) error {
-	t.fields = c.fields
-	return t.escalate(ReasonIntent, c.intent, kb.Result{})
+	t.fields, t.collected = c.fields, true
+	reason := ReasonIntent
+	if c.general && c.reason != "" {
+		reason = c.reason
+	}
+	return t.escalate(reason, c.intent, kb.Result{})
 }
 
 // stopCollect hands the conversation over at the customer's request

@@ -68,7 +68,7 @@ func (t *turn) knownValue(q intents.Question) (string, error) {
 	return v, nil
 }
 
-// sidetrack handles an answer to question q of in that is rather a
+// sidetrack handles an answer to question q of qs that is rather a
 // question of its own, as the matcher read it (match): an answer that
 // fits a pattern is always the answer; one that does not fit, or fits a
 // question without a pattern only because any text does (and then only
@@ -78,9 +78,9 @@ func (t *turn) knownValue(q intents.Question) (string, error) {
 // another intent that does not escalate, and then q is asked again; a
 // request for a person (human: true) stops the questions. It reports
 // whether it handled the message.
-func (t *turn) sidetrack(in *intents.Intent, q intents.Question, c collection, answer string, fits bool, match kb.Result) (bool, error) {
+func (t *turn) sidetrack(qs []intents.Question, q intents.Question, c collection, answer string, fits bool, match kb.Result) (bool, error) {
 	other := t.set.Intent(match.Intent)
-	if match.Decision != kb.DecisionAnswer || other == nil || other.ID == in.ID {
+	if match.Decision != kb.DecisionAnswer || other == nil || other.ID == c.intent {
 		return false, nil
 	}
 	if other.Escalate && !other.Human || !other.Escalate && len(other.Templates) == 0 {
@@ -101,7 +101,7 @@ func (t *turn) sidetrack(in *intents.Intent, q intents.Question, c collection, a
 	if _, err := t.sendAnswer(other.ID, "", match.ConfidenceOf(other.ID), match); err != nil {
 		return true, err
 	}
-	return true, t.ask(in, c, "", "")
+	return true, t.ask(qs, c, "", "")
 }
 
 // questionWords start a question in the languages the bot speaks.

@@ -35,6 +35,9 @@ type turn struct {
 	escalation string // why the message escalated, for Outcome.Escalation; "" if it did not
 
 	fields []Field // details collected before the handoff, for the ticket escalate creates
+	// collected: the questions before the handoff were asked (or stopped),
+	// so escalate creates the ticket rather than asking them.
+	collected bool
 	// known are the values this customer gave before, by field name;
 	// nil until knownValue loads them.
 	known map[string]string
@@ -112,6 +115,7 @@ const (
 	reactHelpful                    // thank: the answer helped
 	reactNotHelpful                 // escalate: the answer did not help
 	reactCollect                    // take the answer to a question asked before the handoff
+	reactField                      // take the answer to the detail an agent asked for
 )
 
 // plan is what the bot will do with a customer's message.
@@ -156,8 +160,11 @@ func decide(set *intents.Set, conv *Conversation, cmd, text string) plan {
 	}
 
 	// With a person in charge the bot stays silent: the message is already
-	// on the ticket's transcript.
+	// on the ticket's transcript; it may answer what the agent asked for.
 	if state != StateBot {
+		if pending == PendingField {
+			return plan{reaction: reactField}
+		}
 		return plan{reaction: reactSilent}
 	}
 
@@ -204,6 +211,8 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 		return t.escalate(ReasonCustomerAsk, "", match)
 	case reactCollect:
 		return t.collectAnswer(text, match)
+	case reactField:
+		return t.fieldAnswer(text)
 	}
 
 	// Whatever the bot asked, this message answered it or moved on.
@@ -651,10 +660,14 @@ func (t *turn) status() error {
 	return t.say(intents.MsgStatusTicket, nil)
 }
 
-// escalate hands the conversation to a person: it reopens the
+// escalate hands the conversation to a person, after the questions every
+// escalation asks (the top-level collect:) when there are any: it reopens the
 // conversation's last ticket if that was closed within the reopen window,
 // and creates a ticket otherwise; then tells the customer.
 func (t *turn) escalate(reason, intent string, match kb.Result) error {
+	if !t.collected && len(t.set.Collect) > 0 {
+		return t.startGeneralCollect(reason, intent)
+	}
 	ticket, err := t.reopenable()
 	if err != nil {
 		return err

@@ -34,7 +34,7 @@ type Question struct {
 	// earlier ticket (remember: false), for answers that do not last,
 	// such as since when something is broken.
 	Forget bool
-	Pos      Pos                 // where the question starts
+	Pos    Pos // where the question starts
 }
 
 // Match reports whether answer is acceptable for the question.

@@ -10,7 +10,7 @@ import (
 
 // Keys allowed at each level of an intents file.
 var (
-	fileKeys   = []string{"messages", "intents", "tests", "canned", "brand"}
+	fileKeys   = []string{"messages", "intents", "tests", "canned", "brand", "collect"}
 	intentKeys = []string{"id", "title", "description", "examples", "answer", "buttons",
 		"feedback", "escalate", "human", "priority", "queue", "threshold", "collect"}
 	testKeys   = []string{"message", "expect", "lang"}
@@ -24,7 +24,8 @@ type fileContent struct {
 	messages []messageEntry
 	tests    []testEntry
 	canned   []*cannedEntry
-	brand    *brandEntry // nil when the file gives none
+	brand    *brandEntry     // nil when the file gives none
+	collect  *generalCollect // nil when the file gives none
 }
 
 // intentEntry is one intent as read, with where its id and examples are.
@@ -76,6 +77,8 @@ func (r *nodeReader) decodeFile(root *yaml.Node) fileContent {
 			}
 		case "brand":
 			c.brand = r.decodeBrand(f.keyPos, f.value)
+		case "collect":
+			c.collect = r.decodeGeneralCollect(f.keyPos, f.value)
 		}
 	}
 	return c

@@ -109,7 +109,10 @@ type Set struct {
 	// Brand is the company's name as the web chat shows it, per language;
 	// empty when the knowledge base gives none.
 	Brand Text
-	Files []string // files read, sorted
+	// Collect are the questions asked before an escalation whose intent
+	// has no collect: of its own (the top-level collect:); nil when none.
+	Collect []Question
+	Files   []string // files read, sorted
 
 	byID map[string]*Intent
 }

@@ -81,9 +81,13 @@ func buildSet(contents []fileContent, files []string) *Set {
 	var tests []TestCase
 	var canned []*Canned
 	brand := Text{}
+	var collect []Question
 	for _, c := range contents {
 		if c.brand != nil {
 			brand = c.brand.text
+		}
+		if c.collect != nil {
+			collect = c.collect.questions
 		}
 		for _, e := range c.canned {
 			canned = append(canned, e.canned)
@@ -101,6 +105,7 @@ func buildSet(contents []fileContent, files []string) *Set {
 	s := NewSet(ins, msgs, tests)
 	s.Canned = canned
 	s.Brand = brand
+	s.Collect = collect
 	s.Files = files
 	return s
 }

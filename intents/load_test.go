@@ -170,7 +170,7 @@ func TestLoadProblems(t *testing.T) {
 		{"file_not_mapping", "intents.yaml:1", "the file must be a mapping, not a list"},
 		{"duplicate_key", "intents.yaml:6", `duplicate key "feedback" in an intent (first at line 5)`},
 
-		{"unknown_top_key", "intents.yaml:5", `unknown key "test" at the top level (want messages, intents, tests, canned or brand)`},
+		{"unknown_top_key", "intents.yaml:5", `unknown key "test" at the top level (want messages, intents, tests, canned, brand or collect)`},
 		{"unknown_intent_key", "intents.yaml:5", `unknown key "tags" in an intent`},
 		{"unknown_lang_title", "intents.yaml:5", `unknown language "de" in title (want ru or en)`},
 		{"unknown_lang_examples", "intents.yaml:5", `unknown language "fr" in examples`},
@@ -178,7 +178,7 @@ func TestLoadProblems(t *testing.T) {
 		{"unknown_lang_buttons", "intents.yaml:7", `unknown language "ua" in buttons`},
 		{"wrong_section_test_key", "intents.yaml:5", `unknown key "expect" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue, threshold or collect); it belongs in a test, under tests:`},
 		{"wrong_section_top_key", "intents.yaml:5", `unknown key "tests" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue, threshold or collect); it belongs at the top level of the file`},
-		{"wrong_section_message", "intents.yaml:6", `unknown key "greeting" at the top level (want messages, intents, tests, canned or brand); it belongs under messages:, as a shared message`},
+		{"wrong_section_message", "intents.yaml:6", `unknown key "greeting" at the top level (want messages, intents, tests, canned, brand or collect); it belongs under messages:, as a shared message`},
 		{"unknown_test_key", "intents.yaml:8", `unknown key "note" in a test (want message, expect or lang)`},
 		{"unknown_message", "intents.yaml:6", `unknown message "greting" in messages`},
 		{"unknown_message_lang", "intents.yaml:8", `unknown language "de" in messages.escalated`},
@@ -254,6 +254,8 @@ func TestLoadProblems(t *testing.T) {
 		{"collect_buttons_lang", "intents.yaml:8", `unknown language "de" in buttons (want ru or en)`},
 		{"collect_optional_type", "intents.yaml:8", `optional must be true or false, not "maybe"`},
 		{"collect_remember_type", "intents.yaml:8", `remember must be true or false, not "sometimes"`},
+		{"collect_general_lang", "intents.yaml:7", `question "contract" has no ask.en: the questions every escalation asks need each language`},
+		{"collect_general_two_files", "b.yaml:1", `collect is defined in two files (first at testdata/problems/collect_general_two_files/a.yaml:5)`},
 		{"collect_too_many", "intents.yaml:16", "collect has 11 questions, more than 10"},
 		{"collect_without_escalate", "intents.yaml:5", `intent "down" has collect: but not escalate: true`},
 

@@ -3,7 +3,8 @@ package intents
 // checkAcross runs the checks that need every file at once: intent ids are
 // unique, no example belongs to two intents or appears twice in one, each
 // message is defined in one file only, tests name existing intents,
-// canned shortcuts are unique, and the brand is given once.
+// canned shortcuts are unique, and the brand and the questions of every
+// escalation are given once.
 func checkAcross(files []fileContent, probs *problems) {
 	ids := checkIDs(files, probs)
 	checkExamples(files, probs)
@@ -11,6 +12,7 @@ func checkAcross(files []fileContent, probs *problems) {
 	checkTests(files, ids, probs)
 	checkCanned(files, probs)
 	checkBrand(files, probs)
+	checkGeneralCollect(files, probs)
 }
 
 // checkIDs reports repeated intent ids and returns where each id is first
