@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestCollectedFieldsInBrowser walks a handoff whose intent asks for
@@ -40,4 +42,29 @@ func TestCollectedFieldsInBrowser(t *testing.T) {
 		t.Error("the fields are not above the transcript")
 	}
 	t.Logf("ticket screenshot: %s", screenshot(t, ctx, "fields"))
+
+	// The agent asks for the address the customer skipped: picking the
+	// field fills in its question in the customer's language, the
+	// question reaches the customer, and the answer shows in the fields
+	// without a reload.
+	click(t, ctx, "#ask-field summary")
+	evalString(t, ctx, `document.getElementById("ask-field-name").value = ""`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#ask-field-name"), "address")); err != nil {
+		t.Fatal(err)
+	}
+	if got := evalString(t, ctx, `document.getElementById("ask-field-question").value`); got != "Адрес подключения?" {
+		t.Errorf("question filled in %q, want the address question in Russian", got)
+	}
+	click(t, ctx, "#ask-field-send")
+	waitText(t, ctx, "#field-waiting", "address")
+	if got := strings.Join(webchatPoll(t, s, "fields"), "\n"); !strings.HasSuffix(got, "Адрес подключения?") {
+		t.Fatalf("the customer was not asked for the address:\n%s", got)
+	}
+	s.say("fields", "6", "ул. Мира, 5")
+	waitText(t, ctx, "#fields", "ул. Мира, 5")
+	got = evalString(t, ctx, `Array.from(document.querySelectorAll("#fields dt, #fields dd")).map(e => e.textContent.trim()).join("|")`)
+	if want := "contract|1234567|address|ул. Мира, 5|since|Вчера"; got != want {
+		t.Errorf("fields read %q after the answer, want %q", got, want)
+	}
+	t.Logf("ticket screenshot after the answer: %s", screenshot(t, ctx, "fields-asked"))
 }

@@ -31,7 +31,8 @@ func (p *Panel) act(c *gin.Context, do actionFunc) {
 		return
 	}
 	form := c.Request.PostForm
-	kept := ticketForm{Text: form.Get("text"), Queue: form.Get("queue"), Note: form.Get("note")}
+	kept := ticketForm{Text: form.Get("text"), Queue: form.Get("queue"), Note: form.Get("note"),
+		Field: form.Get("field"), Question: form.Get("question")}
 	number := c.Param("number")
 	// Every form carries the version it was made from: an action on a
 	// ticket that changed since must not go through unseen.
@@ -88,6 +89,16 @@ func (p *Panel) typing(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// askField sends the agent's question for a field of the ticket to the
+// customer, whose next message becomes its value (see
+// dialog.Engine.AskField).
+func (p *Panel) askField(c *gin.Context) {
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) (*dialog.Ticket, error) {
+		_, err := p.engine.AskField(ctx, a, form.Get("field"), form.Get("question"))
+		return nil, err
+	})
 }
 
 func (p *Panel) note(c *gin.Context) {

@@ -113,6 +113,12 @@ var translations = map[string]map[string]string{
 		"unit.m": "m",
 		"unit.s": "s",
 
+		"ticket.field.waiting":      "Waiting for the customer's answer: %s",
+		"action.ask_field":          "Ask the customer for a detail",
+		"action.ask_field.name":     "Field",
+		"action.ask_field.question": "Question",
+		"action.ask_field.send":     "Ask",
+
 		"ticket.title":            "Ticket %s",
 		"ticket.customer":         "Customer",
 		"ticket.channel":          "Channel",
@@ -525,6 +531,12 @@ var translations = map[string]map[string]string{
 		"unit.h": "ч",
 		"unit.m": "м",
 		"unit.s": "с",
+
+		"ticket.field.waiting":      "Ждём ответа клиента: %s",
+		"action.ask_field":          "Запросить у клиента",
+		"action.ask_field.name":     "Поле",
+		"action.ask_field.question": "Вопрос",
+		"action.ask_field.send":     "Спросить",
 
 		"ticket.title":            "Обращение %s",
 		"ticket.customer":         "Клиент",

@@ -150,6 +150,7 @@ func (p *Panel) Routes(r gin.IRouter) {
 	work := in.Group("/tickets/:number", auth.Require(dialog.RoleAgent, dialog.RoleAdmin))
 	work.POST("/take", p.take)
 	work.POST("/reply", p.reply)
+	work.POST("/ask-field", p.askField)
 	work.POST("/typing", p.typing)
 	work.POST("/note", p.note)
 	work.POST("/transfer", p.transfer)

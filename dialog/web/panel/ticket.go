@@ -31,8 +31,14 @@ type ticketPage struct {
 	// work: a transfer there takes the ticket out of their sight.
 	TransferLeaves bool
 	Can            permissions
-	Form           ticketForm // what the agent typed, kept when an action fails
-	Error          *pageError // why the last action failed
+	// FieldQuestions are the fields the agent may ask the customer for
+	// by name, with the question in the customer's language.
+	FieldQuestions []fieldQuestion
+	// WaitingField is the field an agent asked the customer for and the
+	// customer has not answered yet; "" when none.
+	WaitingField string
+	Form         ticketForm // what the agent typed, kept when an action fails
+	Error        *pageError // why the last action failed
 }
 
 // permissions say which actions the page offers the viewer.
@@ -52,9 +58,18 @@ type permissions struct {
 
 // ticketForm is what the agent typed into the page's forms.
 type ticketForm struct {
-	Text  string // the reply or note
-	Queue string // the transfer's queue
-	Note  string // the transfer's note
+	Text     string // the reply or note
+	Queue    string // the transfer's queue
+	Note     string // the transfer's note
+	Field    string // the name of the field asked for
+	Question string // the question asking for it
+}
+
+// fieldQuestion is a field the knowledge base asks for, as the form that
+// asks the customer for it offers it.
+type fieldQuestion struct {
+	Name string
+	Ask  string // in the customer's language
 }
 
 // candidateView is an intent the bot considered.
@@ -171,7 +186,14 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 		if data.Can.Work && t.Open() {
 			data.Canned = cannedViews(set, lang, data.Conversation, t, user)
 		}
+		customerLang := data.Conversation.Lang
+		for _, q := range dialog.FieldQuestions(set, t.Intent) {
+			data.FieldQuestions = append(data.FieldQuestions, fieldQuestion{Name: q.Name, Ask: q.Ask.Get(customerLang)})
+		}
 	})
+	if c := data.Conversation; c.Pending == dialog.PendingField && len(c.PendingOptions) > 0 && c.TicketID == t.ID {
+		data.WaitingField = c.PendingOptions[0]
+	}
 	if data.Can.Work && t.Open() {
 		for _, q := range p.engine.Config().Queues {
 			if q != t.Queue {

@@ -70,8 +70,8 @@ func TestTicketPage(t *testing.T) {
 	inOrder(t, body, `id="canned"`, `data-shortcut="hello" data-text="`+html.EscapeString(want)+`"`, "Greeting", "/hello",
 		`data-shortcut="wait" data-text="Мне нужно несколько минут, Anna Petrova. Оставайтесь в чате."`)
 	// Every form carries the ticket's version; transfer offers the other queues.
-	if n := strings.Count(body, `name="version" value="`+strconv.FormatInt(tk.Version, 10)+`"`); n != 4 {
-		t.Errorf("%d forms carry the version, want 4 (take, close, composer, transfer)", n)
+	if n := strings.Count(body, `name="version" value="`+strconv.FormatInt(tk.Version, 10)+`"`); n != 5 {
+		t.Errorf("%d forms carry the version, want 5 (take, close, asking for a field, composer, transfer)", n)
 	}
 	inOrder(t, body, `name="queue"`, `<option value="second_line"`, `<option value="third_line"`)
 	if strings.Contains(body, `<option value="first_line"`) {

@@ -53,6 +53,8 @@
   // a reload would lose.
   function typed() {
     return Array.prototype.some.call(root.querySelectorAll("textarea, input[type=text]"), function (el) {
+      // What the page filled in itself is not the agent's writing.
+      if (el.hasAttribute("data-prefill") && el.value === el.defaultValue) { return false; }
       return el.value.trim() !== "";
     });
   }
@@ -85,6 +87,18 @@
         }
         document.getElementById("changed").hidden = false;
       }
+    });
+  }
+
+  // Picking a field the knowledge base asks for fills in its question,
+  // in the customer's language.
+  var fieldName = document.getElementById("ask-field-name");
+  var fieldQuestion = document.getElementById("ask-field-question");
+  if (fieldName && fieldQuestion) {
+    fieldName.addEventListener("input", function () {
+      document.querySelectorAll("#ask-field-names option").forEach(function (o) {
+        if (o.value === fieldName.value) { fieldQuestion.value = o.getAttribute("data-ask"); }
+      });
     });
   }
 
