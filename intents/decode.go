@@ -13,7 +13,7 @@ var (
 	fileKeys   = []string{"messages", "intents", "tests", "canned", "brand", "collect"}
 	intentKeys = []string{"id", "title", "description", "examples", "answer", "buttons",
 		"feedback", "escalate", "human", "priority", "queue", "threshold", "collect"}
-	testKeys   = []string{"message", "expect", "lang"}
+	testKeys   = []string{"message", "expect", "lang", "answers", "fields"}
 	priorities = []string{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
 )
 
@@ -44,8 +44,10 @@ type messageEntry struct {
 
 // testEntry is one test case, with where its expected outcome is written.
 type testEntry struct {
-	test      TestCase
-	expectPos Pos
+	test       TestCase
+	expectPos  Pos
+	answersPos Pos
+	fieldsPos  Pos
 }
 
 // decodeFile reads the top-level mapping of one file. Problems that can be
@@ -316,6 +318,12 @@ func (r *nodeReader) decodeTest(n *yaml.Node) (testEntry, bool) {
 		case "expect":
 			e.test.Expect, _ = r.text(f.value, "expect")
 			e.expectPos = f.valPos
+		case "answers":
+			e.test.Answers = r.decodeTestAnswers(f.value)
+			e.answersPos = f.keyPos
+		case "fields":
+			e.test.Fields = r.decodeTestFields(f.value)
+			e.fieldsPos = f.keyPos
 		case "lang":
 			e.test.Lang, _ = r.text(f.value, "lang")
 			if e.test.Lang != "" && !slices.Contains(Languages, e.test.Lang) {

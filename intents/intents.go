@@ -88,8 +88,18 @@ type TestCase struct {
 	Message string
 	Lang    string // optional: force a language instead of detecting it
 	Expect  string // an intent id, or ExpectEscalate
-	Pos     Pos
+	// Answers are sent after Message, one by one, to the questions the
+	// bot asks before the handoff (collect:); none for a test of the
+	// matcher alone.
+	Answers []string
+	// Fields are what the ticket created after Answers must hold.
+	Fields []TestField
+	Pos    Pos
 }
+
+// Scripted reports whether the test goes past the match: it answers the
+// questions before a handoff, which needs the whole engine to run.
+func (t TestCase) Scripted() bool { return len(t.Answers) > 0 }
 
 // ExpectEscalate is the expected outcome of a test case whose message must
 // not be answered by any intent.

@@ -179,7 +179,7 @@ func TestLoadProblems(t *testing.T) {
 		{"wrong_section_test_key", "intents.yaml:5", `unknown key "expect" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue, threshold or collect); it belongs in a test, under tests:`},
 		{"wrong_section_top_key", "intents.yaml:5", `unknown key "tests" in an intent (want id, title, description, examples, answer, buttons, feedback, escalate, human, priority, queue, threshold or collect); it belongs at the top level of the file`},
 		{"wrong_section_message", "intents.yaml:6", `unknown key "greeting" at the top level (want messages, intents, tests, canned, brand or collect); it belongs under messages:, as a shared message`},
-		{"unknown_test_key", "intents.yaml:8", `unknown key "note" in a test (want message, expect or lang)`},
+		{"unknown_test_key", "intents.yaml:8", `unknown key "note" in a test (want message, expect, lang, answers or fields)`},
 		{"unknown_message", "intents.yaml:6", `unknown message "greting" in messages`},
 		{"unknown_message_lang", "intents.yaml:8", `unknown language "de" in messages.escalated`},
 
@@ -225,6 +225,11 @@ func TestLoadProblems(t *testing.T) {
 		{"test_unknown_intent", "intents.yaml:7", `test expects unknown intent "bye"`},
 		{"test_unknown_lang", "intents.yaml:8", `unknown lang "es" (want ru or en)`},
 		{"test_no_expect", "intents.yaml:6", "test has no expect"},
+		{"test_answers_no_collect", "intents.yaml:13", `test has answers: but expects "hello", which asks no questions before the handoff (collect:)`},
+		{"test_fields_unknown", "intents.yaml:14", `test expects field "address", which "down" does not ask (it asks contract)`},
+		{"test_fields_no_answers", "intents.yaml:13", "test has fields: but no answers"},
+		{"test_answer_empty", "intents.yaml:13", "an answer is empty"},
+		{"test_fields_list", "intents.yaml:14", `fields must be a mapping of question name to the value expected, not a list`},
 
 		{"priority_unknown", "intents.yaml:5", `unknown priority "asap" (want low, normal, high or urgent)`},
 		{"threshold_zero", "intents.yaml:5", "threshold 0 is outside (0, 1]"},

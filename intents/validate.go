@@ -84,8 +84,21 @@ func checkMessages(files []fileContent, probs *problems) {
 
 // checkTests reports tests that expect an intent that does not exist.
 func checkTests(files []fileContent, ids map[string]Pos, probs *problems) {
+	ins := map[string]*Intent{}
+	var general []Question
+	for _, f := range files {
+		for _, e := range f.intents {
+			if _, ok := ins[e.intent.ID]; !ok {
+				ins[e.intent.ID] = e.intent
+			}
+		}
+		if f.collect != nil && general == nil {
+			general = f.collect.questions
+		}
+	}
 	for _, f := range files {
 		for _, t := range f.tests {
+			checkTestScript(t, ins, general, probs)
 			exp := t.test.Expect
 			if exp == "" || exp == ExpectEscalate {
 				continue

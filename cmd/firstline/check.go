@@ -52,11 +52,13 @@ func cmdTest(ctx context.Context, args []string, e env) error {
 	defer k.Close()
 	results := kb.RunTests(ctx, k)
 	failed := 0
+	failedAt := map[intents.Pos]bool{}
 	for _, r := range results {
 		if r.Pass {
 			continue
 		}
 		failed++
+		failedAt[r.Case.Pos] = true
 		got := string(r.Got.Decision)
 		if r.Got.Decision == kb.DecisionAnswer {
 			got = r.Got.Intent
@@ -64,12 +66,27 @@ func cmdTest(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "FAIL %s:%d: %q: want %s, got %s (%s)\n",
 			r.Case.Pos.File, r.Case.Pos.Line, r.Case.Message, r.Case.Expect, got, describe(r.Got))
 	}
-	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", len(results)-failed, failed)
+	scripts, err := runScripts(ctx, s, k)
+	if err != nil {
+		return err
+	}
+	// A test that answers questions is one test, failed when its match or
+	// its answers go wrong.
+	for _, r := range scripts {
+		if r.Problem != "" {
+			if !failedAt[r.Case.Pos] {
+				failed++
+			}
+			fmt.Fprintf(e.stdout, "FAIL %s:%d: %q and its answers: %s\n", r.Case.Pos.File, r.Case.Pos.Line, r.Case.Message, r.Problem)
+		}
+	}
+	total := len(results)
+	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", total-failed, failed)
 	if *advise {
 		printAdvice(ctx, e.stdout, e.stderr, set, s.matchOptions())
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d intent tests failed", failed, len(results))
+		return fmt.Errorf("%d of %d intent tests failed", failed, total)
 	}
 	return nil
 }
