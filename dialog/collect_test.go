@@ -23,6 +23,14 @@ func newCollectHarness(t *testing.T) *harness {
 	return h
 }
 
+// newCollectHarnessOn is newCollectHarness over store.
+func newCollectHarnessOn(t *testing.T, store dialog.Store) *harness {
+	t.Helper()
+	h := &harness{t: t, ctx: context.Background(), events: broker.New(), store: store}
+	h.engine = dialog.NewEngine(store, dialogtest.KB(t, "testdata/collect"), h.events, dialog.DefaultConfig, quiet)
+	return h
+}
+
 // expectQuestion checks that out asks one question, text, with buttons,
 // and creates no ticket.
 func expectQuestion(t *testing.T, out *dialog.Outcome, text string, buttons ...string) {
