@@ -159,7 +159,7 @@ func (t *turn) questions(c collection) []intents.Question {
 	return nil
 }
 
-// askNext asks question c.index of in, as ask does, unless this customer
+// askNext asks question c.index of qs, as ask does, unless this customer
 // gave a value for it before that still fits: then it asks whether that
 // value holds.
 func (t *turn) askNext(qs []intents.Question, c collection, intro, intent string) error {
