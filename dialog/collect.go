@@ -66,11 +66,12 @@ type collection struct {
 	// general: the questions are the knowledge base's top-level
 	// collect:, asked before an escalation for reason whose intent has
 	// none of its own.
-	general bool
-	reason  string
-	index   int // the question asked
-	bad     int // answers to it that did not fit
-	fields  []Field
+	general    bool
+	reason     string
+	candidates []Candidate // the escalation's, for its ticket
+	index      int         // the question asked
+	bad        int         // answers to it that did not fit
+	fields     []Field
 	// confirming: the question asked is whether known, the value this
 	// customer gave before, still holds.
 	confirming bool
@@ -91,7 +92,11 @@ const generalMark = "*"
 func (c collection) options() []string {
 	head := c.intent
 	if c.general {
-		head = generalMark + c.reason + ":" + c.intent
+		var cands []string
+		for _, cand := range c.candidates {
+			cands = append(cands, cand.Intent+"="+strconv.FormatFloat(cand.Confidence, 'g', -1, 64))
+		}
+		head = generalMark + c.reason + ":" + c.intent + ":" + strings.Join(cands, ",")
 	}
 	out := []string{head, strconv.Itoa(c.index), strconv.Itoa(c.bad)}
 	for _, f := range c.fields {
@@ -113,7 +118,10 @@ func parseCollection(opts []string) (c collection, ok bool) {
 	c.intent = opts[0]
 	if rest, ok := strings.CutPrefix(c.intent, generalMark); ok {
 		c.general = true
-		c.reason, c.intent, _ = strings.Cut(rest, ":")
+		var cands string
+		c.reason, rest, _ = strings.Cut(rest, ":")
+		c.intent, cands, _ = strings.Cut(rest, ":")
+		c.candidates = parseCandidates(cands)
 	}
 	c.index, err1 = strconv.Atoi(opts[1])
 	c.bad, err2 = strconv.Atoi(opts[2])
@@ -138,11 +146,28 @@ func (t *turn) startCollect(in *intents.Intent) error {
 	return t.askNext(in.Collect, c, intro, in.ID)
 }
 
+// parseCandidates reads the candidates options wrote: intent=confidence,
+// separated by commas. What does not read so is left out.
+func parseCandidates(s string) []Candidate {
+	var out []Candidate
+	for _, item := range strings.Split(s, ",") {
+		id, conf, ok := strings.Cut(item, "=")
+		f, err := strconv.ParseFloat(conf, 64)
+		if ok && err == nil && id != "" {
+			out = append(out, Candidate{Intent: id, Confidence: f})
+		}
+	}
+	return out
+}
+
 // startGeneralCollect asks the first of the questions every escalation
 // asks (the top-level collect:), before the escalation for reason, with
-// intent, that it stands in for.
-func (t *turn) startGeneralCollect(reason, intent string) error {
+// intent and match, that it stands in for.
+func (t *turn) startGeneralCollect(reason, intent string, match kb.Result) error {
 	c := collection{intent: intent, general: true, reason: reason}
+	for _, cand := range match.Candidates {
+		c.candidates = append(c.candidates, Candidate{Intent: cand.Intent, Confidence: cand.Confidence})
+	}
 	intro := t.set.Messages.Render(intents.MsgCollectIntro, t.lang, t.vars())
 	return t.askNext(t.set.Collect, c, intro, "")
 }
@@ -261,16 +286,20 @@ func (t *turn) collectAnswer(text string, match kb.Result) error {
 }
 
 // finishCollect creates the ticket of the intent that asked, or of the
-// escalation the general questions came before, with the fields
-// collected. The matcher's candidates for the answers say nothing about
-// the problem, so the ticket gets none.
+// escalation the general questions came before (with its candidates),
+// with the fields collected. The matcher's candidates for the answers say
+// nothing about the problem, so the ticket gets none of them.
 func (t *turn) finishCollect(c collection) error {
 	t.fields, t.collected = c.fields, true
 	reason := ReasonIntent
+	var match kb.Result
 	if c.general && c.reason != "" {
 		reason = c.reason
+		for _, cand := range c.candidates {
+			match.Candidates = append(match.Candidates, kb.Scored{Intent: cand.Intent, Confidence: cand.Confidence})
+		}
 	}
-	return t.escalate(reason, c.intent, kb.Result{})
+	return t.escalate(reason, c.intent, match)
 }
 
 // stopCollect hands the conversation over at the customer's request

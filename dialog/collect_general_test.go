@@ -55,6 +55,25 @@ func TestCollectGeneral(t *testing.T) {
 		}
 	})
 
+	// An answer that did not help: the ticket shows what was answered,
+	// though the answers to the questions came between.
+	t.Run("not helpful", func(t *testing.T) {
+		answered := h.send("nh", "как оплатить интернет")
+		if answered.Match.Intent != "pay_bill" {
+			t.Fatalf("matched %+v, want pay_bill", answered.Match)
+		}
+		expectQuestion(t, h.send("nh", "нет"), intro+"Номер договора?", "Пропустить", "Соедините с оператором")
+		out := h.send("nh", "Пропустить")
+		if out.Ticket == nil {
+			t.Fatalf("replies %v, want the ticket created", texts(out.Replies))
+		}
+		tk := h.ticket(out.Ticket.Number)
+		if tk.Reason != dialog.ReasonNotHelpful || len(tk.Candidates) != 1 || tk.Candidates[0].Intent != "pay_bill" ||
+			tk.Candidates[0].Confidence != answered.Match.ConfidenceOf("pay_bill") {
+			t.Errorf("reason %q candidates %+v, want not_helpful with pay_bill at %v", tk.Reason, tk.Candidates, answered.Match.ConfidenceOf("pay_bill"))
+		}
+	})
+
 	t.Run("own questions", func(t *testing.T) {
 		h.send("own", "не работает интернет")
 		h.send("own", "1234567")

@@ -666,7 +666,7 @@ func (t *turn) status() error {
 // and creates a ticket otherwise; then tells the customer.
 func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	if !t.collected && len(t.set.Collect) > 0 {
-		return t.startGeneralCollect(reason, intent)
+		return t.startGeneralCollect(reason, intent, match)
 	}
 	ticket, err := t.reopenable()
 	if err != nil {
