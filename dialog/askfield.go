@@ -94,6 +94,11 @@ func (e *Engine) AskField(ctx context.Context, a TicketAction, name, question st
 // fieldAnswer takes the customer's message as the value of the field an
 // agent asked for (see AskField).
 func (t *turn) fieldAnswer(text string) error {
+	if t.fileOnly() {
+		// Files without words are no value; the agent sees them, and the
+		// words may follow.
+		return nil
+	}
 	opts := t.conv.PendingOptions
 	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
 	if len(opts) != 3 || t.ticket == nil || !t.ticket.Open() {

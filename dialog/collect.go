@@ -245,6 +245,11 @@ func (t *turn) collectAnswer(text string, match kb.Result) error {
 		return t.finishCollect(c)
 	}
 	q := qs[c.index]
+	if t.fileOnly() {
+		// A photo of the router's lights answers no question, but is no
+		// wrong answer either: it goes on the ticket with the transcript.
+		return t.ask(qs, c, "", "")
+	}
 	answer := strings.TrimSpace(text)
 	fits := utf8.RuneCountInString(answer) <= MaxFieldLen && q.Match(answer)
 	confirmed := ""
