@@ -241,7 +241,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 		out = &Outcome{Conversation: conv, Message: t.in, Replies: t.replies, Ticket: t.ticket, Match: match}
 		out.Escalation = t.escalation // for the observer
 		events = t.events()
-		return nil
+		return t.noticeEvents(events)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("handle %s message: %w", in.Channel, err)

@@ -35,6 +35,8 @@ type turn struct {
 	escalation string // why the message escalated, for Outcome.Escalation; "" if it did not
 
 	fields []Field // details collected before the handoff, for the ticket escalate creates
+
+	words *string // what the customer asked about, once customerWords found it
 }
 
 // receive stores the customer's message and updates what the conversation

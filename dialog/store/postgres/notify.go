@@ -203,6 +203,10 @@ type wireEvent struct {
 	Queue          string           `json:"queue,omitempty"`
 	FromQueue      string           `json:"from_queue,omitempty"`
 	Name           string           `json:"name,omitempty"`
+	Notice         dialog.Notice    `json:"notice,omitempty"`
+	Assignee       string           `json:"assignee,omitempty"`
+	Customer       string           `json:"customer,omitempty"`
+	Preview        string           `json:"preview,omitempty"`
 }
 
 // encodeEvent returns the payload of a notification carrying e.
@@ -215,6 +219,10 @@ func encodeEvent(e dialog.Event) (string, error) {
 		Queue:          e.Queue,
 		FromQueue:      e.FromQueue,
 		Name:           e.Name,
+		Notice:         e.Notice,
+		Assignee:       e.Assignee,
+		Customer:       e.Customer,
+		Preview:        e.Preview,
 	})
 	if err != nil {
 		return "", fmt.Errorf("encode event: %w", err)
@@ -239,5 +247,9 @@ func decodeEvent(payload string) (dialog.Event, error) {
 		Queue:          w.Queue,
 		FromQueue:      w.FromQueue,
 		Name:           w.Name,
+		Notice:         w.Notice,
+		Assignee:       w.Assignee,
+		Customer:       w.Customer,
+		Preview:        w.Preview,
 	}, nil
 }
