@@ -78,6 +78,9 @@ type Config struct {
 	// is queued in the outbox in the same transaction that writes it. The
 	// web chat is not one: its page fetches messages itself.
 	PushChannels []string
+	// TeamNotice, when not nil, tells a team chat about new tickets of
+	// some priorities; see TeamNotice.
+	TeamNotice *TeamNotice
 	// SecondOpinion, when not nil, asks a classifier (a language model)
 	// about messages the matcher is unsure of; see kb.KB.Consult.
 	SecondOpinion *kb.SecondOpinion

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -28,11 +29,21 @@ const (
 )
 
 // Shorten returns s on one line, its runs of white space (line breaks
-// too) made single spaces, cut to at most n characters with "…" at the
-// end when cut. Customer text goes into single-line places with it: a
-// notification, a team chat line, where a line break could pass for a
-// line of its own.
+// too) made single spaces, without control and invisible formatting
+// characters (which could turn the text around, right to left), cut to at
+// most n characters with "…" at the end when cut. Customer text goes into
+// single-line places with it: a notification, a team chat line, where a
+// line break could pass for a line of its own.
 func Shorten(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return ' '
+		}
+		if unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) && r != '\u200d' { // a joiner holds emoji together
+			return -1
+		}
+		return r
+	}, s)
 	s = strings.Join(strings.Fields(s), " ")
 	if utf8.RuneCountInString(s) <= n || n <= 0 {
 		if n <= 0 {

@@ -93,21 +93,3 @@ func TestEventsNotify(t *testing.T) {
 		t.Errorf("root was notified of a reply on anna's ticket: %q", got)
 	}
 }
-
-func TestShorten(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"  a\n\tb  c ", 10, "a b c"},
-		{"абвгдеёжзи", 10, "абвгдеёжзи"},
-		{"абвгдеёжзий", 10, "абвгдеёжз…"},
-		{"ab cd", 4, "ab…"},
-		{"x", 0, ""},
-	} {
-		if got := dialog.Shorten(c.in, c.n); got != c.want {
-			t.Errorf("Shorten(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
-		}
-	}
-}
