@@ -171,6 +171,9 @@ type Event struct {
 	Assignee string
 	Customer string
 	Preview  string
+	// By is the agent whose action the event is, when a Notice comes of
+	// one (a transfer): the news is not news to them.
+	By string
 }
 
 // Publisher delivers events to whoever listens. Publish must not block.

@@ -14,7 +14,8 @@ type Notice string
 // Notices.
 const (
 	// NoticeNewTicket: a ticket was created or reopened by the customer's
-	// message; it waits in its queue, or went to Event.Assignee at once.
+	// message, or transferred to another queue (by Event.By); it waits in
+	// its queue, or went to Event.Assignee at once.
 	NoticeNewTicket Notice = "new_ticket"
 	// NoticeCustomerMessage: the customer wrote on an open ticket; it is
 	// news for Event.Assignee.
@@ -123,4 +124,15 @@ func (t *turn) noticeEvents(events []Event) error {
 		ev.Customer = Shorten(tk.CustomerName, CustomerNameLength)
 	}
 	return nil
+}
+
+// transferNotice makes ev, the event of ticket t's transfer by agent, news
+// for the agents of its new queue: new work there, unless it was assigned
+// on the way. agent, who did it, does not hear of it.
+func transferNotice(ev *Event, t *Ticket, agent string) {
+	if !t.Open() {
+		return
+	}
+	ev.Notice, ev.Assignee, ev.By = NoticeNewTicket, t.Assignee, agent
+	ev.Customer = Shorten(t.CustomerName, CustomerNameLength)
 }

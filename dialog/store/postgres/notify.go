@@ -207,6 +207,7 @@ type wireEvent struct {
 	Assignee       string           `json:"assignee,omitempty"`
 	Customer       string           `json:"customer,omitempty"`
 	Preview        string           `json:"preview,omitempty"`
+	By             string           `json:"by,omitempty"`
 }
 
 // encodeEvent returns the payload of a notification carrying e.
@@ -223,6 +224,7 @@ func encodeEvent(e dialog.Event) (string, error) {
 		Assignee:       e.Assignee,
 		Customer:       e.Customer,
 		Preview:        e.Preview,
+		By:             e.By,
 	})
 	if err != nil {
 		return "", fmt.Errorf("encode event: %w", err)
@@ -251,5 +253,6 @@ func decodeEvent(payload string) (dialog.Event, error) {
 		Assignee:       w.Assignee,
 		Customer:       w.Customer,
 		Preview:        w.Preview,
+		By:             w.By,
 	}, nil
 }

@@ -21,14 +21,16 @@ const (
 )
 
 // notice is the notification e is for u, or nil when it is none of u's
-// business: a new ticket goes to those who work its queue (to its
-// assignee alone when it was assigned at once), the customer's message to
-// the ticket's assignee. Analysts, who work no tickets, get none; nobody
+// business: a new ticket, or one transferred into a queue, goes to those
+// who work the queue (to its assignee alone when it was assigned at
+// once), except to whoever transferred it; the customer's message to the
+// ticket's assignee. Analysts, who work no tickets, get none; nobody
 // gets one about a ticket they may not see. What the customer wrote thus
 // reaches only those who may read the ticket anyway. An agent's own
 // actions never make a notice: only customers' messages do.
 func (p *Panel) notice(u *dialog.User, e dialog.Event, lang string) *streamNotice {
-	if u == nil || e.Notice == "" || e.TicketNumber == "" || u.Role == dialog.RoleAnalyst || !u.CanSeeQueue(e.Queue) {
+	if u == nil || e.Notice == "" || e.TicketNumber == "" || u.Role == dialog.RoleAnalyst || !u.CanSeeQueue(e.Queue) ||
+		e.By != "" && e.By == u.Name {
 		return nil
 	}
 	var kind string

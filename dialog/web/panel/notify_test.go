@@ -42,9 +42,10 @@ func str(v any) string {
 // TestEventsNotify checks who the live events tell to show a browser
 // notification: a new ticket goes to the agents of its queue, with the
 // customer's name and words shortened to one line; the customer's reply to
-// the ticket's assignee; nothing goes to an agent of another queue (who
-// hears nothing of the ticket at all), to an analyst, or for an agent's
-// own reply.
+// the ticket's assignee; a transferred ticket to the agents of its new
+// queue but the one who moved it; nothing goes to an agent of another
+// queue (who hears nothing of the ticket at all), to an analyst, or for an
+// agent's own reply.
 func TestEventsNotify(t *testing.T) {
 	h := newHarness(t)
 	for name, queues := range map[string][]string{"anna": {"first_line"}, "boris": {"second_line"}} {
@@ -91,5 +92,23 @@ func TestEventsNotify(t *testing.T) {
 	h.send("c1", "Анна Петрова", "ещё вопрос")
 	if got := noticesUntilMarker(t, h, root); len(got) != 0 {
 		t.Errorf("root was notified of a reply on anna's ticket: %q", got)
+	}
+
+	// Root moves a new ticket to the second line: new work for boris; not
+	// news to root, who did it, nor to anna, whose queue it left.
+	moved := h.escalate("c2", "Пётр")
+	for _, lines := range []<-chan string{anna, root} {
+		noticesUntilMarker(t, h, lines) // the new ticket's
+	}
+	h.post("root", "/panel/tickets/"+moved.Number+"/transfer",
+		url.Values{"version": {h.version("root", moved.Number)}, "queue": {"second_line"}}, http.StatusSeeOther)
+	want = "ticket " + moved.Number + " Second line Пётр | "
+	if got := noticesUntilMarker(t, h, boris); len(got) != 1 || got[0] != want {
+		t.Errorf("boris's notifications %q, want %q", got, want)
+	}
+	for name, lines := range map[string]<-chan string{"anna": anna, "root": root, "nina": nina} {
+		if got := noticesUntilMarker(t, h, lines); len(got) != 0 {
+			t.Errorf("%s was notified of the transfer: %q", name, got)
+		}
 	}
 }

@@ -212,7 +212,8 @@
     if (!n || notifyState() !== "on") { return; }
     var title = text(n.kind === "ticket" ? "notify.ticket" : "notify.reply", "%s").replace("%s", n.ticket);
     var who = n.customer || text("notify.customer", "Customer");
-    var body = who + " · " + n.queue + "\n" + (n.preview || text("notify.nowords", ""));
+    var words = n.preview || (n.kind === "reply" ? text("notify.nowords", "") : "");
+    var body = who + " · " + n.queue + (words ? "\n" + words : "");
     try {
       var note = new Notification(title, { body: body, tag: "firstline:" + n.kind + ":" + n.ticket, lang: lang });
       note.addEventListener("click", function () {
