@@ -149,3 +149,29 @@ func FuzzShorten(f *testing.F) {
 		}
 	})
 }
+
+// TestTeamLineWords checks the line's parts: names in the default
+// language, the config's queue names first, and no link without the
+// panel's address nor words when the customer gave none.
+func TestTeamLineWords(t *testing.T) {
+	tk := &dialog.Ticket{Number: "FL-000123", Priority: "urgent", Queue: "second_line"}
+	for _, c := range []struct {
+		lang, url string
+		names     map[string]map[string]string
+		words     string
+		want      string
+	}{
+		{"en", "https://support.example.com", nil, "no internet\nsince morning",
+			"FL-000123 · urgent · Second line · no internet since morning · https://support.example.com/panel/tickets/FL-000123"},
+		{"ru", "", nil, "", "FL-000123 · срочный · Вторая линия"},
+		{"en", "", map[string]map[string]string{"second_line": {"en": "Engineers"}}, "x", "FL-000123 · urgent · Engineers · x"},
+	} {
+		h := newHarness(t, func(cfg *dialog.Config) {
+			cfg.DefaultLanguage, cfg.QueueNames = c.lang, c.names
+			cfg.TeamNotice = &dialog.TeamNotice{Channel: "test", ChatID: "1", Priorities: []string{"urgent"}, PanelURL: c.url}
+		})
+		if got := h.engine.TeamLine(tk, c.words); got != c.want {
+			t.Errorf("%s: %q, want %q", c.lang, got, c.want)
+		}
+	}
+}
