@@ -276,6 +276,7 @@ func (e *Engine) agentTx(ctx context.Context, a TicketAction, allowClosed bool, 
 	changed := Event{Kind: EventTicket, ConversationID: t.ConversationID, TicketID: t.ID, TicketNumber: t.Number, Queue: t.Queue}
 	if at.from != t.Queue {
 		changed.FromQueue = at.from
+		transferNotice(&changed, t, a.Agent)
 	}
 	e.publish(append(at.events, changed))
 	e.observeSent(at.conv, at.sent) // metrics

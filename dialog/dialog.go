@@ -161,6 +161,19 @@ type Event struct {
 	FromQueue string
 	// Name is the agent writing, on an EventTyping; "" otherwise.
 	Name string
+
+	// Notice, when set, makes the event news for agents (see Notice);
+	// Assignee, Customer and Preview are then the ticket's assignee ("" in
+	// the queue), the customer's display name and the start of what they
+	// wrote, shortened (Shorten). Views show them only to those who may
+	// see the ticket.
+	Notice   Notice
+	Assignee string
+	Customer string
+	Preview  string
+	// By is the agent whose action the event is, when a Notice comes of
+	// one (a transfer): the news is not news to them.
+	By string
 }
 
 // Publisher delivers events to whoever listens. Publish must not block.

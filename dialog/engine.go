@@ -78,6 +78,9 @@ type Config struct {
 	// is queued in the outbox in the same transaction that writes it. The
 	// web chat is not one: its page fetches messages itself.
 	PushChannels []string
+	// TeamNotice, when not nil, tells a team chat about new tickets of
+	// some priorities; see TeamNotice.
+	TeamNotice *TeamNotice
 	// SecondOpinion, when not nil, asks a classifier (a language model)
 	// about messages the matcher is unsure of; see kb.KB.Consult.
 	SecondOpinion *kb.SecondOpinion
@@ -241,7 +244,7 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) (*Outcome, error) {
 		out = &Outcome{Conversation: conv, Message: t.in, Replies: t.replies, Ticket: t.ticket, Match: match}
 		out.Escalation = t.escalation // for the observer
 		events = t.events()
-		return nil
+		return t.noticeEvents(events)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("handle %s message: %w", in.Channel, err)

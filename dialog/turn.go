@@ -41,6 +41,8 @@ type turn struct {
 	// known are the values this customer gave before, by field name;
 	// nil until knownValue loads them.
 	known map[string]string
+
+	words *string // what the customer asked about, once customerWords found it
 }
 
 // receive stores the customer's message and updates what the conversation
@@ -718,9 +720,14 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 		t.e.log.Info("conversation escalated", "ticket", ticket.Number, "reason", reason,
 			"channel", t.conv.Channel, "conversation", t.conv.ID)
 	}
+	t.escalation = reason // before queueTeamLine, which reads it
 	t.ticket = ticket
 	t.ticketChanged = true
-	t.escalation = reason
+	if !reopened {
+		if err := t.queueTeamLine(ticket); err != nil {
+			return err
+		}
+	}
 	t.conv.State = StateQueued
 	t.conv.TicketID = ticket.ID
 	t.conv.Pending, t.conv.PendingOptions = PendingNone, nil

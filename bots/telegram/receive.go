@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,10 @@ import (
 // handleMessage hands a customer's message to the engine: its text or
 // caption (commands such as /start pass as text), and its files.
 func (c *Channel) handleMessage(ctx context.Context, updateID int64, m *models.Message, giveUpFiles bool) error {
+	if c.teamChat(m.Chat.ID) {
+		c.log.Debug("telegram message in the team's chat ignored", "update", updateID)
+		return nil
+	}
 	text := m.Text
 	if text == "" {
 		text = m.Caption
@@ -48,6 +53,9 @@ func (c *Channel) handleMessage(ctx context.Context, updateID int64, m *models.M
 // found is only acknowledged.
 func (c *Channel) handlePress(ctx context.Context, updateID int64, q *models.CallbackQuery) error {
 	c.answerPress(ctx, q.ID)
+	if c.teamChat(pressChat(q)) {
+		return nil
+	}
 	chatID := strconv.FormatInt(pressChat(q), 10)
 	label, err := c.buttonLabel(ctx, chatID, q.Data)
 	if err != nil {
@@ -65,6 +73,11 @@ func (c *Channel) handlePress(ctx context.Context, updateID int64, q *models.Cal
 		Text:         label,
 	})
 	return err
+}
+
+// teamChat reports whether chat is one of Config.TeamChats.
+func (c *Channel) teamChat(chat int64) bool {
+	return slices.Contains(c.cfg.TeamChats, strconv.FormatInt(chat, 10))
 }
 
 // answerPress acknowledges a button press. A failure is only logged: the

@@ -67,6 +67,10 @@ type Config struct {
 	// PollTimeout is how long one getUpdates waits for updates;
 	// DefaultPollTimeout when zero, at least a second.
 	PollTimeout time.Duration
+	// TeamChats are chats of the company's own people (the team's chat
+	// that hears of new tickets), by id: what is written there is no
+	// customer's, and is not handed to the engine.
+	TeamChats []string
 }
 
 // Channel is the Telegram channel. It implements bots.Channel and

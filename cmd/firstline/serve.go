@@ -206,12 +206,16 @@ func openChannels(ctx context.Context, s *settings, app *app, log *slog.Logger) 
 			APIURL:        s.Telegram.APIURL,
 			WebhookURL:    s.Telegram.WebhookURL,
 			WebhookSecret: s.Telegram.WebhookSecret,
+			TeamChats:     s.teamChats(),
 		}, app.engine, app.store, log)
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		channels = append(channels, tg)
 		senders = append(senders, tg)
+	}
+	if s.Telegram.Token == "" && s.Telegram.TeamChat != "" {
+		log.Warn("telegram.team_chat is set but Telegram is off (no token): the team's chat hears of no tickets")
 	}
 	if s.WhatsApp.Enabled {
 		client, err := whatsapp.OpenClient(ctx, s.database(), log)

@@ -132,6 +132,9 @@ type slaSettings struct {
 type panelSettings struct {
 	SessionTTL    time.Duration `yaml:"session_ttl"`
 	SecureCookies bool          `yaml:"secure_cookies"`
+	// PublicURL is where agents open the panel; links to tickets sent
+	// elsewhere (the team's chat) start with it. Empty: no links.
+	PublicURL publicURL `yaml:"public_url"`
 }
 
 // httpSettings configure the HTTP server.
@@ -150,6 +153,11 @@ type telegramSettings struct {
 	APIURL        string `yaml:"api_url"`        // FIRSTLINE_TELEGRAM_API_URL; the Bot API server
 	WebhookURL    string `yaml:"webhook_url"`    // FIRSTLINE_TELEGRAM_WEBHOOK_URL; empty for long polling
 	WebhookSecret string `yaml:"webhook_secret"` // FIRSTLINE_TELEGRAM_WEBHOOK_SECRET
+	// TeamChat is the agents' chat (a group the bot is in) that hears of
+	// new tickets of the priorities in TeamNotify; empty for none. See
+	// settings_notify.go.
+	TeamChat   teamChat           `yaml:"team_chat"`
+	TeamNotify teamNotifySettings `yaml:"team_notify"`
 }
 
 // whatsappSettings turn on the WhatsApp channel (once paired with
@@ -248,9 +256,10 @@ func defaultSettings() *settings {
 			AcknowledgeEvery: d.AcknowledgeEvery,
 			LateNoticeBefore: d.LateNoticeBefore,
 		},
-		Panel:  panelSettings{SessionTTL: auth.DefaultSessionTTL},
-		LLM:    llmSettings{APIKeyEnv: "OPENAI_API_KEY", Timeout: kb.DefaultOpinionTimeout},
-		Report: reportSettings{ContactGap: report.DefaultContactGap},
+		Panel:    panelSettings{SessionTTL: auth.DefaultSessionTTL},
+		Telegram: telegramSettings{TeamNotify: teamNotifySettings{Priorities: priorityList{intents.PriorityUrgent}}},
+		LLM:      llmSettings{APIKeyEnv: "OPENAI_API_KEY", Timeout: kb.DefaultOpinionTimeout},
+		Report:   reportSettings{ContactGap: report.DefaultContactGap},
 	}
 }
 
@@ -303,6 +312,7 @@ func (s *settings) engineConfig() dialog.Config {
 		AutoAssign:      s.Tickets.AutoAssign,
 		OnlineWithin:    s.Tickets.OnlineWithin,
 		PushChannels:    push,
+		TeamNotice:      s.teamNotice(),
 
 		AcknowledgeEvery: s.Tickets.AcknowledgeEvery,
 		LateNoticeBefore: s.Tickets.LateNoticeBefore,
@@ -440,6 +450,10 @@ func decodeConfig(path string, raw []byte, s *settings) error {
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	if err := dec.Decode(s); err != nil && !errors.Is(err, io.EOF) {
+		var le *lineError
+		if errors.As(err, &le) {
+			return fmt.Errorf("%s:%d: %s", path, le.line, le.msg)
+		}
 		return fmt.Errorf("config %s: %w", path, err)
 	}
 	if s.Tickets.SLA == nil {

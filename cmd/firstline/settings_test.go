@@ -203,6 +203,12 @@ func TestSettingsErrors(t *testing.T) {
 		{"name of no queue", []string{"--config", write("q.yaml", "tickets:\n  queue_names:\n    billing: {en: Billing}\n")}, `tickets.queue_names: "billing" is not one of tickets.queues`, false},
 		{"queue name language", []string{"--config", write("q2.yaml", "tickets:\n  queue_names:\n    first_line: {de: Erste}\n")}, "the language must be ru or en", false},
 		{"empty queue name", []string{"--config", write("q3.yaml", "tickets:\n  queue_names:\n    first_line: {en: \" \"}\n")}, "tickets.queue_names.first_line.en: a name is 1 to 64", false},
+		{"team chat not an id", []string{"--config", write("t.yaml", "telegram:\n  team_chat: agents\n")}, "t.yaml:2: telegram.team_chat must be a chat id", false},
+		{"team chat two lines", []string{"--config", write("t2.yaml", "telegram:\n  team_chat: \"-100\\n-200\"\n")}, "t2.yaml:2: telegram.team_chat", false},
+		{"team priority unknown", []string{"--config", write("t3.yaml", "telegram:\n  team_notify:\n    priorities:\n      - urgent\n      - asap\n")},
+			`t3.yaml:5: telegram.team_notify.priorities: unknown priority "asap"`, false},
+		{"public URL not http", []string{"--config", write("t4.yaml", "panel:\n  public_url: ftp://support.example.com\n")}, "t4.yaml:2: panel.public_url must be", false},
+		{"public URL with a query", []string{"--config", write("t5.yaml", "panel:\n  public_url: https://support.example.com/?a=1\n")}, "t5.yaml:2: panel.public_url", false},
 		{"unknown flag", []string{"--colour"}, "colour", true},
 		{"stray argument", []string{"extra"}, "unexpected argument", true},
 	} {
@@ -442,5 +448,43 @@ func TestSettingsQueueNames(t *testing.T) {
 	}
 	if !slices.Equal(s.engineConfig().Queues, []string{"first_line", "billing"}) {
 		t.Errorf("queues %v", s.engineConfig().Queues)
+	}
+}
+
+// TestSettingsTeamNotice checks that the team's chat hears of new tickets
+// only with Telegram on and a chat set, with the panel's public address.
+func TestSettingsTeamNotice(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "team.yaml")
+	body := "telegram:\n  team_chat: \"-1001234567890\"\n  team_notify:\n    priorities: [urgent, high]\n" +
+		"panel:\n  public_url: https://support.example.com\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, token := range []string{"", "123:abc"} {
+		getenv := func(k string) string {
+			if k == "FIRSTLINE_TELEGRAM_TOKEN" {
+				return token
+			}
+			return ""
+		}
+		s, err := parseSettings(newFlagSet("x", env{stderr: new(strings.Builder)}), []string{"--config", p}, flagAddr, getenv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := s.engineConfig().TeamNotice
+		if token == "" {
+			if got != nil {
+				t.Errorf("no Telegram, yet the team hears: %+v", got)
+			}
+			continue
+		}
+		want := dialog.TeamNotice{Channel: "telegram", ChatID: "-1001234567890", Priorities: []string{"urgent", "high"}, PanelURL: "https://support.example.com"}
+		if got == nil || !reflect.DeepEqual(*got, want) {
+			t.Errorf("team notice %+v, want %+v", got, want)
+		}
+	}
+	if d := defaultSettings().engineConfig().TeamNotice; d != nil {
+		t.Errorf("the defaults tell a team chat: %+v", d)
 	}
 }

@@ -143,7 +143,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, p map[string]string) {
 	s.mu.Lock()
 	id := s.nextMessageID
 	s.nextMessageID++
-	s.sent = append(s.sent, Sent{MessageID: id, ChatID: p["chat_id"], Text: text, Markup: markup})
+	s.sent = append(s.sent, Sent{MessageID: id, ChatID: p["chat_id"], Text: text, Markup: markup, ParseMode: p["parse_mode"]})
 	s.notify()
 	s.mu.Unlock()
 

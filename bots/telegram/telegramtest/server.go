@@ -51,6 +51,9 @@ type Sent struct {
 	Text      string
 	// Markup is the inline keyboard sent with the message; nil without one.
 	Markup *models.InlineKeyboardMarkup
+	// ParseMode is how Telegram was asked to read the text (HTML,
+	// MarkdownV2); "" for plain text.
+	ParseMode string
 }
 
 // ChatAction is a sendChatAction call.

@@ -203,6 +203,11 @@ type wireEvent struct {
 	Queue          string           `json:"queue,omitempty"`
 	FromQueue      string           `json:"from_queue,omitempty"`
 	Name           string           `json:"name,omitempty"`
+	Notice         dialog.Notice    `json:"notice,omitempty"`
+	Assignee       string           `json:"assignee,omitempty"`
+	Customer       string           `json:"customer,omitempty"`
+	Preview        string           `json:"preview,omitempty"`
+	By             string           `json:"by,omitempty"`
 }
 
 // encodeEvent returns the payload of a notification carrying e.
@@ -215,6 +220,11 @@ func encodeEvent(e dialog.Event) (string, error) {
 		Queue:          e.Queue,
 		FromQueue:      e.FromQueue,
 		Name:           e.Name,
+		Notice:         e.Notice,
+		Assignee:       e.Assignee,
+		Customer:       e.Customer,
+		Preview:        e.Preview,
+		By:             e.By,
 	})
 	if err != nil {
 		return "", fmt.Errorf("encode event: %w", err)
@@ -239,5 +249,10 @@ func decodeEvent(payload string) (dialog.Event, error) {
 		Queue:          w.Queue,
 		FromQueue:      w.FromQueue,
 		Name:           w.Name,
+		Notice:         w.Notice,
+		Assignee:       w.Assignee,
+		Customer:       w.Customer,
+		Preview:        w.Preview,
+		By:             w.By,
 	}, nil
 }

@@ -210,6 +210,10 @@ func TestNotifierPayload(t *testing.T) {
 			dialog.Event{Kind: dialog.EventTicket, ConversationID: 7, TicketID: 3, TicketNumber: "T-3", Queue: "billing", FromQueue: "sales"}, false},
 		{"typing", `{"kind":"typing","conversation_id":7,"ticket_id":3,"ticket_number":"T-3","queue":"billing","name":"Anna"}`,
 			dialog.Event{Kind: dialog.EventTyping, ConversationID: 7, TicketID: 3, TicketNumber: "T-3", Queue: "billing", Name: "Anna"}, false},
+		{"notice", `{"kind":"message","conversation_id":7,"ticket_id":3,"ticket_number":"T-3","queue":"billing",` +
+			`"notice":"customer_message","assignee":"olga","customer":"Анна","preview":"Алло","by":"boris"}`,
+			dialog.Event{Kind: dialog.EventMessage, ConversationID: 7, TicketID: 3, TicketNumber: "T-3", Queue: "billing",
+				Notice: dialog.NoticeCustomerMessage, Assignee: "olga", Customer: "Анна", Preview: "Алло", By: "boris"}, false},
 		{"ids only", `{"kind":"message","conversation_id":7}`,
 			dialog.Event{Kind: dialog.EventMessage, ConversationID: 7}, false},
 		{"unknown fields", `{"kind":"message","conversation_id":7,"shard":2}`,

@@ -24,8 +24,9 @@ const eventRecheck = time.Second
 // streamEvent is the data of one Server-Sent Event: which ticket and
 // conversation changed. Pages fetch the rest.
 type streamEvent struct {
-	Ticket       string `json:"ticket"`
-	Conversation int64  `json:"conversation"`
+	Ticket       string        `json:"ticket"`
+	Conversation int64         `json:"conversation"`
+	Notify       *streamNotice `json:"notify,omitempty"`
 }
 
 // stream sends the broker's events to a live page as Server-Sent Events
@@ -78,6 +79,7 @@ func (p *Panel) stream(c *gin.Context) {
 	}
 
 	u := auth.CurrentUser(c)
+	lang := pageLang(c)
 	heartbeat := time.NewTicker(p.heartbeat)
 	defer heartbeat.Stop()
 	recheck, stopRecheck := p.recheckTicks()
@@ -150,7 +152,7 @@ func (p *Panel) stream(c *gin.Context) {
 			if u == nil || !u.CanSeeEvent(e) {
 				continue
 			}
-			if !send(formatEvent(e)) {
+			if !send(formatEvent(e, p.notice(u, e, lang))) {
 				return
 			}
 		}
@@ -167,8 +169,9 @@ func (p *Panel) recheckTicks() (<-chan time.Time, func()) {
 	return t.C, t.Stop
 }
 
-// formatEvent writes an event in the text/event-stream format.
-func formatEvent(e dialog.Event) string {
-	data, _ := json.Marshal(streamEvent{Ticket: e.TicketNumber, Conversation: e.ConversationID}) // plain struct: cannot fail
+// formatEvent writes an event in the text/event-stream format, with the
+// notification n for the stream's user, if any.
+func formatEvent(e dialog.Event, n *streamNotice) string {
+	data, _ := json.Marshal(streamEvent{Ticket: e.TicketNumber, Conversation: e.ConversationID, Notify: n}) // plain struct: cannot fail
 	return "event: " + string(e.Kind) + "\ndata: " + string(data) + "\n\n"
 }

@@ -59,6 +59,17 @@ var translations = map[string]map[string]string{
 		"queue.live":             "Live",
 		"queue.offline":          "Reconnecting…",
 
+		"notify.off":          "Enable notifications",
+		"notify.off.hint":     "Show a notification for a new ticket in your queues and for a customer's reply on your tickets",
+		"notify.on":           "Notifications on",
+		"notify.on.hint":      "Click to turn notifications off in this browser",
+		"notify.blocked":      "Notifications blocked",
+		"notify.blocked.hint": "The browser blocks notifications from this site; allow them in the site's settings",
+		"notify.ticket":       "New ticket %s",
+		"notify.reply":        "Customer replied on %s",
+		"notify.customer":     "Customer",
+		"notify.nowords":      "(a file, no text)",
+
 		"state.waiting": "Waiting",
 		"state.mine":    "Mine",
 		"state.open":    "Open",
@@ -478,6 +489,17 @@ var translations = map[string]map[string]string{
 		"queue.live":             "Онлайн",
 		"queue.offline":          "Переподключение…",
 
+		"notify.off":          "Включить уведомления",
+		"notify.off.hint":     "Показывать уведомление о новом обращении в ваших очередях и об ответе клиента в ваших обращениях",
+		"notify.on":           "Уведомления включены",
+		"notify.on.hint":      "Нажмите, чтобы выключить уведомления в этом браузере",
+		"notify.blocked":      "Уведомления запрещены",
+		"notify.blocked.hint": "Браузер запретил уведомления этого сайта; разрешите их в настройках сайта",
+		"notify.ticket":       "Новое обращение %s",
+		"notify.reply":        "Клиент ответил в %s",
+		"notify.customer":     "Клиент",
+		"notify.nowords":      "(файл без текста)",
+
 		"state.waiting": "Ждут",
 		"state.mine":    "Мои",
 		"state.open":    "Открытые",
@@ -861,7 +883,9 @@ var translations = map[string]map[string]string{
 }
 
 // jsKeys are the texts the panel's scripts need, handed to them as JSON.
-var jsKeys = []string{"sla.overdue", "unit.d", "unit.h", "unit.m", "unit.s", "queue.live", "queue.offline"}
+var jsKeys = []string{"sla.overdue", "unit.d", "unit.h", "unit.m", "unit.s", "queue.live", "queue.offline",
+	"notify.off", "notify.off.hint", "notify.on", "notify.on.hint", "notify.blocked", "notify.blocked.hint",
+	"notify.ticket", "notify.reply", "notify.customer", "notify.nowords"}
 
 // tr returns the text of key in lang with args filled in. An unknown key
 // comes back as itself, which a test would notice.

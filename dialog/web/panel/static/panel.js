@@ -72,16 +72,31 @@
     tick();
   }
 
-  // listen opens the live event stream and calls onEvent(kind, data) for
-  // each event. Each time the stream opens (the first time too: the page
-  // was rendered a moment before) it calls onReconnect, so that whatever
-  // happened meanwhile is fetched. The server subscribes before it
-  // answers, so nothing after "open" can be missed.
+  // The live event stream: one per page, shared by the page's own script
+  // (listen) and the notifications (see below), opened by whichever asks
+  // first.
+  var handlers = [], reconnects = [], streaming = false, pageLive = false;
+
+  // listen has onEvent(kind, data) called for each event of the stream.
+  // Each time the stream opens (the first time too: the page was rendered
+  // a moment before) it calls onReconnect, so that whatever happened
+  // meanwhile is fetched. The server subscribes before it answers, so
+  // nothing after "open" can be missed. The header shows whether the
+  // stream is live.
   function listen(onEvent, onReconnect) {
-    if (!window.EventSource) { return; }
+    pageLive = true;
+    handlers.push(onEvent);
+    reconnects.push(onReconnect);
+    stream();
+  }
+
+  // stream opens the live event stream once.
+  function stream() {
+    if (streaming || !window.EventSource) { return; }
+    streaming = true;
     var live = document.getElementById("live");
     function status(ok) {
-      if (!live) { return; }
+      if (!live || !pageLive) { return; }
       live.hidden = false;
       live.textContent = ok ? text("queue.live", "Live") : text("queue.offline", "…");
       live.classList.toggle("offline", !ok);
@@ -90,7 +105,7 @@
       var es = new EventSource("/panel/events");
       es.addEventListener("open", function () {
         status(true);
-        onReconnect();
+        reconnects.forEach(function (f) { f(); });
       });
       es.addEventListener("error", function () {
         status(false);
@@ -107,7 +122,7 @@
         es.addEventListener(kind, function (e) {
           var data;
           try { data = JSON.parse(e.data); } catch (x) { return; }
-          onEvent(kind, data);
+          handlers.forEach(function (f) { f(kind, data); });
         });
       });
     }
@@ -156,10 +171,101 @@
     search.select();
   });
 
+  // Browser notifications, on or off per browser (localStorage), for what
+  // the server marks as news for this agent (the event's notify): a new
+  // ticket in their queue, the customer writing on their ticket. Every
+  // open tab gets the event; the notification's tag makes the browser
+  // show one of them. While the tab is hidden its title counts them.
+  var notifyKey = "firstline.notifications";
+  var unread = 0, baseTitle = document.title;
+
+  function notifyState() {
+    if (!("Notification" in window)) { return "unsupported"; }
+    if (Notification.permission === "denied") { return "blocked"; }
+    var on = false;
+    try { on = localStorage.getItem(notifyKey) === "on"; } catch (e) { /* storage off: never on */ }
+    return on && Notification.permission === "granted" ? "on" : "off";
+  }
+
+  function setNotify(on) {
+    try { localStorage.setItem(notifyKey, on ? "on" : "off"); } catch (e) { /* stays off */ }
+  }
+
+  function renderNotify() {
+    var button = document.getElementById("notify");
+    if (!button) { return; }
+    var state = notifyState();
+    button.hidden = state === "unsupported";
+    button.setAttribute("data-state", state);
+    button.setAttribute("aria-pressed", state === "on" ? "true" : "false");
+    button.textContent = text("notify." + state, state);
+    button.title = text("notify." + state + ".hint", "");
+    if (state === "on") { stream(); }
+  }
+
+  function showUnread() {
+    document.title = unread > 0 ? "(" + unread + ") " + baseTitle : baseTitle;
+  }
+
+  function notify(kind, data) {
+    var n = data.notify;
+    if (!n || notifyState() !== "on") { return; }
+    var title = text(n.kind === "ticket" ? "notify.ticket" : "notify.reply", "%s").replace("%s", n.ticket);
+    var who = n.customer || text("notify.customer", "Customer");
+    var words = n.preview || (n.kind === "reply" ? text("notify.nowords", "") : "");
+    var body = who + " · " + n.queue + (words ? "\n" + words : "");
+    try {
+      var note = new Notification(title, { body: body, tag: "firstline:" + n.kind + ":" + n.ticket, lang: lang });
+      note.addEventListener("click", function () {
+        window.focus();
+        note.close();
+        location.href = "/panel/tickets/" + encodeURIComponent(n.ticket);
+      });
+    } catch (e) { /* a browser that shows notifications only from a service worker */ }
+    if (document.hidden) {
+      unread++;
+      showUnread();
+    }
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && unread > 0) {
+      unread = 0;
+      showUnread();
+    }
+  });
+
+  // Another tab turned notifications on or off.
+  window.addEventListener("storage", function (e) {
+    if (e.key === notifyKey) { renderNotify(); }
+  });
+
+  // The browser asks for permission only on a click.
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest || !e.target.closest("#notify")) { return; }
+    var state = notifyState();
+    if (state === "on") {
+      setNotify(false);
+      renderNotify();
+      return;
+    }
+    if (state !== "off") { return; }
+    var done = function (permission) {
+      setNotify(permission === "granted");
+      renderNotify();
+    };
+    var asked = Notification.requestPermission(done); // older browsers call back
+    if (asked && asked.then) { asked.then(done); }
+  });
+
+  handlers.push(notify);
+
   window.firstline = { listen: listen, refresh: refresh, fetchHTML: fetchHTML };
 
   document.addEventListener("DOMContentLoaded", function () {
     refresh(document);
     setInterval(tick, 1000);
+    baseTitle = document.title;
+    renderNotify();
   });
 })();
