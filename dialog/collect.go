@@ -140,10 +140,10 @@ func parseCollection(opts []string) (c collection, ok bool) {
 
 // startCollect asks the first question of in, which escalates and has
 // questions to ask; the ticket is created once they are answered.
-func (t *turn) startCollect(in *intents.Intent) error {
+func (t *turn) startCollect(in *intents.Intent, confidence float64) error {
 	c := collection{intent: in.ID}
 	intro := t.set.Messages.Render(intents.MsgCollectIntro, t.lang, t.vars())
-	return t.askNext(in.Collect, c, intro, in.ID)
+	return t.askNext(in.Collect, c, intro, in.ID, confidence)
 }
 
 // parseCandidates reads the candidates options wrote: intent=confidence,
@@ -169,7 +169,7 @@ func (t *turn) startGeneralCollect(reason, intent string, match kb.Result) error
 		c.candidates = append(c.candidates, Candidate{Intent: cand.Intent, Confidence: cand.Confidence})
 	}
 	intro := t.set.Messages.Render(intents.MsgCollectIntro, t.lang, t.vars())
-	return t.askNext(t.set.Collect, c, intro, "")
+	return t.askNext(t.set.Collect, c, intro, "", 0)
 }
 
 // questions returns the questions c asks; nil when the knowledge base
@@ -187,20 +187,21 @@ func (t *turn) questions(c collection) []intents.Question {
 // askNext asks question c.index of qs, as ask does, unless this customer
 // gave a value for it before that still fits: then it asks whether that
 // value holds.
-func (t *turn) askNext(qs []intents.Question, c collection, intro, intent string) error {
+func (t *turn) askNext(qs []intents.Question, c collection, intro, intent string, confidence float64) error {
 	q := qs[c.index]
 	known, err := t.knownValue(q)
 	if err != nil {
 		return err
 	}
 	c.confirming, c.known = known != "", known
-	return t.ask(qs, c, intro, intent)
+	return t.ask(qs, c, intro, intent, confidence)
 }
 
 // ask asks question c.index of qs, after intro when there is one. The
-// first question names the intent, as the bot's answer to the message that
-// matched it; the others answer nothing the matcher read.
-func (t *turn) ask(qs []intents.Question, c collection, intro, intent string) error {
+// first question names the intent, with the confidence it was matched
+// with, as the bot's answer to the message that matched it; the others
+// answer nothing the matcher read.
+func (t *turn) ask(qs []intents.Question, c collection, intro, intent string, confidence float64) error {
 	q := qs[c.index]
 	text := q.Ask.Get(t.lang)
 	var buttons []string
@@ -225,7 +226,7 @@ func (t *turn) ask(qs []intents.Question, c collection, intro, intent string) er
 	}
 	buttons = append(buttons, t.set.Messages.Render(intents.MsgButtonConnect, t.lang, nil))
 	t.conv.Pending, t.conv.PendingOptions = PendingCollect, c.options()
-	return t.reply(AuthorBot, text, buttons, intent, 0)
+	return t.reply(AuthorBot, text, buttons, intent, confidence)
 }
 
 // collectAnswer takes the customer's answer to the question asked: it
@@ -248,7 +249,7 @@ func (t *turn) collectAnswer(text string, match kb.Result) error {
 	if t.fileOnly() {
 		// A photo of the router's lights answers no question, but is no
 		// wrong answer either: it goes on the ticket with the transcript.
-		return t.ask(qs, c, "", "")
+		return t.ask(qs, c, "", "", 0)
 	}
 	answer := strings.TrimSpace(text)
 	fits := utf8.RuneCountInString(answer) <= MaxFieldLen && q.Match(answer)
@@ -265,7 +266,7 @@ func (t *turn) collectAnswer(text string, match kb.Result) error {
 		c.fields = append(c.fields, Field{Name: q.Name, Value: c.known})
 	case confirmed == "no":
 		c.confirming, c.known = false, ""
-		return t.ask(qs, c, "", "")
+		return t.ask(qs, c, "", "", 0)
 	default:
 		if done, err := t.sidetrack(qs, q, c, answer, fits, match); done || err != nil {
 			return err
@@ -277,7 +278,7 @@ func (t *turn) collectAnswer(text string, match kb.Result) error {
 		c.bad++
 		c.confirming, c.known = false, ""
 		if c.bad < maxBadAnswers {
-			return t.ask(qs, c, t.set.Messages.Render(intents.MsgCollectInvalid, t.lang, t.vars()), "")
+			return t.ask(qs, c, t.set.Messages.Render(intents.MsgCollectInvalid, t.lang, t.vars()), "", 0)
 		}
 		c.fields = append(c.fields, Field{Name: q.Name})
 	}
@@ -285,7 +286,7 @@ func (t *turn) collectAnswer(text string, match kb.Result) error {
 	c.bad = 0
 	c.confirming, c.known = false, ""
 	if c.index < len(qs) {
-		return t.askNext(qs, c, "", "")
+		return t.askNext(qs, c, "", "", 0)
 	}
 	return t.finishCollect(c)
 }

@@ -101,7 +101,7 @@ func (t *turn) sidetrack(qs []intents.Question, q intents.Question, c collection
 	if _, err := t.sendAnswer(other.ID, "", match.ConfidenceOf(other.ID), match); err != nil {
 		return true, err
 	}
-	return true, t.ask(qs, c, "", "")
+	return true, t.ask(qs, c, "", "", 0)
 }
 
 // questionWords start a question in the languages the bot speaks.

@@ -71,8 +71,8 @@ func TestCollectAll(t *testing.T) {
 	out := h.send("c", "не работает интернет")
 	expectQuestion(t, out, "Передам вопрос специалисту. Чтобы он помог быстрее, ответьте, пожалуйста, на несколько вопросов.\n\nНомер договора?",
 		"Соедините с оператором")
-	if out.Replies[0].Intent != "no_internet" {
-		t.Errorf("first question names intent %q, want no_internet", out.Replies[0].Intent)
+	if out.Replies[0].Intent != "no_internet" || out.Replies[0].Confidence <= 0 {
+		t.Errorf("first question names intent %q with confidence %v, want no_internet's", out.Replies[0].Intent, out.Replies[0].Confidence)
 	}
 	expectQuestion(t, h.send("c", " 1234567 "), "Адрес подключения?", "Пропустить", "Соедините с оператором")
 	expectQuestion(t, h.send("c", "ул. Ленина, 1"), "С какого времени не работает?", "Сегодня", "Вчера", "Дольше", "Соедините с оператором")

@@ -460,7 +460,7 @@ func (t *turn) sendAnswer(id, intro string, confidence float64, match kb.Result)
 	if in.Human {
 		reason = ReasonCustomerAsk
 	} else if len(in.Collect) > 0 {
-		return true, t.startCollect(in)
+		return true, t.startCollect(in, confidence)
 	}
 	return true, t.escalate(reason, id, match)
 }
