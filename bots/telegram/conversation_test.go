@@ -27,11 +27,15 @@ func TestConversation(t *testing.T) {
 	e.fake.Push(text("забыл пароль"))
 	sticker := telegramtest.Message(42, "Анна")
 	sticker.Sticker = &models.Sticker{FileID: "sticker-1"}
-	last := e.fake.Push(models.Update{Message: sticker})
+	e.fake.Push(models.Update{Message: sticker})
+	// The bot added to a group hears the group's talk: no customer's.
+	group := telegramtest.Text(42, "Анна", "всем привет, кто знает пароль от wifi?")
+	group.Message.Chat = models.Chat{ID: -100500, Type: models.ChatTypeSupergroup, Title: "Соседи"}
+	last := e.fake.Push(group)
 
 	spy := newSpy(e.store)
 	ch, _ := e.start(telegram.Config{}, spy)
-	spy.waitProcessed(t, first, first+1, last)
+	spy.waitProcessed(t, first, first+1, first+2, last)
 	e.wait("the updates to be confirmed", func() bool { return slices.Contains(e.fake.Offsets(), last+1) })
 
 	if n := e.fake.DeleteWebhookCalls(); n != 1 {
@@ -56,6 +60,10 @@ func TestConversation(t *testing.T) {
 		if m.Author == dialog.AuthorCustomer && m.Text == "" {
 			t.Errorf("the sticker reached the engine as %+v; it has nothing to read", m)
 		}
+	}
+
+	if _, err := e.store.ConversationByChat(e.ctx, telegram.ChannelName, "-100500"); dialog.ErrorCode(err) != dialog.ENOTFOUND {
+		t.Errorf("a group's message made a conversation: %v", err)
 	}
 
 	said := e.said(42)

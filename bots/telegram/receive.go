@@ -20,6 +20,13 @@ func (c *Channel) handleMessage(ctx context.Context, updateID int64, m *models.M
 		c.log.Debug("telegram message in the team's chat ignored", "update", updateID)
 		return nil
 	}
+	if m.Chat.Type != "" && m.Chat.Type != models.ChatTypePrivate {
+		// Support is one customer to one bot: a group or a channel the
+		// bot was added to is not a customer, and answering everyone in
+		// it would spam the group and mix people in one conversation.
+		c.log.Debug("telegram message outside a private chat ignored", "update", updateID, "chat_type", m.Chat.Type)
+		return nil
+	}
 	text := m.Text
 	if text == "" {
 		text = m.Caption
