@@ -51,6 +51,14 @@ const (
 	// ActivityTransferred: Agent moved the ticket from FromQueue to Queue;
 	// it is unassigned until someone takes it.
 	ActivityTransferred ActivityKind = "transferred"
+	// ActivityWaiting: Agent, who holds the ticket, began waiting for
+	// the customer's answer; the SLA clock stands still.
+	ActivityWaiting ActivityKind = "waiting"
+	// ActivityWaitingEnded: the ticket stopped waiting for the customer
+	// (they answered, or it was transferred or closed). FirstResponseDue
+	// and ResolutionDue are its deadlines moved on by the time it
+	// waited; zero when it has none.
+	ActivityWaitingEnded ActivityKind = "waiting_ended"
 	// ActivityClosed: the ticket was resolved. Agent is its assignee at
 	// that moment (the closing agent when nobody held it), Queue its queue.
 	ActivityClosed ActivityKind = "closed"
@@ -63,7 +71,8 @@ func (k ActivityKind) Valid() bool {
 	switch k {
 	case ActivityMessageIn, ActivityMessageOut, ActivityAnswered, ActivityClarifyAsked, ActivityRephraseAsked,
 		ActivityClarifyAnswered, ActivityFeedback, ActivityEscalated, ActivityReopened,
-		ActivityAssigned, ActivityFirstResponse, ActivityTransferred, ActivityClosed, ActivityCSAT:
+		ActivityAssigned, ActivityFirstResponse, ActivityTransferred, ActivityClosed, ActivityCSAT,
+		ActivityWaiting, ActivityWaitingEnded:
 		return true
 	}
 	return false
@@ -95,8 +104,9 @@ type Activity struct {
 	Priority   string   // escalated
 	Value      int      // feedback: 1 helpful, 0 not; csat: the rating
 
-	// escalated, transferred: the SLA deadlines set for the ticket, or
-	// moved to the new queue's hours; zero when none.
+	// escalated, transferred, waiting_ended: the SLA deadlines set for
+	// the ticket, moved to the new queue's hours, or moved on by the time
+	// it waited for the customer; zero when none.
 	FirstResponseDue time.Time
 	ResolutionDue    time.Time
 }

@@ -121,6 +121,9 @@ func (e *Engine) Transfer(ctx context.Context, a TicketAction, queue, note strin
 		if t.Queue == queue {
 			return Errorf(ECONFLICT, "ticket %s is already in queue %s", t.Number, queue)
 		}
+		if err := e.endWait(t, at.tx.Now(), at); err != nil {
+			return err
+		}
 		from := t.Queue
 		text := from + " → " + queue
 		if note != "" {
@@ -161,6 +164,9 @@ func (e *Engine) Close(ctx context.Context, a TicketAction) (*Ticket, error) {
 		t := at.ticket
 		if t.Assignee == "" {
 			t.Assignee = a.Agent
+		}
+		if err := e.endWait(t, at.tx.Now(), at); err != nil {
+			return err
 		}
 		t.Status = TicketClosed
 		t.ClosedAt = at.tx.Now()
@@ -287,9 +293,9 @@ func (e *Engine) agentTx(ctx context.Context, a TicketAction, allowClosed bool, 
 func (at *agentTurn) take(agent string) error {
 	t := at.ticket
 	switch {
-	case t.Assignee == agent && t.Status == TicketAssigned:
+	case t.Assignee == agent && t.Held():
 		return nil
-	case t.Status == TicketAssigned:
+	case t.Held():
 		return Errorf(ECONFLICT, "ticket %s is already taken by %s", t.Number, t.Assignee)
 	}
 	return at.e.assign(at.ctx, at.tx, at.conv, t, agent, at)

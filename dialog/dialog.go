@@ -121,7 +121,11 @@ type TicketStatus string
 const (
 	TicketQueued   TicketStatus = "queued"   // waiting for an agent
 	TicketAssigned TicketStatus = "assigned" // an agent has taken it
-	TicketClosed   TicketStatus = "closed"   // resolved
+	// TicketWaiting: the agent who holds the ticket waits for the
+	// customer's answer; the customer's next message makes it assigned
+	// again, and WaitingSweep reminds the customer and then closes it.
+	TicketWaiting TicketStatus = "waiting"
+	TicketClosed  TicketStatus = "closed" // resolved
 )
 
 // Escalation reasons.
@@ -213,6 +217,13 @@ type Ticket struct {
 	ResolutionDue    time.Time
 	FirstResponseAt  time.Time // the first agent reply; zero before
 
+	// WaitingSince is when the ticket began waiting for the customer
+	// (TicketWaiting), and RemindedAt when the customer was reminded
+	// since; both zero when it is not waiting. The SLA clock stands
+	// still while it waits: see Engine.endWait.
+	WaitingSince time.Time
+	RemindedAt   time.Time
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	ClosedAt  time.Time // zero while open
@@ -228,12 +239,19 @@ func (t *Ticket) Open() bool {
 	return t.Status != TicketClosed
 }
 
+// Held reports whether an agent holds the ticket: assigned, or waiting
+// for the customer on the agent's behalf.
+func (t *Ticket) Held() bool {
+	return t.Status == TicketAssigned || t.Status == TicketWaiting
+}
+
 // NextDue is the SLA deadline the ticket is working towards: the first
-// response while there is none, then the resolution. Zero when none is set
-// or the ticket is closed.
+// response while there is none, then the resolution. Zero when none is set,
+// the ticket is closed, or it waits for the customer (its clock stands
+// still).
 func (t *Ticket) NextDue() time.Time {
 	switch {
-	case !t.Open():
+	case !t.Open() || t.Status == TicketWaiting:
 		return time.Time{}
 	case t.FirstResponseAt.IsZero() && !t.FirstResponseDue.IsZero():
 		return t.FirstResponseDue
@@ -243,11 +261,16 @@ func (t *Ticket) NextDue() time.Time {
 
 // Breached reports whether the ticket missed an SLA deadline by now: its
 // first response or its resolution came, or is still to come, after the
-// deadline.
+// deadline. A ticket waiting for the customer is judged as of when it began
+// waiting.
 func (t *Ticket) Breached(now time.Time) bool {
 	resolved := now
-	if !t.Open() {
+	switch {
+	case !t.Open():
 		resolved = t.ClosedAt
+	case t.Status == TicketWaiting && !t.WaitingSince.IsZero():
+		// The clock stood still when the ticket began waiting.
+		resolved = t.WaitingSince
 	}
 	// A ticket closed without any agent reply had its first response never;
 	// count it as late if it was closed after that deadline.

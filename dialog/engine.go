@@ -59,6 +59,14 @@ type Config struct {
 	// notice is sent while the queue is closed; see LateNotices. 0 sends
 	// none.
 	LateNoticeBefore time.Duration
+	// WaitingRemindAfter: a ticket waiting for the customer's answer
+	// this long reminds them once (the shared message waiting_reminder);
+	// 0 sends no reminder. WaitingCloseAfter: this long after the
+	// reminder (after the start of the wait when there are no
+	// reminders), the ticket closes (closed_no_reply); 0 never closes
+	// it. See WaitingSweep.
+	WaitingRemindAfter time.Duration
+	WaitingCloseAfter  time.Duration
 	// Location is the time zone the customer is told times in when the
 	// ticket's queue has no working hours (their zone comes first); nil
 	// is the server's.
@@ -112,6 +120,9 @@ var DefaultConfig = Config{
 	ReopenWindow:     7 * 24 * time.Hour,
 	OnlineWithin:     2 * time.Minute,
 	AcknowledgeEvery: 5 * time.Minute,
+
+	WaitingRemindAfter: 48 * time.Hour,
+	WaitingCloseAfter:  72 * time.Hour,
 }
 
 // Inbound is a customer message as a channel received it.
@@ -354,6 +365,8 @@ func TicketStatusText(set *intents.Set, t *Ticket, lang string) string {
 	switch t.Status {
 	case TicketAssigned:
 		name = intents.MsgStatusAgent
+	case TicketWaiting:
+		name = intents.MsgStatusWaiting
 	case TicketClosed:
 		name = intents.MsgStatusClosed
 	}

@@ -56,6 +56,7 @@ type QueueStat struct {
 	Queue    string
 	Queued   int // waiting for an agent
 	Assigned int // taken by an agent
+	Waiting  int // held by an agent who waits for the customer's answer
 	// WaitingSince is the earliest UpdatedAt of the queue's queued
 	// tickets: a queued ticket last changed when it entered the queue
 	// (created, reopened or transferred). Zero when none is queued.
@@ -125,6 +126,13 @@ type Queries interface {
 	// (ClaimLateNotice): a first response deadline only while the ticket
 	// has no first response. Earliest first.
 	DeadlinesDue(ctx context.Context, from, to time.Time) ([]Deadline, error)
+	// WaitingDue lists, by id, the numbers of up to limit tickets waiting
+	// for the customer (TicketWaiting) that the waiting sweep has to act
+	// on: not reminded yet and waiting since remindBefore or earlier, or,
+	// when closeBefore is not zero, reminded at closeBefore or earlier.
+	// A zero remindBefore means that no reminders are sent: a ticket is
+	// then due to close once it waits since closeBefore or earlier.
+	WaitingDue(ctx context.Context, remindBefore, closeBefore time.Time, limit int) ([]string, error)
 }
 
 // Deadline is one SLA deadline of a ticket.
@@ -171,7 +179,8 @@ type Tx interface {
 	// t.UpdatedAt.
 	CreateTicket(ctx context.Context, t *Ticket) error
 	// UpdateTicket saves t's status, assignee, priority, queue, csat,
-	// reopens, SLA times and closed time, and sets t.UpdatedAt.
+	// reopens, SLA times, closed time and waiting times, and sets
+	// t.UpdatedAt.
 	UpdateTicket(ctx context.Context, t *Ticket) error
 
 	// CreateUser stores u and sets u.ID and u.CreatedAt; a taken name

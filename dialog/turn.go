@@ -27,7 +27,7 @@ type turn struct {
 	rating bool     // the message rates the ticket just closed (reactRate)
 	rated  *Ticket  // the ticket the message rated
 
-	ticketChanged bool       // a ticket was created or reopened
+	ticketChanged bool       // a ticket was created, reopened or stopped waiting
 	lang          string     // the language to answer in
 	replies       []*Message // what the bot said
 	ticket        *Ticket    // the conversation's ticket, once loaded or created
@@ -199,6 +199,10 @@ func decide(set *intents.Set, conv *Conversation, cmd, text string) plan {
 
 // respond does what p, decided for the message, says.
 func (t *turn) respond(p plan, text string, match kb.Result) error {
+	// Any message of the customer is the answer a waiting ticket waits for.
+	if err := t.resume(); err != nil {
+		return err
+	}
 	switch p.reaction {
 	case reactRate:
 		return t.rate(text)

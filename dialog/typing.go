@@ -84,7 +84,7 @@ func (e *Engine) AgentTyping(ctx context.Context, a TicketAction) error {
 	switch {
 	case !t.Open():
 		return Errorf(ECONFLICT, "ticket %s is closed", t.Number)
-	case t.Status == TicketAssigned && t.Assignee != a.Agent:
+	case t.Held() && t.Assignee != a.Agent:
 		return Errorf(ECONFLICT, "ticket %s is already taken by %s", t.Number, t.Assignee)
 	}
 	conv, err := e.store.Conversation(ctx, t.ConversationID)

@@ -4,28 +4,32 @@ package intents
 // default in Russian and English; a `messages:` section in any intents file
 // overrides them.
 const (
-	MsgGreeting         = "greeting"           // reply to /start
-	MsgRephrase         = "rephrase"           // no confident match, first time
-	MsgFileOnly         = "file_only"          // a file came without words while the bot answers
-	MsgClarify          = "clarify"            // some intents are plausible, none is sure: "did you mean ...?"
-	MsgAlsoAsked        = "also_asked"         // before the answer to the other of two questions, once one was picked
-	MsgEscalated        = "escalated"          // a ticket was created
-	MsgAddedToTicket    = "added_to_ticket"    // a waiting customer's message joined the ticket
-	MsgAgentJoined      = "agent_joined"       // an agent took the ticket
-	MsgTransferred      = "ticket_transferred" // an agent passed the ticket to another queue
-	MsgLateNotice       = "late_notice"        // a deadline of the ticket is near and unmet
-	MsgClosed           = "closed"             // the ticket was resolved
-	MsgFeedbackQuestion = "feedback_question"  // "did this help?"
-	MsgFeedbackThanks   = "feedback_thanks"    // the customer said it helped
-	MsgStatusTicket     = "status_ticket"      // reply to /status with a ticket
-	MsgStatusNone       = "status_none"        // reply to /status without a ticket
-	MsgButtonYes        = "button_yes"         // label of the "yes" button
-	MsgButtonNo         = "button_no"          // label of the "no" button
-	MsgButtonHuman      = "button_human"       // label of the "talk to a person" button of a clarify question
-	MsgCSATQuestion     = "csat_question"      // asked after a ticket is closed
-	MsgCSATThanks       = "csat_thanks"        // the customer rated the support
-	MsgStatusQueued     = "status_queued"      // ticket status words used in {{.status}}
+	MsgGreeting         = "greeting"             // reply to /start
+	MsgRephrase         = "rephrase"             // no confident match, first time
+	MsgFileOnly         = "file_only"            // a file came without words while the bot answers
+	MsgClarify          = "clarify"              // some intents are plausible, none is sure: "did you mean ...?"
+	MsgAlsoAsked        = "also_asked"           // before the answer to the other of two questions, once one was picked
+	MsgEscalated        = "escalated"            // a ticket was created
+	MsgAddedToTicket    = "added_to_ticket"      // a waiting customer's message joined the ticket
+	MsgAgentJoined      = "agent_joined"         // an agent took the ticket
+	MsgTransferred      = "ticket_transferred"   // an agent passed the ticket to another queue
+	MsgLateNotice       = "late_notice"          // a deadline of the ticket is near and unmet
+	MsgWaiting          = "waiting_for_customer" // the agent waits for the customer's answer
+	MsgWaitingReminder  = "waiting_reminder"     // the customer has not answered for a while
+	MsgClosedNoReply    = "closed_no_reply"      // the ticket closed as the customer never answered
+	MsgClosed           = "closed"               // the ticket was resolved
+	MsgFeedbackQuestion = "feedback_question"    // "did this help?"
+	MsgFeedbackThanks   = "feedback_thanks"      // the customer said it helped
+	MsgStatusTicket     = "status_ticket"        // reply to /status with a ticket
+	MsgStatusNone       = "status_none"          // reply to /status without a ticket
+	MsgButtonYes        = "button_yes"           // label of the "yes" button
+	MsgButtonNo         = "button_no"            // label of the "no" button
+	MsgButtonHuman      = "button_human"         // label of the "talk to a person" button of a clarify question
+	MsgCSATQuestion     = "csat_question"        // asked after a ticket is closed
+	MsgCSATThanks       = "csat_thanks"          // the customer rated the support
+	MsgStatusQueued     = "status_queued"        // ticket status words used in {{.status}}
 	MsgStatusAgent      = "status_agent"
+	MsgStatusWaiting    = "status_waiting"
 	MsgStatusClosed     = "status_closed"
 	MsgCollectIntro     = "collect_intro"   // before the first question an escalating intent asks (collect:)
 	MsgCollectInvalid   = "collect_invalid" // an answer did not fit the question's pattern
@@ -76,6 +80,18 @@ var DefaultMessages = map[string]Text{
 		LangRU: "Мы задерживаемся с обращением {{.ticket}}, простите. Рассчитываем ответить до {{.due}}.",
 		LangEN: "We are running late with {{.ticket}}, sorry. We expect to answer by {{.due}}.",
 	},
+	MsgWaiting: {
+		LangRU: "Специалист ждёт вашего ответа по обращению {{.ticket}}. Напишите сюда, когда будете готовы.",
+		LangEN: "The specialist is waiting for your answer on {{.ticket}}. Write here whenever you are ready.",
+	},
+	MsgWaitingReminder: {
+		LangRU: "Напоминаем: по обращению {{.ticket}} мы ждём вашего ответа. Если его не будет, обращение закроется.",
+		LangEN: "A reminder: we are waiting for your answer on {{.ticket}}. Without one, the ticket will be closed.",
+	},
+	MsgClosedNoReply: {
+		LangRU: "Мы не дождались ответа и закрыли обращение {{.ticket}}. Если вопрос остался, просто напишите сюда.",
+		LangEN: "We did not hear back from you, so ticket {{.ticket}} is closed. If anything is left, just write here.",
+	},
 	MsgClosed: {
 		LangRU: "Обращение {{.ticket}} закрыто. Если вопрос остался, просто напишите сюда.",
 		LangEN: "Ticket {{.ticket}} is closed. If anything is left, just write here.",
@@ -96,14 +112,15 @@ var DefaultMessages = map[string]Text{
 		LangRU: "У вас нет открытых обращений. Задайте вопрос, и я постараюсь помочь.",
 		LangEN: "You have no open tickets. Ask your question and I will try to help.",
 	},
-	MsgButtonYes:    {LangRU: "Да", LangEN: "Yes"},
-	MsgButtonNo:     {LangRU: "Нет", LangEN: "No"},
-	MsgButtonHuman:  {LangRU: "Позвать оператора", LangEN: "Talk to a person"},
-	MsgCSATQuestion: {LangRU: "Оцените, пожалуйста, помощь специалиста от 1 до 5.", LangEN: "Please rate the help you got from 1 to 5."},
-	MsgCSATThanks:   {LangRU: "Спасибо за оценку!", LangEN: "Thank you for your rating!"},
-	MsgStatusQueued: {LangRU: "ждёт специалиста", LangEN: "waiting for a specialist"},
-	MsgStatusAgent:  {LangRU: "специалист работает над ним", LangEN: "a specialist is working on it"},
-	MsgStatusClosed: {LangRU: "закрыто", LangEN: "closed"},
+	MsgButtonYes:     {LangRU: "Да", LangEN: "Yes"},
+	MsgButtonNo:      {LangRU: "Нет", LangEN: "No"},
+	MsgButtonHuman:   {LangRU: "Позвать оператора", LangEN: "Talk to a person"},
+	MsgCSATQuestion:  {LangRU: "Оцените, пожалуйста, помощь специалиста от 1 до 5.", LangEN: "Please rate the help you got from 1 to 5."},
+	MsgCSATThanks:    {LangRU: "Спасибо за оценку!", LangEN: "Thank you for your rating!"},
+	MsgStatusQueued:  {LangRU: "ждёт специалиста", LangEN: "waiting for a specialist"},
+	MsgStatusAgent:   {LangRU: "специалист работает над ним", LangEN: "a specialist is working on it"},
+	MsgStatusWaiting: {LangRU: "специалист ждёт вашего ответа", LangEN: "the specialist is waiting for your answer"},
+	MsgStatusClosed:  {LangRU: "закрыто", LangEN: "closed"},
 	MsgCollectIntro: {
 		LangRU: "Передам вопрос специалисту. Чтобы он помог быстрее, ответьте, пожалуйста, на несколько вопросов.",
 		LangEN: "I will pass this to a specialist. So that they can help you faster, please answer a few questions.",

@@ -141,6 +141,8 @@ func Tables() []Table {
 			{Name: "late_resolution", Kind: KindInt, Since: 4, Default: "0"},
 			// fields: a JSON array of {"name", "value"} objects.
 			{Name: "fields", Kind: KindText, Since: 4, Default: `"[]"`},
+			{Name: "waiting_since", Kind: KindNullTime, Since: 5},
+			{Name: "reminded_at", Kind: KindNullTime, Since: 5},
 		}},
 		{Name: "messages", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},
@@ -232,8 +234,10 @@ func (t Table) ColumnNames() []string {
 // by an older firstline imports into a newer one. Version 2 added API
 // token ids, names and last use, and the time a conversation was erased;
 // version 3 a ticket's version; version 4 when a waiting customer's
-// message was last acknowledged, and a customer's e-mail and phone.
-const FormatVersion = 4
+// message was last acknowledged, and a customer's e-mail and phone;
+// version 5 since when a ticket waits for its customer, and when they
+// were reminded.
+const FormatVersion = 5
 
 // timeLayout is how times are written in an export: RFC 3339 in UTC, to
 // the microsecond, which is as fine as either store keeps them.

@@ -86,8 +86,8 @@ func TestReadErrors(t *testing.T) {
 	}{
 		{"empty", "", "line 1: the export is empty"},
 		{"not a header", "hello\n", "line 1: not an export header"},
-		{"a later version", `{"firstline_export":5}` + "\n", "line 1: not a firstline export of version 1 to 4"},
-		{"version 0", `{"firstline_export":0}` + "\n", "line 1: not a firstline export of version 1 to 4"},
+		{"a later version", `{"firstline_export":6}` + "\n", "line 1: not a firstline export of version 1 to 5"},
+		{"version 0", `{"firstline_export":0}` + "\n", "line 1: not a firstline export of version 1 to 5"},
 		{"not JSON", header + good + "\n{\n", "line 3: not a row"},
 		{"an unknown field", header + `{"table":"kinds","row":{},"x":1}` + "\n", "line 2: not a row"},
 		{"unknown table", header + `{"table":"schema_migrations","row":{}}` + "\n", `line 2: unknown table "schema_migrations"`},

@@ -28,11 +28,11 @@ func (q Queries) DeadlinesDue(ctx context.Context, from, to time.Time) ([]dialog
 		return r, err
 	}, `SELECT id, number, first_response_due, resolution_due, first_response_at IS NOT NULL, late_first_response, late_resolution
 		FROM tickets
-		WHERE status <> $1 AND (
+		WHERE status NOT IN ($1, $4) AND (
 			first_response_at IS NULL AND first_response_due > $2 AND first_response_due <= $3
 			OR resolution_due > $2 AND resolution_due <= $3)
 		ORDER BY id`,
-		dialog.TicketClosed, q.timeArg(from), q.timeArg(to))
+		dialog.TicketClosed, q.timeArg(from), q.timeArg(to), dialog.TicketWaiting)
 	if err != nil {
 		return nil, err
 	}

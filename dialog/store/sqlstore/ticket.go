@@ -13,7 +13,8 @@ import (
 // ticketColumns are the columns scanTicket reads, in order.
 const ticketColumns = `id, number, conversation_id, status, reason, intent, candidates,
 	priority, queue, channel, customer_name, assignee, csat, reopens,
-	first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at, version, fields`
+	first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at, version, fields,
+	waiting_since, reminded_at`
 
 // queueOrder sorts tickets the way agents work the queue: by the rank of
 // the priority (dialog.PriorityRank), then by the SLA deadline the ticket
@@ -27,7 +28,7 @@ const queueOrder = `CASE priority
 		ELSE 4
 	END,
 	CASE
-		WHEN status = 'closed' THEN NULL
+		WHEN status IN ('closed', 'waiting') THEN NULL
 		WHEN first_response_at IS NULL AND first_response_due IS NOT NULL THEN first_response_due
 		ELSE resolution_due
 	END NULLS LAST,
@@ -128,7 +129,8 @@ func scanTicket(s scanner) (*dialog.Ticket, error) {
 	err := s.Scan(&t.ID, &number, &t.ConversationID, &t.Status, &t.Reason, &t.Intent, &candidates,
 		&t.Priority, &t.Queue, &t.Channel, &t.CustomerName, &t.Assignee, &t.CSAT, &t.Reopens,
 		scanTime(&t.FirstResponseDue), scanTime(&t.ResolutionDue), scanTime(&t.FirstResponseAt),
-		scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.ClosedAt), &t.Version, &fields)
+		scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.ClosedAt), &t.Version, &fields,
+		scanTime(&t.WaitingSince), scanTime(&t.RemindedAt))
 	if err != nil {
 		return nil, err
 	}
@@ -157,13 +159,15 @@ func (t *Tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	row := t.q.QueryRow(ctx,
 		`INSERT INTO tickets (conversation_id, status, reason, intent, candidates, priority,
 			queue, channel, customer_name, customer_name_lower, assignee, csat, reopens,
-			first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at, fields)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19)
+			first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at, fields,
+			waiting_since, reminded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19, $20, $21)
 		RETURNING id`,
 		tk.ConversationID, tk.Status, tk.Reason, tk.Intent, dialog.MarshalCandidates(tk.Candidates),
 		tk.Priority, tk.Queue, tk.Channel, tk.CustomerName, LowerName(tk.CustomerName), tk.Assignee, tk.CSAT, tk.Reopens,
 		t.nullTimeArg(tk.FirstResponseDue), t.nullTimeArg(tk.ResolutionDue), t.nullTimeArg(tk.FirstResponseAt),
-		t.timeArg(created), t.nullTimeArg(tk.ClosedAt), dialog.MarshalFields(tk.Fields))
+		t.timeArg(created), t.nullTimeArg(tk.ClosedAt), dialog.MarshalFields(tk.Fields),
+		t.nullTimeArg(tk.WaitingSince), t.nullTimeArg(tk.RemindedAt))
 	var id int64
 	err := row.Scan(&id)
 	if t.d.ForeignKey(err) {
@@ -186,7 +190,7 @@ func (t *Tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 }
 
 // UpdateTicket saves t's status, assignee, priority, queue, CSAT, reopens,
-// SLA times, closed time and fields, sets t.UpdatedAt to the transaction's time
+// SLA times, closed time, fields and waiting times, sets t.UpdatedAt to the transaction's time
 // and moves t.Version on by one. The other fields never change.
 func (t *Tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 	if err := tk.CheckText(); err != nil {
@@ -199,13 +203,13 @@ func (t *Tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 		`UPDATE tickets SET status = $1, assignee = $2, priority = $3, queue = $4, csat = $5, reopens = $6,
 			first_response_due = $7, resolution_due = $8, first_response_at = $9,
 			closed_at = $10, updated_at = CASE WHEN updated_at > $11 THEN updated_at ELSE $11 END,
-			version = version + 1, fields = $13
+			version = version + 1, fields = $13, waiting_since = $14, reminded_at = $15
 		WHERE id = $12
 		RETURNING version, updated_at`,
 		tk.Status, tk.Assignee, tk.Priority, tk.Queue, tk.CSAT, tk.Reopens,
 		t.nullTimeArg(tk.FirstResponseDue), t.nullTimeArg(tk.ResolutionDue), t.nullTimeArg(tk.FirstResponseAt),
 		t.nullTimeArg(tk.ClosedAt), t.timeArg(t.now),
-		tk.ID, dialog.MarshalFields(tk.Fields))
+		tk.ID, dialog.MarshalFields(tk.Fields), t.nullTimeArg(tk.WaitingSince), t.nullTimeArg(tk.RemindedAt))
 	// A transaction's time is when it began: on PostgreSQL one that began
 	// earlier may save after one that began later, and UpdatedAt must not
 	// go back.
@@ -225,35 +229,37 @@ func (t *Tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 }
 
 // OpenTicketLoad counts the tickets each agent has taken and not yet
-// closed. Agents without any are left out.
+// closed, those waiting for the customer among them: the customer may
+// answer any time. Agents without any are left out.
 func (q Queries) OpenTicketLoad(ctx context.Context) (map[string]int, error) {
 	return countBy(ctx, q, "count open tickets",
 		`SELECT assignee, count(*) FROM tickets
-		WHERE status = $1 AND assignee <> ''
+		WHERE status IN ($1, $2) AND assignee <> ''
 		GROUP BY assignee`,
-		dialog.TicketAssigned)
+		dialog.TicketAssigned, dialog.TicketWaiting)
 }
 
 // QueueStats sums up the open tickets of each queue, sorted by queue, with
 // the tickets past an SLA deadline as of now counted as Ticket.Breached
 // does (a comparison with a NULL deadline is not true; on SQLite, times
-// are text that compares as it sorts). Only the open tickets are read,
-// found through the status index.
+// are text that compares as it sorts), a waiting one as of when it began
+// waiting. Only the open tickets are read, found through the status index.
 func (q Queries) QueueStats(ctx context.Context, now time.Time) ([]dialog.QueueStat, error) {
 	stats, err := queryAll(ctx, q, "sum up queues", func(s scanner) (dialog.QueueStat, error) {
 		var st dialog.QueueStat
-		err := s.Scan(&st.Queue, &st.Queued, &st.Assigned, scanTime(&st.WaitingSince), &st.Breached)
+		err := s.Scan(&st.Queue, &st.Queued, &st.Assigned, &st.Waiting, scanTime(&st.WaitingSince), &st.Breached)
 		return st, err
 	}, `SELECT queue,
 			count(*) FILTER (WHERE status = $1),
 			count(*) FILTER (WHERE status = $2),
+			count(*) FILTER (WHERE status = $4),
 			min(updated_at) FILTER (WHERE status = $1),
-			count(*) FILTER (WHERE coalesce(first_response_at, $3) > first_response_due
-				OR $3 > resolution_due)
+			count(*) FILTER (WHERE coalesce(first_response_at, waiting_since, $3) > first_response_due
+				OR coalesce(waiting_since, $3) > resolution_due)
 		FROM tickets
-		WHERE status IN ($1, $2)
+		WHERE status IN ($1, $2, $4)
 		GROUP BY queue`,
-		dialog.TicketQueued, dialog.TicketAssigned, q.timeArg(now))
+		dialog.TicketQueued, dialog.TicketAssigned, q.timeArg(now), dialog.TicketWaiting)
 	if err != nil {
 		return nil, err
 	}

@@ -92,6 +92,8 @@ func Run(t *testing.T, open func(t *testing.T) dialog.Store) {
 		{"IdleConversations", testIdleConversations},
 		{"DeadlinesDue", testDeadlinesDue},
 		{"ClaimLateNoticeConcurrent", testClaimLateNoticeConcurrent},
+		{"WaitingDue", testWaitingDue},
+		{"WaitingTicket", testWaitingTicket},
 		{"InboxPayloadDropped", testInboxPayloadDropped},
 		{"ImportVersion1", testImportVersion1},
 		{"ImportBadFields", testImportBadFields},
@@ -234,7 +236,10 @@ func checkTicket(t *testing.T, what string, got, want *dialog.Ticket) {
 	checkTime(t, what+".CreatedAt", got.CreatedAt, want.CreatedAt)
 	checkTime(t, what+".UpdatedAt", got.UpdatedAt, want.UpdatedAt)
 	checkTime(t, what+".ClosedAt", got.ClosedAt, want.ClosedAt)
+	checkTime(t, what+".WaitingSince", got.WaitingSince, want.WaitingSince)
+	checkTime(t, what+".RemindedAt", got.RemindedAt, want.RemindedAt)
 	g, w := *got, *want
+	g.WaitingSince, g.RemindedAt, w.WaitingSince, w.RemindedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	g.FirstResponseDue, g.ResolutionDue, g.FirstResponseAt = time.Time{}, time.Time{}, time.Time{}
 	w.FirstResponseDue, w.ResolutionDue, w.FirstResponseAt = time.Time{}, time.Time{}, time.Time{}
 	g.CreatedAt, g.UpdatedAt, g.ClosedAt = time.Time{}, time.Time{}, time.Time{}
