@@ -10,6 +10,7 @@ import (
 	"github.com/firstline-support/firstline/dialog"
 	"github.com/firstline-support/firstline/dialog/broker"
 	"github.com/firstline-support/firstline/dialog/dialogtest"
+	"github.com/firstline-support/firstline/dialog/report"
 	"github.com/firstline-support/firstline/dialog/store/postgres"
 	"github.com/firstline-support/firstline/dialog/store/postgres/pgtest"
 )
@@ -227,6 +228,24 @@ func testWaiting(t *testing.T, store dialog.Store) {
 	// escalated, agent joined, question, waiting, reminder, closed
 	if out2 != 6 {
 		t.Errorf("%d messages out recorded, want 6", out2)
+	}
+
+	// The report: the silent ticket closed by its agent, within its
+	// deadline (the wait does not count); the answered one, open and
+	// assigned at closedAt, is past its deadline.
+	r, err := report.Load(h.ctx, h.store, report.Options{
+		From: start.Add(-time.Hour), To: closedAt.Add(time.Hour), Now: closedAt,
+		ContactGap: 30 * time.Minute, ReopenWindow: 24 * time.Hour,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk := r.Tickets; tk.Closed != 1 || tk.ResolutionBreached.Num != 1 || tk.ResolutionBreached.Den != 2 {
+		t.Errorf("report: closed %d, resolution breached %d of %d; want 1, 1 of 2",
+			tk.Closed, tk.ResolutionBreached.Num, tk.ResolutionBreached.Den)
+	}
+	if len(r.Agents) != 1 || r.Agents[0].Name != "Olga" || r.Agents[0].Closed != 1 {
+		t.Errorf("report by agent: %+v, want Olga with the close", r.Agents)
 	}
 
 	// Nothing more happens, however long the sweeps go on.

@@ -63,6 +63,9 @@ type cycle struct {
 	// stretches are the queues the ticket was in since start, each from
 	// when it entered it: what its working time is counted by.
 	stretches []stretch
+	// waitingSince is when the ticket began waiting for the customer;
+	// zero when it does not wait. Its SLA clock stands still meanwhile.
+	waitingSince time.Time
 }
 
 // stretch is a time from which a ticket was in a queue.
@@ -347,6 +350,12 @@ func (st *state) ticketEvent(cv *conversation, e *dialog.Activity) {
 		if c.firstResponse.IsZero() {
 			c.firstResponse = e.At
 		}
+	case dialog.ActivityWaiting:
+		c.waitingSince = e.At
+	case dialog.ActivityWaitingEnded:
+		// The engine moved the deadlines on by the time waited.
+		c.waitingSince = time.Time{}
+		c.firstResponseDue, c.resolutionDue = e.FirstResponseDue, e.ResolutionDue
 	case dialog.ActivityClosed:
 		c.closed, c.agent, c.queue = e.At, e.Agent, e.Queue
 		if cv.open == c {
@@ -519,6 +528,9 @@ func (st *state) ticketFigures(name string, cycles []*cycle) Tickets {
 			f.Created++
 		}
 		resolved := now
+		if !c.waitingSince.IsZero() {
+			resolved = c.waitingSince // the SLA clock stands still
+		}
 		if !c.closed.IsZero() {
 			resolved = c.closed
 			f.Closed++

@@ -207,7 +207,10 @@ type Tickets struct {
 	// the tickets that got one. With business hours (Options.Hours) this
 	// and Resolution are working time.
 	FirstResponse Durations `json:"first_response"`
-	// Resolution: from the escalation to the close, for closed tickets.
+	// Resolution: from the escalation to the close, for closed tickets,
+	// time spent waiting for the customer included (what the customer
+	// lived through). A ticket closed because its customer never
+	// answered counts as closed by its agent.
 	Resolution Durations `json:"resolution"`
 	// FirstResponseBreached: tickets whose first agent reply came after
 	// its deadline (or has not come, and the ticket was closed or Now is
@@ -215,6 +218,9 @@ type Tickets struct {
 	FirstResponseBreached Ratio `json:"first_response_breached"`
 	// ResolutionBreached: tickets closed after their resolution deadline
 	// (or still open past it at Now), over the tickets with that deadline.
+	// The SLA clock stands still while a ticket waits for the customer:
+	// the deadlines move on by the time waited, and a ticket waiting at
+	// Now is judged as of when it began waiting.
 	ResolutionBreached Ratio `json:"resolution_breached"`
 	// Reopened: closed tickets reopened afterwards (by Now), over the
 	// closed tickets.
