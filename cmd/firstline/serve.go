@@ -168,6 +168,9 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if s.Tickets.AutoAssign {
 		wg.Go(func() { runQueuedAssignments(ctx, s, app.engine, log) })
 	}
+	if s.Tickets.Waiting.RemindAfter > 0 || s.Tickets.Waiting.CloseAfter > 0 {
+		wg.Go(func() { runWaiting(ctx, s, app.engine, log) })
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("firstline is serving: open the web chat", "url", "http://"+ln.Addr().String()+"/",
@@ -495,6 +498,21 @@ func runRetention(ctx context.Context, s *settings, engine *dialog.Engine, log *
 	})
 	if err != nil {
 		log.Error("retention stopped", "err", err)
+	}
+}
+
+// runWaiting reminds the customers of tickets waiting for their answer
+// and closes those that wait too long (see dialog.WaitingSweep) until ctx
+// is done. Replicas sharing a PostgreSQL database take turns under a
+// leader lock; each ticket is acted on once without it too.
+func runWaiting(ctx context.Context, s *settings, engine *dialog.Engine, log *slog.Logger) {
+	w := dialog.NewWaitingSweep(engine, 0, log)
+	err := lead(ctx, s, "firstline waiting tickets", log, func(ctx context.Context) error {
+		w.Run(ctx)
+		return nil
+	})
+	if err != nil {
+		log.Error("waiting sweep stopped", "err", err)
 	}
 }
 

@@ -113,10 +113,38 @@ type ticketSettings struct {
 	AcknowledgeEvery time.Duration `yaml:"acknowledge_every"`
 	// LateNoticeBefore: see dialog.Config.LateNoticeBefore.
 	LateNoticeBefore time.Duration `yaml:"late_notice_before"`
+	// Waiting: what becomes of a ticket waiting for the customer's answer.
+	Waiting waitingSettings `yaml:"waiting"`
 	// SLA maps a priority to its deadlines; a priority missing from it has
 	// none. A file's policy replaces the default one as a whole (see
 	// decodeConfig).
 	SLA map[string]slaSettings `yaml:"sla"`
+}
+
+// waitingSettings are dialog.Config.WaitingRemindAfter and
+// WaitingCloseAfter; either may be written in days ("2d"), and 0 turns it
+// off.
+type waitingSettings struct {
+	RemindAfter waitDuration `yaml:"remind_after"`
+	CloseAfter  waitDuration `yaml:"close_after"`
+}
+
+// waitDuration is a duration of tickets.waiting: "48h", "2d" or 0.
+type waitDuration days
+
+// UnmarshalYAML reads the duration, reporting a value out of range at its
+// line of the file.
+func (d *waitDuration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := parseDays(n.Value)
+	if err != nil || n.Kind != yaml.ScalarNode {
+		msg := "a duration such as 48h or 2d is needed"
+		if err != nil {
+			msg = err.Error()
+		}
+		return &lineError{line: n.Line, msg: "tickets.waiting: " + msg + " (0 turns it off)"}
+	}
+	*d = waitDuration(v)
+	return nil
 }
 
 // slaSettings are one priority's deadlines. The fields are dialog.SLA's,
@@ -255,6 +283,7 @@ func defaultSettings() *settings {
 
 			AcknowledgeEvery: d.AcknowledgeEvery,
 			LateNoticeBefore: d.LateNoticeBefore,
+			Waiting:          waitingSettings{RemindAfter: waitDuration(d.WaitingRemindAfter), CloseAfter: waitDuration(d.WaitingCloseAfter)},
 		},
 		Panel:    panelSettings{SessionTTL: auth.DefaultSessionTTL},
 		Telegram: telegramSettings{TeamNotify: teamNotifySettings{Priorities: priorityList{intents.PriorityUrgent}}},
@@ -316,6 +345,9 @@ func (s *settings) engineConfig() dialog.Config {
 
 		AcknowledgeEvery: s.Tickets.AcknowledgeEvery,
 		LateNoticeBefore: s.Tickets.LateNoticeBefore,
+
+		WaitingRemindAfter: time.Duration(s.Tickets.Waiting.RemindAfter),
+		WaitingCloseAfter:  time.Duration(s.Tickets.Waiting.CloseAfter),
 	}
 }
 
