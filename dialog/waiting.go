@@ -28,7 +28,10 @@ func (e *Engine) Wait(ctx context.Context, a TicketAction, text string) (*Ticket
 	)
 	err = e.agentTx(ctx, a, false, func(at *agentTurn) error {
 		t := at.ticket
-		if t.Status == TicketWaiting {
+		switch {
+		case t.Status == TicketWaiting && t.Assignee != a.Agent:
+			return Errorf(ECONFLICT, "ticket %s is already taken by %s", t.Number, t.Assignee)
+		case t.Status == TicketWaiting:
 			return Errorf(ECONFLICT, "ticket %s waits for the customer already", t.Number)
 		}
 		if text != "" {

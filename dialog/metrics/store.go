@@ -63,7 +63,7 @@ func NewStoreCollector(store dialog.Store, opts StoreOptions) *StoreCollector {
 		up: prometheus.NewDesc("firstline_store_up",
 			"1 when the store answered this scrape's queries, 0 when it did not (its gauges are then missing).", nil, nil),
 		queueTickets: prometheus.NewDesc("firstline_queue_tickets",
-			"Open tickets of each queue: queued (waiting for an agent) or assigned.", []string{"queue", "status"}, nil),
+			"Open tickets of each queue: queued (waiting for an agent), assigned, or waiting (for the customer's answer).", []string{"queue", "status"}, nil),
 		oldestWaiting: prometheus.NewDesc("firstline_queue_oldest_waiting_seconds",
 			"How long the queue's longest-waiting queued ticket has waited since it entered the queue (created, reopened or transferred), in working time with business hours; 0 when none waits.", queue, nil),
 		breached: prometheus.NewDesc("firstline_queue_sla_breached_tickets",
@@ -135,6 +135,7 @@ func (c *StoreCollector) collectQueues(ctx context.Context, ch chan<- prometheus
 		}
 		ch <- prometheus.MustNewConstMetric(c.queueTickets, prometheus.GaugeValue, float64(st.Queued), st.Queue, string(dialog.TicketQueued))
 		ch <- prometheus.MustNewConstMetric(c.queueTickets, prometheus.GaugeValue, float64(st.Assigned), st.Queue, string(dialog.TicketAssigned))
+		ch <- prometheus.MustNewConstMetric(c.queueTickets, prometheus.GaugeValue, float64(st.Waiting), st.Queue, string(dialog.TicketWaiting))
 		ch <- prometheus.MustNewConstMetric(c.oldestWaiting, prometheus.GaugeValue, waited, st.Queue)
 		ch <- prometheus.MustNewConstMetric(c.breached, prometheus.GaugeValue, float64(st.Breached), st.Queue)
 	}

@@ -41,6 +41,9 @@ func newFixture(t *testing.T) *fixture {
 		{Queue: "second_line", Status: dialog.TicketQueued, ResolutionDue: future},
 		// A queue the configuration does not name still shows.
 		{Queue: "vip", Status: dialog.TicketAssigned, Assignee: "olga"},
+		// Waiting for the customer since before its deadline passed: its
+		// clock stands still, so no breach.
+		{Queue: "vip", Status: dialog.TicketWaiting, Assignee: "olga", ResolutionDue: past, WaitingSince: past.Add(-time.Hour)},
 	}
 	// Queued a second apart, so that the second queue's ticket waited
 	// less than the first queue's.
@@ -90,16 +93,20 @@ func TestStoreCollector(t *testing.T) {
 	})
 	secondWaited := strconv.FormatFloat(now.Sub(f.newest.UpdatedAt).Seconds(), 'g', -1, 64)
 	want := `
-# HELP firstline_queue_tickets Open tickets of each queue: queued (waiting for an agent) or assigned.
+# HELP firstline_queue_tickets Open tickets of each queue: queued (waiting for an agent), assigned, or waiting (for the customer's answer).
 # TYPE firstline_queue_tickets gauge
 firstline_queue_tickets{queue="first_line",status="assigned"} 1
 firstline_queue_tickets{queue="first_line",status="queued"} 3
+firstline_queue_tickets{queue="first_line",status="waiting"} 0
 firstline_queue_tickets{queue="second_line",status="assigned"} 0
 firstline_queue_tickets{queue="second_line",status="queued"} 1
+firstline_queue_tickets{queue="second_line",status="waiting"} 0
 firstline_queue_tickets{queue="third_line",status="assigned"} 0
 firstline_queue_tickets{queue="third_line",status="queued"} 0
+firstline_queue_tickets{queue="third_line",status="waiting"} 0
 firstline_queue_tickets{queue="vip",status="assigned"} 1
 firstline_queue_tickets{queue="vip",status="queued"} 0
+firstline_queue_tickets{queue="vip",status="waiting"} 1
 # HELP firstline_queue_oldest_waiting_seconds How long the queue's longest-waiting queued ticket has waited since it entered the queue (created, reopened or transferred), in working time with business hours; 0 when none waits.
 # TYPE firstline_queue_oldest_waiting_seconds gauge
 firstline_queue_oldest_waiting_seconds{queue="first_line"} 90

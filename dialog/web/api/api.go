@@ -68,6 +68,9 @@ type Ticket struct {
 	ResolutionDue    *time.Time `json:"resolution_due"`
 	FirstResponseAt  *time.Time `json:"first_response_at"`
 	Breached         bool       `json:"sla_breached"`
+	// WaitingSince is when the ticket began waiting for the customer's
+	// answer (status "waiting"); null otherwise.
+	WaitingSince *time.Time `json:"waiting_since"`
 	CreatedAt        time.Time  `json:"created_at"`
 	UpdatedAt        time.Time  `json:"updated_at"`
 	ClosedAt         *time.Time `json:"closed_at"`
@@ -91,8 +94,8 @@ func (a *API) list(ctx *gin.Context) {
 	if s := ctx.Query("status"); s != "" {
 		for _, v := range strings.Split(s, ",") {
 			st := dialog.TicketStatus(v)
-			if st != dialog.TicketQueued && st != dialog.TicketAssigned && st != dialog.TicketClosed {
-				a.fail(ctx, dialog.Errorf(dialog.EINVALID, "status must be queued, assigned or closed"))
+			if st != dialog.TicketQueued && st != dialog.TicketAssigned && st != dialog.TicketWaiting && st != dialog.TicketClosed {
+				a.fail(ctx, dialog.Errorf(dialog.EINVALID, "status must be queued, assigned, waiting or closed"))
 				return
 			}
 			f.Statuses = append(f.Statuses, st)
@@ -190,6 +193,7 @@ func newTicket(t *dialog.Ticket) Ticket {
 	out.ResolutionDue = timeOrNil(t.ResolutionDue)
 	out.FirstResponseAt = timeOrNil(t.FirstResponseAt)
 	out.Breached = t.Breached(time.Now())
+	out.WaitingSince = timeOrNil(t.WaitingSince)
 	return out
 }
 

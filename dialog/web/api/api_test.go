@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/crypto/bcrypt"
@@ -150,6 +151,7 @@ func TestTicketAndFilters(t *testing.T) {
 		{"/api/v1/tickets?limit=0", http.StatusBadRequest, -1},
 		{"/api/v1/tickets?limit=abc", http.StatusBadRequest, -1},
 		{"/api/v1/tickets/FL-000999", http.StatusNotFound, -1},
+		{"/api/v1/tickets?status=waiting", http.StatusOK, 0},
 	} {
 		code, body := get(c.path)
 		if code != c.code {
@@ -160,6 +162,29 @@ func TestTicketAndFilters(t *testing.T) {
 				t.Errorf("%s: %d tickets, want %d", c.path, n, c.count)
 			}
 		}
+	}
+	if _, body := get("/api/v1/tickets/" + number); body["waiting_since"] != nil {
+		t.Errorf("waiting_since of a queued ticket = %v, want null", body["waiting_since"])
+	}
+
+	// A ticket waiting for the customer is listed and shown as such.
+	err = store.Update(ctx, func(tx dialog.Tx) error {
+		tk, err := tx.TicketByNumber(ctx, number)
+		if err != nil {
+			return err
+		}
+		tk.Status, tk.Assignee, tk.WaitingSince = dialog.TicketWaiting, "olga", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		return tx.UpdateTicket(ctx, tk)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body = get("/api/v1/tickets?status=waiting,assigned")
+	if list, _ := body["tickets"].([]any); code != http.StatusOK || len(list) != 1 {
+		t.Fatalf("waiting tickets: %d %v", code, body)
+	}
+	if _, body := get("/api/v1/tickets/" + number); body["status"] != "waiting" || body["waiting_since"] != "2026-03-02T09:00:00Z" {
+		t.Errorf("waiting ticket: status %v, waiting since %v", body["status"], body["waiting_since"])
 	}
 }
 

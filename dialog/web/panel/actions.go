@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -73,6 +74,26 @@ func (p *Panel) reply(c *gin.Context) {
 			return nil, err
 		}
 		_, err = p.engine.Reply(ctx, a, text)
+		return nil, err
+	})
+}
+
+// wait puts the ticket on hold for the customer's answer (see
+// dialog.Engine.Wait), sending the reply box's text first when there is
+// any; a canned reply's shortcut is expanded as for a reply.
+func (p *Panel) wait(c *gin.Context) {
+	lang := pageLang(c)
+	p.act(c, func(ctx context.Context, a dialog.TicketAction, form url.Values) (*dialog.Ticket, error) {
+		text := form.Get("text")
+		if strings.TrimSpace(text) != "" {
+			var err error
+			if text, err = p.expandCanned(ctx, a, lang, text); err != nil {
+				return nil, err
+			}
+		} else {
+			text = ""
+		}
+		_, err := p.engine.Wait(ctx, a, text)
 		return nil, err
 	})
 }

@@ -44,6 +44,7 @@ var routeAccess = map[string]access{
 	"POST /panel/tickets/:number/take":      {401, 400, 404, 400, 400, 403},
 	"POST /panel/tickets/:number/reply":     {401, 400, 404, 400, 400, 403},
 	"POST /panel/tickets/:number/ask-field": {401, 400, 404, 400, 400, 403},
+	"POST /panel/tickets/:number/wait":      {401, 400, 404, 400, 400, 403},
 	// Typing takes no form and stores nothing: it goes through.
 	"POST /panel/tickets/:number/typing":   {401, 204, 404, 204, 204, 403},
 	"POST /panel/tickets/:number/note":     {401, 400, 404, 400, 400, 403},

@@ -96,6 +96,7 @@ var translations = map[string]map[string]string{
 		"attachment.voice":    "voice message",
 		"status.queued":       "waiting",
 		"status.assigned":     "in work",
+		"status.waiting":      "waiting for customer",
 		"status.closed":       "closed",
 
 		"reason.no_match":     "no match",
@@ -170,6 +171,9 @@ var translations = map[string]map[string]string{
 
 		"action.take":              "Take",
 		"action.reply":             "Send to customer",
+		"action.wait":              "Waiting for the customer",
+		"action.wait.title":        "Send what is written, if anything, and wait for the customer's answer: they are told, reminded later, and the ticket closes if they never answer.",
+		"ticket.waiting":           "Waiting for the customer's answer since %s.",
 		"action.note":              "Add internal note",
 		"action.transfer":          "Transfer",
 		"action.close":             "Close ticket",
@@ -526,6 +530,7 @@ var translations = map[string]map[string]string{
 		"attachment.voice":    "голосовое сообщение",
 		"status.queued":       "ждёт",
 		"status.assigned":     "в работе",
+		"status.waiting":      "ждёт клиента",
 		"status.closed":       "закрыто",
 
 		"reason.no_match":     "не понял",
@@ -600,6 +605,9 @@ var translations = map[string]map[string]string{
 
 		"action.take":              "Взять",
 		"action.reply":             "Отправить клиенту",
+		"action.wait":              "Ждём ответа клиента",
+		"action.wait.title":        "Отправить написанное, если есть, и ждать ответа клиента: ему об этом скажут, потом напомнят, а если ответа не будет, обращение закроется.",
+		"ticket.waiting":           "Ждём ответа клиента с %s.",
 		"action.note":              "Добавить заметку",
 		"action.transfer":          "Передать",
 		"action.close":             "Закрыть обращение",

@@ -64,7 +64,7 @@ func TestEveryTextTranslated(t *testing.T) {
 	for _, p := range []string{intents.PriorityUrgent, intents.PriorityHigh, intents.PriorityNormal, intents.PriorityLow} {
 		used["priority."+p] = true
 	}
-	for _, s := range []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned, dialog.TicketClosed} {
+	for _, s := range []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned, dialog.TicketWaiting, dialog.TicketClosed} {
 		used["status."+string(s)] = true
 	}
 	for _, r := range []string{dialog.ReasonNoMatch, dialog.ReasonIntent, dialog.ReasonNotHelpful, dialog.ReasonCustomerAsk} {

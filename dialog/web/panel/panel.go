@@ -151,6 +151,7 @@ func (p *Panel) Routes(r gin.IRouter) {
 	work.POST("/take", p.take)
 	work.POST("/reply", p.reply)
 	work.POST("/ask-field", p.askField)
+	work.POST("/wait", p.wait)
 	work.POST("/typing", p.typing)
 	work.POST("/note", p.note)
 	work.POST("/transfer", p.transfer)

@@ -120,7 +120,7 @@ func (p *Panel) loadQueue(c *gin.Context, data *queuePage) error {
 	filter := dialog.TicketFilter{Queue: f.Queue, Queues: user.VisibleQueues(), Search: searchTerm(f.Q)}
 
 	open := filter
-	open.Statuses = []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned}
+	open.Statuses = []dialog.TicketStatus{dialog.TicketQueued, dialog.TicketAssigned, dialog.TicketWaiting}
 	open.Order = dialog.OrderQueue
 	open.Limit = maxOpenListed
 	tickets, err := p.store.Tickets(ctx, open)

@@ -46,6 +46,7 @@ type permissions struct {
 	Work     bool   // the role works tickets at all; analysts only read
 	Take     bool   // nobody has the ticket
 	Reply    bool   // the viewer may write to the customer
+	Wait     bool   // the viewer may put the ticket on hold for the customer's answer
 	Transfer bool   // the ticket is open
 	Close    bool   // the ticket is open
 	HeldBy   string // another agent who has the ticket, if any
@@ -227,12 +228,13 @@ func ticketPermissions(user *dialog.User, t *dialog.Ticket) permissions {
 	if !t.Open() {
 		return can
 	}
-	mine := t.Status == dialog.TicketAssigned && t.Assignee == user.Name
+	mine := t.Held() && t.Assignee == user.Name
 	can.Take = t.Status == dialog.TicketQueued
 	can.Reply = can.Take || mine
+	can.Wait = can.Reply && t.Status != dialog.TicketWaiting
 	can.Transfer = true
 	can.Close = true
-	if t.Status == dialog.TicketAssigned && !mine {
+	if t.Held() && !mine {
 		can.HeldBy = t.Assignee
 	}
 	return can
