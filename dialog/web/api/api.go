@@ -71,10 +71,10 @@ type Ticket struct {
 	// WaitingSince is when the ticket began waiting for the customer's
 	// answer (status "waiting"); null otherwise.
 	WaitingSince *time.Time `json:"waiting_since"`
-	CreatedAt        time.Time  `json:"created_at"`
-	UpdatedAt        time.Time  `json:"updated_at"`
-	ClosedAt         *time.Time `json:"closed_at"`
-	Transcript       []Message  `json:"transcript,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	ClosedAt     *time.Time `json:"closed_at"`
+	Transcript   []Message  `json:"transcript,omitempty"`
 }
 
 // Message is a transcript entry as the API shows it.
