@@ -116,6 +116,7 @@ var translations = map[string]map[string]string{
 		"sla.answered":       "answered",
 		"sla.breached":       "SLA missed",
 		"sla.none":           "no deadline",
+		"sla.paused":         "paused: waiting for the customer",
 		"sla.resolved":       "resolved",
 		"sla.late":           "after the deadline",
 		"sla.no_reply":       "closed without a reply",
@@ -546,6 +547,7 @@ var translations = map[string]map[string]string{
 
 		"sla.overdue":        "просрочено на %s",
 		"sla.first_response": "Первый ответ",
+		"sla.paused":         "на паузе: ждём клиента",
 		"sla.resolution":     "Решение",
 		"sla.answered":       "ответ дан",
 		"sla.breached":       "SLA нарушен",

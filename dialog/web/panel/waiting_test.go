@@ -43,7 +43,7 @@ func TestWaitAction(t *testing.T) {
 		t.Errorf("the customer was told %s %q", told.Author, told.Text)
 	}
 	page = h.get("anna", path, http.StatusOK)
-	for _, want := range []string{`class="pill st-waiting"`, `id="waiting-hint"`, `id="send-reply"`} {
+	for _, want := range []string{`class="pill st-waiting"`, `id="waiting-hint"`, `id="send-reply"`, `sla-paused`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page of a waiting ticket lacks %s", want)
 		}
@@ -51,7 +51,7 @@ func TestWaitAction(t *testing.T) {
 	if strings.Contains(page, `id="wait"`) {
 		t.Error("the page offers to wait again")
 	}
-	if queue := h.get("anna", "/panel/queue", http.StatusOK); !strings.Contains(queue, tk.Number) || !strings.Contains(queue, "st-waiting") {
+	if queue := h.get("anna", "/panel/queue", http.StatusOK); !strings.Contains(queue, tk.Number) || !strings.Contains(queue, "st-waiting") || !strings.Contains(queue, "sla-paused") {
 		t.Error("the queue does not list the waiting ticket as waiting")
 	}
 
