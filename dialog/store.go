@@ -121,7 +121,8 @@ type Queries interface {
 	// were last updated before the given time: what a retention period
 	// lets go. The least recently updated come first (ties in id order).
 	IdleConversations(ctx context.Context, before time.Time, limit int) ([]int64, error)
-	// DeadlinesDue lists the deadlines of open tickets that fall after
+	// DeadlinesDue lists the deadlines of open tickets not waiting for
+	// the customer (their clock stands still) that fall after
 	// from and no later than to and that no late notice was claimed for
 	// (ClaimLateNotice): a first response deadline only while the ticket
 	// has no first response. Earliest first.

@@ -36,7 +36,7 @@ func TestExportImportCommands(t *testing.T) {
 		out  string // in stdout on success, in stderr on failure
 	}{
 		{"export to a file", from, []string{"export", "--out", file}, 0, ""},
-		{"export to stdout", from, []string{"export"}, 0, `{"firstline_export":4,`},
+		{"export to stdout", from, []string{"export"}, 0, `{"firstline_export":5,`},
 		{"import without --in", to, []string{"import"}, 2, "--in is required"},
 		{"import a missing file", to, []string{"import", "--in", file + ".missing"}, 1, "no such file"},
 		{"import", to, []string{"import", "--in", file, "--data", to}, 0, "imported"},
