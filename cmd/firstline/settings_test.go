@@ -147,7 +147,7 @@ func TestSettingsEngineConfig(t *testing.T) {
 	}
 
 	cfg := filepath.Join(dir, "channels.yaml")
-	body := "matching:\n  default_language: en\nwhatsapp:\n  enabled: true\ntickets:\n  queues: [one, two]\n  auto_assign: true\n  late_notice_before: 0s\ndialog:\n  default_queue: two\n"
+	body := "matching:\n  default_language: en\nwhatsapp:\n  enabled: true\ntickets:\n  queues: [one, two]\n  auto_assign: true\n  late_notice_before: 0s\n  waiting:\n    remind_after: 2d\n    close_after: 0\ndialog:\n  default_queue: two\n"
 	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +161,12 @@ func TestSettingsEngineConfig(t *testing.T) {
 	if got.DefaultLanguage != "en" || got.DefaultQueue != "two" || !got.AutoAssign || !got.AskFeedback || got.LateNoticeBefore != 0 ||
 		!reflect.DeepEqual(got.Queues, []string{"one", "two"}) || !reflect.DeepEqual(got.PushChannels, []string{"telegram", "whatsapp"}) {
 		t.Errorf("engine config = %+v", got)
+	}
+	if got.WaitingRemindAfter != 48*time.Hour || got.WaitingCloseAfter != 0 {
+		t.Errorf("waiting: remind after %v, close after %v; want 48h and never", got.WaitingRemindAfter, got.WaitingCloseAfter)
+	}
+	if d := defaultSettings().engineConfig(); d.WaitingRemindAfter != 48*time.Hour || d.WaitingCloseAfter != 72*time.Hour {
+		t.Errorf("default waiting: remind after %v, close after %v", d.WaitingRemindAfter, d.WaitingCloseAfter)
 	}
 }
 
