@@ -37,7 +37,7 @@ func cmdChat(ctx context.Context, args []string, e env) error {
 	}
 	defer a.close()
 
-	fmt.Fprintf(e.stdout, "Talking to the bot with %s. Type a message; /human, /status, /start work; /agent TEXT answers as an agent, /close closes the ticket; Ctrl-D ends.\n", s.IntentsDir)
+	fmt.Fprintf(e.stdout, "Talking to the bot with %s. Type a message; /human, /status, /start work; /agent TEXT answers as an agent, /wait waits for the customer's answer, /close closes the ticket; Ctrl-D ends.\n", s.IntentsDir)
 	in := bufio.NewScanner(e.stdin)
 	in.Buffer(make([]byte, 64<<10), 64<<10)
 	var lastButtons []string
@@ -60,6 +60,8 @@ func cmdChat(ctx context.Context, args []string, e env) error {
 			err = chatAsAgent(ctx, a, agentText, &printed, e)
 		} else if text == "/close" {
 			err = chatClose(ctx, a, &printed, e)
+		} else if text == "/wait" {
+			err = chatWait(ctx, a, &printed, e)
 		} else {
 			lastButtons, err = chatAsCustomer(ctx, a, text, "terminal-"+strconv.Itoa(n), &printed, e)
 		}
@@ -128,6 +130,19 @@ func chatClose(ctx context.Context, a *app, printed *int64, e env) error {
 		return err
 	}
 	if _, err := a.engine.Close(ctx, dialog.TicketAction{Number: number, Agent: "Agent"}); err != nil {
+		return err
+	}
+	return printSince(ctx, a, printed, e)
+}
+
+// chatWait puts the terminal conversation's ticket on hold for the
+// customer's answer, as the panel's "Waiting for the customer" does.
+func chatWait(ctx context.Context, a *app, printed *int64, e env) error {
+	number, err := openTicket(ctx, a)
+	if err != nil {
+		return err
+	}
+	if _, err := a.engine.Wait(ctx, dialog.TicketAction{Number: number, Agent: "Agent"}, ""); err != nil {
 		return err
 	}
 	return printSince(ctx, a, printed, e)

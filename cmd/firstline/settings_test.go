@@ -367,14 +367,14 @@ func TestCommandsExitCodes(t *testing.T) {
 
 func TestChat(t *testing.T) {
 	var stdout, stderr strings.Builder
-	in := strings.NewReader("забыл пароль\n1\n/human\n/agent Здравствуйте, смотрю\n/close\n5\n")
+	in := strings.NewReader("забыл пароль\n1\n/human\n/agent Здравствуйте, смотрю\n/wait\nвот номер\n/close\n5\n")
 	code := run(t.Context(), []string{"chat", "--config", "../../configs/firstline.yaml", "--intents", "../../configs/intents"},
 		env{stdin: in, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
 	if code != 0 {
 		t.Fatalf("chat exit %d:\n%s%s", code, stdout.String(), stderr.String())
 	}
 	out := stdout.String()
-	for _, want := range []string{"intent reset_password", "FL-000001", "Agent: Здравствуйте, смотрю", "[5] 5"} {
+	for _, want := range []string{"intent reset_password", "FL-000001", "Agent: Здравствуйте, смотрю", "ждёт вашего ответа по обращению FL-000001", "[5] 5"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("chat output lacks %q:\n%s", want, out)
 		}
