@@ -372,3 +372,53 @@ func TestAgentJoinedInEveryChannel(t *testing.T) {
 		t.Errorf("outbox backlog %v, want the escalation and the agent for telegram", backlog)
 	}
 }
+
+// An agent's reply keeps a ticket waiting; a transfer or a close ends the
+// wait, moving the deadlines on by the time waited.
+func TestWaitingEndsOnTransferAndClose(t *testing.T) {
+	h := newHarness(t, waitingConfig)
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clock := start
+	h.engine.SetClock(func() time.Time { return clock })
+
+	moved := h.send("moved", "/human").Ticket
+	if _, err := h.engine.Wait(h.ctx, act(moved.Number, "Olga"), ""); err != nil {
+		t.Fatal(err)
+	}
+	clock = start.Add(time.Hour)
+	if _, err := h.engine.Reply(h.ctx, act(moved.Number, "Olga"), "И ещё: какой у вас тариф?"); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.ticket(moved.Number); got.Status != dialog.TicketWaiting || !got.WaitingSince.Equal(start) {
+		t.Errorf("after a reply while waiting: %s since %v, want still waiting since %v", got.Status, got.WaitingSince, start)
+	}
+	clock = start.Add(2 * time.Hour)
+	if _, err := h.engine.Transfer(h.ctx, act(moved.Number, "Olga"), "second_line", ""); err != nil {
+		t.Fatal(err)
+	}
+	got := h.ticket(moved.Number)
+	if got.Status != dialog.TicketQueued || got.Assignee != "" || !got.WaitingSince.IsZero() {
+		t.Errorf("after a transfer: %+v", got)
+	}
+	if want := moved.ResolutionDue.Add(2 * time.Hour); !got.ResolutionDue.Equal(want) {
+		t.Errorf("resolution due %v after the transfer, want %v", got.ResolutionDue, want)
+	}
+
+	closed := h.send("closed", "/human").Ticket
+	if _, err := h.engine.Wait(h.ctx, act(closed.Number, "Olga"), ""); err != nil {
+		t.Fatal(err)
+	}
+	clock = start.Add(30 * time.Hour) // past the 24h resolution deadline, had the clock run
+	if _, err := h.engine.Close(h.ctx, act(closed.Number, "Olga")); err != nil {
+		t.Fatal(err)
+	}
+	got = h.ticket(closed.Number)
+	if got.Status != dialog.TicketClosed || !got.WaitingSince.IsZero() || got.Breached(clock) {
+		t.Errorf("after a close: %s, waiting since %v, breached %v", got.Status, got.WaitingSince, got.Breached(clock))
+	}
+	// Nothing is left for the sweep.
+	clock = start.Add(30 * 24 * time.Hour)
+	if r, c, err := dialog.NewWaitingSweep(h.engine, 0, slog.New(slog.DiscardHandler)).Sweep(h.ctx); err != nil || r != 0 || c != 0 {
+		t.Errorf("sweep after the waits ended: reminded %d, closed %d, %v", r, c, err)
+	}
+}
