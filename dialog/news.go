@@ -148,6 +148,9 @@ func (e *Engine) lateNotice(ctx context.Context, d Deadline) (bool, error) {
 	sent := false
 	err := e.agentTx(ctx, TicketAction{Number: d.TicketNumber, Agent: noticeAgent}, false, func(at *agentTurn) error {
 		t := at.ticket
+		if t.Status == TicketWaiting {
+			return nil // its clock stands still until the customer answers
+		}
 		switch d.Kind {
 		case DeadlineFirstResponse:
 			if !t.FirstResponseAt.IsZero() || !t.FirstResponseDue.Equal(d.Due) {

@@ -422,3 +422,29 @@ func TestWaitingEndsOnTransferAndClose(t *testing.T) {
 		t.Errorf("sweep after the waits ended: reminded %d, closed %d, %v", r, c, err)
 	}
 }
+
+// A ticket waiting for the customer gets no late notice: its clock
+// stands still, also when its deadline was listed before the wait began.
+func TestLateNoticeSkipsWaitingTicket(t *testing.T) {
+	h := newHarness(t, waitingConfig, func(c *dialog.Config) { c.LateNoticeBefore = 15 * time.Minute })
+	clock := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	h.engine.SetClock(func() time.Time { return clock })
+	tk := h.send("c", "/human").Ticket // normal: first response by 13:00
+	clock = time.Date(2026, 3, 2, 12, 50, 0, 0, time.UTC)
+	list, err := h.store.DeadlinesDue(h.ctx, clock, clock.Add(15*time.Minute))
+	if err != nil || len(list) != 1 {
+		t.Fatalf("deadlines due = %v, %v; want the first response's", list, err)
+	}
+	if _, err := h.engine.Wait(h.ctx, act(tk.Number, "Olga"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := h.engine.LateNotice(h.ctx, list[0]); err != nil || sent {
+		t.Errorf("late notice of a waiting ticket: sent %v, %v", sent, err)
+	}
+	if list, err := h.store.DeadlinesDue(h.ctx, clock, clock.Add(15*time.Minute)); err != nil || len(list) != 0 {
+		t.Errorf("deadlines due of a waiting ticket = %v, %v; want none", list, err)
+	}
+	if got := h.customerMessages(tk.ConversationID, "задерживаемся"); len(got) != 0 {
+		t.Errorf("%d late notices for a waiting ticket", len(got))
+	}
+}
