@@ -37,7 +37,8 @@ type Fixture struct {
 // noted, closed, rated and reopened; tickets with the intents the bot
 // considered (candidates), one of them after "did this help?" was
 // answered no; a conversation waiting for the customer to pick one of two
-// intents; a web chat with an open ticket under an SLA; inbox items;
+// intents; a web chat with an open ticket under an SLA, and one waiting
+// for the customer; inbox items;
 // outbox items, one sent; a closed conversation whose customer's data was
 // erased; and the analytics events of all of it.
 func Populate(t testing.TB, env *Env) Fixture {
@@ -104,8 +105,13 @@ func Populate(t testing.TB, env *Env) Fixture {
 	if open.FirstResponseDue.IsZero() || open.ResolutionDue.IsZero() {
 		t.Fatalf("open ticket has no SLA times: %+v", open)
 	}
-	if c := send("webchat", "w-2", "", "позовите живого оператора").Ticket; c == nil || len(c.Candidates) == 0 {
-		t.Fatalf("escalation by intent has no candidates: %+v", c)
+	waiting := send("webchat", "w-2", "", "позовите живого оператора").Ticket
+	if waiting == nil || len(waiting.Candidates) == 0 {
+		t.Fatalf("escalation by intent has no candidates: %+v", waiting)
+	}
+	// A ticket waiting for the customer's answer, with its waiting time.
+	if w, err := e.Wait(ctx, dialog.TicketAction{Number: waiting.Number, Agent: "Olga"}, ""); err != nil || w.WaitingSince.IsZero() {
+		t.Fatalf("wait for the customer: %+v, %v", w, err)
 	}
 	send("webchat", "w-3", "", "забыл пароль")
 	if c := send("webchat", "w-3", "", "Нет").Ticket; c == nil || len(c.Candidates) != 1 || c.Candidates[0].Confidence <= 0 {
