@@ -146,8 +146,8 @@ func testWaiting(t *testing.T, store dialog.Store) {
 	if want := answers.ResolutionDue.Add(time.Hour); !back.ResolutionDue.Equal(want) {
 		t.Errorf("resolution due %v, want %v (moved on by the hour waited)", back.ResolutionDue, want)
 	}
-	if !heard(events, answers.Number) {
-		t.Error("no event told the agent of the answer")
+	if !heard(events, answers.Number, "Olga") {
+		t.Error("no event told the agent of the answer as of a customer's message")
 	}
 
 	// Two days after the wait began: exactly one reminder, to the
@@ -255,12 +255,14 @@ func testWaiting(t *testing.T, store dialog.Store) {
 	}
 }
 
-// heard reports whether an event about the ticket number came.
-func heard(events <-chan dialog.Event, number string) bool {
+// heard reports whether an event came that tells agent, as of any
+// customer's message on their ticket, that the customer of ticket number
+// wrote.
+func heard(events <-chan dialog.Event, number, agent string) bool {
 	for {
 		select {
 		case e := <-events:
-			if e.TicketNumber == number {
+			if e.TicketNumber == number && e.Notice == dialog.NoticeCustomerMessage && e.Assignee == agent {
 				return true
 			}
 		default:
