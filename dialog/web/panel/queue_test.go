@@ -78,7 +78,7 @@ func TestQueueOrderAndFilters(t *testing.T) {
 	if strings.Contains(body, "<html") || strings.Contains(body, `id="filters"`) {
 		t.Error("the list fragment holds more than the list")
 	}
-	inOrder(t, body, `Waiting <span class="count">3</span>`, `Mine <span class="count">1</span>`, `Open <span class="count">4</span>`)
+	inOrder(t, body, `Unassigned <span class="count">3</span>`, `Mine <span class="count">1</span>`, `Open <span class="count">4</span>`)
 }
 
 func TestQueueRow(t *testing.T) {
@@ -87,7 +87,7 @@ func TestQueueRow(t *testing.T) {
 	body := h.get("anna", "/panel/queue", http.StatusOK)
 	inOrder(t, body,
 		`href="/panel/tickets/`+tk.Number+`"`, "Bob Jones", `class="badge prio-high"`, "high",
-		"waiting", "second_line", "webchat", "topic",
+		"in queue", "second_line", "webchat", "topic",
 		`data-since="`+tk.CreatedAt.UTC().Format("2006-01-02T15:04:05Z07:00")+`"`,
 		`data-due="`+tk.NextDue().UTC().Format("2006-01-02T15:04:05Z07:00")+`"`)
 	if strings.Contains(body, "breached") {

@@ -44,7 +44,7 @@ func TestTicketPage(t *testing.T) {
 	body := h.get("anna", "/panel/tickets/"+tk.Number, http.StatusOK)
 	// The summary: why, what the bot considered, the facts and deadlines.
 	inOrder(t, body,
-		`id="summary"`, tk.Number, "waiting", "normal",
+		`id="summary"`, tk.Number, "in queue", "normal",
 		"Anna Petrova", "webchat", "first_line", "nobody yet",
 		"The customer said the bot&#39;s answer (Password reset) did not help.",
 		`title="reset_password"`, "Password reset", `class="fill w`, pct,
