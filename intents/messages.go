@@ -36,6 +36,13 @@ const (
 	MsgCollectConfirm   = "collect_confirm" // after a question, the value the customer gave before: is it still right?
 	MsgButtonSkip       = "button_skip"     // label of the button that skips an optional question
 	MsgButtonConnect    = "button_connect"  // label of the button that stops the questions and hands over at once
+
+	MsgIncidentNotice       = "incident_notice"           // an open incident covers what the customer asked about
+	MsgIncidentNoticeAreas  = "incident_notice_areas"     // the same, when the incident names areas the customer did not mention
+	MsgIncidentSubscribed   = "incident_subscribed"       // the customer will be told when the incident is over
+	MsgIncidentClosed       = "incident_closed"           // the incident is over (unless its close text says otherwise)
+	MsgButtonIncidentNotify = "button_incident_subscribe" // label of the button asking to be told when the incident is over
+	MsgButtonIncidentPerson = "button_incident_person"    // label of the button asking for a person all the same
 )
 
 // DefaultMessages are the built-in shared messages.
@@ -135,6 +142,24 @@ var DefaultMessages = map[string]Text{
 	},
 	MsgButtonSkip:    {LangRU: "Пропустить", LangEN: "Skip"},
 	MsgButtonConnect: {LangRU: "Соедините с оператором", LangEN: "Just connect me"},
+	MsgIncidentNotice: {
+		LangRU: "Мы знаем о проблеме: {{.text}}{{if .until}} Рассчитываем всё исправить к {{.until}}.{{end}} Сообщить вам, когда всё заработает?",
+		LangEN: "We know about it: {{.text}}{{if .until}} We expect it fixed by {{.until}}.{{end}} Shall I tell you when it is over?",
+	},
+	MsgIncidentNoticeAreas: {
+		LangRU: "Сейчас идут работы ({{.areas}}): {{.text}}{{if .until}} Рассчитываем всё исправить к {{.until}}.{{end}} Если вы там, сообщить вам, когда всё заработает?",
+		LangEN: "There is work under way ({{.areas}}): {{.text}}{{if .until}} We expect it fixed by {{.until}}.{{end}} If you are there, shall I tell you when it is over?",
+	},
+	MsgIncidentSubscribed: {
+		LangRU: "Хорошо, напишу сюда, как только всё заработает.",
+		LangEN: "All right, I will write here as soon as it is fixed.",
+	},
+	MsgIncidentClosed: {
+		LangRU: "Работы завершены, всё должно работать. Если что-то не так, напишите нам сюда.",
+		LangEN: "It is fixed: everything should work again. If something still does not, write to us here.",
+	},
+	MsgButtonIncidentNotify: {LangRU: "Сообщите, когда починят", LangEN: "Tell me when it is fixed"},
+	MsgButtonIncidentPerson: {LangRU: "Мне всё равно нужен человек", LangEN: "I still need a person"},
 }
 
 // Messages holds the shared message templates by name and language.

@@ -23,6 +23,9 @@ var VarNames = []string{
 	"wait",       // how soon an agent is due to answer by the SLA ("within 4 hours"), in working time; empty when it sets nothing
 	"opens",      // out of working hours, when they begin ("tomorrow at 09:00"); empty while open
 	"value",      // in collect_confirm, the value the customer gave before
+	"text",       // in incident messages, the incident's text in the customer's language
+	"until",      // in incident messages, when the incident is expected to end ("18:00"); empty when unknown
+	"areas",      // in incident_notice_areas, the areas the incident covers, joined for reading
 }
 
 // Template is a parsed answer or message template.
