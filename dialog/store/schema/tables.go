@@ -83,6 +83,21 @@ func Tables() []Table {
 			{Name: "last_assigned_at", Kind: KindNullTime},
 			{Name: "created_at", Kind: KindTime},
 		}},
+		// incidents: text and close_text are JSON objects by language.
+		{Name: "incidents", Identity: true, OrderBy: "id", Columns: []Column{
+			{Name: "id", Kind: KindInt},
+			{Name: "text", Kind: KindText},
+			{Name: "intents", Kind: KindList},
+			{Name: "areas", Kind: KindList},
+			{Name: "starts_at", Kind: KindTime},
+			{Name: "expected_end", Kind: KindNullTime},
+			{Name: "closed_at", Kind: KindNullTime},
+			{Name: "close_text", Kind: KindText},
+			{Name: "created_by", Kind: KindText},
+			{Name: "created_at", Kind: KindTime},
+			{Name: "updated_at", Kind: KindTime},
+			{Name: "version", Kind: KindInt},
+		}},
 		{Name: "sessions", OrderBy: "token_hash", Columns: []Column{
 			{Name: "token_hash", Kind: KindText},
 			{Name: "user_id", Kind: KindInt},
@@ -143,6 +158,7 @@ func Tables() []Table {
 			{Name: "fields", Kind: KindText, Since: 4, Default: `"[]"`},
 			{Name: "waiting_since", Kind: KindNullTime, Since: 5},
 			{Name: "reminded_at", Kind: KindNullTime, Since: 5},
+			{Name: "incident_id", Kind: KindNullInt, Since: 5},
 		}},
 		{Name: "messages", Identity: true, OrderBy: "id", Columns: []Column{
 			{Name: "id", Kind: KindInt},
@@ -217,6 +233,13 @@ func Tables() []Table {
 			{Name: "first_response_due", Kind: KindNullTime},
 			{Name: "resolution_due", Kind: KindNullTime},
 		}},
+		{Name: "incident_notices", OrderBy: "incident_id, conversation_id", Columns: []Column{
+			{Name: "incident_id", Kind: KindInt},
+			{Name: "conversation_id", Kind: KindInt},
+			{Name: "subscribed", Kind: KindBool},
+			{Name: "created_at", Kind: KindTime},
+			{Name: "notified_at", Kind: KindNullTime},
+		}},
 	}
 }
 
@@ -236,7 +259,8 @@ func (t Table) ColumnNames() []string {
 // version 3 a ticket's version; version 4 when a waiting customer's
 // message was last acknowledged, and a customer's e-mail and phone;
 // version 5 since when a ticket waits for its customer, and when they
-// were reminded.
+// were reminded; incidents, who is told when they are over, and the
+// incident a ticket is linked to.
 const FormatVersion = 5
 
 // timeLayout is how times are written in an export: RFC 3339 in UTC, to

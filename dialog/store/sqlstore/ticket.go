@@ -14,7 +14,7 @@ import (
 const ticketColumns = `id, number, conversation_id, status, reason, intent, candidates,
 	priority, queue, channel, customer_name, assignee, csat, reopens,
 	first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at, version, fields,
-	waiting_since, reminded_at`
+	waiting_since, reminded_at, incident_id`
 
 // queueOrder sorts tickets the way agents work the queue: by the rank of
 // the priority (dialog.PriorityRank), then by the SLA deadline the ticket
@@ -94,6 +94,9 @@ func (q Queries) Tickets(ctx context.Context, f dialog.TicketFilter) ([]*dialog.
 	if f.Assignee != "" {
 		a.Where("assignee = " + a.Add(f.Assignee))
 	}
+	if f.IncidentID != 0 {
+		a.Where("incident_id = " + a.Add(f.IncidentID))
+	}
 	if f.Search != "" {
 		// Numbers are ASCII and stored upper-case, so upper-casing the
 		// search finds one by the unique index. The name is matched as
@@ -125,15 +128,17 @@ func scanTicket(s scanner) (*dialog.Ticket, error) {
 		number     *string // NULL for a moment, until CreateTicket numbers it
 		candidates string
 		fields     string
+		incident   *int64
 	)
 	err := s.Scan(&t.ID, &number, &t.ConversationID, &t.Status, &t.Reason, &t.Intent, &candidates,
 		&t.Priority, &t.Queue, &t.Channel, &t.CustomerName, &t.Assignee, &t.CSAT, &t.Reopens,
 		scanTime(&t.FirstResponseDue), scanTime(&t.ResolutionDue), scanTime(&t.FirstResponseAt),
 		scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt), scanTime(&t.ClosedAt), &t.Version, &fields,
-		scanTime(&t.WaitingSince), scanTime(&t.RemindedAt))
+		scanTime(&t.WaitingSince), scanTime(&t.RemindedAt), &incident)
 	if err != nil {
 		return nil, err
 	}
+	t.IncidentID = readNullID(incident)
 	if number != nil {
 		t.Number = *number
 	}
@@ -160,14 +165,14 @@ func (t *Tx) CreateTicket(ctx context.Context, tk *dialog.Ticket) error {
 		`INSERT INTO tickets (conversation_id, status, reason, intent, candidates, priority,
 			queue, channel, customer_name, customer_name_lower, assignee, csat, reopens,
 			first_response_due, resolution_due, first_response_at, created_at, updated_at, closed_at, fields,
-			waiting_since, reminded_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19, $20, $21)
+			waiting_since, reminded_at, incident_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19, $20, $21, $22)
 		RETURNING id`,
 		tk.ConversationID, tk.Status, tk.Reason, tk.Intent, dialog.MarshalCandidates(tk.Candidates),
 		tk.Priority, tk.Queue, tk.Channel, tk.CustomerName, LowerName(tk.CustomerName), tk.Assignee, tk.CSAT, tk.Reopens,
 		t.nullTimeArg(tk.FirstResponseDue), t.nullTimeArg(tk.ResolutionDue), t.nullTimeArg(tk.FirstResponseAt),
 		t.timeArg(created), t.nullTimeArg(tk.ClosedAt), dialog.MarshalFields(tk.Fields),
-		t.nullTimeArg(tk.WaitingSince), t.nullTimeArg(tk.RemindedAt))
+		t.nullTimeArg(tk.WaitingSince), t.nullTimeArg(tk.RemindedAt), nullID(tk.IncidentID))
 	var id int64
 	err := row.Scan(&id)
 	if t.d.ForeignKey(err) {
@@ -203,13 +208,13 @@ func (t *Tx) UpdateTicket(ctx context.Context, tk *dialog.Ticket) error {
 		`UPDATE tickets SET status = $1, assignee = $2, priority = $3, queue = $4, csat = $5, reopens = $6,
 			first_response_due = $7, resolution_due = $8, first_response_at = $9,
 			closed_at = $10, updated_at = CASE WHEN updated_at > $11 THEN updated_at ELSE $11 END,
-			version = version + 1, fields = $13, waiting_since = $14, reminded_at = $15
+			version = version + 1, fields = $13, waiting_since = $14, reminded_at = $15, incident_id = $16
 		WHERE id = $12
 		RETURNING version, updated_at`,
 		tk.Status, tk.Assignee, tk.Priority, tk.Queue, tk.CSAT, tk.Reopens,
 		t.nullTimeArg(tk.FirstResponseDue), t.nullTimeArg(tk.ResolutionDue), t.nullTimeArg(tk.FirstResponseAt),
 		t.nullTimeArg(tk.ClosedAt), t.timeArg(t.now),
-		tk.ID, dialog.MarshalFields(tk.Fields), t.nullTimeArg(tk.WaitingSince), t.nullTimeArg(tk.RemindedAt))
+		tk.ID, dialog.MarshalFields(tk.Fields), t.nullTimeArg(tk.WaitingSince), t.nullTimeArg(tk.RemindedAt), nullID(tk.IncidentID))
 	// A transaction's time is when it began: on PostgreSQL one that began
 	// earlier may save after one that began later, and UpdatedAt must not
 	// go back.

@@ -112,7 +112,7 @@ func testActivityKinds(t *testing.T, s dialog.Store) {
 		dialog.ActivityMessageIn, dialog.ActivityMessageOut, dialog.ActivityAnswered, dialog.ActivityClarifyAsked,
 		dialog.ActivityRephraseAsked, dialog.ActivityClarifyAnswered, dialog.ActivityFeedback, dialog.ActivityEscalated,
 		dialog.ActivityReopened, dialog.ActivityAssigned, dialog.ActivityFirstResponse, dialog.ActivityTransferred,
-		dialog.ActivityClosed, dialog.ActivityCSAT,
+		dialog.ActivityClosed, dialog.ActivityCSAT, dialog.ActivityIncidentNotice,
 	}
 	for _, k := range kinds {
 		if !k.Valid() {
