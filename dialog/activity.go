@@ -72,7 +72,7 @@ func (k ActivityKind) Valid() bool {
 	case ActivityMessageIn, ActivityMessageOut, ActivityAnswered, ActivityClarifyAsked, ActivityRephraseAsked,
 		ActivityClarifyAnswered, ActivityFeedback, ActivityEscalated, ActivityReopened,
 		ActivityAssigned, ActivityFirstResponse, ActivityTransferred, ActivityClosed, ActivityCSAT,
-		ActivityWaiting, ActivityWaitingEnded:
+		ActivityWaiting, ActivityWaitingEnded, ActivityIncidentNotice:
 		return true
 	}
 	return false

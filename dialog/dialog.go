@@ -210,6 +210,9 @@ type Ticket struct {
 	// Fields are the details the customer gave before the handoff, as
 	// the escalating intent asked for them (collect:); nil when none.
 	Fields []Field
+	// IncidentID is the incident the ticket is about (see Incident); 0
+	// for none.
+	IncidentID int64
 
 	// SLA: when the first agent reply and the resolution are due, from the
 	// policy for the ticket's priority; zero when the policy sets none.

@@ -47,8 +47,11 @@ type TicketFilter struct {
 	// Search matches a ticket number exactly (case-insensitive), or the
 	// customer's name anywhere in it (case-insensitive).
 	Search string
-	Order  TicketOrder
-	Limit  int // 0 for no limit
+	// IncidentID keeps only the tickets linked to this incident; 0 for
+	// any.
+	IncidentID int64
+	Order      TicketOrder
+	Limit      int // 0 for no limit
 }
 
 // QueueStat sums up the open tickets of one queue, for monitoring.
@@ -134,6 +137,17 @@ type Queries interface {
 	// A zero remindBefore means that no reminders are sent: a ticket is
 	// then due to close once it waits since closeBefore or earlier.
 	WaitingDue(ctx context.Context, remindBefore, closeBefore time.Time, limit int) ([]string, error)
+
+	// Incident returns one incident by id.
+	Incident(ctx context.Context, id int64) (*Incident, error)
+	// Incidents lists the incidents f selects, newest first.
+	Incidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
+	// IncidentInfo counts an incident's subscribers and the customers
+	// told it is over.
+	IncidentInfo(ctx context.Context, id int64) (IncidentInfo, error)
+	// IncidentNoticesDue lists up to limit customers of closed incidents
+	// not yet told they are over, oldest incident first.
+	IncidentNoticesDue(ctx context.Context, limit int) ([]IncidentNotice, error)
 }
 
 // Deadline is one SLA deadline of a ticket.
@@ -278,6 +292,30 @@ type Tx interface {
 	// before, by this process or another. Claims of other deadlines are
 	// replaced.
 	ClaimLateNotice(ctx context.Context, ticketID int64, kind DeadlineKind, due time.Time) (bool, error)
+
+	// CreateIncident stores inc and sets inc.ID, inc.CreatedAt,
+	// inc.UpdatedAt and inc.Version.
+	CreateIncident(ctx context.Context, inc *Incident) error
+	// UpdateIncident saves inc's texts, intents, areas, times and close
+	// text, sets inc.UpdatedAt and moves inc.Version on. An inc.Version
+	// that is not the stored one fails with ECONFLICT, a missing incident
+	// with ENOTFOUND.
+	UpdateIncident(ctx context.Context, inc *Incident) error
+	// SubscribeIncident records that the customer of a conversation is to
+	// be told when an incident is over, and reports whether they were not
+	// already.
+	SubscribeIncident(ctx context.Context, incidentID, conversationID int64) (bool, error)
+	// LinkIncidentTickets links the open tickets on any of intents that
+	// no incident holds yet to an incident, and returns how many.
+	LinkIncidentTickets(ctx context.Context, incidentID int64, intents []string) (int, error)
+	// AddIncidentRecipients adds the customers of the open tickets linked
+	// to an incident to those to be told it is over (once each), and
+	// returns how many were added.
+	AddIncidentRecipients(ctx context.Context, incidentID int64) (int, error)
+	// ClaimIncidentNotice records that the customer of a conversation is
+	// told an incident is over, and reports whether this call did so:
+	// false when it was claimed before, by this process or another.
+	ClaimIncidentNotice(ctx context.Context, incidentID, conversationID int64) (bool, error)
 }
 
 // Store is durable storage of conversations, messages and tickets.

@@ -43,6 +43,8 @@ type turn struct {
 	known map[string]string
 
 	words *string // what the customer asked about, once customerWords found it
+
+	incidentID int64 // the incident the ticket escalate creates or reopens is linked to; 0 for none
 }
 
 // receive stores the customer's message and updates what the conversation
@@ -106,18 +108,20 @@ func (t *turn) receive(in Inbound, cmd, text string, match kb.Result) error {
 type reaction int
 
 const (
-	reactMatch      reaction = iota // act on what the matcher made of the message
-	reactRate                       // store the rating of the ticket just closed
-	reactStatus                     // tell where the ticket stands
-	reactGreet                      // greet, dropping any question asked
-	reactEscalate                   // hand the conversation to a person, as the customer asked
-	reactSilent                     // nothing: a person is in charge
-	reactOption                     // answer the option of a clarify question the customer chose
-	reactPerson                     // escalate: the customer chose a person over the options
-	reactHelpful                    // thank: the answer helped
-	reactNotHelpful                 // escalate: the answer did not help
-	reactCollect                    // take the answer to a question asked before the handoff
-	reactField                      // take the answer to the detail an agent asked for
+	reactMatch          reaction = iota // act on what the matcher made of the message
+	reactRate                           // store the rating of the ticket just closed
+	reactStatus                         // tell where the ticket stands
+	reactGreet                          // greet, dropping any question asked
+	reactEscalate                       // hand the conversation to a person, as the customer asked
+	reactSilent                         // nothing: a person is in charge
+	reactOption                         // answer the option of a clarify question the customer chose
+	reactPerson                         // escalate: the customer chose a person over the options
+	reactHelpful                        // thank: the answer helped
+	reactNotHelpful                     // escalate: the answer did not help
+	reactCollect                        // take the answer to a question asked before the handoff
+	reactField                          // take the answer to the detail an agent asked for
+	reactIncidentNotify                 // tell the customer when the incident they were told of is over
+	reactIncidentPerson                 // escalate: the customer wants a person despite the incident
 )
 
 // plan is what the bot will do with a customer's message.
@@ -186,6 +190,13 @@ func decide(set *intents.Set, conv *Conversation, cmd, text string) plan {
 		if id != "" {
 			return plan{reaction: reactOption, option: id}
 		}
+	case PendingIncident:
+		switch incidentChoice(set, text) {
+		case "notify":
+			return plan{reaction: reactIncidentNotify}
+		case "person":
+			return plan{reaction: reactIncidentPerson}
+		}
 	case PendingFeedback:
 		switch yesNo(set, text) {
 		case "yes":
@@ -244,6 +255,10 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 			return err
 		}
 		return t.notHelpful(options)
+	case reactIncidentNotify:
+		return t.subscribeIncident(options)
+	case reactIncidentPerson:
+		return t.incidentPerson(options)
 	}
 
 	switch match.Decision {
@@ -378,6 +393,11 @@ func csatRating(text string) int {
 
 // answer replies with an intent's answer, or escalates if the intent says so.
 func (t *turn) answer(id string, confidence float64, match kb.Result) error {
+	// An incident covering the intent is what the customer hears first,
+	// before its answer, its questions or its handoff.
+	if told, err := t.incidentNotice(id, confidence); err != nil || told {
+		return err
+	}
 	escalated, err := t.sendAnswer(id, "", confidence, match)
 	if err != nil || escalated {
 		return err
@@ -689,6 +709,9 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 		if t.fields != nil {
 			ticket.Fields = t.fields
 		}
+		if t.incidentID != 0 {
+			ticket.IncidentID = t.incidentID
+		}
 		t.e.setDeadlines(ticket, at)
 		if err := t.tx.UpdateTicket(t.ctx, ticket); err != nil {
 			return err
@@ -705,6 +728,7 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 			Channel:        t.conv.Channel,
 			CustomerName:   t.conv.DisplayName(),
 			Fields:         t.fields,
+			IncidentID:     t.incidentID,
 		}
 		for _, c := range match.Candidates {
 			ticket.Candidates = append(ticket.Candidates, Candidate{Intent: c.Intent, Confidence: c.Confidence})
