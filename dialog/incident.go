@@ -284,7 +284,9 @@ func (e *Engine) UpdateIncident(ctx context.Context, inc *Incident) error {
 // told, and the customer of every open ticket linked to it, is then
 // told, each once (see IncidentNotices, which finishes the job when this
 // process stops before it is done). It returns the closed incident and
-// how many customers it told.
+// how many customers it told. An engine without a knowledge base (a
+// command-line tool's) tells none: the serving processes' IncidentNotices
+// do.
 func (e *Engine) CloseIncident(ctx context.Context, id, version int64, closeText map[string]string) (*Incident, int, error) {
 	var inc *Incident
 	err := e.store.Update(ctx, func(tx Tx) error {
@@ -315,13 +317,16 @@ func (e *Engine) CloseIncident(ctx context.Context, id, version int64, closeText
 		return nil, 0, fmt.Errorf("close incident %d: %w", id, err)
 	}
 	e.log.Info("incident closed", "incident", id)
+	if e.kb == nil {
+		return inc, 0, nil
+	}
 	sent, err := NewIncidentNotices(e, 0, e.log).Sweep(ctx)
 	return inc, sent, err
 }
 
 // DefaultIncidentInterval is how often IncidentNotices looks for
 // customers still to be told of a closed incident.
-const DefaultIncidentInterval = time.Minute
+const DefaultIncidentInterval = 15 * time.Second
 
 // IncidentNotices tells the customers of closed incidents that they are
 // over. CloseIncident does it at once; this sweep finishes what a stopped
@@ -476,6 +481,13 @@ func (e *Engine) incidentNotice(ctx context.Context, d IncidentNotice) (bool, er
 		e.publish([]Event{ev})
 	}
 	return sent, nil
+}
+
+// Location is the time zone customers are told the times of incidents
+// in, and forms take them in: the default queue's working hours' zone,
+// else Config.Location, else the server's.
+func (e *Engine) Location() *time.Location {
+	return e.zone(e.calendar(e.cfg.DefaultQueue))
 }
 
 // ActiveIncidents lists the incidents customers hear of now, newest

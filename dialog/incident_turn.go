@@ -77,7 +77,7 @@ func (t *turn) incidentNotice(intent string, confidence float64) (bool, error) {
 	}
 	vars["text"] = inc.TextFor(t.lang)
 	if !inc.ExpectedEnd.IsZero() {
-		vars["until"] = t.e.clockTime(inc.ExpectedEnd, t.tx.Now())
+		vars["until"] = t.e.clockTime(inc.ExpectedEnd, t.tx.Now(), t.e.Location())
 	}
 	buttons := []string{
 		t.set.Messages.Render(intents.MsgButtonIncidentNotify, t.lang, nil),

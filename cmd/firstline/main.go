@@ -44,6 +44,7 @@ Usage:
   firstline user      add|list|disable|enable|passwd|token  (see "firstline user help")
   firstline whatsapp  pair|status|logout  (see "firstline whatsapp help")
   firstline customer  erase --channel C --chat ID | --conversation N  (personal data)
+  firstline incident  open|update|close|list  (outages and planned works; see "firstline incident help")
   firstline export    [--config FILE] [--data DIR] [--out FILE]   (all data, to move stores)
   firstline import    [--config FILE] [--data DIR] --in FILE      (into an empty store)
   firstline eval      --data FILE.jsonl [--lang auto|ru|en] [--holdout-intents 0.25 --seed 1] [--folds 5] [--json]
@@ -96,6 +97,7 @@ func run(ctx context.Context, args []string, e env) int {
 		"eval":     cmdEval,
 		"report":   cmdReport,
 		"customer": cmdCustomer,
+		"incident": cmdIncident,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

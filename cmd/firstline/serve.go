@@ -171,6 +171,7 @@ func cmdServe(ctx context.Context, args []string, e env) error {
 	if s.Tickets.Waiting.RemindAfter > 0 || s.Tickets.Waiting.CloseAfter > 0 {
 		wg.Go(func() { runWaiting(ctx, s, app.engine, log) })
 	}
+	wg.Go(func() { runIncidentNotices(ctx, s, app.engine, log) })
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("firstline is serving: open the web chat", "url", "http://"+ln.Addr().String()+"/",
@@ -562,5 +563,21 @@ func warnShiftsWithoutUsers(ctx context.Context, store dialog.Store, shifts map[
 		if !slices.ContainsFunc(users, func(u *dialog.User) bool { return u.Name == name }) {
 			log.Warn("business_hours.agents names no user; the shift applies once a user has that name", "name", name)
 		}
+	}
+}
+
+// runIncidentNotices tells the customers of closed incidents that they are
+// over, when the process that closed one stopped before telling them all
+// (see dialog.IncidentNotices), until ctx is done. Replicas sharing a
+// PostgreSQL database take turns under a leader lock; each customer is
+// told once without it too.
+func runIncidentNotices(ctx context.Context, s *settings, engine *dialog.Engine, log *slog.Logger) {
+	n := dialog.NewIncidentNotices(engine, 0, log)
+	err := lead(ctx, s, "firstline incident notices", log, func(ctx context.Context) error {
+		n.Run(ctx)
+		return nil
+	})
+	if err != nil {
+		log.Error("incident notices stopped", "err", err)
 	}
 }

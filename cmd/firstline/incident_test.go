@@ -1,0 +1,87 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+// TestIncidentCommands opens, updates, lists and closes incidents from
+// the command line, and checks what the store then holds.
+func TestIncidentCommands(t *testing.T) {
+	data := t.TempDir()
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		out  string // in stdout on success, in stderr on failure
+	}{
+		{"open", []string{"incident", "open", "--intents", "no_internet, slow_speed", "--text-ru", "Авария на линии", "--text-en", "A line is down",
+			"--until", "2099-12-04T18:00", "--by", "olga"}, 0, "opened incident 1 (active)"},
+		{"planned works", []string{"incident", "open", "--intents", "tv", "--text-en", "Cable works", "--starts", "2099-01-01T08:00", "--areas", "North; Lenin st, 5"}, 0, "opened incident 2 (planned)"},
+		{"no intents", []string{"incident", "open", "--text-en", "x"}, 2, "at least one intent"},
+		{"no text", []string{"incident", "open", "--intents", "a"}, 2, "a text in at least one language"},
+		{"bad time", []string{"incident", "open", "--intents", "a", "--text-en", "x", "--until", "tomorrow"}, 2, `"tomorrow" is not a time`},
+		{"update", []string{"incident", "update", "1", "--areas", "North; Lenin st, 5", "--until", "none", "--text-en", "A line is down, nearly fixed"}, 0, "updated incident 1"},
+		{"update without id", []string{"incident", "update", "--areas", "x"}, 2, "missing the incident's id"},
+		{"update a missing one", []string{"incident", "update", "9", "--areas", "x"}, 1, "incident 9 not found"},
+		{"list", []string{"incident", "list"}, 0, "planned"},
+		{"close", []string{"incident", "close", "1", "--text-en", "Fixed"}, 0, "closed incident 1; the server tells 0 customers"},
+		{"close again", []string{"incident", "close", "1"}, 1, "closed already"},
+		{"update a closed one", []string{"incident", "update", "1", "--areas", "x"}, 1, "is closed"},
+		{"unknown subcommand", []string{"incident", "reopen", "1"}, 2, `unknown subcommand "reopen"`},
+	} {
+		code, stdout, stderr := runIn(t, data, "", nil, c.args...)
+		got := stdout
+		if c.code != 0 {
+			got = stderr
+		}
+		if code != c.code || !strings.Contains(got, c.out) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d and %q", c.name, code, stdout, stderr, c.code, c.out)
+		}
+	}
+
+	store := openTestStore(t, data)
+	inc, err := store.Incident(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.ClosedAt.IsZero() || inc.CloseText["en"] != "Fixed" || inc.CreatedBy != "olga" || !inc.ExpectedEnd.IsZero() ||
+		strings.Join(inc.Intents, ",") != "no_internet,slow_speed" || strings.Join(inc.Areas, "|") != "North|Lenin st, 5" ||
+		inc.Text["en"] != "A line is down, nearly fixed" || inc.Text["ru"] != "Авария на линии" || inc.Version != 3 {
+		t.Errorf("incident 1 = %+v", inc)
+	}
+	planned, err := store.Incident(t.Context(), 2)
+	if err != nil || planned.StartsAt.Year() != 2099 || !planned.ClosedAt.IsZero() {
+		t.Errorf("incident 2 = %+v, %v", planned, err)
+	}
+	list, _ := store.Incidents(t.Context(), dialog.IncidentFilter{})
+	if len(list) != 2 {
+		t.Errorf("%d incidents stored, want 2", len(list))
+	}
+	store.Close()
+
+	// Customers who asked to be told are left to the server.
+	store = openTestStore(t, data)
+	var conv *dialog.Conversation
+	err = store.Update(t.Context(), func(tx dialog.Tx) (err error) {
+		if conv, err = tx.EnsureConversation(t.Context(), "webchat", "w1"); err != nil {
+			return err
+		}
+		_, err = tx.SubscribeIncident(t.Context(), 2, conv.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	code, stdout, stderr := runIn(t, data, "", nil, "incident", "close", "2")
+	if code != 0 || !strings.Contains(stdout, "the server tells 1 customers") {
+		t.Errorf("close with a subscriber: exit %d, %q, %q", code, stdout, stderr)
+	}
+	store = openTestStore(t, data)
+	if due, err := store.IncidentNoticesDue(t.Context(), 10); err != nil || len(due) != 1 || due[0].ConversationID != conv.ID {
+		t.Errorf("notices due after the command = %v, %v; want the subscriber's", due, err)
+	}
+}
