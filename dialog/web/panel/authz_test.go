@@ -65,6 +65,13 @@ var routeAccess = map[string]access{
 	"POST /panel/review/preview": {401, 403, 403, 403, 400, 403},
 	"POST /panel/review/apply":   {401, 403, 403, 403, 400, 403},
 
+	// Everyone reads the known incidents; admins announce, change and
+	// close them. A form without its fields is refused.
+	"GET /panel/incidents":            {303, 200, 200, 200, 200, 200},
+	"POST /panel/incidents":           {401, 403, 403, 403, 400, 403},
+	"POST /panel/incidents/:id":       {401, 403, 403, 403, 400, 403},
+	"POST /panel/incidents/:id/close": {401, 403, 403, 403, 400, 403},
+
 	"GET /panel/admin/users":                 {303, 403, 403, 403, 200, 403},
 	"POST /panel/admin/users":                {401, 403, 403, 403, 400, 403},
 	"POST /panel/admin/users/:name/disable":  {401, 403, 403, 403, 404, 403},

@@ -171,6 +171,13 @@ func (p *Panel) Routes(r gin.IRouter) {
 	learn.POST("/preview", p.reviewPreview)
 	learn.POST("/apply", p.reviewApply)
 
+	// Everyone reads what is known to be broken; admins announce it.
+	in.GET("/incidents", p.incidentsPage)
+	incidents := in.Group("/incidents", auth.Require(dialog.RoleAdmin))
+	incidents.POST("", p.openIncident)
+	incidents.POST("/:id", p.updateIncident)
+	incidents.POST("/:id/close", p.closeIncident)
+
 	admin := in.Group("/admin", auth.Require(dialog.RoleAdmin))
 	admin.GET("/users", p.usersPage)
 	admin.POST("/users", p.addUser)

@@ -29,6 +29,7 @@ type pages struct {
 	analytics  *template.Template
 	review     *template.Template
 	reviewEdit *template.Template
+	incidents  *template.Template
 	error      *template.Template
 }
 
@@ -66,6 +67,7 @@ func parsePages(static *staticFiles, queues *queueNamer) (*pages, error) {
 		{&p.analytics, "analytics.html"},
 		{&p.review, "review.html"},
 		{&p.reviewEdit, "review_edit.html"},
+		{&p.incidents, "incidents.html"},
 		{&p.error, "error.html"},
 	} {
 		if *s.dst, err = parse(s.page, parts[s.page]...); err != nil {
@@ -108,6 +110,21 @@ func templateFuncs(static *staticFiles, queues *queueNamer) template.FuncMap {
 		"bar":      barClass,
 		"jsTexts":  jsTexts,
 		"join":     strings.Join,
+		// dict passes several values to a template: {{template "x" (dict "A" 1 "B" 2)}}.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict needs pairs, got %d values", len(kv))
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
 		// percent and fraction write a rate of the analytics page as
 		// "41.7%" and as its counts, "5 / 12".
 		"percent":  formatPercent,

@@ -39,6 +39,8 @@ type ticketPage struct {
 	WaitingField string
 	Form         ticketForm // what the agent typed, kept when an action fails
 	Error        *pageError // why the last action failed
+	// Incident is the incident the ticket is linked to; nil for none.
+	Incident *dialog.Incident
 }
 
 // permissions say which actions the page offers the viewer.
@@ -149,6 +151,11 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 	data.Path = "/panel/tickets/" + t.Number
 	if data.Conversation, err = p.store.Conversation(ctx, t.ConversationID); err != nil {
 		return nil, fmt.Errorf("get conversation of ticket %s: %w", t.Number, err)
+	}
+	if t.IncidentID != 0 {
+		if data.Incident, err = p.store.Incident(ctx, t.IncidentID); err != nil {
+			return nil, fmt.Errorf("get incident of ticket %s: %w", t.Number, err)
+		}
 	}
 	msgs, err := p.store.Messages(ctx, dialog.MessageFilter{ConversationID: t.ConversationID})
 	if err != nil {
