@@ -111,7 +111,7 @@ func testReportCommand(t *testing.T, data string, envs map[string]string) {
 			strings.Fields("escalated 1 4 25.0%"),
 			strings.Fields("confirmed 1 4 25.0%"),
 			strings.Fields("assumed 2 4 50.0%"),
-			strings.Fields("deflected (confirmed + assumed) 3 4 75.0%"),
+			strings.Fields("deflected (confirmed + assumed + incident) 3 4 75.0%"),
 			strings.Fields("answered by the bot 3 4 75.0%"),
 			strings.Fields("all 1 1 0 1 1 30m 30m 1 1h 1h"),
 			strings.Fields("agent olga 0/1 0.0% 0/1 0.0% 0/1 0.0% 4.00 1/1 0 0 0 1 0"),

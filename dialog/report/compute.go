@@ -22,6 +22,7 @@ type contact struct {
 	intentAnswered bool // intent is the first answer's
 	answered       bool
 	helpful        bool
+	incident       bool // the bot told the customer of a known incident
 	escalated      bool
 	reason         string // of the first escalation
 	ticket         *cycle // the first escalation's
@@ -265,6 +266,11 @@ func contactEvent(cv *conversation, c *contact, e *dialog.Activity) {
 			c.helpful = true
 		}
 		c.feedback = append(c.feedback, e)
+	case dialog.ActivityIncidentNotice:
+		c.incident = true
+		if !c.intentAnswered {
+			c.intent, c.intentAnswered = e.Intent, true
+		}
 	case dialog.ActivityClarifyAsked:
 		a := &ask{}
 		c.asks = append(c.asks, a)
@@ -398,6 +404,7 @@ const (
 	outcomeReturned
 	outcomeUnanswered
 	outcomePending
+	outcomeIncident
 )
 
 // outcome tells how c ended. The cases are tried in order, so each
@@ -409,6 +416,8 @@ func (st *state) outcome(c *contact) outcome {
 		return outcomeEscalated
 	case !c.ended:
 		return outcomePending
+	case c.incident:
+		return outcomeIncident
 	case c.helpful:
 		return outcomeConfirmed
 	case !c.answered:
@@ -429,6 +438,7 @@ func (st *state) contactFigures(contacts []*contact) Contacts {
 	share := func() Ratio { return Ratio{Den: n} }
 	f.Escalated, f.Confirmed, f.Assumed, f.Returned, f.Unanswered, f.Pending, f.Deflected, f.Answered =
 		share(), share(), share(), share(), share(), share(), share(), share()
+	f.Incident = share()
 	byReason := map[string]int{}
 	for _, c := range contacts {
 		switch st.outcome(c) {
@@ -447,6 +457,9 @@ func (st *state) contactFigures(contacts []*contact) Contacts {
 			f.Unanswered.Num++
 		case outcomePending:
 			f.Pending.Num++
+		case outcomeIncident:
+			f.Incident.Num++
+			f.Deflected.Num++
 		}
 		if c.answered {
 			f.Answered.Num++

@@ -599,3 +599,33 @@ func TestOptionsChecked(t *testing.T) {
 		t.Errorf("a report on no events: %+v", r)
 	}
 }
+
+// TestIncidentDeflects: a contact the bot answered with an incident
+// notice, and that did not escalate, is deflected as "incident"; one
+// whose customer still wanted a person is escalated; one still going on
+// is pending. The contact's intent is the one asked about.
+func TestIncidentDeflects(t *testing.T) {
+	var es events
+	notice := func(conv int64, at time.Duration) {
+		es.add(conv, at, dialog.ActivityMessageIn)
+		es.add(conv, at, dialog.ActivityMessageOut, author(dialog.AuthorBot))
+		es.add(conv, at, dialog.ActivityIncidentNotice, intent("no_internet"), value(7))
+	}
+	notice(1, time.Hour)
+	notice(2, time.Hour)
+	es.escalated(2, time.Hour+time.Minute, 1, dialog.ReasonCustomerAsk, intent("no_internet"))
+	notice(3, 23*time.Hour+50*time.Minute)
+	es.answered(4, 2*time.Hour, "reset_password")
+	o := opts()
+	o.Now = t0.Add(24 * time.Hour)
+	c := compute(t, es, o).Contacts
+	if c.Incident != (Ratio{Num: 1, Den: 4}) || c.Escalated.Num != 1 || c.Pending.Num != 2 || c.Deflected.Num != 1 {
+		t.Errorf("contacts = %+v; want 1 incident (deflected), 1 escalated, 2 pending", c)
+	}
+	r := compute(t, es, o)
+	for _, in := range r.Intents {
+		if in.Intent == "no_internet" && in.Contacts != 3 {
+			t.Errorf("no_internet has %d contacts, want 3", in.Contacts)
+		}
+	}
+}

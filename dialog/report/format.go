@@ -80,8 +80,8 @@ func WriteTable(w io.Writer, r *Report) error {
 		r    Ratio
 	}{
 		{"escalated", c.Escalated}, {"confirmed", c.Confirmed}, {"assumed", c.Assumed},
-		{"returned", c.Returned}, {"unanswered", c.Unanswered}, {"pending", c.Pending},
-		{"deflected (confirmed + assumed)", c.Deflected}, {"answered by the bot", c.Answered},
+		{"returned", c.Returned}, {"unanswered", c.Unanswered}, {"pending", c.Pending}, {"incident", c.Incident},
+		{"deflected (confirmed + assumed + incident)", c.Deflected}, {"answered by the bot", c.Answered},
 	} {
 		rows = append(rows, append([]string{o.name}, ratioCells(o.r)...))
 	}
@@ -359,7 +359,7 @@ func csvTableOf(r *Report, name string) csvTable {
 			r    Ratio
 		}{
 			{"escalated", c.Escalated}, {"confirmed", c.Confirmed}, {"assumed", c.Assumed},
-			{"returned", c.Returned}, {"unanswered", c.Unanswered}, {"pending", c.Pending},
+			{"returned", c.Returned}, {"unanswered", c.Unanswered}, {"pending", c.Pending}, {"incident", c.Incident},
 			{"deflected", c.Deflected}, {"answered", c.Answered}, {"clarified", c.Clarified},
 		} {
 			t.rows = append(t.rows, append([]string{o.name}, csvRatio(o.r)...))
@@ -424,7 +424,7 @@ func ticketCSVRow(g ticketGroup) []string {
 // CSV: a header row, then a row per day with its range, its contacts, and
 // each outcome's count and percent of them.
 func WriteDaysCSV(w io.Writer, days []*Report) error {
-	outcomes := []string{"escalated", "confirmed", "assumed", "returned", "unanswered", "pending", "deflected"}
+	outcomes := []string{"escalated", "confirmed", "assumed", "returned", "unanswered", "pending", "deflected", "incident"}
 	t := csvTable{header: []string{"from", "to", "contacts"}}
 	for _, o := range outcomes {
 		t.header = append(t.header, o, o+"_percent")
@@ -432,7 +432,7 @@ func WriteDaysCSV(w io.Writer, days []*Report) error {
 	for _, d := range days {
 		c := d.Contacts
 		row := []string{d.From.UTC().Format(time.RFC3339), d.To.UTC().Format(time.RFC3339), strconv.Itoa(c.Total)}
-		for _, r := range []Ratio{c.Escalated, c.Confirmed, c.Assumed, c.Returned, c.Unanswered, c.Pending, c.Deflected} {
+		for _, r := range []Ratio{c.Escalated, c.Confirmed, c.Assumed, c.Returned, c.Unanswered, c.Pending, c.Deflected, c.Incident} {
 			row = append(row, strconv.Itoa(r.Num), csvPercent(r))
 		}
 		t.rows = append(t.rows, row)

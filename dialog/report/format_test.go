@@ -51,7 +51,8 @@ func TestFormats(t *testing.T) {
 			strings.Fields("Analytics events are recorded since 2026-03-01 23:50 UTC."),
 			{"Contact", "gap", "30m,", "reopen", "window", "24h;", "no", "filter."},
 			{"contacts", "12"},
-			{"deflected", "(confirmed", "+", "assumed)", "4", "12", "33.3%"},
+			{"deflected", "(confirmed", "+", "assumed", "+", "incident)", "4", "12", "33.3%"},
+			{"incident", "0", "12", "0.0%"},
 			{"customer_ask", "2", "12", "16.7%"},
 			{"questions", "answered", "by", "a", "pick", "1", "2", "50.0%"},
 			{"from", "customers", "20"},
@@ -324,13 +325,13 @@ func TestWriteDaysCSV(t *testing.T) {
 	}
 	want := [][]string{
 		{"from", "to", "contacts", "escalated", "escalated_percent", "confirmed", "confirmed_percent", "assumed", "assumed_percent",
-			"returned", "returned_percent", "unanswered", "unanswered_percent", "pending", "pending_percent", "deflected", "deflected_percent"},
+			"returned", "returned_percent", "unanswered", "unanswered_percent", "pending", "pending_percent", "deflected", "deflected_percent", "incident", "incident_percent"},
 		// "before": answered at 23:50, yes the next day.
-		{"2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z", "1", "0", "0.00", "1", "100.00", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "1", "100.00"},
+		{"2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z", "1", "0", "0.00", "1", "100.00", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "1", "100.00", "0", "0.00"},
 		// The scripted day: see TestScriptedDay.
-		{"2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z", "12", "5", "41.67", "3", "25.00", "1", "8.33", "1", "8.33", "1", "8.33", "1", "8.33", "4", "33.33"},
+		{"2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z", "12", "5", "41.67", "3", "25.00", "1", "8.33", "1", "8.33", "1", "8.33", "1", "8.33", "4", "33.33", "0", "0.00"},
 		// "after": answered at 00:10, its reopen window not over.
-		{"2026-03-03T00:00:00Z", "2026-03-04T00:00:00Z", "1", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "1", "100.00", "0", "0.00"},
+		{"2026-03-03T00:00:00Z", "2026-03-04T00:00:00Z", "1", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "1", "100.00", "0", "0.00", "0", "0.00"},
 	}
 	if !reflect.DeepEqual(records, want) {
 		t.Errorf("days\n got %q\nwant %q", records, want)
@@ -340,7 +341,7 @@ func TestWriteDaysCSV(t *testing.T) {
 	if err := report.WriteDaysCSV(&b, []*report.Report{{From: day, To: day.AddDate(0, 0, 1)}}); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Split(b.String(), "\n")[1]; got != "2026-03-02T00:00:00Z,2026-03-03T00:00:00Z,0,0,,0,,0,,0,,0,,0,,0," {
+	if got := strings.Split(b.String(), "\n")[1]; got != "2026-03-02T00:00:00Z,2026-03-03T00:00:00Z,0,0,,0,,0,,0,,0,,0,,0,,0," {
 		t.Errorf("a day without contacts: %q", got)
 	}
 }

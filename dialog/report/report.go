@@ -119,7 +119,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	}{plain(r), r.ContactGap.Seconds(), r.ReopenWindow.Seconds()})
 }
 
-// Contacts are the figures about the range's contacts. The six outcomes
+// Contacts are the figures about the range's contacts. The seven outcomes
 // partition them: their numerators add up to Total, and each has Total as
 // its denominator.
 type Contacts struct {
@@ -141,8 +141,13 @@ type Contacts struct {
 	// ended by Now, or it was answered without a "helped" and the reopen
 	// window after it has not passed with no new contact.
 	Pending Ratio `json:"pending"`
+	// Incident: not escalated, ended, and the bot told the customer of a
+	// known outage or planned works covering what they asked (an
+	// incident notice) instead of answering: the incident answered it.
+	Incident Ratio `json:"incident"`
 
-	// Deflected: contacts the bot handled alone, confirmed + assumed.
+	// Deflected: contacts the bot handled alone, confirmed + assumed +
+	// incident.
 	Deflected Ratio `json:"deflected"`
 	// Answered: contacts in which the bot sent an intent's answer,
 	// whatever their outcome: what the bot took on, beside what it

@@ -174,6 +174,8 @@ func checkDay(t *testing.T, store dialog.Store) {
 			// pending: answered at 23:00; its window runs to 23:30 the
 			// next day, after now.
 			Pending: report.Ratio{Num: 1, Den: twelve},
+			// no incident was told of.
+			Incident: report.Ratio{Den: twelve},
 			// confirmed 3 + assumed 1.
 			Deflected: report.Ratio{Num: 4, Den: twelve},
 			// every contact but nomatch, human's two and unanswered: the

@@ -476,6 +476,7 @@ func headlines(lang string, c report.Contacts) []headline {
 			Parts: []headline{
 				{ID: "confirmed", Label: tr(lang, "analytics.confirmed"), Hint: tr(lang, "analytics.confirmed.hint"), Ratio: c.Confirmed},
 				{ID: "assumed", Label: tr(lang, "analytics.assumed"), Hint: tr(lang, "analytics.assumed.hint"), Ratio: c.Assumed},
+				{ID: "incident", Label: tr(lang, "analytics.incident"), Hint: tr(lang, "analytics.incident.hint"), Ratio: c.Incident},
 			}},
 		{ID: "answered", Label: tr(lang, "analytics.answered_bot"), Hint: tr(lang, "analytics.answered_bot.hint"), Ratio: c.Answered},
 		{ID: "escalated", Label: tr(lang, "analytics.escalated"), Hint: tr(lang, "analytics.escalated.hint"), Ratio: c.Escalated},
