@@ -39,8 +39,10 @@ type Fixture struct {
 // answered no; a conversation waiting for the customer to pick one of two
 // intents; a web chat with an open ticket under an SLA, and one waiting
 // for the customer; inbox items;
-// outbox items, one sent; a closed conversation whose customer's data was
-// erased; and the analytics events of all of it.
+// outbox items, one sent; an incident with areas that linked a ticket and
+// was closed, telling its customers, and planned works; a closed
+// conversation whose customer's data was erased; and the analytics events
+// of all of it.
 func Populate(t testing.TB, env *Env) Fixture {
 	t.Helper()
 	ctx := t.Context()
@@ -143,6 +145,45 @@ func Populate(t testing.TB, env *Env) Fixture {
 		t.Fatalf("inbox and outbox: %v", err)
 	}
 
+	// An incident covering the escalated intent, which links its ticket,
+	// with a customer who asked to be told, closed (they are told); and
+	// planned works, open.
+	byIntent, err := store.Tickets(ctx, dialog.TicketFilter{Statuses: []dialog.TicketStatus{dialog.TicketQueued}})
+	if err != nil || len(byIntent) == 0 {
+		t.Fatalf("open tickets: %v, %v", byIntent, err)
+	}
+	covered := ""
+	for _, tk := range byIntent {
+		if tk.Intent != "" {
+			covered = tk.Intent
+		}
+	}
+	outage := &dialog.Incident{Text: map[string]string{"ru": "Авария \"на линии\"", "en": "A line is down"},
+		Intents: []string{covered}, Areas: []string{"Северный", "ул. Ленина, 5"},
+		ExpectedEnd: e.Now().Add(3 * time.Hour), CreatedBy: "Olga"}
+	if err := e.OpenIncident(ctx, outage); err != nil {
+		t.Fatal(err)
+	}
+	err = store.Update(ctx, func(tx dialog.Tx) error {
+		conv, err := tx.ConversationByChat(ctx, "webchat", "w-4")
+		if err != nil {
+			return err
+		}
+		_, err = tx.SubscribeIncident(ctx, outage.ID, conv.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("subscribe: %v", err)
+	}
+	if _, sent, err := e.CloseIncident(ctx, outage.ID, 0, map[string]string{"en": "Fixed"}); err != nil || sent != 2 {
+		t.Fatalf("close incident: told %d, %v; want 2", sent, err)
+	}
+	works := &dialog.Incident{Text: map[string]string{"en": "Cable works"}, Intents: []string{"x"},
+		StartsAt: e.Now().Add(48 * time.Hour)}
+	if err := e.OpenIncident(ctx, works); err != nil {
+		t.Fatal(err)
+	}
+
 	gone := send("telegram", "43", "6", "/human")
 	if _, err := e.Close(ctx, dialog.TicketAction{Number: gone.Ticket.Number, Agent: "Olga"}); err != nil {
 		t.Fatal(err)
@@ -172,6 +213,8 @@ type Snapshot struct {
 	Inbox         []*dialog.InboxItem
 	Due           []*dialog.OutboxItem // what a sender would claim now
 	Activity      []*dialog.Activity
+	Incidents     []*dialog.Incident
+	IncidentInfo  []dialog.IncidentInfo // of each of Incidents
 }
 
 // Read reads what Populate wrote back from store, which may be a copy.
@@ -229,6 +272,13 @@ func (f Fixture) Read(t testing.TB, store dialog.Store) Snapshot {
 	must(err)
 	s.Activity, err = store.Activities(ctx, dialog.ActivityFilter{})
 	must(err)
+	s.Incidents, err = store.Incidents(ctx, dialog.IncidentFilter{})
+	must(err)
+	for _, inc := range s.Incidents {
+		info, err := store.IncidentInfo(ctx, inc.ID)
+		must(err)
+		s.IncidentInfo = append(s.IncidentInfo, info)
+	}
 	errRollback := errors.New("roll back")
 	err = store.Update(ctx, func(tx dialog.Tx) error {
 		s.Due, err = tx.ClaimOutbox(ctx, "telegram", time.Now().Add(time.Hour), time.Minute, 100)
