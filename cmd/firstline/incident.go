@@ -26,7 +26,8 @@ customers asking about one of its intents hear its text first and may ask
 to be told when it is over. A start in the future (--starts) makes planned
 works, told of from then on. Areas are separated by semicolons (an address
 may hold commas); "--areas ''" clears them. TIME is 2026-12-04T18:00 in
-the server's time zone, or RFC 3339. "close" leaves telling the customers
+the time zone of the default queue's business hours (else the server's),
+or RFC 3339. "close" leaves telling the customers
 to the running server, which does it within a quarter of a minute.
 `
 
@@ -80,8 +81,8 @@ func (f *incidentFlags) set(name string) bool {
 	return found
 }
 
-// apply puts the given flags on inc.
-func (f *incidentFlags) apply(inc *dialog.Incident) error {
+// apply puts the given flags on inc, reading times in loc.
+func (f *incidentFlags) apply(inc *dialog.Incident, loc *time.Location) error {
 	if f.set("intents") {
 		inc.Intents = strings.Split(*f.intents, ",")
 	}
@@ -98,7 +99,7 @@ func (f *incidentFlags) apply(inc *dialog.Incident) error {
 		inc.Text[intents.LangEN] = *f.textEN
 	}
 	if f.set("starts") {
-		t, err := parseIncidentTime(*f.starts)
+		t, err := parseIncidentTime(*f.starts, loc)
 		if err != nil {
 			return usageError{fmt.Errorf("--starts: %w", err)}
 		}
@@ -108,7 +109,7 @@ func (f *incidentFlags) apply(inc *dialog.Incident) error {
 		if *f.until == "none" || *f.until == "" {
 			inc.ExpectedEnd = time.Time{}
 		} else {
-			t, err := parseIncidentTime(*f.until)
+			t, err := parseIncidentTime(*f.until, loc)
 			if err != nil {
 				return usageError{fmt.Errorf("--until: %w", err)}
 			}
@@ -119,13 +120,13 @@ func (f *incidentFlags) apply(inc *dialog.Incident) error {
 }
 
 // parseIncidentTime reads a time as the commands take it: RFC 3339, or a
-// date and time in the server's time zone.
-func parseIncidentTime(s string) (time.Time, error) {
+// date and time in loc.
+func parseIncidentTime(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t, nil
 		}
 	}
@@ -170,15 +171,15 @@ func cmdIncidentOpen(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	inc := &dialog.Incident{CreatedBy: *f.by}
-	if err := f.apply(inc); err != nil {
-		return err
-	}
 	engine, store, err := incidentEngine(ctx, s, e)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	inc := &dialog.Incident{CreatedBy: *f.by}
+	if err := f.apply(inc, engine.Location()); err != nil {
+		return err
+	}
 	if err := engine.OpenIncident(ctx, inc); err != nil {
 		return incidentError(err)
 	}
@@ -205,7 +206,7 @@ func cmdIncidentUpdate(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if err := f.apply(inc); err != nil {
+	if err := f.apply(inc, engine.Location()); err != nil {
 		return err
 	}
 	if err := engine.UpdateIncident(ctx, inc); err != nil {

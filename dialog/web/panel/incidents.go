@@ -55,13 +55,10 @@ type incidentForm struct {
 // formTime is how the forms show and read times (datetime-local).
 const formTime = "2006-01-02T15:04"
 
-// location is the time zone the engine tells customers times in, which
-// the forms use too.
+// location is the time zone the engine tells customers the times of
+// incidents in, which the forms use too.
 func (p *Panel) location() *time.Location {
-	if loc := p.engine.Config().Location; loc != nil {
-		return loc
-	}
-	return time.Local
+	return p.engine.Location()
 }
 
 // formOf fills a form from an incident.
