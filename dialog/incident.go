@@ -34,7 +34,8 @@ type Incident struct {
 	// ClosedAt is when it was declared over; zero while open.
 	ClosedAt time.Time
 	// CloseText, by language, replaces the shared message incident_closed
-	// sent when it closes; empty for that message.
+	// sent when it closes, for customers of that language; the others get
+	// incident_closed.
 	CloseText map[string]string
 	CreatedBy string // who opened it
 	CreatedAt time.Time
@@ -455,7 +456,7 @@ func (e *Engine) incidentNotice(ctx context.Context, d IncidentNotice) (bool, er
 		if lang == "" {
 			lang = e.cfg.DefaultLanguage
 		}
-		text := textFor(inc.CloseText, lang)
+		text := inc.CloseText[lang]
 		if text == "" {
 			v := intents.Vars{"name": conv.CustomerName, "first_name": firstName(conv.CustomerName), "text": inc.TextFor(lang)}
 			text = set.Messages.Render(intents.MsgIncidentClosed, lang, v)

@@ -343,3 +343,40 @@ func FuzzMentionsArea(f *testing.F) {
 		}
 	})
 }
+
+// TestIncidentBeforeQuestions: an escalating intent with questions
+// (collect:) covered by an incident tells of it instead of asking them;
+// an address the customer gave on an earlier ticket places them in the
+// incident's area.
+func TestIncidentBeforeQuestions(t *testing.T) {
+	h := newCollectHarness(t)
+	// Earlier: the customer gave an address on the way to a ticket, which
+	// was closed.
+	h.send("a", "пропал интернет дома")
+	h.send("a", "1234567")
+	h.send("a", "ул. Ленина, 5")
+	first := h.send("a", "Вчера").Ticket
+	if first == nil {
+		t.Fatal("no ticket after the questions")
+	}
+	if _, err := h.engine.Close(h.ctx, act(first.Number, "Olga")); err != nil {
+		t.Fatal(err)
+	}
+	h.send("a", "5") // the rating
+
+	inc := &dialog.Incident{Text: map[string]string{intents.LangRU: "Меняем кабель."}, Intents: []string{"no_internet"},
+		Areas: []string{"ленина", "Северный район"}}
+	if err := h.engine.OpenIncident(h.ctx, inc); err != nil {
+		t.Fatal(err)
+	}
+	out := h.send("a", "пропал интернет дома")
+	if out.Ticket != nil || out.Conversation.Pending != dialog.PendingIncident {
+		t.Fatalf("the notice left ticket %v, pending %q", out.Ticket, out.Conversation.Pending)
+	}
+	h.expect(out, dialog.StateBot, "Мы знаем о проблеме: Меняем кабель.")
+	out = h.send("b", "пропал интернет дома")
+	h.expect(out, dialog.StateBot, "Сейчас идут работы (ленина, Северный район): Меняем кабель.")
+	if strings.Contains(out.Replies[0].Text, "Номер договора") {
+		t.Error("the questions were asked along with the notice")
+	}
+}

@@ -143,7 +143,7 @@ func (t *turn) subscribeIncident(options []string) error {
 	if inc == nil || !inc.ClosedAt.IsZero() {
 		text := ""
 		if inc != nil {
-			text = textFor(inc.CloseText, t.lang)
+			text = inc.CloseText[t.lang]
 		}
 		if text == "" {
 			vars := t.vars()

@@ -1,0 +1,72 @@
+package panel_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/firstline-support/firstline/dialog"
+)
+
+// TestIncidentsPage: an admin announces an incident, changes it from the
+// form's version and is refused a stale one, and closes it; an unknown
+// intent is refused with the form kept; an agent reads the page and the
+// linked ticket shows it.
+func TestIncidentsPage(t *testing.T) {
+	h := newHarness(t)
+	ticket := h.send("c", "Anna", "хочу подать жалобу").Ticket
+	if ticket == nil || ticket.Intent != "complaint" {
+		t.Fatalf("complaint made ticket %+v", ticket)
+	}
+	form := url.Values{"text_ru": {"Сбой биллинга"}, "text_en": {"Billing is down"}, "intents": {"complaint, nonsense"},
+		"areas": {"Северный\r\n\r\nЮжный"}, "until": {"2099-12-04T18:00"}}
+	w := h.post("root", "/panel/incidents", form, http.StatusBadRequest)
+	if body := w.Body.String(); !strings.Contains(body, "Unknown intents: nonsense.") || !strings.Contains(body, "Billing is down") {
+		t.Errorf("an unknown intent: the page does not say so or lost the form:\n%s", body)
+	}
+	form.Set("intents", "complaint")
+	h.post("root", "/panel/incidents", form, http.StatusSeeOther)
+	list, err := h.store.Incidents(h.ctx, dialog.IncidentFilter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("incidents = %v, %v", list, err)
+	}
+	inc := list[0]
+	if inc.CreatedBy != "root" || strings.Join(inc.Areas, "|") != "Северный|Южный" || inc.ExpectedEnd.Year() != 2099 {
+		t.Errorf("announced %+v", inc)
+	}
+	if got := h.ticket(ticket.Number); got.IncidentID != inc.ID {
+		t.Errorf("the open complaint links incident %d, want %d", got.IncidentID, inc.ID)
+	}
+
+	page := h.get("anna", "/panel/incidents", http.StatusOK)
+	if !strings.Contains(page, "Billing is down") || !strings.Contains(page, ticket.Number) || strings.Contains(page, `action="/panel/incidents"`) {
+		t.Errorf("the agent's page lacks the incident or its ticket, or offers the forms")
+	}
+	if page := h.get("anna", "/panel/tickets/"+ticket.Number, http.StatusOK); !strings.Contains(page, `id="ticket-incident"`) {
+		t.Error("the ticket page does not show its incident")
+	}
+
+	path := "/panel/incidents/" + strconv.FormatInt(inc.ID, 10)
+	form.Set("version", "1")
+	form.Set("text_en", "Billing is back soon")
+	h.post("root", path, form, http.StatusSeeOther)
+	w = h.post("root", path, form, http.StatusConflict) // the same form again: version 1 is gone
+	if !strings.Contains(w.Body.String(), "changed by someone else") {
+		t.Errorf("a stale form: %s", w.Body.String())
+	}
+	h.post("root", path+"/close", url.Values{"version": {"1"}}, http.StatusConflict)
+	h.post("root", path+"/close", url.Values{"version": {"2"}, "close_en": {"Billing works"}}, http.StatusSeeOther)
+	got, _ := h.store.Incident(h.ctx, inc.ID)
+	if got.ClosedAt.IsZero() || got.CloseText["en"] != "Billing works" || got.Text["en"] != "Billing is back soon" {
+		t.Errorf("closed incident = %+v", got)
+	}
+	msgs := h.messages(ticket.Number)
+	// The close text is English only: the Russian customer gets the
+	// standard message in Russian.
+	if last := msgs[len(msgs)-1]; !strings.HasPrefix(last.Text, "Работы завершены") {
+		t.Errorf("the linked ticket's customer was told %q", last.Text)
+	}
+	h.post("root", path+"/close", url.Values{"version": {"3"}}, http.StatusConflict)
+}
