@@ -380,3 +380,29 @@ func TestIncidentBeforeQuestions(t *testing.T) {
 		t.Error("the questions were asked along with the notice")
 	}
 }
+
+// TestIncidentPersonAfterQuestions: when the handoff asks the
+// knowledge base's questions first (a top-level collect:), a customer who
+// still wants a person after an incident notice answers them, and the
+// ticket made after is linked to the incident all the same.
+func TestIncidentPersonAfterQuestions(t *testing.T) {
+	h := &harness{t: t, ctx: context.Background(), events: broker.New()}
+	cfg := dialog.DefaultConfig
+	cfg.Queues = append(cfg.Queues, "retention")
+	env := dialogtest.New(t, "testdata/collect_general", cfg, h.events, nil)
+	h.engine, h.store = env.Engine, env.Store
+	inc := &dialog.Incident{Text: map[string]string{intents.LangRU: "Переезд офиса."}, Intents: []string{"cancel"}}
+	if err := h.engine.OpenIncident(h.ctx, inc); err != nil {
+		t.Fatal(err)
+	}
+	h.expect(h.send("a", "хочу расторгнуть договор"), dialog.StateBot, "Переезд офиса.")
+	out := h.send("a", "Мне всё равно нужен человек")
+	if out.Ticket != nil {
+		t.Fatalf("a ticket before the questions: %+v", out.Ticket)
+	}
+	h.expect(out, dialog.StateBot, "Номер договора?")
+	out = h.send("a", "1234567")
+	if out.Ticket == nil || out.Ticket.IncidentID != inc.ID || out.Ticket.Intent != "cancel" {
+		t.Fatalf("the ticket after the questions: %+v", out.Ticket)
+	}
+}

@@ -115,6 +115,22 @@ func (t *turn) inIncidentArea(inc *Incident) (bool, error) {
 	return false, nil
 }
 
+// linkCoveringIncident links the ticket escalate is about to create or
+// reopen for intent to the active incident that covers it, if any and
+// none was chosen: also when the handoff waited for questions asked
+// before it (collect:) after the customer still wanted a person.
+func (t *turn) linkCoveringIncident(intent string) error {
+	if t.incidentID != 0 || intent == "" {
+		return nil
+	}
+	inc, err := t.coveringIncident(intent)
+	if err != nil || inc == nil {
+		return err
+	}
+	t.incidentID = inc.ID
+	return nil
+}
+
 // pendingIncident returns the incident and intent a notice's options
 // name; a nil incident when it is gone.
 func (t *turn) pendingIncident(options []string) (*Incident, string, error) {

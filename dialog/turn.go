@@ -694,6 +694,9 @@ func (t *turn) escalate(reason, intent string, match kb.Result) error {
 	if !t.collected && len(t.set.Collect) > 0 {
 		return t.startGeneralCollect(reason, intent, match)
 	}
+	if err := t.linkCoveringIncident(intent); err != nil {
+		return err
+	}
 	ticket, err := t.reopenable()
 	if err != nil {
 		return err
