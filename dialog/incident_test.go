@@ -379,6 +379,20 @@ func TestIncidentBeforeQuestions(t *testing.T) {
 	if strings.Contains(out.Replies[0].Text, "Номер договора") {
 		t.Error("the questions were asked along with the notice")
 	}
+
+	// Still wanting a person, the customer is asked the intent's own
+	// questions first, and the ticket after them is the incident's.
+	out = h.send("b", out.Replies[0].Buttons[1])
+	if out.Ticket != nil {
+		t.Fatalf("a ticket before the intent's questions: %+v", out.Ticket)
+	}
+	h.expect(out, dialog.StateBot, "Номер договора?")
+	h.send("b", "7654321")
+	h.send("b", "Северный район, ул. Мира, 3")
+	out = h.send("b", "Сегодня")
+	if out.Ticket == nil || out.Ticket.IncidentID != inc.ID || out.Ticket.Intent != "no_internet" || len(out.Ticket.Fields) != 3 || out.Ticket.Fields[0].Value != "7654321" {
+		t.Fatalf("the ticket after the questions: %+v", out.Ticket)
+	}
 }
 
 // TestIncidentPersonAfterQuestions: when the handoff asks the

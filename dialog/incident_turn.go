@@ -178,7 +178,9 @@ func (t *turn) subscribeIncident(options []string) error {
 
 // incidentPerson hands the customer who still wants a person after an
 // incident notice to one, as /human does; the ticket is linked to the
-// incident while it is open.
+// incident while it is open. An escalating intent with questions of its
+// own (collect:) asks them first, as it would have without the incident:
+// the agent needs the contract and the address all the same.
 func (t *turn) incidentPerson(options []string) error {
 	inc, intent, err := t.pendingIncident(options)
 	if err != nil {
@@ -186,6 +188,9 @@ func (t *turn) incidentPerson(options []string) error {
 	}
 	if inc != nil && inc.ClosedAt.IsZero() {
 		t.incidentID = inc.ID
+	}
+	if in := t.set.Intent(intent); in != nil && in.Escalate && !in.Human && len(in.Collect) > 0 {
+		return t.startCollect(in, 0)
 	}
 	var match kb.Result
 	if intent != "" {
