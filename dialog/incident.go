@@ -75,6 +75,20 @@ func (i *Incident) TextFor(lang string) string {
 	return textFor(i.Text, lang)
 }
 
+// noticeText is the incident's text in lang as a message quotes it: a
+// sentence, so that the message's next one does not run on from it when
+// the admin wrote no full stop.
+func (i *Incident) noticeText(lang string) string {
+	text := strings.TrimSpace(i.TextFor(lang))
+	if text == "" {
+		return ""
+	}
+	if r, _ := utf8.DecodeLastRuneInString(text); !strings.ContainsRune(".!?…)»\"", r) {
+		text += "."
+	}
+	return text
+}
+
 // textFor picks a text by language, falling back to the others.
 func textFor(byLang map[string]string, lang string) string {
 	if s := byLang[lang]; s != "" {
@@ -458,7 +472,7 @@ func (e *Engine) incidentNotice(ctx context.Context, d IncidentNotice) (bool, er
 		}
 		text := inc.CloseText[lang]
 		if text == "" {
-			v := intents.Vars{"name": conv.CustomerName, "first_name": firstName(conv.CustomerName), "text": inc.TextFor(lang)}
+			v := intents.Vars{"name": conv.CustomerName, "first_name": firstName(conv.CustomerName), "text": inc.noticeText(lang)}
 			text = set.Messages.Render(intents.MsgIncidentClosed, lang, v)
 		}
 		m := &Message{TicketID: conv.TicketID, Author: AuthorSystem, Text: text}

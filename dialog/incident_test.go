@@ -420,3 +420,19 @@ func TestIncidentPersonAfterQuestions(t *testing.T) {
 		t.Fatalf("the ticket after the questions: %+v", out.Ticket)
 	}
 }
+
+// TestIncidentTextEndsASentence: an incident's text written without a
+// full stop does not run on into the notice's next sentence.
+func TestIncidentTextEndsASentence(t *testing.T) {
+	h := newCollectHarness(t)
+	inc := &dialog.Incident{Text: map[string]string{intents.LangRU: "Авария на линии", intents.LangEN: "A line failure!"}, Intents: []string{"no_internet"}}
+	if err := h.engine.OpenIncident(h.ctx, inc); err != nil {
+		t.Fatal(err)
+	}
+	h.expect(h.send("a", "пропал интернет дома"), dialog.StateBot, "Авария на линии. ")
+	out := h.send("b", "my internet is down")
+	h.expect(out, dialog.StateBot, "A line failure! ")
+	if strings.Contains(out.Replies[0].Text, "!.") {
+		t.Errorf("a full stop after the admin's own: %q", out.Replies[0].Text)
+	}
+}

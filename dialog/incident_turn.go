@@ -75,7 +75,7 @@ func (t *turn) incidentNotice(intent string, confidence float64) (bool, error) {
 			vars["areas"] = strings.Join(inc.Areas, ", ")
 		}
 	}
-	vars["text"] = inc.TextFor(t.lang)
+	vars["text"] = inc.noticeText(t.lang)
 	if !inc.ExpectedEnd.IsZero() {
 		vars["until"] = t.e.clockTime(inc.ExpectedEnd, t.tx.Now(), t.e.Location())
 	}
@@ -164,7 +164,7 @@ func (t *turn) subscribeIncident(options []string) error {
 		if text == "" {
 			vars := t.vars()
 			if inc != nil {
-				vars["text"] = inc.TextFor(t.lang)
+				vars["text"] = inc.noticeText(t.lang)
 			}
 			text = t.set.Messages.Render(intents.MsgIncidentClosed, t.lang, vars)
 		}
