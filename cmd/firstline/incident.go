@@ -247,7 +247,11 @@ func cmdIncidentClose(ctx context.Context, args []string, e env) error {
 			n++
 		}
 	}
-	fmt.Fprintf(e.stdout, "closed incident %d; the server tells %d customers it is over\n", id, n)
+	who := fmt.Sprintf("%d customers", n)
+	if n == 1 {
+		who = "1 customer"
+	}
+	fmt.Fprintf(e.stdout, "closed incident %d; the server tells %s it is over\n", id, who)
 	return nil
 }
 

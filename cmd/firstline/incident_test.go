@@ -77,7 +77,7 @@ func TestIncidentCommands(t *testing.T) {
 	}
 	store.Close()
 	code, stdout, stderr := runIn(t, data, "", nil, "incident", "close", "2")
-	if code != 0 || !strings.Contains(stdout, "the server tells 1 customers") {
+	if code != 0 || !strings.Contains(stdout, "the server tells 1 customer it is over") {
 		t.Errorf("close with a subscriber: exit %d, %q, %q", code, stdout, stderr)
 	}
 	store = openTestStore(t, data)
