@@ -24,7 +24,7 @@ FUZZ := kb:FuzzMatch intents:FuzzInsertExample intents:FuzzQuote \
 	bots/webchat:FuzzDecodeObject bots/webchat:FuzzDecodeObjectBuilt bots/webchat:FuzzContact bots/webchat:FuzzUploadQuery \
 	bots/webchat:FuzzOrigin bots/telegram:FuzzSplitText \
 	dialog/store/schema:FuzzReader dialog/web/panel:FuzzBrowserLang dialog/web/panel:FuzzExpandReply \
-	dialog:FuzzCollectAnswer dialog:FuzzFieldAnswer
+	dialog:FuzzCollectAnswer dialog:FuzzFieldAnswer dialog:FuzzMentionsArea dialog:FuzzShorten intents:FuzzSyntaxError
 FUZZTIME ?= 5s
 
 ## fuzz: run each fuzz test for FUZZTIME (default 5s); a failure leaves its input in the package's testdata/fuzz
