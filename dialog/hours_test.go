@@ -53,9 +53,11 @@ func TestHoursFridayEveningDueMonday(t *testing.T) {
 	}
 	h.expect(out, dialog.StateQueued, "Сейчас нерабочее время: специалисты вернутся в понедельник в 09:00 и ответят в этом же чате в течение 4 часов")
 
-	// On Sunday the wait is still the 4 working hours from Monday's opening.
+	// On Sunday the wait is still the 4 working hours from Monday's
+	// opening, and the acknowledgement says when that is.
 	clock = moscow(t, 2026, 12, 6, 12, 0)
-	h.expect(h.send("a", "номер договора 123"), dialog.StateQueued, "По нашим срокам специалист ответит в течение 4 часов.")
+	h.expect(h.send("a", "номер договора 123"), dialog.StateQueued,
+		"Добавил это к обращению "+out.Ticket.Number+". Сейчас нерабочее время: специалисты вернутся завтра в 09:00 и ответят в течение 4 часов.")
 	// On Monday at 11:00, 2 of them are left.
 	clock = moscow(t, 2026, 12, 7, 11, 0)
 	h.expect(h.send("a", "вы тут?"), dialog.StateQueued, "По нашим срокам специалист ответит в течение 2 часов.")

@@ -72,8 +72,8 @@ var DefaultMessages = map[string]Text{
 		LangEN: "I have passed your question to a specialist, ticket {{.ticket}}. {{if .opens}}We are closed now: our team is back {{.opens}} and will answer in this chat{{if .wait}} {{.wait}}{{end}}{{else}}A person will answer in this chat{{end}}; you do not need to repeat anything.",
 	},
 	MsgAddedToTicket: {
-		LangRU: "Добавил это к обращению {{.ticket}}.{{if .wait}} По нашим срокам специалист ответит {{.wait}}.{{end}}",
-		LangEN: "Added to ticket {{.ticket}}.{{if .wait}} By our service terms an agent is due to answer {{.wait}}.{{end}}",
+		LangRU: "Добавил это к обращению {{.ticket}}.{{if .opens}} Сейчас нерабочее время: специалисты вернутся {{.opens}}{{if .wait}} и ответят {{.wait}}{{end}}.{{else if .wait}} По нашим срокам специалист ответит {{.wait}}.{{end}}",
+		LangEN: "Added to ticket {{.ticket}}.{{if .opens}} We are closed now: our team is back {{.opens}}{{if .wait}} and will answer {{.wait}}{{end}}.{{else if .wait}} By our service terms an agent is due to answer {{.wait}}.{{end}}",
 	},
 	MsgAgentJoined: {
 		LangRU: "К чату подключился специалист {{.agent}}.",
