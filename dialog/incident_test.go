@@ -176,12 +176,16 @@ func TestIncidentEndToEnd(t *testing.T) {
 				t.Errorf("closing again: %v, want a conflict", err)
 			}
 
-			// Two new engines on the store sweep at once.
+			// Two new engines on the store sweep at once. Both are made
+			// before either sweeps: an engine sets the store's clock.
 			var wg sync.WaitGroup
 			counts := make([]int, 2)
-			for i := range counts {
-				other := dialog.NewEngine(store, holder, broker.New(), incidentConfig(), quiet)
-				other.SetClock(now)
+			others := make([]*dialog.Engine, len(counts))
+			for i := range others {
+				others[i] = dialog.NewEngine(store, holder, broker.New(), incidentConfig(), quiet)
+				others[i].SetClock(now)
+			}
+			for i, other := range others {
 				wg.Go(func() {
 					n, err := dialog.NewIncidentNotices(other, 0, quiet).Sweep(ctx)
 					if err != nil {
