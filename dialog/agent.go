@@ -141,6 +141,11 @@ func (e *Engine) Transfer(ctx context.Context, a TicketAction, queue, note strin
 			return err
 		}
 		at.conv.State = StateQueued
+		// A detail the former agent asked for is theirs to want: the
+		// customer's next message is news for the new queue, not its value.
+		if at.conv.Pending == PendingField {
+			at.conv.Pending, at.conv.PendingOptions = PendingNone, nil
+		}
 		if err := at.sayAs(AuthorSystem, intents.MsgTransferred); err != nil {
 			return err
 		}

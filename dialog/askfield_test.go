@@ -98,3 +98,33 @@ func TestAskFieldRefused(t *testing.T) {
 		t.Errorf("pending %q after refused questions", out.Conversation.Pending)
 	}
 }
+
+// TestAskFieldTransferred checks that a ticket transferred while its
+// agent waits for a field leaves the question behind: the customer's next
+// message is news for the new queue, acknowledged as such, and neither a
+// value of the field nor a reason for the bot to ask the former agent's
+// question again.
+func TestAskFieldTransferred(t *testing.T) {
+	h := newCollectHarness(t)
+	h.send("c", "не работает интернет")
+	number := h.send("c", "/human").Ticket.Number
+	if _, err := h.engine.AskField(h.ctx, act(number, "anna"), "contract", "Подскажите номер договора?"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.engine.Transfer(h.ctx, act(number, "anna"), "first_line", "это к первой линии"); err != nil {
+		t.Fatal(err)
+	}
+	out := h.send("c", "а почему меня перевели?")
+	for _, r := range out.Replies {
+		if strings.Contains(r.Text, "номер договора") {
+			t.Errorf("reply %q: the former agent's question asked again after the transfer", r.Text)
+		}
+	}
+	if len(out.Replies) != 1 || out.Conversation.Pending != dialog.PendingNone {
+		t.Errorf("replies %q, pending %q; want the message acknowledged and nothing pending", texts(out.Replies), out.Conversation.Pending)
+	}
+	h.send("c", "7654321")
+	if f := h.ticket(number).Fields; f != nil {
+		t.Errorf("fields %q: a message after the transfer taken for the former agent's question", f)
+	}
+}
