@@ -210,8 +210,9 @@ func decide(set *intents.Set, conv *Conversation, cmd, text string) plan {
 
 // respond does what p, decided for the message, says.
 func (t *turn) respond(p plan, text string, match kb.Result) error {
-	// Any message of the customer is the answer a waiting ticket waits for.
-	if err := t.resume(); err != nil {
+	// Any message of the customer is the answer a waiting ticket waits
+	// for, but asking where the ticket stands (/status, /start) is not.
+	if err := t.resume(p); err != nil {
 		return err
 	}
 	switch p.reaction {

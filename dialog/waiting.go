@@ -87,11 +87,11 @@ func (e *Engine) endWait(t *Ticket, now time.Time, by actor) error {
 }
 
 // resume gives a ticket waiting for the customer back to its agent once
-// the customer writes. The agent hears of the message as of any other:
-// the turn's events name the ticket.
-func (t *turn) resume() error {
+// the customer writes, unless p only tells them where it stands. The agent
+// hears of the message as of any other: the turn's events name the ticket.
+func (t *turn) resume(p plan) error {
 	tk := t.ticket
-	if tk == nil || tk.Status != TicketWaiting || t.conv.TicketID != tk.ID {
+	if tk == nil || tk.Status != TicketWaiting || t.conv.TicketID != tk.ID || p.reaction == reactStatus {
 		return nil
 	}
 	if err := t.e.endWait(tk, t.tx.Now(), t); err != nil {

@@ -300,6 +300,10 @@ func TestWaitingRefusedAndWithoutReminders(t *testing.T) {
 	if _, err := h.engine.Wait(h.ctx, act(tk.Number, "Olga"), ""); err != nil {
 		t.Fatal(err)
 	}
+	// Asking where the ticket stands is no answer: it keeps waiting.
+	if out := h.send("c", "/status"); out.Ticket == nil || out.Ticket.Status != dialog.TicketWaiting {
+		t.Fatalf("after /status the ticket is %+v, want still waiting", out.Ticket)
+	}
 	clock = start.Add(72*time.Hour - time.Second)
 	if r, c, err := sweep.Sweep(h.ctx); err != nil || r != 0 || c != 0 {
 		t.Errorf("just before: reminded %d, closed %d, %v", r, c, err)
