@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/firstline-support/firstline/intents"
@@ -15,6 +16,10 @@ const (
 	// searched for a value the customer gave before, so that the search
 	// costs the same for a customer with a long history.
 	knownTickets = 20
+	// knownFor is how long a value given on a ticket is offered back: a
+	// chat id can pass to someone else (a phone number given to a new
+	// owner), and a year-old address is more likely stale than not.
+	knownFor = 365 * 24 * time.Hour
 	// sidetrackConfidence and sidetrackMargin: an answer to a question
 	// that takes any text is read as a question of its own only when the
 	// matcher is this sure of another intent, and this far ahead of the
@@ -49,6 +54,9 @@ func (t *turn) knownValue(q intents.Question) (string, error) {
 			return "", err
 		}
 		for _, tk := range tickets { // newest first
+			if t.tx.Now().Sub(tk.CreatedAt) > knownFor {
+				break
+			}
 			for _, f := range tk.Fields {
 				if _, ok := t.known[f.Name]; !ok && f.Value != "" {
 					t.known[f.Name] = f.Value

@@ -70,6 +70,13 @@ func TestCollectReturningCustomer(t *testing.T) {
 			// Another customer is asked as anyone is.
 			expectQuestion(t, h.send("other", "не работает интернет"), "Передам вопрос специалисту. Чтобы он помог быстрее, ответьте, пожалуйста, на несколько вопросов.\n\nНомер договора?",
 				"Соедините с оператором")
+
+			// Values older than a year are not offered: the chat may be
+			// someone else's by now.
+			collectOnce(t, h, &clock, "old", "1112223", "ул. Садовая, 2")
+			clock = clock.Add(366 * 24 * time.Hour)
+			expectQuestion(t, h.send("old", "не работает интернет"), "Передам вопрос специалисту. Чтобы он помог быстрее, ответьте, пожалуйста, на несколько вопросов.\n\nНомер договора?",
+				"Соедините с оператором")
 		})
 	}
 }
