@@ -34,7 +34,7 @@ func TestCollectedFieldsInBrowser(t *testing.T) {
 	click(t, ctx, fmt.Sprintf(`a[href="/panel/tickets/%s"]`, r.Ticket.Number))
 	waitText(t, ctx, "#fields", "1234567")
 	got := evalString(t, ctx, `Array.from(document.querySelectorAll("#fields dt, #fields dd")).map(e => e.textContent.trim()).join("|")`)
-	if want := "contract|1234567|address|not given|since|Вчера"; got != want {
+	if want := "Your contract number|1234567|Connection address|not given|Since when|Вчера"; got != want {
 		t.Errorf("fields read %q, want %q", got, want)
 	}
 	above := evalString(t, ctx, `String(document.querySelector("#fields").getBoundingClientRect().bottom <= document.querySelector("#transcript").getBoundingClientRect().top)`)
@@ -63,7 +63,7 @@ func TestCollectedFieldsInBrowser(t *testing.T) {
 	s.say("fields", "6", "ул. Мира, 5")
 	waitText(t, ctx, "#fields", "ул. Мира, 5")
 	got = evalString(t, ctx, `Array.from(document.querySelectorAll("#fields dt, #fields dd")).map(e => e.textContent.trim()).join("|")`)
-	if want := "contract|1234567|address|ул. Мира, 5|since|Вчера"; got != want {
+	if want := "Your contract number|1234567|Connection address|ул. Мира, 5|Since when|Вчера"; got != want {
 		t.Errorf("fields read %q after the answer, want %q", got, want)
 	}
 	t.Logf("ticket screenshot after the answer: %s", screenshot(t, ctx, "fields-asked"))

@@ -75,7 +75,8 @@ func TestAskFieldForm(t *testing.T) {
 		t.Errorf("fields %q, want %q", h.ticket(tk.Number).Fields, want)
 	}
 	page = h.get("anna", path, http.StatusOK)
-	inOrder(t, page, `id="fields"`, `<dt>serial</dt><dd>SN123456</dd>`)
+	// Labelled by the question, in the panel's language.
+	inOrder(t, page, `id="fields"`, `<dt title="serial">Router serial number</dt><dd>SN123456</dd>`)
 	if strings.Contains(page, `id="field-waiting"`) {
 		t.Error("the page still waits for the answer given")
 	}

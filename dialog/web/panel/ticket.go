@@ -34,6 +34,10 @@ type ticketPage struct {
 	// FieldQuestions are the fields the agent may ask the customer for
 	// by name, with the question in the customer's language.
 	FieldQuestions []fieldQuestion
+	// FieldLabels name the ticket's fields for the viewer: the question
+	// that asks for each, in the panel's language, by field name; a field
+	// no question asks any more is shown by its name.
+	FieldLabels map[string]string
 	// WaitingField is the field an agent asked the customer for and the
 	// customer has not answered yet; "" when none.
 	WaitingField string
@@ -195,8 +199,10 @@ func (p *Panel) loadTicket(c *gin.Context, number string) (*ticketPage, error) {
 			data.Canned = cannedViews(set, lang, data.Conversation, t, user)
 		}
 		customerLang := data.Conversation.Lang
+		data.FieldLabels = map[string]string{}
 		for _, q := range dialog.FieldQuestions(set, t.Intent) {
 			data.FieldQuestions = append(data.FieldQuestions, fieldQuestion{Name: q.Name, Ask: q.Ask.Get(customerLang)})
+			data.FieldLabels[q.Name] = fieldLabel(q.Ask.Get(lang))
 		}
 	})
 	if c := data.Conversation; c.Pending == dialog.PendingField && len(c.PendingOptions) > 0 && c.TicketID == t.ID {
@@ -361,4 +367,10 @@ func (p *Panel) transcript(c *gin.Context) {
 	data := transcriptPage{Lang: lang}
 	p.withSet(func(set *intents.Set) { data.Messages = messageViews(lang, t, tickets, msgs, set) })
 	p.render(c, http.StatusOK, p.pages.ticket, "transcript", data)
+}
+
+// fieldLabel makes a question a label: "Номер договора?" → "Номер
+// договора".
+func fieldLabel(question string) string {
+	return strings.TrimRight(strings.TrimSpace(question), "?？: ")
 }
