@@ -230,6 +230,7 @@ type IncidentNotice struct {
 type IncidentInfo struct {
 	Subscribers int // customers who asked to be told when it is over
 	Notified    int // customers told so far that it is over
+	Due         int // customers still to be told that it is over
 }
 
 // OpenIncident announces inc, opened by inc.CreatedBy: it is stored, and,

@@ -237,16 +237,11 @@ func cmdIncidentClose(ctx context.Context, args []string, e env) error {
 	if _, _, err := engine.CloseIncident(ctx, id, 0, closeText); err != nil {
 		return incidentError(err)
 	}
-	due, err := store.IncidentNoticesDue(ctx, 0)
+	info, err := store.IncidentInfo(ctx, id)
 	if err != nil {
 		return err
 	}
-	n := 0
-	for _, d := range due {
-		if d.IncidentID == id {
-			n++
-		}
-	}
+	n := info.Due
 	who := fmt.Sprintf("%d customers", n)
 	if n == 1 {
 		who = "1 customer"

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog"
 )
@@ -62,7 +64,8 @@ func TestIncidentCommands(t *testing.T) {
 	}
 	store.Close()
 
-	// Customers who asked to be told are left to the server.
+	// Customers who asked to be told are left to the server; they are
+	// all counted, however many.
 	store = openTestStore(t, data)
 	var conv *dialog.Conversation
 	err = store.Update(t.Context(), func(tx dialog.Tx) (err error) {
@@ -75,13 +78,36 @@ func TestIncidentCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	many := &dialog.Incident{Text: map[string]string{"en": "Down"}, Intents: []string{"tv"}, StartsAt: time.Now()}
+	err = store.Update(t.Context(), func(tx dialog.Tx) error {
+		if err := tx.CreateIncident(t.Context(), many); err != nil {
+			return err
+		}
+		for i := range 150 {
+			c, err := tx.EnsureConversation(t.Context(), "webchat", fmt.Sprintf("m%d", i))
+			if err != nil {
+				return err
+			}
+			if _, err := tx.SubscribeIncident(t.Context(), many.ID, c.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	store.Close()
 	code, stdout, stderr := runIn(t, data, "", nil, "incident", "close", "2")
 	if code != 0 || !strings.Contains(stdout, "the server tells 1 customer it is over") {
 		t.Errorf("close with a subscriber: exit %d, %q, %q", code, stdout, stderr)
 	}
+	code, stdout, stderr = runIn(t, data, "", nil, "incident", "close", fmt.Sprint(many.ID))
+	if code != 0 || !strings.Contains(stdout, "the server tells 150 customers it is over") {
+		t.Errorf("close with 150 subscribers: exit %d, %q, %q", code, stdout, stderr)
+	}
 	store = openTestStore(t, data)
-	if due, err := store.IncidentNoticesDue(t.Context(), 10); err != nil || len(due) != 1 || due[0].ConversationID != conv.ID {
-		t.Errorf("notices due after the command = %v, %v; want the subscriber's", due, err)
+	if due, err := store.IncidentNoticesDue(t.Context(), 10); err != nil || len(due) != 10 || due[0].ConversationID != conv.ID {
+		t.Errorf("notices due after the command = %v, %v; want the subscriber's first", due, err)
 	}
 }
