@@ -266,11 +266,14 @@ func cmdIncidentList(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, s, quietLogger(e))
+	engine, store, err := incidentEngine(ctx, s, e)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	// In the zone --starts and --until are read in, so that a time
+	// reads back as it was written.
+	loc := engine.Location()
 	list, err := store.Incidents(ctx, dialog.IncidentFilter{Limit: 100})
 	if err != nil {
 		return fmt.Errorf("list incidents: %w", err)
@@ -289,7 +292,7 @@ func cmdIncidentList(ctx context.Context, args []string, e env) error {
 		}
 		until := "-"
 		if !inc.ExpectedEnd.IsZero() {
-			until = inc.ExpectedEnd.Local().Format("2006-01-02 15:04")
+			until = inc.ExpectedEnd.In(loc).Format("2006-01-02 15:04")
 		}
 		areas := strings.Join(inc.Areas, "; ")
 		if areas == "" {
@@ -300,7 +303,7 @@ func cmdIncidentList(ctx context.Context, args []string, e env) error {
 			text = string(r[:40]) + "…"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", inc.ID, incidentStatus(inc, now),
-			inc.StartsAt.Local().Format("2006-01-02 15:04"), until, strings.Join(inc.Intents, ","), areas, info.Subscribers, text)
+			inc.StartsAt.In(loc).Format("2006-01-02 15:04"), until, strings.Join(inc.Intents, ","), areas, info.Subscribers, text)
 	}
 	return tw.Flush()
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +111,29 @@ func TestIncidentCommands(t *testing.T) {
 	store = openTestStore(t, data)
 	if due, err := store.IncidentNoticesDue(t.Context(), 10); err != nil || len(due) != 10 || due[0].ConversationID != conv.ID {
 		t.Errorf("notices due after the command = %v, %v; want the subscriber's first", due, err)
+	}
+}
+
+// TestIncidentListZone lists an incident's times in the zone --starts and
+// --until were read in (business_hours.zone), not the server's.
+func TestIncidentListZone(t *testing.T) {
+	zone := "Asia/Vladivostok"
+	at := time.Date(2099, 1, 1, 8, 0, 0, 0, time.UTC)
+	if _, off := at.In(time.Local).Zone(); off == 10*3600 {
+		zone = "America/New_York" // the server's own zone would hide the difference
+	}
+	data := t.TempDir()
+	cfg := filepath.Join(t.TempDir(), "firstline.yaml")
+	if err := os.WriteFile(cfg, []byte("business_hours:\n  zone: "+zone+"\n  hours: [\"mon-fri 09:00-18:00\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runIn(t, data, "", nil, "incident", "open", "--config", cfg, "--intents", "tv", "--text-en", "Cable works",
+		"--starts", "2099-01-01T08:00", "--until", "2099-01-01T18:00")
+	if code != 0 {
+		t.Fatalf("open: exit %d, %q, %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = runIn(t, data, "", nil, "incident", "list", "--config", cfg)
+	if code != 0 || !strings.Contains(stdout, "2099-01-01 08:00") || !strings.Contains(stdout, "2099-01-01 18:00") {
+		t.Errorf("list: exit %d, %q, %q; want the times as written", code, stdout, stderr)
 	}
 }
