@@ -333,6 +333,23 @@ func TestIncidentAskedAtHandoff(t *testing.T) {
 	}
 }
 
+// TestIncidentHumanCommand: /human after an incident notice hands the
+// customer over as the notice's button does, with the intent asked about
+// and the incident on the ticket.
+func TestIncidentHumanCommand(t *testing.T) {
+	h := newHarness(t)
+	inc := &dialog.Incident{Text: map[string]string{intents.LangRU: "Сбой в биллинге."}, Intents: []string{"complaint"}}
+	if err := h.engine.OpenIncident(h.ctx, inc); err != nil {
+		t.Fatal(err)
+	}
+	h.expect(h.send("a", "хочу подать жалобу"), dialog.StateBot, "Сбой в биллинге.")
+	out := h.send("a", dialog.CommandHuman)
+	if out.Ticket == nil || out.Ticket.IncidentID != inc.ID || out.Ticket.Intent != "complaint" {
+		t.Fatalf("/human after the notice: ticket %+v", out.Ticket)
+	}
+	h.expect(out, dialog.StateQueued, out.Ticket.Number)
+}
+
 // FuzzMentionsArea: whatever a customer writes, looking for areas in it
 // ends, and finds an area written into the message.
 func FuzzMentionsArea(f *testing.F) {
