@@ -333,6 +333,50 @@ func TestIncidentAskedAtHandoff(t *testing.T) {
 	}
 }
 
+// TestIncidentCloseManySubscribers: closing an incident many customers
+// wait on tells a bounded number of them at once and leaves the others to
+// the sweep, which tells each of them once.
+func TestIncidentCloseManySubscribers(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			store := st.open(t)
+			e := dialog.NewEngine(store, dialogtest.KB(t, "testdata/intents"), broker.New(), incidentConfig(), quiet)
+			ctx := t.Context()
+			inc := &dialog.Incident{Text: map[string]string{intents.LangEN: "A line is down."}, Intents: []string{"setup_router"}}
+			if err := e.OpenIncident(ctx, inc); err != nil {
+				t.Fatal(err)
+			}
+			const total = 450
+			err := store.Update(ctx, func(tx dialog.Tx) error {
+				for i := range total {
+					c, err := tx.EnsureConversation(ctx, "webchat", fmt.Sprintf("m%d", i))
+					if err != nil {
+						return err
+					}
+					if _, err := tx.SubscribeIncident(ctx, inc.ID, c.ID); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, sent, err := e.CloseIncident(ctx, inc.ID, 0, nil)
+			if err != nil || sent == 0 || sent >= total {
+				t.Fatalf("close told %d of %d at once, %v; want some, not all", sent, total, err)
+			}
+			rest, err := dialog.NewIncidentNotices(e, 0, quiet).Sweep(ctx)
+			if err != nil || sent+rest != total {
+				t.Fatalf("the sweep told %d more, %v; want %d", rest, err, total-sent)
+			}
+			if info, err := store.IncidentInfo(ctx, inc.ID); err != nil || info.Notified != total || info.Due != 0 {
+				t.Errorf("IncidentInfo = %+v, %v; want all %d told", info, err, total)
+			}
+		})
+	}
+}
+
 // TestIncidentHumanCommand: /human after an incident notice hands the
 // customer over as the notice's button does, with the intent asked about
 // and the incident on the ticket.
