@@ -377,6 +377,34 @@ func TestIncidentCloseManySubscribers(t *testing.T) {
 	}
 }
 
+// TestIncidentOverdue: once the expected end has passed with the incident
+// still open, the notice no longer promises it.
+func TestIncidentOverdue(t *testing.T) {
+	store := stores[0].open(t)
+	clock := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	e := dialog.NewEngine(store, dialogtest.KB(t, "testdata/intents"), broker.New(), incidentConfig(), quiet)
+	e.SetClock(func() time.Time { return clock })
+	inc := &dialog.Incident{Text: map[string]string{intents.LangEN: "A line is down."}, Intents: []string{"setup_router"},
+		ExpectedEnd: time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)}
+	if err := e.OpenIncident(t.Context(), inc); err != nil {
+		t.Fatal(err)
+	}
+	notice := func(chat string) string {
+		out := handle(t, e, "webchat", chat, "1", "set up the router")
+		if len(out.Replies) != 1 {
+			t.Fatalf("%s: %d replies, want the notice", chat, len(out.Replies))
+		}
+		return out.Replies[0].Text
+	}
+	if text := notice("a"); !strings.Contains(text, "by 18:00") {
+		t.Fatalf("before the expected end: %q", text)
+	}
+	clock = time.Date(2026, 12, 4, 19, 30, 0, 0, time.UTC)
+	if text := notice("b"); !strings.Contains(text, "A line is down.") || strings.Contains(text, "18:00") {
+		t.Errorf("after the expected end: %q", text)
+	}
+}
+
 // TestIncidentHumanCommand: /human after an incident notice hands the
 // customer over as the notice's button does, with the intent asked about
 // and the incident on the ticket.
