@@ -261,6 +261,10 @@ func incidentStatus(inc *dialog.Incident, now time.Time) string {
 	return "active"
 }
 
+// closedIncidentsListed is how many closed incidents incident list
+// shows, newest first, after the open ones.
+const closedIncidentsListed = 100
+
 func cmdIncidentList(ctx context.Context, args []string, e env) error {
 	s, err := parseSettings(newFlagSet("incident list", e), args, flagData, e.getenv)
 	if err != nil {
@@ -274,9 +278,20 @@ func cmdIncidentList(ctx context.Context, args []string, e env) error {
 	// In the zone --starts and --until are read in, so that a time
 	// reads back as it was written.
 	loc := engine.Location()
-	list, err := store.Incidents(ctx, dialog.IncidentFilter{Limit: 100})
+	// Every open incident, however old, and the newest closed ones.
+	list, err := store.Incidents(ctx, dialog.IncidentFilter{Open: true})
 	if err != nil {
 		return fmt.Errorf("list incidents: %w", err)
+	}
+	open := len(list)
+	recent, err := store.Incidents(ctx, dialog.IncidentFilter{Limit: open + closedIncidentsListed})
+	if err != nil {
+		return fmt.Errorf("list incidents: %w", err)
+	}
+	for _, inc := range recent {
+		if !inc.ClosedAt.IsZero() && len(list)-open < closedIncidentsListed {
+			list = append(list, inc)
+		}
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(e.stdout, "no incidents")

@@ -137,3 +137,35 @@ func TestIncidentListZone(t *testing.T) {
 		t.Errorf("list: exit %d, %q, %q; want the times as written", code, stdout, stderr)
 	}
 }
+
+// TestIncidentListKeepsOldOpenOnes: incident list shows an incident open
+// for long, however many newer ones were closed since.
+func TestIncidentListKeepsOldOpenOnes(t *testing.T) {
+	data := t.TempDir()
+	code, stdout, stderr := runIn(t, data, "", nil, "incident", "open", "--intents", "tv", "--text-en", "Long works on the ring")
+	if code != 0 {
+		t.Fatalf("open: exit %d, %q, %q", code, stdout, stderr)
+	}
+	store := openTestStore(t, data)
+	err := store.Update(t.Context(), func(tx dialog.Tx) error {
+		for i := range 110 {
+			inc := &dialog.Incident{Text: map[string]string{"en": fmt.Sprintf("Short outage %d", i)}, Intents: []string{"tv"},
+				StartsAt: time.Now(), ClosedAt: time.Now()}
+			if err := tx.CreateIncident(t.Context(), inc); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	code, stdout, stderr = runIn(t, data, "", nil, "incident", "list")
+	if code != 0 || !strings.Contains(stdout, "Long works on the ring") || !strings.Contains(stdout, "Short outage 109") {
+		t.Errorf("list: exit %d, stderr %q; want the open incident and the newest closed one in:\n%s", code, stderr, stdout)
+	}
+	if n := strings.Count(stdout, "Short outage"); n != 100 {
+		t.Errorf("%d closed incidents listed, want 100", n)
+	}
+}
