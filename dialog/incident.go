@@ -230,6 +230,7 @@ type IncidentNotice struct {
 type IncidentInfo struct {
 	Subscribers int // customers who asked to be told when it is over
 	Notified    int // customers told so far that it is over
+	Due         int // customers still to be told that it is over
 }
 
 // OpenIncident announces inc, opened by inc.CreatedBy: it is stored, and,
@@ -297,9 +298,11 @@ func (e *Engine) UpdateIncident(ctx context.Context, inc *Incident) error {
 // may be empty) as what customers are told instead of incident_closed.
 // version, when not 0, must be the stored one. Everyone who asked to be
 // told, and the customer of every open ticket linked to it, is then
-// told, each once (see IncidentNotices, which finishes the job when this
-// process stops before it is done). It returns the closed incident and
-// how many customers it told. An engine without a knowledge base (a
+// told, each once: the first incidentBatch of them at once, so that the
+// call takes bounded time however many there are, the others by
+// IncidentNotices, which also finishes the job when this process stops
+// before it is done. It returns the closed incident and how many
+// customers it told. An engine without a knowledge base (a
 // command-line tool's) tells none: the serving processes' IncidentNotices
 // do.
 func (e *Engine) CloseIncident(ctx context.Context, id, version int64, closeText map[string]string) (*Incident, int, error) {
@@ -335,7 +338,9 @@ func (e *Engine) CloseIncident(ctx context.Context, id, version int64, closeText
 	if e.kb == nil {
 		return inc, 0, nil
 	}
-	sent, err := NewIncidentNotices(e, 0, e.log).Sweep(ctx)
+	n := NewIncidentNotices(e, 0, e.log)
+	n.max = incidentBatch
+	sent, err := n.Sweep(ctx)
 	return inc, sent, err
 }
 
@@ -353,6 +358,7 @@ type IncidentNotices struct {
 	engine   *Engine
 	interval time.Duration
 	log      *slog.Logger
+	max      int // recipients a sweep tries at most; 0 for all
 }
 
 // NewIncidentNotices returns a sweep that looks every interval
@@ -390,6 +396,7 @@ const incidentBatch = 200
 func (n *IncidentNotices) Sweep(ctx context.Context) (sent int, err error) {
 	e := n.engine
 	failed := map[IncidentNotice]bool{}
+	tried := 0
 	for {
 		due, err := e.store.IncidentNoticesDue(ctx, incidentBatch+len(failed))
 		if err != nil {
@@ -400,6 +407,10 @@ func (n *IncidentNotices) Sweep(ctx context.Context) (sent int, err error) {
 			if failed[d] {
 				continue
 			}
+			if n.max > 0 && tried >= n.max {
+				return sent, nil
+			}
+			tried++
 			progress = true
 			ok, err := e.incidentNotice(ctx, d)
 			switch {

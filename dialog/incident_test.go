@@ -333,6 +333,95 @@ func TestIncidentAskedAtHandoff(t *testing.T) {
 	}
 }
 
+// TestIncidentCloseManySubscribers: closing an incident many customers
+// wait on tells a bounded number of them at once and leaves the others to
+// the sweep, which tells each of them once.
+func TestIncidentCloseManySubscribers(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			store := st.open(t)
+			e := dialog.NewEngine(store, dialogtest.KB(t, "testdata/intents"), broker.New(), incidentConfig(), quiet)
+			ctx := t.Context()
+			inc := &dialog.Incident{Text: map[string]string{intents.LangEN: "A line is down."}, Intents: []string{"setup_router"}}
+			if err := e.OpenIncident(ctx, inc); err != nil {
+				t.Fatal(err)
+			}
+			const total = 450
+			err := store.Update(ctx, func(tx dialog.Tx) error {
+				for i := range total {
+					c, err := tx.EnsureConversation(ctx, "webchat", fmt.Sprintf("m%d", i))
+					if err != nil {
+						return err
+					}
+					if _, err := tx.SubscribeIncident(ctx, inc.ID, c.ID); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, sent, err := e.CloseIncident(ctx, inc.ID, 0, nil)
+			if err != nil || sent == 0 || sent >= total {
+				t.Fatalf("close told %d of %d at once, %v; want some, not all", sent, total, err)
+			}
+			rest, err := dialog.NewIncidentNotices(e, 0, quiet).Sweep(ctx)
+			if err != nil || sent+rest != total {
+				t.Fatalf("the sweep told %d more, %v; want %d", rest, err, total-sent)
+			}
+			if info, err := store.IncidentInfo(ctx, inc.ID); err != nil || info.Notified != total || info.Due != 0 {
+				t.Errorf("IncidentInfo = %+v, %v; want all %d told", info, err, total)
+			}
+		})
+	}
+}
+
+// TestIncidentOverdue: once the expected end has passed with the incident
+// still open, the notice no longer promises it.
+func TestIncidentOverdue(t *testing.T) {
+	store := stores[0].open(t)
+	clock := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	e := dialog.NewEngine(store, dialogtest.KB(t, "testdata/intents"), broker.New(), incidentConfig(), quiet)
+	e.SetClock(func() time.Time { return clock })
+	inc := &dialog.Incident{Text: map[string]string{intents.LangEN: "A line is down."}, Intents: []string{"setup_router"},
+		ExpectedEnd: time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)}
+	if err := e.OpenIncident(t.Context(), inc); err != nil {
+		t.Fatal(err)
+	}
+	notice := func(chat string) string {
+		out := handle(t, e, "webchat", chat, "1", "set up the router")
+		if len(out.Replies) != 1 {
+			t.Fatalf("%s: %d replies, want the notice", chat, len(out.Replies))
+		}
+		return out.Replies[0].Text
+	}
+	if text := notice("a"); !strings.Contains(text, "by 18:00") {
+		t.Fatalf("before the expected end: %q", text)
+	}
+	clock = time.Date(2026, 12, 4, 19, 30, 0, 0, time.UTC)
+	if text := notice("b"); !strings.Contains(text, "A line is down.") || strings.Contains(text, "18:00") {
+		t.Errorf("after the expected end: %q", text)
+	}
+}
+
+// TestIncidentHumanCommand: /human after an incident notice hands the
+// customer over as the notice's button does, with the intent asked about
+// and the incident on the ticket.
+func TestIncidentHumanCommand(t *testing.T) {
+	h := newHarness(t)
+	inc := &dialog.Incident{Text: map[string]string{intents.LangRU: "Сбой в биллинге."}, Intents: []string{"complaint"}}
+	if err := h.engine.OpenIncident(h.ctx, inc); err != nil {
+		t.Fatal(err)
+	}
+	h.expect(h.send("a", "хочу подать жалобу"), dialog.StateBot, "Сбой в биллинге.")
+	out := h.send("a", dialog.CommandHuman)
+	if out.Ticket == nil || out.Ticket.IncidentID != inc.ID || out.Ticket.Intent != "complaint" {
+		t.Fatalf("/human after the notice: ticket %+v", out.Ticket)
+	}
+	h.expect(out, dialog.StateQueued, out.Ticket.Number)
+}
+
 // FuzzMentionsArea: whatever a customer writes, looking for areas in it
 // ends, and finds an area written into the message.
 func FuzzMentionsArea(f *testing.F) {

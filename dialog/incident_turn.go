@@ -76,7 +76,9 @@ func (t *turn) incidentNotice(intent string, confidence float64) (bool, error) {
 		}
 	}
 	vars["text"] = inc.noticeText(t.lang)
-	if !inc.ExpectedEnd.IsZero() {
+	// An expected end already past would promise what did not happen:
+	// the notice then names none.
+	if inc.ExpectedEnd.After(t.tx.Now()) {
 		vars["until"] = t.e.clockTime(inc.ExpectedEnd, t.tx.Now(), t.e.Location())
 	}
 	buttons := []string{

@@ -223,8 +223,15 @@ func (t *turn) respond(p plan, text string, match kb.Result) error {
 	case reactSilent:
 		return t.acknowledge()
 	case reactEscalate:
-		if t.conv.Pending == PendingCollect {
+		switch t.conv.Pending {
+		case PendingCollect:
 			return t.stopCollect()
+		case PendingIncident:
+			// As the notice's own button: the ticket keeps the intent
+			// asked about and the incident.
+			options := t.conv.PendingOptions
+			t.conv.Pending, t.conv.PendingOptions = PendingNone, nil
+			return t.incidentPerson(options)
 		}
 		return t.escalate(ReasonCustomerAsk, "", match)
 	case reactCollect:

@@ -237,16 +237,11 @@ func cmdIncidentClose(ctx context.Context, args []string, e env) error {
 	if _, _, err := engine.CloseIncident(ctx, id, 0, closeText); err != nil {
 		return incidentError(err)
 	}
-	due, err := store.IncidentNoticesDue(ctx, 0)
+	info, err := store.IncidentInfo(ctx, id)
 	if err != nil {
 		return err
 	}
-	n := 0
-	for _, d := range due {
-		if d.IncidentID == id {
-			n++
-		}
-	}
+	n := info.Due
 	who := fmt.Sprintf("%d customers", n)
 	if n == 1 {
 		who = "1 customer"
@@ -266,19 +261,37 @@ func incidentStatus(inc *dialog.Incident, now time.Time) string {
 	return "active"
 }
 
+// closedIncidentsListed is how many closed incidents incident list
+// shows, newest first, after the open ones.
+const closedIncidentsListed = 100
+
 func cmdIncidentList(ctx context.Context, args []string, e env) error {
 	s, err := parseSettings(newFlagSet("incident list", e), args, flagData, e.getenv)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, s, quietLogger(e))
+	engine, store, err := incidentEngine(ctx, s, e)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	list, err := store.Incidents(ctx, dialog.IncidentFilter{Limit: 100})
+	// In the zone --starts and --until are read in, so that a time
+	// reads back as it was written.
+	loc := engine.Location()
+	// Every open incident, however old, and the newest closed ones.
+	list, err := store.Incidents(ctx, dialog.IncidentFilter{Open: true})
 	if err != nil {
 		return fmt.Errorf("list incidents: %w", err)
+	}
+	open := len(list)
+	recent, err := store.Incidents(ctx, dialog.IncidentFilter{Limit: open + closedIncidentsListed})
+	if err != nil {
+		return fmt.Errorf("list incidents: %w", err)
+	}
+	for _, inc := range recent {
+		if !inc.ClosedAt.IsZero() && len(list)-open < closedIncidentsListed {
+			list = append(list, inc)
+		}
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(e.stdout, "no incidents")
@@ -294,7 +307,7 @@ func cmdIncidentList(ctx context.Context, args []string, e env) error {
 		}
 		until := "-"
 		if !inc.ExpectedEnd.IsZero() {
-			until = inc.ExpectedEnd.Local().Format("2006-01-02 15:04")
+			until = inc.ExpectedEnd.In(loc).Format("2006-01-02 15:04")
 		}
 		areas := strings.Join(inc.Areas, "; ")
 		if areas == "" {
@@ -305,7 +318,7 @@ func cmdIncidentList(ctx context.Context, args []string, e env) error {
 			text = string(r[:40]) + "…"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", inc.ID, incidentStatus(inc, now),
-			inc.StartsAt.Local().Format("2006-01-02 15:04"), until, strings.Join(inc.Intents, ","), areas, info.Subscribers, text)
+			inc.StartsAt.In(loc).Format("2006-01-02 15:04"), until, strings.Join(inc.Intents, ","), areas, info.Subscribers, text)
 	}
 	return tw.Flush()
 }

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/firstline-support/firstline/dialog"
 )
@@ -62,7 +66,8 @@ func TestIncidentCommands(t *testing.T) {
 	}
 	store.Close()
 
-	// Customers who asked to be told are left to the server.
+	// Customers who asked to be told are left to the server; they are
+	// all counted, however many.
 	store = openTestStore(t, data)
 	var conv *dialog.Conversation
 	err = store.Update(t.Context(), func(tx dialog.Tx) (err error) {
@@ -75,13 +80,92 @@ func TestIncidentCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	many := &dialog.Incident{Text: map[string]string{"en": "Down"}, Intents: []string{"tv"}, StartsAt: time.Now()}
+	err = store.Update(t.Context(), func(tx dialog.Tx) error {
+		if err := tx.CreateIncident(t.Context(), many); err != nil {
+			return err
+		}
+		for i := range 150 {
+			c, err := tx.EnsureConversation(t.Context(), "webchat", fmt.Sprintf("m%d", i))
+			if err != nil {
+				return err
+			}
+			if _, err := tx.SubscribeIncident(t.Context(), many.ID, c.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	store.Close()
 	code, stdout, stderr := runIn(t, data, "", nil, "incident", "close", "2")
 	if code != 0 || !strings.Contains(stdout, "the server tells 1 customer it is over") {
 		t.Errorf("close with a subscriber: exit %d, %q, %q", code, stdout, stderr)
 	}
+	code, stdout, stderr = runIn(t, data, "", nil, "incident", "close", fmt.Sprint(many.ID))
+	if code != 0 || !strings.Contains(stdout, "the server tells 150 customers it is over") {
+		t.Errorf("close with 150 subscribers: exit %d, %q, %q", code, stdout, stderr)
+	}
 	store = openTestStore(t, data)
-	if due, err := store.IncidentNoticesDue(t.Context(), 10); err != nil || len(due) != 1 || due[0].ConversationID != conv.ID {
-		t.Errorf("notices due after the command = %v, %v; want the subscriber's", due, err)
+	if due, err := store.IncidentNoticesDue(t.Context(), 10); err != nil || len(due) != 10 || due[0].ConversationID != conv.ID {
+		t.Errorf("notices due after the command = %v, %v; want the subscriber's first", due, err)
+	}
+}
+
+// TestIncidentListZone lists an incident's times in the zone --starts and
+// --until were read in (business_hours.zone), not the server's.
+func TestIncidentListZone(t *testing.T) {
+	zone := "Asia/Vladivostok"
+	at := time.Date(2099, 1, 1, 8, 0, 0, 0, time.UTC)
+	if _, off := at.In(time.Local).Zone(); off == 10*3600 {
+		zone = "America/New_York" // the server's own zone would hide the difference
+	}
+	data := t.TempDir()
+	cfg := filepath.Join(t.TempDir(), "firstline.yaml")
+	if err := os.WriteFile(cfg, []byte("business_hours:\n  zone: "+zone+"\n  hours: [\"mon-fri 09:00-18:00\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runIn(t, data, "", nil, "incident", "open", "--config", cfg, "--intents", "tv", "--text-en", "Cable works",
+		"--starts", "2099-01-01T08:00", "--until", "2099-01-01T18:00")
+	if code != 0 {
+		t.Fatalf("open: exit %d, %q, %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = runIn(t, data, "", nil, "incident", "list", "--config", cfg)
+	if code != 0 || !strings.Contains(stdout, "2099-01-01 08:00") || !strings.Contains(stdout, "2099-01-01 18:00") {
+		t.Errorf("list: exit %d, %q, %q; want the times as written", code, stdout, stderr)
+	}
+}
+
+// TestIncidentListKeepsOldOpenOnes: incident list shows an incident open
+// for long, however many newer ones were closed since.
+func TestIncidentListKeepsOldOpenOnes(t *testing.T) {
+	data := t.TempDir()
+	code, stdout, stderr := runIn(t, data, "", nil, "incident", "open", "--intents", "tv", "--text-en", "Long works on the ring")
+	if code != 0 {
+		t.Fatalf("open: exit %d, %q, %q", code, stdout, stderr)
+	}
+	store := openTestStore(t, data)
+	err := store.Update(t.Context(), func(tx dialog.Tx) error {
+		for i := range 110 {
+			inc := &dialog.Incident{Text: map[string]string{"en": fmt.Sprintf("Short outage %d", i)}, Intents: []string{"tv"},
+				StartsAt: time.Now(), ClosedAt: time.Now()}
+			if err := tx.CreateIncident(t.Context(), inc); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	code, stdout, stderr = runIn(t, data, "", nil, "incident", "list")
+	if code != 0 || !strings.Contains(stdout, "Long works on the ring") || !strings.Contains(stdout, "Short outage 109") {
+		t.Errorf("list: exit %d, stderr %q; want the open incident and the newest closed one in:\n%s", code, stderr, stdout)
+	}
+	if n := strings.Count(stdout, "Short outage"); n != 100 {
+		t.Errorf("%d closed incidents listed, want 100", n)
 	}
 }

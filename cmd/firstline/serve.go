@@ -567,8 +567,8 @@ func warnShiftsWithoutUsers(ctx context.Context, store dialog.Store, shifts map[
 }
 
 // runIncidentNotices tells the customers of closed incidents that they are
-// over, when the process that closed one stopped before telling them all
-// (see dialog.IncidentNotices), until ctx is done. Replicas sharing a
+// over, those the closing did not tell at once and those a process that
+// stopped left (see dialog.IncidentNotices), until ctx is done. Replicas sharing a
 // PostgreSQL database take turns under a leader lock; each customer is
 // told once without it too.
 func runIncidentNotices(ctx context.Context, s *settings, engine *dialog.Engine, log *slog.Logger) {

@@ -62,14 +62,15 @@ func (q Queries) Incidents(ctx context.Context, f dialog.IncidentFilter) ([]*dia
 	return queryAll(ctx, q, "list incidents", scanIncident, query, a.List()...)
 }
 
-// IncidentInfo counts an incident's subscribers and the customers told it
-// is over.
+// IncidentInfo counts an incident's subscribers, the customers told it
+// is over and those still to be told.
 func (q Queries) IncidentInfo(ctx context.Context, id int64) (dialog.IncidentInfo, error) {
 	var info dialog.IncidentInfo
 	err := q.q.QueryRow(ctx, `SELECT
 			count(*) FILTER (WHERE subscribed),
-			count(*) FILTER (WHERE notified_at IS NOT NULL)
-		FROM incident_notices WHERE incident_id = $1`, id).Scan(&info.Subscribers, &info.Notified)
+			count(*) FILTER (WHERE notified_at IS NOT NULL),
+			count(*) FILTER (WHERE notified_at IS NULL)
+		FROM incident_notices WHERE incident_id = $1`, id).Scan(&info.Subscribers, &info.Notified, &info.Due)
 	if err != nil {
 		return info, q.d.Err(fmt.Sprintf("count subscribers of incident %d", id), err)
 	}

@@ -3,6 +3,7 @@ package panel
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -113,7 +114,15 @@ func (p *Panel) showIncidents(c *gin.Context, status int, form incidentForm, cha
 		r.Tickets = visibleTickets(user, tickets)
 		return r, nil
 	}
+	// Every open incident, however old, and the newest closed ones:
+	// recent holds those, but may miss open ones older than them.
+	shown := slices.Clone(open)
 	for _, inc := range recent {
+		if !inc.ClosedAt.IsZero() && len(shown)-len(open) < closedIncidentsShown {
+			shown = append(shown, inc)
+		}
+	}
+	for _, inc := range shown {
 		r, err := row(inc)
 		if err != nil {
 			p.fail(c, fmt.Errorf("read incident %d: %w", inc.ID, err))
@@ -121,9 +130,7 @@ func (p *Panel) showIncidents(c *gin.Context, status int, form incidentForm, cha
 		}
 		switch {
 		case !inc.ClosedAt.IsZero():
-			if len(data.Closed) < closedIncidentsShown {
-				data.Closed = append(data.Closed, r)
-			}
+			data.Closed = append(data.Closed, r)
 		case inc.Planned(now):
 			data.Planned = append(data.Planned, r)
 		default:

@@ -70,3 +70,29 @@ func TestIncidentsPage(t *testing.T) {
 	}
 	h.post("root", path+"/close", url.Values{"version": {"3"}}, http.StatusConflict)
 }
+
+// TestIncidentsPageKeepsOldOpenOnes: an incident open for long stays on
+// the page when many newer ones were announced and closed since.
+func TestIncidentsPageKeepsOldOpenOnes(t *testing.T) {
+	h := newHarness(t)
+	old := &dialog.Incident{Text: map[string]string{"en": "Long works on the ring"}, Intents: []string{"complaint"}}
+	if err := h.engine.OpenIncident(h.ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 25 {
+		inc := &dialog.Incident{Text: map[string]string{"en": "Short outage " + strconv.Itoa(i)}, Intents: []string{"complaint"}}
+		if err := h.engine.OpenIncident(h.ctx, inc); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := h.engine.CloseIncident(h.ctx, inc.ID, 0, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := h.get("anna", "/panel/incidents", http.StatusOK)
+	if !strings.Contains(page, `id="incident-`+strconv.FormatInt(old.ID, 10)+`"`) || !strings.Contains(page, "Short outage 24") {
+		t.Error("the page lacks the old open incident or the newest closed one")
+	}
+	if n := strings.Count(page, `class="incident"`); n != 21 {
+		t.Errorf("%d incidents listed, want the open one and 20 closed", n)
+	}
+}
