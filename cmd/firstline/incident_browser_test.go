@@ -27,7 +27,8 @@ func TestIncidentInBrowser(t *testing.T) {
 	if err := chromedp.Do(admin,
 		chromedp.SetValue(chromedp.CSS(form+`textarea[name="text_ru"]`), "Авария на линии в Северном районе."),
 		chromedp.SetValue(chromedp.CSS(form+`textarea[name="text_en"]`), "A line is down in the North district."),
-		chromedp.SetValue(chromedp.CSS(form+`input[name="intents"]`), "no_internet, speed_low"),
+		chromedp.Click(chromedp.CSS(form+`input[name="intents"][value="no_internet"]`)),
+		chromedp.Click(chromedp.CSS(form+`input[name="intents"][value="speed_low"]`)),
 		chromedp.Click(chromedp.CSS(form+`button[type="submit"]`)),
 	); err != nil {
 		t.Fatalf("announce: %v", err)

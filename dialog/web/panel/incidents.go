@@ -33,6 +33,8 @@ type incidentsPage struct {
 	CanEdit bool
 	Zone    string       // the time zone the forms' times are in
 	Form    incidentForm // the announce form, as typed when it failed
+	// Intents are the knowledge base's intents, which the forms offer.
+	Intents []intentOption
 	Error   *pageError
 }
 
@@ -51,6 +53,40 @@ type incidentForm struct {
 	Intents        string // comma-separated
 	Areas          string // one per line
 	Starts, Until  string // 2006-01-02T15:04 in the page's zone
+}
+
+// intentOption is an intent a form offers: its id and its title in the
+// panel's language.
+type intentOption struct {
+	ID, Title string
+}
+
+// Has reports whether the form names intent id.
+func (f incidentForm) Has(id string) bool {
+	return slices.Contains(f.intentIDs(), id)
+}
+
+// Gone are the intents the form names that the knowledge base no longer
+// has: offered checked, so that an admin can take them off.
+func (f incidentForm) Gone(offered []intentOption) []string {
+	var out []string
+	for _, id := range f.intentIDs() {
+		if !slices.ContainsFunc(offered, func(o intentOption) bool { return o.ID == id }) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// intentIDs are the intents the form names, trimmed, without empty ones.
+func (f incidentForm) intentIDs() []string {
+	var out []string
+	for _, id := range strings.Split(f.Intents, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // formTime is how the forms show and read times (datetime-local).
@@ -87,6 +123,14 @@ func (p *Panel) showIncidents(c *gin.Context, status int, form incidentForm, cha
 	ctx := c.Request.Context()
 	data := incidentsPage{base: newBase(c, "incidents"), Form: form, Zone: p.location().String()}
 	data.Title = tr(data.Lang, "incidents.title")
+	p.withSet(func(set *intents.Set) {
+		if set == nil {
+			return
+		}
+		for _, in := range set.Intents {
+			data.Intents = append(data.Intents, intentOption{ID: in.ID, Title: intentTitle(set, in.ID, data.Lang)})
+		}
+	})
 	data.Path = incidentsPath
 	user := auth.CurrentUser(c)
 	data.CanEdit = user.Role == dialog.RoleAdmin
@@ -148,7 +192,9 @@ func (p *Panel) showIncidents(c *gin.Context, status int, form incidentForm, cha
 func (p *Panel) readIncidentForm(c *gin.Context, lang string, inc *dialog.Incident) (incidentForm, error) {
 	form := c.Request.PostForm
 	kept := incidentForm{
-		TextRU: form.Get("text_ru"), TextEN: form.Get("text_en"), Intents: form.Get("intents"),
+		// One box per intent, each a value of "intents"; a client may
+		// also send them in one value, separated by commas.
+		TextRU: form.Get("text_ru"), TextEN: form.Get("text_en"), Intents: strings.Join(form["intents"], ","),
 		Areas: form.Get("areas"), Starts: form.Get("starts"), Until: form.Get("until"),
 	}
 	inc.Text = map[string]string{intents.LangRU: kept.TextRU, intents.LangEN: kept.TextEN}

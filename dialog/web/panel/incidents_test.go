@@ -26,7 +26,15 @@ func TestIncidentsPage(t *testing.T) {
 	if body := w.Body.String(); !strings.Contains(body, "Unknown intents: nonsense.") || !strings.Contains(body, "Billing is down") {
 		t.Errorf("an unknown intent: the page does not say so or lost the form:\n%s", body)
 	}
-	form.Set("intents", "complaint")
+	// The form offers the knowledge base's intents by title, one box each,
+	// kept as ticked; one it does not have is shown ticked, to be taken off.
+	inOrder(t, w.Body.String(), `class="intent-picks"`,
+		`<input type="checkbox" name="intents" value="complaint" checked> Complaint`,
+		`<input type="checkbox" name="intents" value="nonsense" checked> <code>nonsense</code>`)
+	if strings.Contains(w.Body.String(), `value="reset_password" checked`) {
+		t.Error("an intent not chosen is ticked")
+	}
+	form["intents"] = []string{"complaint"} // as the boxes send it
 	h.post("root", "/panel/incidents", form, http.StatusSeeOther)
 	list, err := h.store.Incidents(h.ctx, dialog.IncidentFilter{})
 	if err != nil || len(list) != 1 {
