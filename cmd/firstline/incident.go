@@ -27,8 +27,9 @@ to be told when it is over. A start in the future (--starts) makes planned
 works, told of from then on. Areas are separated by semicolons (an address
 may hold commas); "--areas ''" clears them. TIME is 2026-12-04T18:00 in
 the time zone of the default queue's business hours (else the server's),
-or RFC 3339. "close" leaves telling the customers
-to the running server, which does it within a quarter of a minute.
+or RFC 3339. The intents are checked against the config's knowledge base
+when it loads here. "close" leaves telling the customers to the running
+server, which does it within a quarter of a minute.
 `
 
 func cmdIncident(ctx context.Context, args []string, e env) error {
@@ -180,6 +181,9 @@ func cmdIncidentOpen(ctx context.Context, args []string, e env) error {
 	if err := f.apply(inc, engine.Location()); err != nil {
 		return err
 	}
+	if err := checkIncidentIntents(s, inc.Intents); err != nil {
+		return err
+	}
 	if err := engine.OpenIncident(ctx, inc); err != nil {
 		return incidentError(err)
 	}
@@ -208,6 +212,11 @@ func cmdIncidentUpdate(ctx context.Context, args []string, e env) error {
 	}
 	if err := f.apply(inc, engine.Location()); err != nil {
 		return err
+	}
+	if f.set("intents") {
+		if err := checkIncidentIntents(s, inc.Intents); err != nil {
+			return err
+		}
 	}
 	if err := engine.UpdateIncident(ctx, inc); err != nil {
 		return incidentError(err)
@@ -321,4 +330,26 @@ func cmdIncidentList(ctx context.Context, args []string, e env) error {
 			inc.StartsAt.In(loc).Format("2006-01-02 15:04"), until, strings.Join(inc.Intents, ","), areas, info.Subscribers, text)
 	}
 	return tw.Flush()
+}
+
+// checkIncidentIntents refuses intents the knowledge base of the config
+// does not have: an incident about a mistyped intent would never be told.
+// A knowledge base that does not load here (the command may run away
+// from the server's files) checks nothing, as the report's filters do.
+func checkIncidentIntents(s *settings, ids []string) error {
+	set, err := intents.Load(s.IntentsDir)
+	if err != nil {
+		return nil
+	}
+	var unknown []string
+	for _, id := range ids {
+		if set.Intent(id) == nil {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) > 0 {
+		return usageError{fmt.Errorf("--intents: %s not in the knowledge base %s; it has %s",
+			strings.Join(unknown, ", "), s.IntentsDir, strings.Join(set.IDs(), ", "))}
+	}
+	return nil
 }

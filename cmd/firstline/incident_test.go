@@ -169,3 +169,24 @@ func TestIncidentListKeepsOldOpenOnes(t *testing.T) {
 		t.Errorf("%d closed incidents listed, want 100", n)
 	}
 }
+
+// TestIncidentCommandIntents checks the intents against the knowledge
+// base of the config: a mistyped one would never be told, so it is
+// refused, naming those there are; nothing is opened.
+func TestIncidentCommandIntents(t *testing.T) {
+	data := t.TempDir()
+	shop := map[string]string{"FIRSTLINE_INTENTS": "testdata/shop"}
+	code, _, stderr := runIn(t, data, "", shop, "incident", "open", "--intents", "delivery, no_internet", "--text-en", "The courier service is down")
+	if code != 2 || !strings.Contains(stderr, "no_internet not in the knowledge base") || !strings.Contains(stderr, "delivery") {
+		t.Errorf("an unknown intent: exit %d, %q", code, stderr)
+	}
+	if _, stdout, _ := runIn(t, data, "", shop, "incident", "list"); strings.Contains(stdout, "courier") {
+		t.Errorf("a refused incident was opened:\n%s", stdout)
+	}
+	if code, stdout, stderr := runIn(t, data, "", shop, "incident", "open", "--intents", "delivery", "--text-en", "The courier service is down"); code != 0 {
+		t.Errorf("a known intent: exit %d, %q %q", code, stdout, stderr)
+	}
+	if code, _, stderr := runIn(t, data, "", shop, "incident", "update", "1", "--intents", "deliveyr"); code != 2 || !strings.Contains(stderr, "deliveyr") {
+		t.Errorf("an update to an unknown intent: exit %d, %q", code, stderr)
+	}
+}
