@@ -44,6 +44,7 @@ type incidentRow struct {
 	Info    dialog.IncidentInfo
 	Tickets []*dialog.Ticket // the linked tickets the viewer may see
 	Form    incidentForm     // the edit form's values
+	Editing bool             // the edit form is open: a change to it failed
 	Version string
 }
 
@@ -120,6 +121,13 @@ func (p *Panel) incidentsPage(c *gin.Context) {
 // showIncidents renders the page with status; after a failed change, with
 // the error and the announce form as typed.
 func (p *Panel) showIncidents(c *gin.Context, status int, form incidentForm, changeErr error) {
+	p.showIncidentsEdited(c, status, form, 0, incidentForm{}, changeErr)
+}
+
+// showIncidentsEdited shows the page with the edit form of incident
+// edited (0 for none) open and holding what the admin typed, kept when
+// their change failed.
+func (p *Panel) showIncidentsEdited(c *gin.Context, status int, form incidentForm, edited int64, typed incidentForm, changeErr error) {
 	ctx := c.Request.Context()
 	data := incidentsPage{base: newBase(c, "incidents"), Form: form, Zone: p.location().String()}
 	data.Title = tr(data.Lang, "incidents.title")
@@ -147,6 +155,9 @@ func (p *Panel) showIncidents(c *gin.Context, status int, form incidentForm, cha
 	now := p.engine.Now()
 	row := func(inc *dialog.Incident) (incidentRow, error) {
 		r := incidentRow{Incident: inc, Form: p.formOf(inc), Version: formatVersion(inc.Version)}
+		if inc.ID == edited {
+			r.Form, r.Editing = typed, true
+		}
 		var err error
 		if r.Info, err = p.store.IncidentInfo(ctx, inc.ID); err != nil {
 			return r, err
@@ -273,14 +284,15 @@ func (p *Panel) updateIncident(c *gin.Context) {
 	}
 	id, version, err := formIncident(c, lang)
 	inc := &dialog.Incident{ID: id, Version: version}
+	var typed incidentForm
 	if err == nil {
-		_, err = p.readIncidentForm(c, lang, inc)
+		typed, err = p.readIncidentForm(c, lang, inc)
 	}
 	if err == nil {
 		err = p.engine.UpdateIncident(c.Request.Context(), inc)
 	}
 	if err != nil {
-		p.showIncidents(c, httperror.Status(dialog.ErrorCode(err)), incidentForm{}, err)
+		p.showIncidentsEdited(c, httperror.Status(dialog.ErrorCode(err)), incidentForm{}, id, typed, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, incidentsPath)

@@ -60,6 +60,11 @@ func TestIncidentsPage(t *testing.T) {
 	form.Set("version", "1")
 	form.Set("text_en", "Billing is back soon")
 	h.post("root", path, form, http.StatusSeeOther)
+	// A change that fails keeps what the admin typed, in its open form.
+	typo := url.Values{"version": {"2"}, "text_en": {"Billing is back by noon"}, "intents": {"complaint", "complain"}}
+	w = h.post("root", path, typo, http.StatusBadRequest)
+	inOrder(t, w.Body.String(), `Unknown intents: complain.`, `<details open>`, `action="`+path+`"`, "Billing is back by noon",
+		`value="complain" checked`)
 	w = h.post("root", path, form, http.StatusConflict) // the same form again: version 1 is gone
 	if !strings.Contains(w.Body.String(), "changed by someone else") {
 		t.Errorf("a stale form: %s", w.Body.String())
