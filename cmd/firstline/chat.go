@@ -94,7 +94,7 @@ func chatAsCustomer(ctx context.Context, a *app, text, id string, printed *int64
 	}
 	if len(out.Replies) == 0 {
 		fmt.Fprintf(e.stdout, "     (%s: the bot stays silent; /agent TEXT to answer)\n", out.Conversation.State)
-	} else if len(out.Match.Candidates) > 0 && out.Match.Decision != "answer" {
+	} else if len(out.Match.Candidates) > 0 && out.Match.Decision != "answer" && unsure(out) {
 		fmt.Fprintf(e.stdout, "     (%s: %s)\n", out.Match.Decision, describe(out.Match))
 	}
 	return buttons, nil
@@ -195,4 +195,16 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 	defer store.Close()
 	fmt.Fprintf(e.stdout, "%s is up to date\n", s.storeName())
 	return nil
+}
+
+// unsure reports whether the bot's replies come of the matcher being
+// unsure of the message (it asked to rephrase, offered options, or handed
+// over what it could not answer), when what it made of the message is
+// worth showing; not for an answer to a question it had asked.
+func unsure(out *dialog.Outcome) bool {
+	switch out.Conversation.Pending {
+	case dialog.PendingRephrase, dialog.PendingClarify:
+		return true
+	}
+	return out.Escalation == dialog.ReasonNoMatch
 }

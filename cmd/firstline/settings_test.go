@@ -399,6 +399,47 @@ func TestChatPrintsEachMessageOnce(t *testing.T) {
 	}
 }
 
+// TestChatShowsTheMatchWhenUnsure checks that the terminal chat shows
+// what the matcher made of a message it could not answer, but not of the
+// answers to the questions asked before a handoff.
+func TestChatShowsTheMatchWhenUnsure(t *testing.T) {
+	dir := t.TempDir()
+	kb := `intents:
+  - id: no_internet
+    title: {ru: "Нет интернета"}
+    examples:
+      ru: ["не работает интернет", "пропал интернет", "нет подключения к сети", "интернет отвалился"]
+    escalate: true
+    collect:
+      - {name: contract, ask: {ru: "Номер договора?"}, pattern: '^\d{6,8}$'}
+  - id: pay
+    title: {ru: "Оплата"}
+    examples:
+      ru: ["как оплатить интернет", "оплата картой", "где заплатить за услуги", "как пополнить счёт"]
+    answer:
+      ru: "Картой в личном кабинете."
+`
+	if err := os.WriteFile(filepath.Join(dir, "isp.yaml"), []byte(kb), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	in := strings.NewReader("не работает интернет\n1234567\n")
+	code := run(t.Context(), []string{"chat", "--config", "../../configs/firstline.yaml", "--intents", dir},
+		env{stdin: in, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+	if code != 0 {
+		t.Fatalf("chat exit %d:\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if out := stdout.String(); !strings.Contains(out, "номер обращения") || strings.Contains(out, "(none:") {
+		t.Errorf("the answer to a question before the handoff shows the matcher's guesses:\n%s", out)
+	}
+	stdout.Reset()
+	code = run(t.Context(), []string{"chat", "--config", "../../configs/firstline.yaml", "--intents", dir},
+		env{stdin: strings.NewReader("сколько стоит слон в зоопарке\n"), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+	if out := stdout.String(); code != 0 || !strings.Contains(out, "(none:") {
+		t.Errorf("a message the bot could not answer does not show the matcher's guesses (exit %d):\n%s", code, out)
+	}
+}
+
 func TestSettingsRetention(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct {
