@@ -412,6 +412,7 @@ func TestChatShowsTheMatchWhenUnsure(t *testing.T) {
     escalate: true
     collect:
       - {name: contract, ask: {ru: "Номер договора?"}, pattern: '^\d{6,8}$'}
+      - {name: address, ask: {ru: "Адрес подключения?"}}
   - id: pay
     title: {ru: "Оплата"}
     examples:
@@ -423,7 +424,7 @@ func TestChatShowsTheMatchWhenUnsure(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr strings.Builder
-	in := strings.NewReader("не работает интернет\n1234567\n")
+	in := strings.NewReader("не работает интернет\n1234567\nЛенина 5\n")
 	code := run(t.Context(), []string{"chat", "--config", "../../configs/firstline.yaml", "--intents", dir},
 		env{stdin: in, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
 	if code != 0 {
