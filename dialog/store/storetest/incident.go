@@ -3,7 +3,6 @@ package storetest
 import (
 	"reflect"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -213,27 +212,7 @@ func testClaimIncidentNoticeConcurrent(t *testing.T, s dialog.Store) {
 		_, err := tx.SubscribeIncident(t.Context(), inc.ID, c.ID)
 		return err
 	})
-	var mu sync.Mutex
-	granted := 0
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			err := s.Update(t.Context(), func(tx dialog.Tx) error {
-				ok, err := tx.ClaimIncidentNotice(t.Context(), inc.ID, c.ID)
-				if ok {
-					mu.Lock()
-					granted++
-					mu.Unlock()
-				}
-				return err
-			})
-			if err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
-	if granted != 1 {
-		t.Errorf("%d concurrent claims granted, want 1", granted)
-	}
+	claimedOnce(t, s, func(tx dialog.Tx) (bool, error) {
+		return tx.ClaimIncidentNotice(t.Context(), inc.ID, c.ID)
+	})
 }

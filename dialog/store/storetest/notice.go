@@ -83,13 +83,22 @@ func testClaimLateNoticeConcurrent(t *testing.T, s dialog.Store) {
 	c := ensure(t, s, "test", "deadline-concurrent")
 	due := time.Date(2092, 1, 1, 0, 0, 0, 0, time.UTC)
 	tk := createTicket(t, s, &dialog.Ticket{ConversationID: c.ID, Status: dialog.TicketQueued, ResolutionDue: due})
+	claimedOnce(t, s, func(tx dialog.Tx) (bool, error) {
+		return tx.ClaimLateNotice(t.Context(), tk.ID, dialog.DeadlineResolution, due)
+	})
+}
+
+// claimedOnce makes claim from four transactions at once and fails t
+// unless exactly one is granted.
+func claimedOnce(t *testing.T, s dialog.Store, claim func(tx dialog.Tx) (bool, error)) {
+	t.Helper()
 	var mu sync.Mutex
 	granted := 0
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
 			err := s.Update(t.Context(), func(tx dialog.Tx) error {
-				ok, err := tx.ClaimLateNotice(t.Context(), tk.ID, dialog.DeadlineResolution, due)
+				ok, err := claim(tx)
 				if ok {
 					mu.Lock()
 					granted++
