@@ -24,14 +24,11 @@ const ActivityIncidentNotice ActivityKind = "incident_notice"
 // for the one asking for a person, in either language; "" otherwise.
 func incidentChoice(set *intents.Set, text string) string {
 	text = strings.TrimSpace(text)
-	for _, l := range intents.Languages {
-		if strings.EqualFold(text, set.Messages.Render(intents.MsgButtonIncidentNotify, l, nil)) {
-			return "notify"
-		}
-		if strings.EqualFold(text, set.Messages.Render(intents.MsgButtonIncidentPerson, l, nil)) ||
-			strings.EqualFold(text, set.Messages.Render(intents.MsgButtonHuman, l, nil)) {
-			return "person"
-		}
+	switch {
+	case isLabel(set, intents.MsgButtonIncidentNotify, text):
+		return "notify"
+	case isLabel(set, intents.MsgButtonIncidentPerson, text), isLabel(set, intents.MsgButtonHuman, text):
+		return "person"
 	}
 	return ""
 }

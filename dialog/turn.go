@@ -179,7 +179,7 @@ func decide(set *intents.Set, conv *Conversation, cmd, text string) plan {
 		return plan{reaction: reactCollect}
 	case PendingRephrase:
 		// The button offered with the question about a file.
-		if humanButton(set, text) {
+		if isLabel(set, intents.MsgButtonHuman, strings.TrimSpace(text)) {
 			return plan{reaction: reactPerson}
 		}
 	case PendingClarify:
@@ -644,19 +644,7 @@ func chosenOption(set *intents.Set, text string, options []string) (id string, p
 			}
 		}
 	}
-	return "", humanButton(set, text)
-}
-
-// humanButton reports whether text is the label of the "talk to a person"
-// button, in any language.
-func humanButton(set *intents.Set, text string) bool {
-	text = strings.TrimSpace(text)
-	for _, l := range intents.Languages {
-		if strings.EqualFold(text, set.Messages.Render(intents.MsgButtonHuman, l, nil)) {
-			return true
-		}
-	}
-	return false
+	return "", isLabel(set, intents.MsgButtonHuman, text)
 }
 
 // yesNo reads a reply to "did this help?" as "yes", "no" or "".
